@@ -1,0 +1,41 @@
+namespace Pingan.Messaging;
+
+/// <summary>The <c>Messaging</c> configuration section; the broker address is <c>ConnectionStrings:rabbitmq</c>.</summary>
+public sealed class MessagingOptions
+{
+    public const string Section = "Messaging";
+
+    /// <summary>Prefix of this service's queue names, so two services consuming one event each get a queue.</summary>
+    public string? EndpointPrefix { get; set; }
+
+    /// <summary>Replicated quorum queues (production, 3-node broker); classic durable queues otherwise.</summary>
+    public bool QuorumQueues { get; set; }
+
+    public ushort PrefetchCount { get; set; } = 32;
+    public int ConcurrentMessageLimit { get; set; } = 16;
+
+    /// <summary>A failing message is retried this many times, then moved to the endpoint's <c>_error</c> queue.</summary>
+    public int RetryLimit { get; set; } = 5;
+    public TimeSpan RetryMinInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan RetryMaxInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    public OutboxOptions Outbox { get; set; } = new();
+}
+
+public sealed class OutboxOptions
+{
+    /// <summary>Set false for a process that only consumes, or in a test that stops dispatch on purpose.</summary>
+    public bool DispatcherEnabled { get; set; } = true;
+    public int BatchSize { get; set; } = 200;
+
+    /// <summary>How often the dispatcher looks for rows committed by other replicas or due for a retry.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long one publish may wait for the broker's confirm before it counts as failed.</summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Dispatched rows are kept this long for diagnosis, then deleted.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+}

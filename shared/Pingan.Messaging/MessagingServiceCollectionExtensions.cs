@@ -1,0 +1,92 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace Pingan.Messaging;
+
+public static class MessagingServiceCollectionExtensions
+{
+    /// <summary>
+    /// MassTransit over RabbitMQ (<c>ConnectionStrings:rabbitmq</c>, an amqp:// URI) with the outbox of
+    /// <typeparamref name="TDb"/>, its dispatcher, publisher confirms, retry then <c>_error</c> queues, and
+    /// quorum queues when <c>Messaging:QuorumQueues</c> is true. Register consumers in <paramref name="configure"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddPinganMessaging<TDb>(
+        this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configure = null)
+        where TDb : DbContext
+    {
+        var section = builder.Configuration.GetSection(MessagingOptions.Section);
+        builder.Services.Configure<MessagingOptions>(section);
+        var options = section.Get<MessagingOptions>() ?? new MessagingOptions();
+        var broker = BrokerAddress.Parse(builder.Configuration.GetConnectionString("rabbitmq")
+            ?? throw new InvalidOperationException("No broker: set ConnectionStrings:rabbitmq (amqp://user:password@host:port/vhost)."));
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(
+                options.EndpointPrefix ?? builder.Environment.ApplicationName.Split('.').Last().ToLowerInvariant(), false));
+            configure?.Invoke(bus);
+            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            {
+                // Retries run inside the endpoint's concurrency limit: one poison message occupies one
+                // slot while the messages behind it go on through the others.
+                endpoint.UseMessageRetry(r => r.Exponential(
+                    options.RetryLimit, options.RetryMinInterval, options.RetryMaxInterval, options.RetryMinInterval));
+                endpoint.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                {
+                    rabbit.PrefetchCount = options.PrefetchCount;
+                    if (options.QuorumQueues) rabbit.SetQuorumQueue();
+                }
+            });
+            bus.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.Host(broker.Host, broker.Port, broker.VirtualHost, h =>
+                {
+                    h.Username(broker.Username);
+                    h.Password(broker.Password);
+                    h.PublisherConfirmation = true;
+                    h.RequestedConnectionTimeout(TimeSpan.FromSeconds(10));
+                });
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+        builder.Services.Configure<MassTransitHostOptions>(o =>
+        {
+            o.WaitUntilStarted = false;
+            o.StopTimeout = TimeSpan.FromSeconds(30);
+        });
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton<IInterceptor, OutboxSignalInterceptor>();
+        builder.Services.AddScoped<IOutbox, Outbox<TDb>>();
+        builder.Services.AddSingleton<OutboxDispatcher<TDb>>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher<TDb>>());
+        return builder;
+    }
+}
+
+/// <summary>The parts of an <c>amqp://user:password@host:port/vhost</c> address.</summary>
+public sealed record BrokerAddress(string Host, ushort Port, string VirtualHost, string Username, string Password)
+{
+    public static BrokerAddress Parse(string uri)
+    {
+        if (!Uri.TryCreate(uri, UriKind.Absolute, out var u) || u.Scheme is not ("amqp" or "amqps" or "rabbitmq"))
+            throw new InvalidOperationException($"'{Redact(uri)}' is not an amqp://user:password@host:port/vhost address.");
+        var user = u.UserInfo.Split(':', 2);
+        var vhost = Uri.UnescapeDataString(u.AbsolutePath.TrimStart('/'));
+        return new BrokerAddress(
+            u.Host,
+            (ushort)(u.IsDefaultPort || u.Port <= 0 ? 5672 : u.Port),
+            vhost.Length == 0 ? "/" : vhost,
+            user.Length > 0 && user[0].Length > 0 ? Uri.UnescapeDataString(user[0]) : "guest",
+            user.Length > 1 ? Uri.UnescapeDataString(user[1]) : "guest");
+    }
+
+    private static string Redact(string uri) => System.Text.RegularExpressions.Regex.Replace(uri, ":[^:@/]*@", ":***@");
+}

@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Pingan.Messaging;
+
+/// <summary>
+/// Sends committed outbox rows to RabbitMQ. Each batch is claimed with <c>FOR UPDATE SKIP LOCKED</c> and
+/// held until the broker has confirmed every publish, so several replicas share the work without sending
+/// a row twice; a row is marked dispatched only after its confirm. A failed publish is retried with
+/// exponential backoff and never dropped. A crash between confirm and mark sends the row again on
+/// restart: delivery is at least once, and consumers' inboxes make it effectively once.
+/// </summary>
+public sealed class OutboxDispatcher<TDb>(
+    IServiceScopeFactory scopes,
+    IBus bus,
+    OutboxSignal signal,
+    IOptions<MessagingOptions> options,
+    TimeProvider time,
+    ILogger<OutboxDispatcher<TDb>> logger) : BackgroundService where TDb : DbContext
+{
+    private readonly OutboxOptions _options = options.Value.Outbox;
+    private DateTimeOffset _nextCleanup = DateTimeOffset.MinValue;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_options.DispatcherEnabled)
+        {
+            logger.LogWarning("Outbox dispatcher for {Context} is disabled by configuration", typeof(TDb).Name);
+            return;
+        }
+        await Task.Yield();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var sent = 0;
+                try
+                {
+                    sent = await DispatchBatchAsync(stoppingToken);
+                    await CleanupAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    // The database is away (or similar): nothing was marked, so nothing is lost. Try again later.
+                    logger.LogError(ex, "Outbox dispatch for {Context} failed; retrying", typeof(TDb).Name);
+                }
+                if (sent < _options.BatchSize) await signal.WaitAsync(_options.PollInterval, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: rows not yet confirmed stay pending for the next process.
+        }
+    }
+
+    /// <summary>Claims and sends one batch; returns how many rows it claimed.</summary>
+    public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TDb>();
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var rows = await db.Set<OutboxMessage>()
+            .FromSqlInterpolated($"""
+                SELECT * FROM outbox_messages
+                WHERE dispatched_at IS NULL AND next_attempt_at <= {now}
+                ORDER BY sequence
+                LIMIT {_options.BatchSize}
+                FOR UPDATE SKIP LOCKED
+                """)
+            .AsNoTracking()
+            .ToListAsync(cancellationToken);
+        if (rows.Count == 0)
+        {
+            await tx.CommitAsync(cancellationToken);
+            return 0;
+        }
+
+        // Publishes on one channel are written in order; confirms are awaited together.
+        var outcomes = await Task.WhenAll(rows.Select(r => PublishAsync(r, cancellationToken)));
+
+        var sentAt = time.GetUtcNow();
+        var sent = rows.Where((_, i) => outcomes[i] is null).Select(r => r.Sequence).ToArray();
+        if (sent.Length > 0)
+        {
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"UPDATE outbox_messages SET dispatched_at = {sentAt}, attempts = attempts + 1, last_error = NULL WHERE sequence = ANY({sent})",
+                cancellationToken);
+        }
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (outcomes[i] is not { } error) continue;
+            var row = rows[i];
+            var retryAt = sentAt + Backoff(row.Attempts + 1);
+            var message = Truncate(error.GetType().Name + ": " + error.Message, 2000);
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"UPDATE outbox_messages SET attempts = attempts + 1, next_attempt_at = {retryAt}, last_error = {message} WHERE sequence = {row.Sequence}",
+                cancellationToken);
+            MessagingMetrics.PublishFailures.Add(1);
+            logger.LogWarning(error, "Publishing outbox message {MessageId} ({Type}) failed on attempt {Attempt}; next try at {RetryAt}",
+                row.MessageId, row.MessageType, row.Attempts + 1, retryAt);
+        }
+        await tx.CommitAsync(cancellationToken);
+
+        MessagingMetrics.Dispatched.Add(sent.Length);
+        foreach (var row in rows.Where((_, i) => outcomes[i] is null))
+            MessagingMetrics.DispatchDelay.Record((sentAt - row.CreatedAt).TotalSeconds);
+        return rows.Count;
+    }
+
+    private async Task<Exception?> PublishAsync(OutboxMessage row, CancellationToken cancellationToken)
+    {
+        var type = MessageTypes.Resolve(row.MessageType);
+        if (type is null) return new InvalidOperationException($"Unknown message type {row.MessageType}");
+        using var activity = StartActivity(row);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.PublishTimeout);
+        try
+        {
+            var message = JsonSerializer.Deserialize(row.Body, type, MessageTypes.Json)
+                ?? throw new InvalidOperationException("Outbox body is null");
+            await bus.Publish(message, type, ctx =>
+            {
+                ctx.MessageId = row.MessageId;
+                ctx.Durable = true;
+            }, timeout.Token);
+            return null;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            return ex;
+        }
+    }
+
+    private static Activity? StartActivity(OutboxMessage row)
+    {
+        ActivityContext.TryParse(row.TraceParent, null, out var parent);
+        var activity = MessagingMetrics.ActivitySource.StartActivity("outbox publish", ActivityKind.Producer, parent);
+        activity?.SetTag("messaging.message.id", row.MessageId.ToString());
+        activity?.SetTag("messaging.message.type", row.MessageType);
+        return activity;
+    }
+
+    internal TimeSpan Backoff(int attempt)
+    {
+        var exponential = _options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 20));
+        var capped = Math.Min(exponential, _options.RetryMaxDelay.TotalMilliseconds);
+        // Jitter keeps replicas that failed together from retrying together.
+        return TimeSpan.FromMilliseconds(capped * (0.8 + Random.Shared.NextDouble() * 0.4));
+    }
+
+    private async Task CleanupAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (now < _nextCleanup) return;
+        _nextCleanup = now.AddMinutes(10);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TDb>();
+        var before = now - _options.Retention;
+        var deleted = await db.Database.ExecuteSqlInterpolatedAsync(
+            $"DELETE FROM outbox_messages WHERE dispatched_at IS NOT NULL AND dispatched_at < {before}", cancellationToken);
+        if (deleted > 0) logger.LogInformation("Deleted {Count} outbox rows dispatched before {Before}", deleted, before);
+    }
+
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
+}
+
+internal static class MessagingMetrics
+{
+    public const string Name = "Pingan.Messaging";
+    public static readonly ActivitySource ActivitySource = new(Name);
+    private static readonly Meter Meter = new(Name);
+    public static readonly Counter<long> Dispatched = Meter.CreateCounter<long>("pingan_outbox_dispatched", description: "Outbox messages confirmed by the broker");
+    public static readonly Counter<long> PublishFailures = Meter.CreateCounter<long>("pingan_outbox_publish_failures", description: "Failed outbox publish attempts (retried)");
+    public static readonly Histogram<double> DispatchDelay = Meter.CreateHistogram<double>("pingan_outbox_dispatch_delay", "s", "Commit to broker confirm");
+    public static readonly Counter<long> InboxDuplicates = Meter.CreateCounter<long>("pingan_inbox_duplicates", description: "Redelivered messages skipped by an inbox");
+    public static readonly Counter<long> InboxApplied = Meter.CreateCounter<long>("pingan_inbox_applied", description: "Messages applied by an inbox consumer");
+}

@@ -1,0 +1,184 @@
+using System.Reflection;
+using System.Text.Json;
+using FluentValidation;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.OpenApi.Models;
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Pingan.Persistence;
+using Pingan.Time;
+using Prometheus;
+
+namespace Pingan.ServiceDefaults;
+
+/// <summary>
+/// What every Pingan service has, in every environment (docs/adr/0003): structured logs, OpenTelemetry
+/// traces/metrics/logs over OTLP when an endpoint is configured, prometheus <c>/metrics</c>,
+/// <c>/healthz/live</c> and <c>/healthz/ready</c>, problem details, gRPC with validation and JSON
+/// transcoding, the OpenAPI document at <c>/openapi/v1.json</c>, the clock and working-day calendar,
+/// and graceful shutdown.
+/// </summary>
+public static class ServiceDefaultsExtensions
+{
+    public const string ReadyTag = "ready";
+
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string? title = null)
+    {
+        var serviceName = builder.Configuration["Service:Name"] ?? builder.Environment.ApplicationName;
+        builder.AddStructuredLogging();
+        builder.AddPinganTelemetry(serviceName);
+
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddSingleton<ShutdownHealthCheck>();
+        builder.Services.AddHealthChecks()
+            .AddCheck<ShutdownHealthCheck>("accepting-traffic", tags: [ReadyTag]);
+
+        builder.Services.AddProblemDetails();
+        builder.Services.AddPinganTime(builder.Configuration);
+
+        builder.Services.AddSingleton<GrpcErrorInterceptor>();
+        builder.Services.AddGrpc(o =>
+        {
+            o.Interceptors.Add<GrpcErrorInterceptor>();
+            o.EnableDetailedErrors = builder.Environment.IsDevelopment();
+        }).AddJsonTranscoding();
+        builder.Services.AddGrpcSwagger();
+        builder.Services.AddSwaggerGen(o =>
+        {
+            o.SwaggerDoc("v1", new OpenApiInfo { Title = title ?? serviceName, Version = "v1" });
+            o.CustomSchemaIds(t => t.FullName?.Replace('+', '.'));
+        });
+        return builder;
+    }
+
+    /// <summary>Registers every FluentValidation validator in <paramref name="assembly"/> (used for gRPC requests).</summary>
+    public static IServiceCollection AddRequestValidators(this IServiceCollection services, Assembly assembly)
+    {
+        foreach (var type in assembly.GetTypes().Where(t => t is { IsAbstract: false, IsGenericTypeDefinition: false }))
+        {
+            foreach (var i in type.GetInterfaces().Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IValidator<>)))
+                services.AddSingleton(i, type);
+        }
+        return services;
+    }
+
+    private static void AddStructuredLogging(this IHostApplicationBuilder builder)
+    {
+        // JSON lines unless configured otherwise: what log collectors in the cluster parse.
+        if (builder.Configuration["Logging:Console:FormatterName"] is null)
+        {
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                o.JsonWriterOptions = new JsonWriterOptions { Indented = false };
+            });
+        }
+    }
+
+    private static void AddPinganTelemetry(this IHostApplicationBuilder builder, string serviceName)
+    {
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        builder.Logging.AddOpenTelemetry(o =>
+        {
+            o.IncludeFormattedMessage = true;
+            o.IncludeScopes = true;
+        });
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName))
+            .WithTracing(t => t
+                .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !IsInfrastructurePath(ctx.Request.Path))
+                .AddHttpClientInstrumentation()
+                .AddGrpcClientInstrumentation()
+                .AddNpgsql()
+                .AddSource("MassTransit", "Pingan.*"))
+            .WithMetrics(m => m
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddMeter("MassTransit", "Pingan.*"));
+        if (otlp) otel.UseOtlpExporter();
+    }
+
+    private static bool IsInfrastructurePath(PathString path) =>
+        path.StartsWithSegments("/healthz") || path.StartsWithSegments("/metrics");
+
+    public static WebApplication MapServiceDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRouting();
+        app.UseMiddleware<TranscodingProblemDetailsMiddleware>();
+        app.UseHttpMetrics();
+
+        app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions
+        {
+            Predicate = c => c.Tags.Contains(ReadyTag),
+            ResponseWriter = WriteHealthAsync,
+        });
+        app.MapMetrics("/metrics");
+        app.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");
+        return app;
+    }
+
+    /// <summary>
+    /// Runs the service, or one of its steps when asked: <c>migrate</c> applies the database migrations
+    /// and exits, the step Kubernetes runs as a Job and the local runner before the service (docs/adr/0004).
+    /// </summary>
+    public static async Task<int> RunServiceAsync(this WebApplication app, string[] args)
+    {
+        if (args.Length > 0 && args[0] == "migrate")
+        {
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Pingan.Migrate");
+            try
+            {
+                foreach (var migrator in app.Services.GetServices<IDatabaseMigrator>())
+                    await migrator.MigrateAsync(CancellationToken.None);
+                return 0;
+            }
+            catch (Exception ex)
+            {
+                logger.LogCritical(ex, "Migration failed");
+                return 1;
+            }
+        }
+        await app.RunAsync();
+        return 0;
+    }
+
+    private static Task WriteHealthAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsJsonAsync(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new
+            {
+                status = e.Value.Status.ToString(),
+                description = e.Value.Description ?? e.Value.Exception?.Message,
+                durationMs = (int)e.Value.Duration.TotalMilliseconds,
+            }),
+        });
+    }
+}
+
+/// <summary>Turns readiness off as soon as shutdown starts, so Kubernetes stops routing before Kestrel drains.</summary>
+internal sealed class ShutdownHealthCheck(IHostApplicationLifetime lifetime) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(lifetime.ApplicationStopping.IsCancellationRequested
+            ? HealthCheckResult.Unhealthy("shutting down")
+            : HealthCheckResult.Healthy());
+}

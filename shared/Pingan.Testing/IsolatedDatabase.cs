@@ -1,0 +1,53 @@
+using Npgsql;
+using Xunit;
+
+namespace Pingan.Testing;
+
+/// <summary>A fresh, empty PostgreSQL database for one test class, dropped afterwards.</summary>
+public sealed class IsolatedDatabase : IAsyncLifetime
+{
+    private string? _admin;
+
+    public string Name { get; } = "t_" + Guid.NewGuid().ToString("N")[..16];
+
+    public string ConnectionString { get; private set; } = "";
+
+    /// <summary>The server-level connection string (no database), for a service that names its own.</summary>
+    public string ServerConnectionString => _admin ?? throw new InvalidOperationException("not initialised");
+
+    public async Task InitializeAsync()
+    {
+        var endpoints = await TestInfrastructure.GetAsync();
+        _admin = endpoints.PostgresAdmin;
+        await using var conn = new NpgsqlConnection(_admin);
+        await conn.OpenAsync();
+        await using (var cmd = new NpgsqlCommand($"CREATE DATABASE \"{Name}\"", conn)) await cmd.ExecuteNonQueryAsync();
+        ConnectionString = new NpgsqlConnectionStringBuilder(_admin) { Database = Name, IncludeErrorDetail = true }.ConnectionString;
+    }
+
+    /// <summary>Another fresh database on the same server, dropped with this one (two services, two databases).</summary>
+    public async Task<string> CreateSiblingAsync(string suffix)
+    {
+        var name = $"{Name}_{suffix}";
+        await using var conn = new NpgsqlConnection(ServerConnectionString);
+        await conn.OpenAsync();
+        await using (var cmd = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", conn)) await cmd.ExecuteNonQueryAsync();
+        _siblings.Add(name);
+        return new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name, IncludeErrorDetail = true }.ConnectionString;
+    }
+
+    private readonly List<string> _siblings = [];
+
+    public async Task DisposeAsync()
+    {
+        if (_admin is null) return;
+        NpgsqlConnection.ClearAllPools();
+        await using var conn = new NpgsqlConnection(_admin);
+        await conn.OpenAsync();
+        foreach (var name in _siblings.Append(Name))
+        {
+            await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+using Xunit;
+
+namespace Pingan.Testing;
+
+/// <summary>A RabbitMQ virtual host of its own for one test class: its exchanges and queues cannot meet another class's.</summary>
+public sealed class IsolatedVirtualHost : IAsyncLifetime
+{
+    private HttpClient? _management;
+    private InfrastructureEndpoints? _endpoints;
+
+    public string Name { get; } = "t-" + Guid.NewGuid().ToString("N")[..16];
+
+    /// <summary>amqp://user:password@host:port/vhost, the form services read from ConnectionStrings:rabbitmq.</summary>
+    public string AmqpUri { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        _endpoints = await TestInfrastructure.GetAsync();
+        var mgmt = _endpoints.RabbitMqManagement;
+        _management = new HttpClient { BaseAddress = new Uri(mgmt.GetLeftPart(UriPartial.Authority)) };
+        var user = Uri.UnescapeDataString(mgmt.UserInfo.Split(':')[0]);
+        var pass = Uri.UnescapeDataString(mgmt.UserInfo.Split(':')[1]);
+        _management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{pass}")));
+        (await _management.PutAsync($"api/vhosts/{Name}", null)).EnsureSuccessStatusCode();
+        var amqpUser = Uri.UnescapeDataString(_endpoints.RabbitMq.UserInfo.Split(':')[0]);
+        (await _management.PutAsJsonAsync($"api/permissions/{Name}/{Uri.EscapeDataString(amqpUser)}",
+            new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+        AmqpUri = new UriBuilder(_endpoints.RabbitMq) { Path = "/" + Name }.Uri.ToString();
+    }
+
+    /// <summary>Messages ready in <paramref name="queue"/> now (AMQP passive declare: exact, unlike the management stats).</summary>
+    public async Task<uint> CountMessagesAsync(string queue)
+    {
+        var factory = new ConnectionFactory { Uri = new Uri(AmqpUri) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        try
+        {
+            var ok = await channel.QueueDeclarePassiveAsync(queue);
+            return ok.MessageCount;
+        }
+        catch (OperationInterruptedException)
+        {
+            return 0; // no such queue (yet)
+        }
+    }
+
+    /// <summary>Stops and restarts the whole broker (every virtual host): only for tests that run alone.</summary>
+    public async Task RestartBrokerAsync(TimeSpan downtime)
+    {
+        var ctl = _endpoints?.RabbitMqCtl ?? throw new InvalidOperationException(
+            "Restarting the broker needs PINGAN_TEST_RABBITMQCTL, which ./platform test sets.");
+        await RunAsync(ctl, "stop_app");
+        await Task.Delay(downtime);
+        await RunAsync(ctl, "start_app");
+        await RunAsync(ctl, "await_startup");
+    }
+
+    private static async Task RunAsync(string file, string args)
+    {
+        using var p = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true })
+            ?? throw new InvalidOperationException($"could not start {file}");
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {args} exited {p.ExitCode}: {await stderr}");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_management is null) return;
+        try
+        {
+            await _management.DeleteAsync($"api/vhosts/{Name}");
+        }
+        catch (HttpRequestException)
+        {
+        }
+        _management.Dispose();
+    }
+}
