@@ -52,7 +52,9 @@ public static class ServiceDefaultsExtensions
         {
             o.Interceptors.Add<GrpcErrorInterceptor>();
             o.EnableDetailedErrors = builder.Environment.IsDevelopment();
-        }).AddJsonTranscoding();
+        }).AddJsonTranscoding(o =>
+            // Error details (google.rpc.BadRequest and friends) must be known to be written as JSON.
+            o.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor));
         builder.Services.AddGrpcSwagger();
         builder.Services.AddSwaggerGen(o =>
         {

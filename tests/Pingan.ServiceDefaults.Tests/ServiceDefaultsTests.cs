@@ -1,0 +1,167 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Pingan.ServiceDefaults.Tests.Sample;
+using Pingan.Testing;
+
+namespace Pingan.ServiceDefaults.Tests;
+
+/// <summary>What every service gets from AddServiceDefaults, checked through its real HTTP and gRPC ports.</summary>
+public sealed class ServiceDefaultsTests : IAsyncLifetime
+{
+    private readonly IsolatedDatabase _db = new();
+    private readonly IsolatedVirtualHost _vhost = new();
+    private SampleHost _host = null!;
+    private GrpcChannel _channel = null!;
+    private UnitRegistry.UnitRegistryClient _grpc = null!;
+
+    public async Task InitializeAsync()
+    {
+        await Task.WhenAll(_db.InitializeAsync(), _vhost.InitializeAsync());
+        _host = await SampleHost.StartAsync(_db.ConnectionString, _vhost.AmqpUri);
+        _channel = GrpcChannel.ForAddress(_host.GrpcAddress);
+        _grpc = new UnitRegistry.UnitRegistryClient(_channel);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _channel.Dispose();
+        await _host.DisposeAsync();
+        await _vhost.DisposeAsync();
+        await _db.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Readiness_reports_the_database_and_the_broker_and_liveness_answers()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _host.Rest.GetAsync("/healthz/live")).StatusCode);
+        using var ready = await WaitForReadyAsync(_host);
+        var body = JsonDocument.Parse(await ready.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("Healthy", body.GetProperty("status").GetString());
+        var checks = body.GetProperty("checks").EnumerateObject().Select(c => c.Name).ToList();
+        Assert.Contains("db-sample", checks);
+        Assert.Contains(checks, c => c.StartsWith("masstransit", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Readiness_fails_while_the_broker_is_unreachable_but_liveness_holds()
+    {
+        var dead = new UriBuilder(_vhost.AmqpUri) { Port = 1 }.Uri.ToString();
+        await using var host = await SampleHost.StartAsync(_db.ConnectionString, dead);
+        await Task.Delay(1500);
+        Assert.Equal(HttpStatusCode.OK, (await host.Rest.GetAsync("/healthz/live")).StatusCode);
+        var ready = await host.Rest.GetAsync("/healthz/ready");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+    }
+
+    [Fact]
+    public async Task Prometheus_metrics_are_served_outside_Development()
+    {
+        await _host.Rest.GetAsync("/v1/units/410000000000");
+        var text = await _host.Rest.GetStringAsync("/metrics");
+        Assert.Contains("http_requests_received_total", text);
+        Assert.Contains("process_cpu_seconds_total", text);
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_lists_the_transcoded_REST_routes()
+    {
+        var doc = JsonDocument.Parse(await _host.Rest.GetStringAsync("/openapi/v1.json")).RootElement;
+        var paths = doc.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("/v1/units", paths);
+        Assert.Contains("/v1/units/{code}", paths);
+        Assert.Equal("Sample registry", doc.GetProperty("info").GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task A_bad_gRPC_request_gets_InvalidArgument_naming_every_bad_field_and_changes_nothing()
+    {
+        var request = new CreateUnitRequest
+        {
+            Code = "4101",
+            DisplayName = "",
+            Targets = { new Target { Indicator = "群众安全感", Weight = 30 }, new Target { Indicator = "命案", Weight = -5 } },
+        };
+        var ex = await Assert.ThrowsAsync<RpcException>(() => _grpc.CreateUnitAsync(request).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        var badRequest = ex.GetRpcStatus()?.GetDetail<BadRequest>();
+        Assert.NotNull(badRequest);
+        Assert.Equal(["code", "display_name", "targets[1].weight"], badRequest.FieldViolations.Select(v => v.Field));
+        Assert.Empty(_host.Store.Units);
+    }
+
+    [Fact]
+    public async Task A_bad_REST_request_gets_problem_details_with_the_fields_by_their_JSON_names()
+    {
+        var response = await _host.Rest.PostAsJsonAsync("/v1/units", new
+        {
+            code = "x",
+            displayName = "郑州市",
+            targets = new[] { new { indicator = "命案", weight = 500 } },
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(400, problem.GetProperty("status").GetInt32());
+        Assert.Equal("InvalidArgument", problem.GetProperty("grpcStatus").GetString());
+        var errors = problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).ToList();
+        Assert.Equal(["code", "targets[0].weight"], errors);
+        Assert.Empty(_host.Store.Units);
+    }
+
+    [Fact]
+    public async Task Malformed_JSON_is_a_400_not_a_500()
+    {
+        var response = await _host.Rest.PostAsync("/v1/units", new StringContent("{\"code\": ", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(_host.Store.Units);
+    }
+
+    [Fact]
+    public async Task Created_over_REST_read_over_gRPC_and_a_duplicate_is_a_conflict()
+    {
+        var created = await _host.Rest.PostAsJsonAsync("/v1/units", new { code = "410100000000", displayName = "郑州市" });
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        Assert.Equal("application/json", created.Content.Headers.ContentType?.MediaType);
+
+        var unit = await _grpc.GetUnitAsync(new GetUnitRequest { Code = "410100000000" });
+        Assert.Equal("郑州市", unit.DisplayName);
+
+        var again = await _host.Rest.PostAsJsonAsync("/v1/units", new { code = "410100000000", displayName = "郑州" });
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        var dup = await Assert.ThrowsAsync<RpcException>(() => _grpc.CreateUnitAsync(new CreateUnitRequest { Code = "410100000000", DisplayName = "郑州" }).ResponseAsync);
+        Assert.Equal(StatusCode.AlreadyExists, dup.StatusCode);
+        Assert.Equal("郑州市", _host.Store.Units["410100000000"].DisplayName);
+    }
+
+    [Fact]
+    public async Task A_missing_record_is_NotFound_over_gRPC_and_404_problem_over_REST()
+    {
+        var ex = await Assert.ThrowsAsync<RpcException>(() => _grpc.GetUnitAsync(new GetUnitRequest { Code = "419999999999" }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, ex.StatusCode);
+
+        var response = await _host.Rest.GetAsync("/v1/units/419999999999");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("No unit 419999999999.", problem.GetProperty("detail").GetString());
+    }
+
+    private static async Task<HttpResponseMessage> WaitForReadyAsync(SampleHost host)
+    {
+        HttpResponseMessage? last = null;
+        await Eventually.HoldsAsync(async () =>
+        {
+            last?.Dispose();
+            last = await host.Rest.GetAsync("/healthz/ready");
+            return last.StatusCode == HttpStatusCode.OK;
+        }, TimeSpan.FromSeconds(20), "readiness");
+        return last!;
+    }
+}
