@@ -40,7 +40,7 @@ public abstract class IdempotentConsumer<TMessage, TDb>(TDb db) : IConsumer<TMes
             return;
         }
         await HandleAsync(context);
-        await db.SaveChangesAsync(ct);
+        if (db.ChangeTracker.HasChanges()) await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         MessagingMetrics.InboxApplied.Add(1);
     }

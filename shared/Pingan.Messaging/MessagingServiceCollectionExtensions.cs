@@ -65,6 +65,7 @@ public static class MessagingServiceCollectionExtensions
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<IInterceptor, OutboxSignalInterceptor>();
         builder.Services.AddScoped<IOutbox, Outbox<TDb>>();
+        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<OutboxPublisher>(sp, broker));
         builder.Services.AddSingleton<OutboxDispatcher<TDb>>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher<TDb>>());
         return builder;

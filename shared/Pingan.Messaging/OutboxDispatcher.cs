@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Text.Json;
-using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -19,7 +17,7 @@ namespace Pingan.Messaging;
 /// </summary>
 public sealed class OutboxDispatcher<TDb>(
     IServiceScopeFactory scopes,
-    IBus bus,
+    OutboxPublisher publisher,
     OutboxSignal signal,
     IOptions<MessagingOptions> options,
     TimeProvider time,
@@ -83,8 +81,13 @@ public sealed class OutboxDispatcher<TDb>(
             return 0;
         }
 
-        // Publishes on one channel are written in order; confirms are awaited together.
-        var outcomes = await Task.WhenAll(rows.Select(r => PublishAsync(r, cancellationToken)));
+        // Written in commit order on one channel; the confirms are awaited together.
+        Exception?[] outcomes;
+        using (var activity = MessagingMetrics.ActivitySource.StartActivity("outbox dispatch", ActivityKind.Producer))
+        {
+            activity?.SetTag("messaging.batch.message_count", rows.Count);
+            outcomes = await publisher.PublishAsync(rows, _options.PublishTimeout, cancellationToken);
+        }
 
         var sentAt = time.GetUtcNow();
         var sent = rows.Where((_, i) => outcomes[i] is null).Select(r => r.Sequence).ToArray();
@@ -104,8 +107,14 @@ public sealed class OutboxDispatcher<TDb>(
                 $"UPDATE outbox_messages SET attempts = attempts + 1, next_attempt_at = {retryAt}, last_error = {message} WHERE sequence = {row.Sequence}",
                 cancellationToken);
             MessagingMetrics.PublishFailures.Add(1);
-            logger.LogWarning(error, "Publishing outbox message {MessageId} ({Type}) failed on attempt {Attempt}; next try at {RetryAt}",
+            logger.LogDebug(error, "Publishing outbox message {MessageId} ({Type}) failed on attempt {Attempt}; next try at {RetryAt}",
                 row.MessageId, row.MessageType, row.Attempts + 1, retryAt);
+        }
+        if (sent.Length < rows.Count)
+        {
+            var first = outcomes.First(o => o is not null)!;
+            logger.LogWarning("Publishing {Failed} of {Count} outbox messages failed ({Error}); they stay pending and are retried with backoff",
+                rows.Count - sent.Length, rows.Count, first.Message);
         }
         await tx.CommitAsync(cancellationToken);
 
@@ -113,44 +122,6 @@ public sealed class OutboxDispatcher<TDb>(
         foreach (var row in rows.Where((_, i) => outcomes[i] is null))
             MessagingMetrics.DispatchDelay.Record((sentAt - row.CreatedAt).TotalSeconds);
         return rows.Count;
-    }
-
-    private async Task<Exception?> PublishAsync(OutboxMessage row, CancellationToken cancellationToken)
-    {
-        var type = MessageTypes.Resolve(row.MessageType);
-        if (type is null) return new InvalidOperationException($"Unknown message type {row.MessageType}");
-        using var activity = StartActivity(row);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.PublishTimeout);
-        try
-        {
-            var message = JsonSerializer.Deserialize(row.Body, type, MessageTypes.Json)
-                ?? throw new InvalidOperationException("Outbox body is null");
-            await bus.Publish(message, type, ctx =>
-            {
-                ctx.MessageId = row.MessageId;
-                ctx.Durable = true;
-            }, timeout.Token);
-            return null;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception ex)
-        {
-            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            return ex;
-        }
-    }
-
-    private static Activity? StartActivity(OutboxMessage row)
-    {
-        ActivityContext.TryParse(row.TraceParent, null, out var parent);
-        var activity = MessagingMetrics.ActivitySource.StartActivity("outbox publish", ActivityKind.Producer, parent);
-        activity?.SetTag("messaging.message.id", row.MessageId.ToString());
-        activity?.SetTag("messaging.message.type", row.MessageType);
-        return activity;
     }
 
     internal TimeSpan Backoff(int attempt)

@@ -19,7 +19,8 @@ public static class PersistenceServiceCollectionExtensions
         where TDb : DbContext
     {
         var connectionString = ResolveConnectionString(builder.Configuration, database);
-        builder.Services.AddDbContext<TDb>((sp, options) =>
+        // Pooled: a consumer or request rents a context instead of building one, which matters at thousands a second.
+        builder.Services.AddDbContextPool<TDb>((sp, options) =>
         {
             options.UsePinganPostgres(connectionString)
                 // Interceptors other building blocks contribute (the outbox signal, for one).
@@ -34,6 +35,9 @@ public static class PersistenceServiceCollectionExtensions
     public static DbContextOptionsBuilder UsePinganPostgres(this DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
             .UseSnakeCaseNamingConvention();
+
+    public static DbContextOptionsBuilder<TDb> UsePinganPostgres<TDb>(this DbContextOptionsBuilder<TDb> options, string connectionString)
+        where TDb : DbContext => (DbContextOptionsBuilder<TDb>)((DbContextOptionsBuilder)options).UsePinganPostgres(connectionString);
 
     public static string ResolveConnectionString(IConfiguration configuration, string database)
     {

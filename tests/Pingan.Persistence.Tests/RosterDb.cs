@@ -22,5 +22,5 @@ public sealed class LeaderRecord : IVersioned
 public sealed class RosterDbDesignTimeFactory : IDesignTimeDbContextFactory<RosterDb>
 {
     public RosterDb CreateDbContext(string[] args) =>
-        new((DbContextOptions<RosterDb>)new DbContextOptionsBuilder<RosterDb>().UsePinganPostgres("Host=localhost").Options);
+        new(new DbContextOptionsBuilder<RosterDb>().UsePinganPostgres("Host=localhost").Options);
 }
