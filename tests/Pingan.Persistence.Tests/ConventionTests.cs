@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Pingan.Testing;
 
@@ -30,6 +31,7 @@ public sealed class ConventionTests : IAsyncLifetime
     private static IHost BuildHost(string server, string database)
     {
         var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders(); // EF logs its migration-lock probes as errors
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:postgres"] = server });
         builder.AddPinganDbContext<RosterDb>(database);
         return builder.Build();

@@ -1,0 +1,26 @@
+{{/* Shared helpers: every service is rendered by the same templates. */}}
+{{- define "pingan.labels" -}}
+app.kubernetes.io/part-of: pingan
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+app.kubernetes.io/name: {{ .name }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+{{- end -}}
+
+{{- define "pingan.image" -}}
+{{ .root.Values.image.registry }}/{{ .svc.image | default (printf "pingan-%s" .name) }}:{{ .root.Values.image.tag | default .root.Chart.AppVersion }}
+{{- end -}}
+
+{{- define "pingan.env" -}}
+{{- range $k, $v := .root.Values.config }}
+- name: {{ $k }}
+  value: {{ $v | quote }}
+{{- end }}
+- name: Service__Name
+  value: {{ .name | quote }}
+- name: Calendar__Directory
+  value: /etc/pingan/calendars
+- name: ConnectionStrings__postgres
+  valueFrom: { secretKeyRef: { name: {{ .root.Values.connectionSecret }}, key: postgres } }
+- name: ConnectionStrings__rabbitmq
+  valueFrom: { secretKeyRef: { name: {{ .root.Values.connectionSecret }}, key: rabbitmq } }
+{{- end -}}
