@@ -26,7 +26,7 @@ public sealed class SampleHost : IAsyncDisposable
     public Uri GrpcAddress { get; }
     public UnitStore Store => _app.Services.GetRequiredService<UnitStore>();
 
-    public static async Task<SampleHost> StartAsync(string connectionString, string amqpUri)
+    public static async Task<SampleHost> StartAsync(string connectionString, string amqpUri, IDictionary<string, string?>? settings = null)
     {
         var (rest, grpc) = (FreePort(), FreePort());
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
@@ -40,9 +40,11 @@ public sealed class SampleHost : IAsyncDisposable
             ["ConnectionStrings:sample"] = connectionString,
             ["ConnectionStrings:rabbitmq"] = amqpUri,
             ["Messaging:Outbox:PublishTimeout"] = "00:00:02",
+            // Quiet console; the OpenTelemetry log provider still gets everything.
+            ["Logging:Console:LogLevel:Default"] = "None",
         });
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.AddServiceDefaults("Sample registry");
-        builder.Logging.ClearProviders();
         builder.AddPinganDbContext<SampleDb>("sample");
         builder.AddPinganMessaging<SampleDb>();
         builder.Services.AddSingleton<UnitStore>();
@@ -57,7 +59,7 @@ public sealed class SampleHost : IAsyncDisposable
         return new SampleHost(app, rest, grpc);
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();
