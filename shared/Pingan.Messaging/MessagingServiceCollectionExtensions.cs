@@ -15,6 +15,21 @@ public static class MessagingServiceCollectionExtensions
     /// <typeparamref name="TDb"/>, its dispatcher, publisher confirms, retry then <c>_error</c> queues, and
     /// quorum queues when <c>Messaging:QuorumQueues</c> is true. Register consumers in <paramref name="configure"/>.
     /// </summary>
+    /// <summary>
+    /// Registers an <see cref="IdempotentBatchConsumer{TMessage,TDb}"/>: up to <paramref name="messageLimit"/>
+    /// deliveries (or what arrived within <paramref name="timeLimit"/>, 10 ms by default) in one transaction.
+    /// </summary>
+    public static IBusRegistrationConfigurator AddIdempotentBatchConsumer<TConsumer>(
+        this IBusRegistrationConfigurator bus, int messageLimit = 100, TimeSpan? timeLimit = null)
+        where TConsumer : class, IConsumer
+    {
+        bus.AddConsumer<TConsumer>(c => c.Options<BatchOptions>(o => o
+            .SetMessageLimit(messageLimit)
+            .SetTimeLimit(timeLimit ?? TimeSpan.FromMilliseconds(2))
+            .SetConcurrencyLimit(8)));
+        return bus;
+    }
+
     public static IHostApplicationBuilder AddPinganMessaging<TDb>(
         this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configure = null)
         where TDb : DbContext
@@ -36,10 +51,11 @@ public static class MessagingServiceCollectionExtensions
                 // slot while the messages behind it go on through the others.
                 endpoint.UseMessageRetry(r => r.Exponential(
                     options.RetryLimit, options.RetryMinInterval, options.RetryMaxInterval, options.RetryMinInterval));
-                endpoint.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
+                // Batch endpoints set their own, larger limits (a batch needs that many messages in flight).
+                endpoint.ConcurrentMessageLimit = Math.Max(endpoint.ConcurrentMessageLimit ?? 0, options.ConcurrentMessageLimit);
                 if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
                 {
-                    rabbit.PrefetchCount = options.PrefetchCount;
+                    rabbit.PrefetchCount = Math.Max(rabbit.PrefetchCount, options.PrefetchCount);
                     if (options.QuorumQueues) rabbit.SetQuorumQueue();
                 }
             });
@@ -62,6 +78,7 @@ public static class MessagingServiceCollectionExtensions
         });
 
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MessagingOptions>>().Value);
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<IInterceptor, OutboxSignalInterceptor>();
         builder.Services.AddScoped<IOutbox, Outbox<TDb>>();

@@ -35,8 +35,9 @@ namespace Pingan.Benchmarks
         public volatile bool RecordLatency;
     }
 
-    /// <summary>The measured consumer: the shared inbox (one row per message, in its own transaction) and nothing else.</summary>
-    public sealed class BenchConsumer(BenchDb db, Recorder recorder) : IdempotentConsumer<BenchEvent, BenchDb>(db)
+    /// <summary>The measured consumer: the shared batch inbox (one row per message id, a transaction per batch) and nothing else.</summary>
+    public sealed class BenchConsumer(BenchDb db, MessagingOptions options, ILogger<BenchConsumer> logger, Recorder recorder)
+        : IdempotentBatchConsumer<BenchEvent, BenchDb>(db, options, logger)
     {
         protected override Task HandleAsync(ConsumeContext<BenchEvent> context)
         {
@@ -66,7 +67,7 @@ namespace Pingan.Benchmarks
             builder.AddPinganDbContext<BenchDb>(database);
             builder.AddPinganMessaging<BenchDb>(bus =>
             {
-                if (consumer) bus.AddConsumer<BenchConsumer>();
+                if (consumer) bus.AddIdempotentBatchConsumer<BenchConsumer>();
             });
             var host = builder.Build();
             await host.StartAsync();

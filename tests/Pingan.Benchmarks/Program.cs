@@ -71,7 +71,7 @@ var rawMedian = Median(raw);
 var outboxMedian = Median(outbox);
 
 // Latency: one event per transaction at half the measured peak, commit to inbox consumer.
-var target = outboxMedian / 2;
+var target = Arg("--latency-rate", 0) is > 0 and var fixedRate ? fixedRate : outboxMedian / 2;
 double achieved;
 recorder.LatenciesMs.Clear();
 using (var service = await pipeline.StartAsync("pingan_bench_publisher", dispatcher: true, consumer: false, recorder))

@@ -72,6 +72,23 @@ namespace Pingan.Messaging.Tests
         }
     }
 
+    /// <summary>The same consumer on the batch inbox.</summary>
+    public sealed class CaseOpenedBatchConsumer(TestDb db, MessagingOptions options, ILogger<CaseOpenedBatchConsumer> logger, DeliveryLog log)
+        : IdempotentBatchConsumer<CaseOpened, TestDb>(db, options, logger)
+    {
+        protected override async Task HandleAsync(ConsumeContext<CaseOpened> context)
+        {
+            if (context.Message.Unit == "poison")
+            {
+                Interlocked.Increment(ref log.PoisonAttempts);
+                throw new InvalidOperationException("this message can never be applied");
+            }
+            await Db.Database.ExecuteSqlInterpolatedAsync(
+                $"INSERT INTO unit_tallies (unit, cases) VALUES ({context.Message.Unit}, 1) ON CONFLICT (unit) DO UPDATE SET cases = unit_tallies.cases + 1",
+                context.CancellationToken);
+        }
+    }
+
     /// <summary>Counts raw deliveries, so a duplicate the inbox would hide is still seen.</summary>
     public sealed class DeliveryRecorder(DeliveryLog log) : IConsumer<CaseOpened>
     {
@@ -97,7 +114,8 @@ namespace Pingan.Messaging.Tests
             int batchSize = 200,
             DeliveryLog? log = null,
             IDictionary<string, string?>? settings = null,
-            bool waitForBus = true)
+            bool waitForBus = true,
+            bool batchConsumer = false)
         {
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Test", ApplicationName = "Pingan.Tests" });
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -123,6 +141,7 @@ namespace Pingan.Messaging.Tests
             builder.AddPinganMessaging<TestDb>(bus =>
             {
                 if (consumer) bus.AddConsumer<CaseOpenedConsumer>();
+                if (batchConsumer) bus.AddIdempotentBatchConsumer<CaseOpenedBatchConsumer>(messageLimit: 50, timeLimit: TimeSpan.FromMilliseconds(50));
                 if (recorder) bus.AddConsumer<DeliveryRecorder>();
             });
             var host = builder.Build();

@@ -1,0 +1,100 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Pingan.Messaging;
+
+/// <summary>
+/// The inbox for high-volume streams: applies a batch of deliveries in one transaction, each message id
+/// once, as <see cref="IdempotentConsumer{TMessage,TDb}"/> does for one. When the batch fails, every
+/// message is applied again on its own; one that still fails goes back to the queue with its attempt
+/// count, and after <see cref="MessagingOptions.RetryLimit"/> attempts to the endpoint's <c>_error</c>
+/// queue, so a poison message neither blocks nor drags the rest of its batch along.
+/// Register with <see cref="MessagingServiceCollectionExtensions.AddIdempotentBatchConsumer{TConsumer}"/>.
+/// </summary>
+public abstract class IdempotentBatchConsumer<TMessage, TDb>(TDb db, MessagingOptions options, ILogger logger) : IConsumer<Batch<TMessage>>
+    where TMessage : class
+    where TDb : DbContext
+{
+    internal const string AttemptHeader = "Pingan-Attempt";
+
+    protected TDb Db => db;
+
+    protected virtual string ConsumerName => GetType().FullName ?? GetType().Name;
+
+    /// <summary>Applies one message through <see cref="Db"/>; do not call SaveChanges, the base commits.</summary>
+    protected abstract Task HandleAsync(ConsumeContext<TMessage> context);
+
+    public async Task Consume(ConsumeContext<Batch<TMessage>> context)
+    {
+        var messages = context.Message.ToArray();
+        var ct = context.CancellationToken;
+        try
+        {
+            await ApplyAsync(messages, ct);
+            return;
+        }
+        catch (Exception ex) when (messages.Length > 1 && !ct.IsCancellationRequested)
+        {
+            db.ChangeTracker.Clear();
+            logger.LogWarning(ex, "A batch of {Count} {MessageType} failed; applying its messages one by one", messages.Length, typeof(TMessage).Name);
+        }
+        foreach (var message in messages)
+        {
+            try
+            {
+                await ApplyAsync([message], ct);
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                db.ChangeTracker.Clear();
+                await RetryOrFaultAsync(message, ex);
+            }
+        }
+    }
+
+    private async Task ApplyAsync(IReadOnlyList<ConsumeContext<TMessage>> messages, CancellationToken ct)
+    {
+        var ids = messages.Select(m => m.MessageId
+            ?? throw new InvalidOperationException($"{typeof(TMessage).Name} arrived without a message id; the inbox cannot apply it once.")).ToArray();
+        var now = DateTimeOffset.UtcNow;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var fresh = (await db.Database.SqlQuery<Guid>(
+                $"INSERT INTO inbox_messages (message_id, consumer, received_at) SELECT unnest({ids}), {ConsumerName}, {now} ON CONFLICT DO NOTHING RETURNING message_id AS \"Value\"")
+            .ToListAsync(ct)).ToHashSet();
+        foreach (var message in messages)
+        {
+            if (fresh.Remove(message.MessageId!.Value)) await HandleAsync(message);
+        }
+        if (db.ChangeTracker.HasChanges()) await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        MessagingMetrics.InboxApplied.Add(messages.Count);
+    }
+
+    private async Task RetryOrFaultAsync(ConsumeContext<TMessage> message, Exception ex)
+    {
+        var attempt = message.Headers.Get<int>(AttemptHeader) ?? 1;
+        var input = message.ReceiveContext.InputAddress;
+        if (attempt <= options.RetryLimit)
+        {
+            logger.LogWarning(ex, "{MessageType} {MessageId} failed on attempt {Attempt}; queued again", typeof(TMessage).Name, message.MessageId, attempt);
+            await message.Send(input, message.Message, ctx =>
+            {
+                ctx.MessageId = message.MessageId;
+                ctx.Headers.Set(AttemptHeader, attempt + 1);
+            });
+            return;
+        }
+        logger.LogError(ex, "{MessageType} {MessageId} failed {Attempt} times; moved to the error queue", typeof(TMessage).Name, message.MessageId, attempt);
+        var error = new UriBuilder(input) { Path = input.AbsolutePath + "_error" }.Uri;
+        await message.Send(error, message.Message, ctx =>
+        {
+            ctx.MessageId = message.MessageId;
+            ctx.Headers.Set(AttemptHeader, attempt);
+            ctx.Headers.Set("MT-Reason", "fault");
+            ctx.Headers.Set("MT-Fault-ExceptionType", ex.GetType().FullName);
+            ctx.Headers.Set("MT-Fault-Message", ex.Message);
+            ctx.Headers.Set("MT-Fault-StackTrace", ex.StackTrace);
+        });
+    }
+}

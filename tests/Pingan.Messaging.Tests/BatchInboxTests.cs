@@ -1,0 +1,67 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Pingan.Messaging.Tests.Contracts;
+using Pingan.Testing;
+using Xunit.Abstractions;
+
+namespace Pingan.Messaging.Tests;
+
+/// <summary>The batch inbox keeps the single-message guarantees: once per id, and a poison message goes to the error queue alone.</summary>
+public sealed class BatchInboxTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+    private readonly IsolatedDatabase _db = new();
+    private readonly IsolatedVirtualHost _vhost = new();
+
+    public Task InitializeAsync() => Task.WhenAll(_db.InitializeAsync(), _vhost.InitializeAsync());
+
+    public async Task DisposeAsync()
+    {
+        await _vhost.DisposeAsync();
+        await _db.DisposeAsync();
+    }
+
+    private Task<IHost> ConsumerAsync(DeliveryLog log, int retryLimit = 2) =>
+        TestService.StartAsync(_db.ConnectionString, _vhost.AmqpUri, output, batchConsumer: true, retryLimit: retryLimit, log: log);
+
+    [Fact]
+    public async Task The_same_message_id_in_one_batch_and_across_batches_changes_state_once()
+    {
+        var log = new DeliveryLog();
+        using var consumer = await ConsumerAsync(log);
+        var bus = consumer.Services.GetRequiredService<IBus>();
+        var messageId = NewId.NextGuid();
+        var message = new CaseOpened(Guid.NewGuid(), "410303", DateTimeOffset.UtcNow);
+
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => bus.Publish(message, ctx => ctx.MessageId = messageId)));
+        await Task.Delay(200);
+        await bus.Publish(message, ctx => ctx.MessageId = messageId);
+        await bus.Publish(new CaseOpened(Guid.NewGuid(), "marker", DateTimeOffset.UtcNow));
+        await Eventually.HoldsAsync(async () => await consumer.TallyAsync("marker") == 1, Wait, "the marker");
+        await Task.Delay(300);
+
+        Assert.Equal(1, await consumer.TallyAsync("410303"));
+    }
+
+    [Fact]
+    public async Task A_poison_message_in_a_batch_goes_to_the_error_queue_alone_and_the_rest_is_applied_once()
+    {
+        var log = new DeliveryLog();
+        using var consumer = await ConsumerAsync(log, retryLimit: 2);
+        using var publisher = await TestService.StartAsync((await _db.CreateSiblingAsync("publisher")), _vhost.AmqpUri, output);
+
+        for (var i = 0; i < 10; i++) await publisher.OpenCaseAsync("healthy");
+        await publisher.OpenCaseAsync("poison");
+        for (var i = 0; i < 10; i++) await publisher.OpenCaseAsync("healthy");
+
+        const string errorQueue = "test-case-opened-batch_error";
+        await Eventually.HoldsAsync(async () => await _vhost.CountMessagesAsync(errorQueue) == 1, Wait, "the poison message in " + errorQueue);
+        await Eventually.HoldsAsync(async () => await consumer.TallyAsync("healthy") == 20, Wait, "the 20 healthy messages");
+        await Task.Delay(300);
+        Assert.Equal(20, await consumer.TallyAsync("healthy"));
+        Assert.Equal(1u, await _vhost.CountMessagesAsync(errorQueue));
+        Assert.True(log.PoisonAttempts >= 3, $"tried {log.PoisonAttempts} times"); // the first attempt and two retries at least
+        Assert.Equal(0, await consumer.TallyAsync("poison"));
+    }
+}
