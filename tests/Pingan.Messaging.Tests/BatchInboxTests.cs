@@ -8,22 +8,12 @@ using Xunit.Abstractions;
 namespace Pingan.Messaging.Tests;
 
 /// <summary>The batch inbox keeps the single-message guarantees: once per id, and a poison message goes to the error queue alone.</summary>
-public sealed class BatchInboxTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class BatchInboxTests(ITestOutputHelper output) : InfrastructureTest
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
-    private readonly IsolatedDatabase _db = new();
-    private readonly IsolatedVirtualHost _vhost = new();
-
-    public Task InitializeAsync() => Task.WhenAll(_db.InitializeAsync(), _vhost.InitializeAsync());
-
-    public async Task DisposeAsync()
-    {
-        await _vhost.DisposeAsync();
-        await _db.DisposeAsync();
-    }
 
     private Task<IHost> ConsumerAsync(DeliveryLog log, int retryLimit = 2) =>
-        TestService.StartAsync(_db.ConnectionString, _vhost.AmqpUri, output, batchConsumer: true, retryLimit: retryLimit, log: log);
+        TestService.StartAsync(Database.ConnectionString, VirtualHost.AmqpUri, output, batchConsumer: true, retryLimit: retryLimit, log: log);
 
     [Fact]
     public async Task The_same_message_id_in_one_batch_and_across_batches_changes_state_once()
@@ -49,18 +39,18 @@ public sealed class BatchInboxTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var log = new DeliveryLog();
         using var consumer = await ConsumerAsync(log, retryLimit: 2);
-        using var publisher = await TestService.StartAsync((await _db.CreateSiblingAsync("publisher")), _vhost.AmqpUri, output);
+        using var publisher = await TestService.StartAsync((await Database.CreateSiblingAsync("publisher")), VirtualHost.AmqpUri, output);
 
         for (var i = 0; i < 10; i++) await publisher.OpenCaseAsync("healthy");
         await publisher.OpenCaseAsync("poison");
         for (var i = 0; i < 10; i++) await publisher.OpenCaseAsync("healthy");
 
         const string errorQueue = "test-case-opened-batch_error";
-        await Eventually.HoldsAsync(async () => await _vhost.CountMessagesAsync(errorQueue) == 1, Wait, "the poison message in " + errorQueue);
+        await Eventually.HoldsAsync(async () => await VirtualHost.CountMessagesAsync(errorQueue) == 1, Wait, "the poison message in " + errorQueue);
         await Eventually.HoldsAsync(async () => await consumer.TallyAsync("healthy") == 20, Wait, "the 20 healthy messages");
         await Task.Delay(300);
         Assert.Equal(20, await consumer.TallyAsync("healthy"));
-        Assert.Equal(1u, await _vhost.CountMessagesAsync(errorQueue));
+        Assert.Equal(1u, await VirtualHost.CountMessagesAsync(errorQueue));
         Assert.True(log.PoisonAttempts >= 3, $"tried {log.PoisonAttempts} times"); // the first attempt and two retries at least
         Assert.Equal(0, await consumer.TallyAsync("poison"));
     }

@@ -8,25 +8,15 @@ public sealed class BrokerRestart;
 
 /// <summary>Restarts the whole broker, so it runs alone (its collection is not parallelised).</summary>
 [Collection(nameof(BrokerRestart))]
-public sealed class BrokerRestartTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class BrokerRestartTests(ITestOutputHelper output) : InfrastructureTest
 {
-    private readonly IsolatedDatabase _db = new();
-    private readonly IsolatedVirtualHost _vhost = new();
-
-    public Task InitializeAsync() => Task.WhenAll(_db.InitializeAsync(), _vhost.InitializeAsync());
-
-    public async Task DisposeAsync()
-    {
-        await _vhost.DisposeAsync();
-        await _db.DisposeAsync();
-    }
 
     [Fact]
     public async Task Delivery_resumes_by_itself_after_a_broker_restart_and_nothing_is_lost()
     {
-        var consumerDb = await _db.CreateSiblingAsync("consumer");
-        using var consumer = await TestService.StartAsync(consumerDb, _vhost.AmqpUri, output, consumer: true);
-        using var publisher = await TestService.StartAsync(_db.ConnectionString, _vhost.AmqpUri, output);
+        var consumerDb = await Database.CreateSiblingAsync("consumer");
+        using var consumer = await TestService.StartAsync(consumerDb, VirtualHost.AmqpUri, output, consumer: true);
+        using var publisher = await TestService.StartAsync(Database.ConnectionString, VirtualHost.AmqpUri, output);
 
         const int total = 150;
         var produced = 0;
@@ -42,7 +32,7 @@ public sealed class BrokerRestartTests(ITestOutputHelper output) : IAsyncLifetim
         });
 
         await Eventually.HoldsAsync(async () => await consumer.TallyAsync("410201") >= 20, TimeSpan.FromSeconds(30), "traffic before the restart");
-        await _vhost.RestartBrokerAsync(TimeSpan.FromSeconds(2));
+        await VirtualHost.RestartBrokerAsync(TimeSpan.FromSeconds(2));
         var afterRestart = await consumer.TallyAsync("410201");
         await producer;
 

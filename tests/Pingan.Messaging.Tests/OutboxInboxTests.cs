@@ -12,30 +12,23 @@ namespace Pingan.Messaging.Tests;
 /// The guarantees of the outbox and inbox, on the real PostgreSQL and RabbitMQ: a publishing service and
 /// a consuming service, each with its own database, on a virtual host of their own.
 /// </summary>
-public sealed class OutboxInboxTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class OutboxInboxTests(ITestOutputHelper output) : InfrastructureTest
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
-    private readonly IsolatedDatabase _db = new();
-    private readonly IsolatedVirtualHost _vhost = new();
     private string _consumerDb = "";
 
-    public async Task InitializeAsync()
-    {
-        await Task.WhenAll(_db.InitializeAsync(), _vhost.InitializeAsync());
-        _consumerDb = await _db.CreateSiblingAsync("consumer");
-    }
 
-    public async Task DisposeAsync()
+    public override async Task InitializeAsync()
     {
-        await _vhost.DisposeAsync();
-        await _db.DisposeAsync();
+        await base.InitializeAsync();
+        _consumerDb = await Database.CreateSiblingAsync("consumer");
     }
 
     private Task<IHost> ConsumerAsync(DeliveryLog? log = null, int retryLimit = 2, bool recorder = false) =>
-        TestService.StartAsync(_consumerDb, _vhost.AmqpUri, output, consumer: true, recorder: recorder, retryLimit: retryLimit, log: log);
+        TestService.StartAsync(_consumerDb, VirtualHost.AmqpUri, output, consumer: true, recorder: recorder, retryLimit: retryLimit, log: log);
 
     private Task<IHost> PublisherAsync(bool dispatcher = true, int batchSize = 200, string? amqp = null) =>
-        TestService.StartAsync(_db.ConnectionString, amqp ?? _vhost.AmqpUri, output, dispatcher: dispatcher, batchSize: batchSize);
+        TestService.StartAsync(Database.ConnectionString, amqp ?? VirtualHost.AmqpUri, output, dispatcher: dispatcher, batchSize: batchSize);
 
     [Fact]
     public async Task An_event_committed_with_its_change_is_delivered_after_the_process_died_before_dispatching()
@@ -113,7 +106,7 @@ public sealed class OutboxInboxTests(ITestOutputHelper output) : IAsyncLifetime
 
         await Eventually.HoldsAsync(async () => await consumer.TallyAsync("healthy") == 20, Wait, "the healthy messages behind the poison one");
         const string errorQueue = "test-case-opened_error";
-        await Eventually.HoldsAsync(async () => await _vhost.CountMessagesAsync(errorQueue) == 1, Wait, "the poison message in " + errorQueue);
+        await Eventually.HoldsAsync(async () => await VirtualHost.CountMessagesAsync(errorQueue) == 1, Wait, "the poison message in " + errorQueue);
         Assert.Equal(4, log.PoisonAttempts); // the first attempt and three retries
         Assert.Equal(0, await consumer.TallyAsync("poison"));
     }
@@ -122,7 +115,7 @@ public sealed class OutboxInboxTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task Two_dispatchers_on_one_outbox_deliver_each_message_once()
     {
         var log = new DeliveryLog();
-        using var recorder = await TestService.StartAsync(_consumerDb, _vhost.AmqpUri, output, recorder: true, log: log);
+        using var recorder = await TestService.StartAsync(_consumerDb, VirtualHost.AmqpUri, output, recorder: true, log: log);
         using var one = await PublisherAsync(batchSize: 10);
         using var two = await PublisherAsync(batchSize: 10);
 
@@ -140,8 +133,8 @@ public sealed class OutboxInboxTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task A_publish_that_fails_keeps_the_row_pending_with_its_error_and_a_later_retry()
     {
         // A broker address where nothing listens.
-        var deadBroker = new UriBuilder(_vhost.AmqpUri) { Port = 1 }.Uri.ToString();
-        using var publisher = await TestService.StartAsync(_db.ConnectionString, deadBroker, output: null, waitForBus: false);
+        var deadBroker = new UriBuilder(VirtualHost.AmqpUri) { Port = 1 }.Uri.ToString();
+        using var publisher = await TestService.StartAsync(Database.ConnectionString, deadBroker, output: null, waitForBus: false);
 
         await publisher.OpenCaseAsync("410105");
         await Eventually.HoldsAsync(async () => (await publisher.OutboxAsync()).Single().Attempts >= 2, Wait, "two failed attempts");

@@ -55,10 +55,10 @@ namespace Pingan.Messaging.Tests
         public int PoisonAttempts;
     }
 
-    /// <summary>The inbox consumer under test. A case for the unit "poison" always fails.</summary>
-    public sealed class CaseOpenedConsumer(TestDb db, DeliveryLog log) : IdempotentConsumer<CaseOpened, TestDb>(db)
+    internal static class CaseTally
     {
-        protected override async Task HandleAsync(ConsumeContext<CaseOpened> context)
+        /// <summary>Counts the case for its unit; a case for the unit "poison" always fails.</summary>
+        public static async Task ApplyAsync(TestDb db, DeliveryLog log, ConsumeContext<CaseOpened> context)
         {
             if (context.Message.Unit == "poison")
             {
@@ -66,27 +66,23 @@ namespace Pingan.Messaging.Tests
                 throw new InvalidOperationException("this message can never be applied");
             }
             // An atomic upsert: concurrent consumers of one unit must neither collide nor lose a count.
-            await Db.Database.ExecuteSqlInterpolatedAsync(
+            await db.Database.ExecuteSqlInterpolatedAsync(
                 $"INSERT INTO unit_tallies (unit, cases) VALUES ({context.Message.Unit}, 1) ON CONFLICT (unit) DO UPDATE SET cases = unit_tallies.cases + 1",
                 context.CancellationToken);
         }
+    }
+
+    /// <summary>The inbox consumer under test. A case for the unit "poison" always fails.</summary>
+    public sealed class CaseOpenedConsumer(TestDb db, DeliveryLog log) : IdempotentConsumer<CaseOpened, TestDb>(db)
+    {
+        protected override Task HandleAsync(ConsumeContext<CaseOpened> context) => CaseTally.ApplyAsync(Db, log, context);
     }
 
     /// <summary>The same consumer on the batch inbox.</summary>
     public sealed class CaseOpenedBatchConsumer(TestDb db, MessagingOptions options, ILogger<CaseOpenedBatchConsumer> logger, DeliveryLog log)
         : IdempotentBatchConsumer<CaseOpened, TestDb>(db, options, logger)
     {
-        protected override async Task HandleAsync(ConsumeContext<CaseOpened> context)
-        {
-            if (context.Message.Unit == "poison")
-            {
-                Interlocked.Increment(ref log.PoisonAttempts);
-                throw new InvalidOperationException("this message can never be applied");
-            }
-            await Db.Database.ExecuteSqlInterpolatedAsync(
-                $"INSERT INTO unit_tallies (unit, cases) VALUES ({context.Message.Unit}, 1) ON CONFLICT (unit) DO UPDATE SET cases = unit_tallies.cases + 1",
-                context.CancellationToken);
-        }
+        protected override Task HandleAsync(ConsumeContext<CaseOpened> context) => CaseTally.ApplyAsync(Db, log, context);
     }
 
     /// <summary>Counts raw deliveries, so a duplicate the inbox would hide is still seen.</summary>

@@ -9,17 +9,15 @@ using Pingan.Testing;
 namespace Pingan.ServiceDefaults.Tests;
 
 /// <summary>A service sends its traces, metrics and logs to the OTLP endpoint it is given (a real HTTP receiver here).</summary>
-public sealed class OtlpTests : IAsyncLifetime
+public sealed class OtlpTests : InfrastructureTest
 {
-    private readonly IsolatedDatabase _db = new();
-    private readonly IsolatedVirtualHost _vhost = new();
     private readonly ConcurrentDictionary<string, int> _received = new();
     private WebApplication _collector = null!;
     private int _port;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        await Task.WhenAll(_db.InitializeAsync(), _vhost.InitializeAsync());
+        await base.InitializeAsync();
         _port = SampleHost.FreePort();
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
@@ -35,17 +33,16 @@ public sealed class OtlpTests : IAsyncLifetime
         await _collector.StartAsync();
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         await _collector.DisposeAsync();
-        await _vhost.DisposeAsync();
-        await _db.DisposeAsync();
+        await base.DisposeAsync();
     }
 
     [Fact]
     public async Task Traces_metrics_and_logs_go_to_the_configured_OTLP_endpoint()
     {
-        await using var host = await SampleHost.StartAsync(_db.ConnectionString, _vhost.AmqpUri, new Dictionary<string, string?>
+        await using var host = await SampleHost.StartAsync(Database.ConnectionString, VirtualHost.AmqpUri, new Dictionary<string, string?>
         {
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{_port}",
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",

@@ -11,28 +11,26 @@ using Pingan.Testing;
 namespace Pingan.ServiceDefaults.Tests;
 
 /// <summary>What every service gets from AddServiceDefaults, checked through its real HTTP and gRPC ports.</summary>
-public sealed class ServiceDefaultsTests : IAsyncLifetime
+public sealed class ServiceDefaultsTests : InfrastructureTest
 {
-    private readonly IsolatedDatabase _db = new();
-    private readonly IsolatedVirtualHost _vhost = new();
     private SampleHost _host = null!;
     private GrpcChannel _channel = null!;
     private UnitRegistry.UnitRegistryClient _grpc = null!;
 
-    public async Task InitializeAsync()
+
+    public override async Task InitializeAsync()
     {
-        await Task.WhenAll(_db.InitializeAsync(), _vhost.InitializeAsync());
-        _host = await SampleHost.StartAsync(_db.ConnectionString, _vhost.AmqpUri);
+        await base.InitializeAsync();
+        _host = await SampleHost.StartAsync(Database.ConnectionString, VirtualHost.AmqpUri);
         _channel = GrpcChannel.ForAddress(_host.GrpcAddress);
         _grpc = new UnitRegistry.UnitRegistryClient(_channel);
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         _channel.Dispose();
         await _host.DisposeAsync();
-        await _vhost.DisposeAsync();
-        await _db.DisposeAsync();
+        await base.DisposeAsync();
     }
 
     [Fact]
@@ -50,8 +48,8 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     [Fact]
     public async Task Readiness_fails_while_the_broker_is_unreachable_but_liveness_holds()
     {
-        var dead = new UriBuilder(_vhost.AmqpUri) { Port = 1 }.Uri.ToString();
-        await using var host = await SampleHost.StartAsync(_db.ConnectionString, dead);
+        var dead = new UriBuilder(VirtualHost.AmqpUri) { Port = 1 }.Uri.ToString();
+        await using var host = await SampleHost.StartAsync(Database.ConnectionString, dead);
         await Task.Delay(1500);
         Assert.Equal(HttpStatusCode.OK, (await host.Rest.GetAsync("/healthz/live")).StatusCode);
         var ready = await host.Rest.GetAsync("/healthz/ready");
