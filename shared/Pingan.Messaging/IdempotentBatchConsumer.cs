@@ -29,9 +29,10 @@ public abstract class IdempotentBatchConsumer<TMessage, TDb>(TDb db, MessagingOp
     {
         var messages = context.Message.ToArray();
         var ct = context.CancellationToken;
+        var time = context.GetServiceOrCreateInstance<TimeProvider>();
         try
         {
-            await ApplyAsync(messages, ct);
+            await ApplyAsync(messages, time, ct);
             return;
         }
         catch (Exception ex) when (messages.Length > 1 && !ct.IsCancellationRequested)
@@ -43,7 +44,7 @@ public abstract class IdempotentBatchConsumer<TMessage, TDb>(TDb db, MessagingOp
         {
             try
             {
-                await ApplyAsync([message], ct);
+                await ApplyAsync([message], time, ct);
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
@@ -53,15 +54,13 @@ public abstract class IdempotentBatchConsumer<TMessage, TDb>(TDb db, MessagingOp
         }
     }
 
-    private async Task ApplyAsync(IReadOnlyList<ConsumeContext<TMessage>> messages, CancellationToken ct)
+    private async Task ApplyAsync(IReadOnlyList<ConsumeContext<TMessage>> messages, TimeProvider time, CancellationToken ct)
     {
         var ids = messages.Select(m => m.MessageId
             ?? throw new InvalidOperationException($"{typeof(TMessage).Name} arrived without a message id; the inbox cannot apply it once.")).ToArray();
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var fresh = (await db.Database.SqlQuery<Guid>(
-                $"INSERT INTO inbox_messages (message_id, consumer, received_at) SELECT unnest({ids}), {ConsumerName}, {now} ON CONFLICT DO NOTHING RETURNING message_id AS \"Value\"")
-            .ToListAsync(ct)).ToHashSet();
+        var fresh = await Inbox.ClaimAsync(db, ids, ConsumerName, now, ct);
         foreach (var message in messages)
         {
             if (fresh.Remove(message.MessageId!.Value)) await HandleAsync(message);

@@ -27,11 +27,7 @@ public abstract class IdempotentConsumer<TMessage, TDb>(TDb db) : IConsumer<TMes
         var ct = context.CancellationToken;
         var time = context.GetServiceOrCreateInstance<TimeProvider>();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        // Waits on a concurrent delivery of the same id until it commits or rolls back.
-        var inserted = await db.Database.ExecuteSqlInterpolatedAsync(
-            $"INSERT INTO inbox_messages (message_id, consumer, received_at) VALUES ({messageId}, {ConsumerName}, {time.GetUtcNow()}) ON CONFLICT DO NOTHING",
-            ct);
-        if (inserted == 0)
+        if ((await Inbox.ClaimAsync(db, [messageId], ConsumerName, time.GetUtcNow(), ct)).Count == 0)
         {
             await tx.RollbackAsync(ct);
             MessagingMetrics.InboxDuplicates.Add(1);
@@ -47,4 +43,17 @@ public abstract class IdempotentConsumer<TMessage, TDb>(TDb db) : IConsumer<TMes
 
     /// <summary>Applies the message through <see cref="Db"/>; do not call SaveChanges, the base commits.</summary>
     protected abstract Task HandleAsync(ConsumeContext<TMessage> context);
+}
+
+internal static class Inbox
+{
+    /// <summary>
+    /// Records the ids as applied by <paramref name="consumer"/> in the caller's transaction and returns
+    /// those that were not yet: the ones to apply now. Waits on a concurrent delivery of the same id until
+    /// its transaction commits (then the id is not returned) or rolls back (then it is).
+    /// </summary>
+    public static async Task<HashSet<Guid>> ClaimAsync(DbContext db, Guid[] ids, string consumer, DateTimeOffset now, CancellationToken ct) =>
+        (await db.Database.SqlQuery<Guid>(
+                $"INSERT INTO inbox_messages (message_id, consumer, received_at) SELECT unnest({ids}), {consumer}, {now} ON CONFLICT DO NOTHING RETURNING message_id AS \"Value\"")
+            .ToListAsync(ct)).ToHashSet();
 }
