@@ -97,18 +97,23 @@ public sealed class OutboxDispatcher<TDb>(
                 $"UPDATE outbox_messages SET dispatched_at = {sentAt}, attempts = attempts + 1, last_error = NULL WHERE sequence = ANY({sent})",
                 cancellationToken);
         }
-        for (var i = 0; i < rows.Count; i++)
+        var failed = Enumerable.Range(0, rows.Count).Where(i => outcomes[i] is not null).ToArray();
+        if (failed.Length > 0)
         {
-            if (outcomes[i] is not { } error) continue;
-            var row = rows[i];
-            var retryAt = sentAt + Backoff(row.Attempts + 1);
-            var message = Truncate(error.GetType().Name + ": " + error.Message, 2000);
-            await db.Database.ExecuteSqlInterpolatedAsync(
-                $"UPDATE outbox_messages SET attempts = attempts + 1, next_attempt_at = {retryAt}, last_error = {message} WHERE sequence = {row.Sequence}",
-                cancellationToken);
-            MessagingMetrics.PublishFailures.Add(1);
-            logger.LogDebug(error, "Publishing outbox message {MessageId} ({Type}) failed on attempt {Attempt}; next try at {RetryAt}",
-                row.MessageId, row.MessageType, row.Attempts + 1, retryAt);
+            // One statement for every failed row, whatever the batch size: a broker outage fails whole batches.
+            var sequences = failed.Select(i => rows[i].Sequence).ToArray();
+            var retryAt = failed.Select(i => sentAt + Backoff(rows[i].Attempts + 1)).ToArray();
+            var errors = failed.Select(i => Truncate(outcomes[i]!.GetType().Name + ": " + outcomes[i]!.Message, 2000)).ToArray();
+            await db.Database.ExecuteSqlInterpolatedAsync($"""
+                UPDATE outbox_messages o
+                SET attempts = o.attempts + 1, next_attempt_at = f.retry_at, last_error = f.error
+                FROM unnest({sequences}, {retryAt}, {errors}) AS f(sequence, retry_at, error)
+                WHERE o.sequence = f.sequence
+                """, cancellationToken);
+            MessagingMetrics.PublishFailures.Add(failed.Length);
+            foreach (var i in failed)
+                logger.LogDebug(outcomes[i], "Publishing outbox message {MessageId} ({Type}) failed on attempt {Attempt}",
+                    rows[i].MessageId, rows[i].MessageType, rows[i].Attempts + 1);
         }
         if (sent.Length < rows.Count)
         {

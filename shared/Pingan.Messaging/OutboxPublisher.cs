@@ -21,8 +21,9 @@ public sealed class OutboxPublisher(BrokerAddress broker, IBus bus, ILogger<Outb
     public const string ContentType = "application/vnd.masstransit+json";
     private static readonly ConcurrentDictionary<Type, (string Exchange, string Urn)> Topology = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly string _virtualHostAddress = VirtualHostAddress(broker);
     private readonly string _sourceAddress =
-        $"rabbitmq://{broker.Host}:{broker.Port}/{Uri.EscapeDataString(broker.VirtualHost.TrimStart('/'))}/{Environment.MachineName}_{Environment.ProcessId}_outbox_{Guid.NewGuid():N}";
+        $"{VirtualHostAddress(broker)}/{Environment.MachineName}_{Environment.ProcessId}_outbox_{Guid.NewGuid():N}";
     private IConnection? _connection;
     private IChannel? _channel;
     private readonly HashSet<string> _declared = [];
@@ -109,7 +110,7 @@ public sealed class OutboxPublisher(BrokerAddress broker, IBus bus, ILogger<Outb
             w.WriteString("messageId", row.MessageId.ToString());
             w.WriteString("conversationId", row.MessageId.ToString());
             w.WriteString("sourceAddress", _sourceAddress);
-            w.WriteString("destinationAddress", $"rabbitmq://{broker.Host}:{broker.Port}/{Uri.EscapeDataString(broker.VirtualHost.TrimStart('/'))}/{exchange}");
+            w.WriteString("destinationAddress", $"{_virtualHostAddress}/{exchange}");
             w.WriteStartArray("messageType");
             w.WriteStringValue(urn);
             w.WriteEndArray();
@@ -127,6 +128,9 @@ public sealed class OutboxPublisher(BrokerAddress broker, IBus bus, ILogger<Outb
         }
         return buffer.ToArray();
     }
+
+    private static string VirtualHostAddress(BrokerAddress broker) =>
+        $"rabbitmq://{broker.Host}:{broker.Port}/{Uri.EscapeDataString(broker.VirtualHost.TrimStart('/'))}";
 
     private (string, string) TopologyOf(Type type)
     {
