@@ -80,6 +80,9 @@ public sealed class GrpcErrorInterceptor(IServiceProvider services, ILogger<Grpc
             case DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg }:
                 logger.LogInformation("Unique violation on {Constraint}", pg.ConstraintName);
                 return Error(Code.AlreadyExists, $"A record with the same key already exists ({pg.ConstraintName}).");
+            case DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.ExclusionViolation } pg }:
+                logger.LogInformation("Exclusion violation on {Constraint}", pg.ConstraintName);
+                return Error(Code.Aborted, $"A record written at the same time conflicts with this one ({pg.ConstraintName}); read again and retry.");
             default:
                 return null;
         }

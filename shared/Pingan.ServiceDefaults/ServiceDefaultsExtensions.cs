@@ -137,10 +137,25 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>
     /// Runs the service, or one of its steps when asked: <c>migrate</c> applies the database migrations
-    /// and exits, the step Kubernetes runs as a Job and the local runner before the service (docs/adr/0004).
+    /// and exits, the step Kubernetes runs as a Job and the local runner before the service (docs/adr/0004);
+    /// any other name runs the <see cref="IServiceStep"/> of that name (a demo-data seed, for one).
     /// </summary>
     public static async Task<int> RunServiceAsync(this WebApplication app, string[] args)
     {
+        if (args.Length > 0 && app.Services.GetServices<IServiceStep>().FirstOrDefault(s => s.Name == args[0]) is { } step)
+        {
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Pingan.Step");
+            try
+            {
+                await step.RunAsync(CancellationToken.None);
+                return 0;
+            }
+            catch (Exception ex)
+            {
+                logger.LogCritical(ex, "Step {Step} failed", step.Name);
+                return 1;
+            }
+        }
         if (args.Length > 0 && args[0] == "migrate")
         {
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Pingan.Migrate");
@@ -183,4 +198,11 @@ internal sealed class ShutdownHealthCheck(IHostApplicationLifetime lifetime) : I
         Task.FromResult(lifetime.ApplicationStopping.IsCancellationRequested
             ? HealthCheckResult.Unhealthy("shutting down")
             : HealthCheckResult.Healthy());
+}
+
+/// <summary>A one-off step a service can run instead of serving (<c>dotnet Service.dll NAME</c>), then exit.</summary>
+public interface IServiceStep
+{
+    string Name { get; }
+    Task RunAsync(CancellationToken cancellationToken);
 }

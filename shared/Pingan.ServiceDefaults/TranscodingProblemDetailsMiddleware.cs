@@ -14,6 +14,12 @@ namespace Pingan.ServiceDefaults;
 /// </summary>
 internal sealed class TranscodingProblemDetailsMiddleware(RequestDelegate next)
 {
+    // Messages name units in Chinese: written as UTF-8 characters, not \uXXXX escapes, like the transcoded answers.
+    private static readonly JsonSerializerOptions ProblemJson = new(JsonSerializerOptions.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
+    };
+
     public async Task InvokeAsync(HttpContext context)
     {
         if (context.GetEndpoint()?.Metadata.GetMetadata<GrpcJsonTranscodingMetadata>() is null)
@@ -41,7 +47,7 @@ internal sealed class TranscodingProblemDetailsMiddleware(RequestDelegate next)
         }
         context.Response.ContentType = "application/problem+json";
         context.Response.ContentLength = null;
-        await JsonSerializer.SerializeAsync(original, problem, JsonSerializerOptions.Web);
+        await JsonSerializer.SerializeAsync(original, problem, ProblemJson);
     }
 
     private static ProblemDetails? ToProblem(byte[] body, HttpContext context)

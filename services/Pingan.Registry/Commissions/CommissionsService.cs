@@ -1,0 +1,190 @@
+using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
+using Pingan.Registry.Api;
+using Pingan.Registry.Contracts;
+using Pingan.Registry.Leadership;
+using Pingan.Registry.Persistence;
+using Pingan.Registry.Units;
+using Pingan.ServiceDefaults;
+using Pingan.Time;
+using UnitKind = Pingan.Registry.Contracts.UnitKind;
+
+namespace Pingan.Registry.Commissions;
+
+public sealed class CommissionsService(RegistryDb db, TimeProvider time, CommissionQueries queries) : Api.Commissions.CommissionsBase
+{
+    /// <summary>Establishes the commission of a jurisdiction; one already there is succeeded from that day (a reform).</summary>
+    public override async Task<Api.Commission> EstablishCommission(EstablishCommissionRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        var on = Dates.ParseOr(request.EstablishedOn, time.Today());
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var jurisdiction = await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Code == request.JurisdictionCode, ct)
+            ?? throw new NotFoundException($"No unit {request.JurisdictionCode}.");
+        if (!jurisdiction.Kind.IsJurisdiction() || jurisdiction.Kind == UnitKind.StatisticalGrouping)
+            throw new RequestValidationException("jurisdiction_code", $"{jurisdiction.Code} ({jurisdiction.Name}) is not a jurisdiction with a commission");
+        if (jurisdiction.IsDissolvedOn(on))
+            throw new RequestValidationException("jurisdiction_code", $"{jurisdiction.Code} was dissolved on {Dates.Write(jurisdiction.DissolvedOn)}");
+        if (request.OfficeUnitCode.Length > 0)
+        {
+            var office = await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Code == request.OfficeUnitCode, ct);
+            if (office is null || office.AnswersToCode != jurisdiction.Code || !office.Kind.IsOrgan())
+                throw new RequestValidationException("office_unit_code", $"{request.OfficeUnitCode} is not an organ of {jurisdiction.Code}");
+        }
+        var current = await db.Commissions.FirstOrDefaultAsync(c => c.JurisdictionCode == jurisdiction.Code && c.DissolvedOn == null, ct);
+        if (current is not null)
+        {
+            if (on <= current.EstablishedOn)
+                throw new RequestValidationException("established_on", $"must be after {Dates.Write(current.EstablishedOn)}, when {current.Name} was established");
+            current.DissolvedOn = on;
+            await db.SaveChangesAsync(ct);
+        }
+        var commission = new Commission
+        {
+            Id = Guid.CreateVersion7(time.GetUtcNow()),
+            JurisdictionCode = jurisdiction.Code,
+            Name = request.Name.Trim(),
+            OfficeUnitCode = request.OfficeUnitCode.Length > 0 ? request.OfficeUnitCode : null,
+            EstablishedOn = on,
+        };
+        db.Commissions.Add(commission);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return await queries.ToApiAsync(commission, on, ct);
+    }
+
+    public override async Task<Api.Commission> GetCommission(GetCommissionRequest request, ServerCallContext context)
+    {
+        var day = Dates.ParseOr(request.AsOf, time.Today());
+        var commission = await queries.OfJurisdictionAsync(request.JurisdictionCode, day, context.CancellationToken);
+        return await queries.ToApiAsync(commission, day, context.CancellationToken);
+    }
+
+    public override async Task<Api.Commission> AddMemberUnit(MemberUnitRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        var on = Dates.ParseOr(request.EffectiveOn, time.Today());
+        var commission = await CurrentAsync(request.JurisdictionCode, ct);
+        var unit = await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Code == request.UnitCode, ct);
+        if (unit is null || !unit.Kind.IsOrgan())
+            throw new RequestValidationException("unit_code", $"{request.UnitCode} is not a registered organ or unit");
+        if (unit.IsDissolvedOn(on))
+            throw new RequestValidationException("unit_code", $"{unit.Code} ({unit.Name}) was dissolved on {Dates.Write(unit.DissolvedOn)}");
+        if (commission.MemberUnits.Any(m => m.UnitCode == unit.Code && (m.LeftOn is null || m.LeftOn > on)))
+            throw new AlreadyExistsException($"{unit.Name} sits on {commission.Name} already.");
+        commission.MemberUnits.Add(new CommissionMemberUnit { UnitCode = unit.Code, JoinedOn = on });
+        await db.SaveChangesAsync(ct);
+        return await queries.ToApiAsync(commission, on, ct);
+    }
+
+    public override async Task<Api.Commission> RemoveMemberUnit(MemberUnitRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        var on = Dates.ParseOr(request.EffectiveOn, time.Today());
+        var commission = await CurrentAsync(request.JurisdictionCode, ct);
+        var membership = commission.MemberUnits.FirstOrDefault(m => m.UnitCode == request.UnitCode && m.LeftOn is null)
+            ?? throw new NotFoundException($"{request.UnitCode} does not sit on {commission.Name}.");
+        if (on <= membership.JoinedOn)
+            throw new RequestValidationException("effective_on", $"must be after {Dates.Write(membership.JoinedOn)}, when it joined");
+        membership.LeftOn = on;
+        await db.SaveChangesAsync(ct);
+        return await queries.ToApiAsync(commission, on, ct);
+    }
+
+    public override async Task<Api.Commission> AppointCommissionMember(CommissionMemberRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        var starts = Dates.ParseOr(request.StartsOn, time.Today());
+        var ends = Dates.ParseOptional(request.EndsOn);
+        var commission = await CurrentAsync(request.JurisdictionCode, ct);
+        var leaderId = TermQueries.ParseId(request.LeaderId, "leader_id");
+        if (!await db.Leaders.AnyAsync(l => l.Id == leaderId, ct))
+            throw new RequestValidationException("leader_id", $"no leader {request.LeaderId}");
+        if (ends is { } e && e < starts) throw new RequestValidationException("ends_on", "must not be before starts_on");
+        if (request.MemberUnitCode.Length > 0 && !commission.MemberUnits.Any(m => m.UnitCode == request.MemberUnitCode && m.SitsOn(starts)))
+            throw new RequestValidationException("member_unit_code", $"{request.MemberUnitCode} does not sit on {commission.Name} on {Dates.Write(starts)}");
+        commission.Members.Add(new CommissionMember
+        {
+            LeaderId = leaderId,
+            Position = request.Position.Trim(),
+            MemberUnitCode = request.MemberUnitCode.Length > 0 ? request.MemberUnitCode : null,
+            StartsOn = starts,
+            EndsOn = ends,
+        });
+        await db.SaveChangesAsync(ct);
+        return await queries.ToApiAsync(commission, starts, ct);
+    }
+
+    private async Task<Commission> CurrentAsync(string jurisdictionCode, CancellationToken ct) =>
+        await db.Commissions.Include(c => c.MemberUnits).Include(c => c.Members)
+            .FirstOrDefaultAsync(c => c.JurisdictionCode == jurisdictionCode && c.DissolvedOn == null, ct)
+        ?? throw new NotFoundException($"No commission is recorded for {jurisdictionCode}.");
+}
+
+/// <summary>Which commission a unit answers to, and a commission as it stood on a day.</summary>
+public sealed class CommissionQueries(RegistryDb db)
+{
+    /// <summary>
+    /// The commission of the unit's own level (an organ's is its jurisdiction's), or the one a level up: for a
+    /// county the city's, for a province-direct county or Jiyuan the province's (Art. 34-35 "上一级", Art. 42).
+    /// </summary>
+    public async Task<Api.Commission> ForUnitAsync(string code, CommissionRelation relation, DateOnly day, CancellationToken ct)
+    {
+        var revision = await AsOfAsync(code, day, ct) ?? throw new NotFoundException($"Unit {code} did not exist on {Dates.Write(day)}.");
+        var jurisdiction = revision.Kind.IsJurisdiction() ? revision.Code : revision.AnswersToCode;
+        if (revision.Kind == UnitKind.StatisticalGrouping || jurisdiction is null)
+            throw new DomainRuleException($"{code} ({revision.Name}) is a statistical grouping and answers to no commission.");
+        if (relation == CommissionRelation.OneLevelUp)
+        {
+            var own = await AsOfAsync(jurisdiction, day, ct);
+            jurisdiction = own?.AnswersToCode
+                ?? throw new NotFoundException($"{own?.Name ?? jurisdiction} is the top of this system; there is no commission above it.");
+        }
+        var commission = await OfJurisdictionAsync(jurisdiction, day, ct);
+        return await ToApiAsync(commission, day, ct);
+    }
+
+    public async Task<Commission> OfJurisdictionAsync(string jurisdictionCode, DateOnly day, CancellationToken ct)
+    {
+        var all = await db.Commissions.AsNoTracking().Include(c => c.MemberUnits).Include(c => c.Members)
+            .Where(c => c.JurisdictionCode == jurisdictionCode).ToListAsync(ct);
+        return all.FirstOrDefault(c => c.ExistsOn(day))
+            ?? throw new NotFoundException($"No commission of {jurisdictionCode} is recorded for {Dates.Write(day)}.");
+    }
+
+    public async Task<Api.Commission> ToApiAsync(Commission c, DateOnly day, CancellationToken ct)
+    {
+        var units = c.MemberUnits.Where(m => m.SitsOn(day)).ToList();
+        var members = c.Members.Where(m => m.ServesOn(day)).ToList();
+        var codes = units.Select(m => m.UnitCode).ToArray();
+        var unitNames = await db.Units.AsNoTracking().Where(u => codes.Contains(u.Code)).ToDictionaryAsync(u => u.Code, u => u.Name, ct);
+        var leaderNames = await TermQueries.LeaderNamesAsync(db, members.Select(m => m.LeaderId), ct);
+        var api = new Api.Commission
+        {
+            CommissionId = c.Id.ToString(),
+            JurisdictionCode = c.JurisdictionCode,
+            Name = c.Name,
+            OfficeUnitCode = c.OfficeUnitCode ?? "",
+            EstablishedOn = Dates.Write(c.EstablishedOn),
+        };
+        api.MemberUnits.AddRange(units.OrderBy(m => m.Id).Select(m => new MemberUnit
+        {
+            UnitCode = m.UnitCode,
+            UnitName = unitNames.GetValueOrDefault(m.UnitCode, ""),
+            JoinedOn = Dates.Write(m.JoinedOn),
+            LeftOn = Dates.Write(m.LeftOn),
+        }));
+        api.Members.AddRange(members.OrderBy(m => m.Id).Select(m => new Api.CommissionMember
+        {
+            LeaderId = m.LeaderId.ToString(),
+            LeaderName = leaderNames.GetValueOrDefault(m.LeaderId, ""),
+            Position = m.Position,
+            MemberUnitCode = m.MemberUnitCode ?? "",
+            StartsOn = Dates.Write(m.StartsOn),
+            EndsOn = Dates.Write(m.EndsOn),
+        }));
+        return api;
+    }
+
+    private Task<Units.UnitRevision?> AsOfAsync(string code, DateOnly day, CancellationToken ct) => db.RevisionOnAsync(code, day, ct);
+}

@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Builder;
+using Pingan.Messaging;
+using Pingan.Persistence;
+using Pingan.Registry.Commissions;
+using Pingan.Registry.Integration;
+using Pingan.Registry.Leadership;
+using Pingan.Registry.Persistence;
+using Pingan.Registry.Seed;
+using Pingan.Registry.Units;
+using Pingan.ServiceDefaults;
+
+namespace Pingan.Registry;
+
+/// <summary>How the registry composes itself; Program.cs runs it, tests start it on free ports.</summary>
+public static class RegistryApplication
+{
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        builder.AddServiceDefaults("Pingan organisation registry");
+        builder.AddPinganDbContext<RegistryDb>("registry");
+        builder.AddPinganMessaging<RegistryDb>();
+        builder.Services.AddRequestValidators(typeof(RegistryApplication).Assembly);
+        builder.Services.AddScoped<CommissionQueries>();
+        builder.Services.AddScoped<DemoSeed>();
+        builder.Services.AddSingleton<IServiceStep, DemoSeedStep>();
+
+        var app = builder.Build();
+        app.MapServiceDefaults();
+        app.MapGrpcService<UnitsService>();
+        app.MapGrpcService<LeadershipService>();
+        app.MapGrpcService<CommissionsService>();
+        app.MapGrpcService<IntegrationService>();
+        return app;
+    }
+}

@@ -1,0 +1,192 @@
+using System.Text;
+using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
+using Pingan.Messaging;
+using Pingan.Registry.Api;
+using Pingan.Registry.Commissions;
+using Pingan.Registry.Persistence;
+using Pingan.ServiceDefaults;
+using Pingan.Time;
+
+namespace Pingan.Registry.Units;
+
+public sealed class UnitsService(RegistryDb db, IOutbox outbox, TimeProvider time, CommissionQueries commissions) : Api.Units.UnitsBase
+{
+    public override async Task<Api.Unit> RegisterUnit(RegisterUnitRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var writer = new UnitWriter(db, outbox, time);
+        await writer.LockAsync(ct);
+        var set = await UnitSet.LoadAsync(db, [request.Code, request.ParentCode, request.VerticalSuperiorCode], ct);
+        var change = new UnitPlanner(set).Register(new UnitDraft(
+            request.Code, request.Name, request.Kind.ToDomain(), NullIfEmpty(request.ParentCode), request.ProvinceDirect,
+            NullIfEmpty(request.VerticalSuperiorCode), Dates.ParseOr(request.EffectiveOn, Today)));
+        await writer.SaveAsync([change], ct);
+        await tx.CommitAsync(ct);
+        return change.Unit.ToApi();
+    }
+
+    public override async Task<Api.Unit> UpdateUnit(UpdateUnitRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var writer = new UnitWriter(db, outbox, time);
+        await writer.LockAsync(ct);
+        var set = await UnitSet.LoadAsync(db, [request.Code, request.ParentCode, request.VerticalSuperiorCode], ct);
+        var change = new UnitPlanner(set).Update(new UnitPatch(
+            request.Code,
+            request.HasName ? request.Name : null,
+            request.HasParentCode ? request.ParentCode : null,
+            request.HasProvinceDirect ? request.ProvinceDirect : null,
+            request.HasVerticalSuperiorCode ? request.VerticalSuperiorCode : null,
+            Dates.ParseOr(request.EffectiveOn, Today)));
+        await writer.SaveAsync([change], ct);
+        await tx.CommitAsync(ct);
+        return change.Unit.ToApi();
+    }
+
+    public override async Task<Api.Unit> DissolveUnit(DissolveUnitRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var writer = new UnitWriter(db, outbox, time);
+        await writer.LockAsync(ct);
+        var set = await UnitSet.LoadAsync(db, [request.Code], ct);
+        var children = await db.Units.AsNoTracking()
+            .Where(u => u.ParentCode == request.Code && u.DissolvedOn == null).OrderBy(u => u.Code).Take(1).ToListAsync(ct);
+        var change = new UnitPlanner(set).Dissolve(
+            request.Code, Dates.ParseOr(request.EffectiveOn, Today), NullIfEmpty(request.Reason), children);
+        await writer.SaveAsync([change], ct);
+        await tx.CommitAsync(ct);
+        return change.Unit.ToApi();
+    }
+
+    public override async Task<Api.Unit> GetUnit(GetUnitRequest request, ServerCallContext context)
+    {
+        if (string.IsNullOrEmpty(request.AsOf))
+            return (await FindAsync(request.Code, context.CancellationToken)).ToApi();
+        var day = Dates.ParseOr(request.AsOf, Today);
+        var revision = await RevisionOnAsync(request.Code, day, context.CancellationToken);
+        return revision.ToApi(Pinyin.Initials(revision.Name));
+    }
+
+    public override async Task<UnitList> ListAncestors(ListAncestorsRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        var list = new UnitList();
+        if (string.IsNullOrEmpty(request.AsOf))
+        {
+            var unit = await FindAsync(request.Code, ct);
+            var codes = unit.Path.Split('/')[..^1];
+            var ancestors = await db.Units.AsNoTracking().Where(u => codes.Contains(u.Code)).ToListAsync(ct);
+            list.Units.AddRange(ancestors.OrderBy(u => u.Path.Length).Select(u => u.ToApi()));
+            return list;
+        }
+        var day = Dates.ParseOr(request.AsOf, Today);
+        var chain = new List<Api.Unit>();
+        var revision = await RevisionOnAsync(request.Code, day, ct);
+        for (var depth = 0; revision.ParentCode is { } parent && depth < 32; depth++)
+        {
+            revision = await RevisionOnAsync(parent, day, ct);
+            chain.Add(revision.ToApi(Pinyin.Initials(revision.Name)));
+        }
+        chain.Reverse();
+        list.Units.AddRange(chain);
+        return list;
+    }
+
+    public override async Task<UnitPage> ListDescendants(ListDescendantsRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        var root = await db.Units.AsNoTracking().Where(u => u.Code == request.Code).Select(u => u.Path).FirstOrDefaultAsync(ct)
+            ?? throw new NotFoundException($"No unit {request.Code}.");
+        var size = request.PageSize == 0 ? 100 : request.PageSize;
+        // In byte order '/' sorts just before '0': the subtree is the open range (root + "/", root + "0").
+        var after = request.PageToken.Length == 0 ? root + "/" : DecodeToken(request.PageToken, root);
+        var end = root + "0";
+        var query = db.Units.AsNoTracking().Where(u => string.Compare(u.Path, after) > 0 && string.Compare(u.Path, end) < 0);
+        if (request.Level != Api.UnitLevel.Unspecified)
+        {
+            var level = request.Level.ToDomain();
+            query = query.Where(u => u.Level == level);
+        }
+        if (request.Kinds.Count > 0)
+        {
+            var kinds = request.Kinds.Select(k => k.ToDomain()).ToArray();
+            query = query.Where(u => kinds.Contains(u.Kind));
+        }
+        if (!request.IncludeDissolved) query = query.Where(u => u.DissolvedOn == null);
+        var rows = await query.OrderBy(u => u.Path).Take(size + 1).ToListAsync(ct);
+        var page = new UnitPage();
+        page.Units.AddRange(rows.Take(size).Select(u => u.ToApi()));
+        if (rows.Count > size) page.NextPageToken = Convert.ToBase64String(Encoding.UTF8.GetBytes(rows[size - 1].Path));
+        return page;
+    }
+
+    public override async Task<UnitList> SearchUnits(SearchUnitsRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        var q = request.Query.Trim();
+        var limit = request.Limit == 0 ? 20 : request.Limit;
+        var query = db.Units.AsNoTracking().Where(u => u.DissolvedOn == null);
+        if (request.Within.Length > 0)
+        {
+            var root = await db.Units.Where(u => u.Code == request.Within).Select(u => u.Path).FirstOrDefaultAsync(ct)
+                ?? throw new RequestValidationException("within", $"no unit {request.Within}");
+            var (from, to) = (root + "/", root + "0");
+            query = query.Where(u => string.Compare(u.Path, from) > 0 && string.Compare(u.Path, to) < 0);
+        }
+        if (request.Level != Api.UnitLevel.Unspecified)
+        {
+            var level = request.Level.ToDomain();
+            query = query.Where(u => u.Level == level);
+        }
+        var initials = Pinyin.LooksLikeInitials(q) ? q.ToLowerInvariant() : null;
+        var pattern = "%" + EscapeLike(q) + "%";
+        query = initials is null
+            ? query.Where(u => EF.Functions.Like(u.Name, pattern, "\\"))
+            : query.Where(u => EF.Functions.Like(u.Name, pattern, "\\") || u.PinyinInitials.StartsWith(initials));
+        var rows = await query
+            .OrderByDescending(u => u.Name == q || u.PinyinInitials == initials)
+            .ThenBy(u => u.Path.Length)
+            .ThenBy(u => u.Path)
+            .Take(limit).ToListAsync(ct);
+        var list = new UnitList();
+        list.Units.AddRange(rows.Select(u => u.ToApi()));
+        return list;
+    }
+
+    public override Task<Api.Commission> GetCommissionForUnit(GetCommissionForUnitRequest request, ServerCallContext context) =>
+        commissions.ForUnitAsync(request.Code, request.Relation, Dates.ParseOr(request.AsOf, Today), context.CancellationToken);
+
+    private DateOnly Today => ChinaTime.Today(time);
+
+    private async Task<Unit> FindAsync(string code, CancellationToken ct) =>
+        await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Code == code, ct) ?? throw new NotFoundException($"No unit {code}.");
+
+    private async Task<UnitRevision> RevisionOnAsync(string code, DateOnly day, CancellationToken ct)
+    {
+        if (await db.RevisionOnAsync(code, day, ct) is { } revision) return revision;
+        var exists = await db.Units.AnyAsync(u => u.Code == code, ct);
+        throw new NotFoundException(exists ? $"Unit {code} did not exist on {Dates.Write(day)}." : $"No unit {code}.");
+    }
+
+    private static string DecodeToken(string token, string root)
+    {
+        try
+        {
+            var path = Encoding.UTF8.GetString(Convert.FromBase64String(token));
+            if (path.StartsWith(root + "/", StringComparison.Ordinal)) return path;
+        }
+        catch (FormatException)
+        {
+        }
+        throw new RequestValidationException("page_token", "is not a page token of this listing");
+    }
+
+    private static string EscapeLike(string s) =>
+        s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+
+    internal static string? NullIfEmpty(string s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+}
