@@ -1,0 +1,73 @@
+using System.Net;
+using System.Net.Sockets;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Pingan.Persistence;
+
+namespace Pingan.Testing;
+
+/// <summary>
+/// A service as it runs in production, on real Kestrel ports (REST over HTTP/1.1, gRPC over HTTP/2), against
+/// the test's own database and virtual host; its migrations are applied the way the migrate step applies them.
+/// </summary>
+public sealed class ServiceHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private ServiceHost(WebApplication app, int restPort, int grpcPort)
+    {
+        _app = app;
+        Rest = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{restPort}") };
+        Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+    }
+
+    public HttpClient Rest { get; }
+    public GrpcChannel Channel { get; }
+    public IServiceProvider Services => _app.Services;
+
+    /// <param name="create">The service's composition, e.g. <c>RegistryApplication.Create</c>.</param>
+    /// <param name="settings">Configuration on top of the ports, quiet console and fast outbox retries.</param>
+    public static async Task<ServiceHost> StartAsync(
+        Func<string[], Action<WebApplicationBuilder>, WebApplication> create,
+        IDictionary<string, string?> settings,
+        Action<IServiceCollection>? services = null)
+    {
+        var (rest, grpc) = (FreePort(), FreePort());
+        var app = create([], builder =>
+        {
+            builder.Environment.EnvironmentName = "Production";
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{rest}",
+                ["Kestrel:Endpoints:Rest:Protocols"] = "Http1",
+                ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{grpc}",
+                ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
+                ["Messaging:Outbox:PublishTimeout"] = "00:00:02",
+                ["Logging:Console:LogLevel:Default"] = "None",
+            });
+            builder.Configuration.AddInMemoryCollection(settings);
+            services?.Invoke(builder.Services);
+        });
+        foreach (var migrator in app.Services.GetServices<IDatabaseMigrator>())
+            await migrator.MigrateAsync(CancellationToken.None);
+        await app.StartAsync();
+        return new ServiceHost(app, rest, grpc);
+    }
+
+    public static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Rest.Dispose();
+        Channel.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,102 @@
+using Grpc.Core;
+using Pingan.Registry.Api;
+
+namespace Pingan.Registry.Tests;
+
+public sealed class LeadershipTests : RegistryTest
+{
+    private const string PartyCommittee = "410100000000-PC";
+
+    private Task<Term> AppointAsync(string name, LeadershipRole role, string startsOn, string portfolio = "", string unit = PartyCommittee) =>
+        Leadership.AppointLeaderAsync(new AppointLeaderRequest
+        {
+            Name = name, UnitCode = unit, Role = role, Portfolio = portfolio, StartsOn = startsOn, Title = "市委书记",
+            CadreAuthorityCode = unit == PartyCommittee ? "" : PartyCommittee,
+        }).ResponseAsync;
+
+    [Fact]
+    public async Task A_second_principal_over_the_same_days_is_refused_naming_the_holder_Art9()
+    {
+        await LoadSmallTreeAsync();
+        await AppointAsync("李建国", LeadershipRole.Principal, "2024-03-01");
+        var error = await Refused(() => AppointAsync("王海燕", LeadershipRole.Principal, "2026-01-01"), StatusCode.InvalidArgument);
+        Assert.Equal(["starts_on"], Fields(error));
+        Assert.Contains("李建国", error.Status.Detail);
+        var holders = await Leadership.ListHoldersAsync(new ListHoldersRequest { UnitCode = PartyCommittee, Role = LeadershipRole.Principal });
+        Assert.Equal(["李建国"], holders.Terms.Select(t => t.LeaderName));
+    }
+
+    [Fact]
+    public async Task One_in_charge_leader_per_portfolio_but_many_dual_duty_members_Art10_Art11()
+    {
+        await LoadSmallTreeAsync();
+        await AppointAsync("张志强", LeadershipRole.InCharge, "2024-01-01", "政法");
+        await AppointAsync("赵红梅", LeadershipRole.InCharge, "2024-01-01", "教育");
+        await Refused(() => AppointAsync("孙明", LeadershipRole.InCharge, "2025-01-01", "政法"), StatusCode.InvalidArgument);
+        await AppointAsync("周静", LeadershipRole.DualDuty, "2024-01-01", "宣传");
+        await AppointAsync("吴军", LeadershipRole.DualDuty, "2024-01-01", "宣传");
+        var error = await Refused(() => AppointAsync("郑丽", LeadershipRole.DualDuty, "2024-01-01"), StatusCode.InvalidArgument);
+        Assert.Equal(["portfolio"], Fields(error));
+        var team = await Leadership.ListHoldersAsync(new ListHoldersRequest { UnitCode = PartyCommittee });
+        Assert.Equal(4, team.Terms.Count);
+    }
+
+    [Fact]
+    public async Task Who_held_the_role_on_a_date_follows_the_handover_and_history_is_kept()
+    {
+        await LoadSmallTreeAsync();
+        var first = await AppointAsync("李建国", LeadershipRole.Principal, "2021-03-01");
+        await Leadership.EndTermAsync(new EndTermRequest { TermId = first.TermId, EndsOn = "2025-06-30", Reason = "transferred" });
+        var second = await AppointAsync("王海燕", LeadershipRole.Principal, "2025-07-01");
+
+        async Task<string> Holder(string day) =>
+            string.Join(",", (await Leadership.ListHoldersAsync(new ListHoldersRequest { UnitCode = PartyCommittee, Role = LeadershipRole.Principal, AsOf = day }))
+                .Terms.Select(t => t.LeaderName));
+        Assert.Equal("李建国", await Holder("2025-06-30"));
+        Assert.Equal("王海燕", await Holder("2025-07-01"));
+        Assert.Equal("", await Holder("2021-02-28"));
+
+        var accountable = await Leadership.GetAccountabilityAsync(new GetAccountabilityRequest { LeaderId = first.LeaderId, AsOf = "2024-05-01" });
+        Assert.Equal(PartyCommittee, Assert.Single(accountable.Terms).UnitCode);
+        Assert.Empty((await Leadership.GetAccountabilityAsync(new GetAccountabilityRequest { LeaderId = first.LeaderId, AsOf = "2026-01-01" })).Terms);
+
+        // A recorded end is not rewritten.
+        var error = await Refused(() => Leadership.EndTermAsync(new EndTermRequest { TermId = first.TermId, EndsOn = "2025-12-31" }).ResponseAsync,
+            StatusCode.FailedPrecondition);
+        Assert.Contains("2025-06-30", error.Status.Detail);
+        Assert.Equal("王海燕", (await Leadership.GetLeaderAsync(new GetLeaderRequest { LeaderId = second.LeaderId })).Name);
+    }
+
+    [Fact]
+    public async Task A_role_change_ends_the_old_term_the_day_before_and_both_stay_on_the_record()
+    {
+        await LoadSmallTreeAsync();
+        var term = await AppointAsync("张志强", LeadershipRole.DualDuty, "2023-01-01", "组织");
+        var changed = await Leadership.ChangeRoleAsync(new ChangeRoleRequest
+        {
+            TermId = term.TermId, Role = LeadershipRole.InCharge, Portfolio = "政法", Title = "常委、政法委书记", EffectiveOn = "2026-02-01",
+        });
+        Assert.Equal("2026-02-01", changed.StartsOn);
+        var leader = await Leadership.GetLeaderAsync(new GetLeaderRequest { LeaderId = term.LeaderId });
+        Assert.Equal(2, leader.Terms.Count);
+        Assert.Equal("2026-01-31", leader.Terms.Single(t => t.TermId == term.TermId).EndsOn);
+        var onTheDay = await Leadership.ListHoldersAsync(new ListHoldersRequest { UnitCode = PartyCommittee, Role = LeadershipRole.InCharge, AsOf = "2026-02-01" });
+        Assert.Equal("张志强", Assert.Single(onTheDay.Terms).LeaderName);
+    }
+
+    [Fact]
+    public async Task A_term_in_an_unknown_or_dissolved_unit_or_under_a_non_party_cadre_authority_is_refused()
+    {
+        await LoadSmallTreeAsync();
+        var error = await Refused(() => AppointAsync("李建国", LeadershipRole.Principal, "2024-01-01", unit: "410100000099-PC"), StatusCode.InvalidArgument);
+        Assert.Contains("unit_code", Fields(error));
+        error = await Refused(() => Leadership.AppointLeaderAsync(new AppointLeaderRequest
+        {
+            Name = "李建国", UnitCode = "410102000000-PC", Role = LeadershipRole.Principal, StartsOn = "2024-01-01", CadreAuthorityCode = "410100000000-GOV",
+        }).ResponseAsync, StatusCode.InvalidArgument);
+        Assert.Equal(["cadre_authority_code"], Fields(error));
+        await Refused(() => Leadership.GetLeaderAsync(new GetLeaderRequest { LeaderId = Guid.NewGuid().ToString() }).ResponseAsync, StatusCode.NotFound);
+        error = await Refused(() => Leadership.GetLeaderAsync(new GetLeaderRequest { LeaderId = "not-an-id" }).ResponseAsync, StatusCode.InvalidArgument);
+        Assert.Equal(["leader_id"], Fields(error));
+    }
+}
