@@ -1,6 +1,6 @@
 using Aspire.Hosting.ApplicationModel;
 
-/// <summary>How the AppHost runs one Pingan service: migrate once, then serve, then seed the demo data.</summary>
+/// <summary>How the AppHost runs one Pingan service: migrate once, load the demo data, then serve.</summary>
 internal static class PinganServices
 {
     public static IResourceBuilder<ProjectResource> AddPinganService<TProject>(
@@ -9,19 +9,33 @@ internal static class PinganServices
         int restPort,
         int grpcPort,
         IResourceBuilder<IResourceWithConnectionString> postgres,
-        IResourceBuilder<IResourceWithConnectionString> rabbitmq)
+        IResourceBuilder<IResourceWithConnectionString> rabbitmq,
+        string? seedStep = null)
         where TProject : IProjectMetadata, new()
     {
         string rest = $"http://127.0.0.1:{restPort}", grpc = $"http://127.0.0.1:{grpcPort}";
-        var migrate = builder.AddProject<TProject>($"{name}-migrate")
+        var migrate = builder.AddProject<TProject>($"{name}-migrate", launchProfileName: null)
             .WithArgs("migrate")
             .WithReference(postgres)
             .WithEnvironment("Logging__Console__FormatterName", "simple");
 
+        // The demo data goes in before the service opens: what a user first sees is the seeded platform.
+        var ready = migrate;
+        if (seedStep is not null)
+        {
+            ready = builder.AddProject<TProject>($"{name}-seed", launchProfileName: null)
+                .WithArgs(seedStep)
+                .WithReference(postgres)
+                .WithReference(rabbitmq)
+                .WaitForCompletion(migrate)
+                // The seed's events wait in the outbox until the service's dispatcher publishes them.
+                .WithEnvironment("Logging__Console__FormatterName", "simple");
+        }
+
         return builder.AddProject<TProject>(name, launchProfileName: null)
             .WithReference(postgres)
             .WithReference(rabbitmq)
-            .WaitForCompletion(migrate)
+            .WaitForCompletion(ready)
             .WithEnvironment("Kestrel__Endpoints__Rest__Url", rest)
             .WithEnvironment("Kestrel__Endpoints__Rest__Protocols", "Http1")
             .WithEnvironment("Kestrel__Endpoints__Grpc__Url", grpc)

@@ -7,6 +7,6 @@ var rabbitmq = builder.AddConnectionString("rabbitmq");
 
 // Each service is added with AddPinganService (PinganServices.cs): a migrate step that must finish,
 // then the service with its fixed REST and gRPC ports (README.md lists them), then its demo-data seed.
-_ = (postgres, rabbitmq);
+builder.AddPinganService<Projects.Pingan_Registry>("registry", 5101, 5102, postgres, rabbitmq, seedStep: "seed-demo");
 
 builder.Build().Run();
