@@ -79,6 +79,9 @@ internal sealed class OutboxSignalInterceptor(OutboxSignal signal) : ISaveChange
 
     public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Clear(eventData.Context);
 
+    /// <summary>Rows were written outside SaveChanges (COPY): notify when the transaction commits.</summary>
+    internal static void MarkPending(DbContext context) => Pending.AddOrUpdate(context, Marker);
+
     private static void Mark(DbContext? context)
     {
         if (context is null) return;

@@ -77,10 +77,24 @@ public sealed class GrpcErrorInterceptor(IServiceProvider services, ILogger<Grpc
                 return Error(Code.AlreadyExists, ex.Message);
             case DbUpdateConcurrencyException:
                 return Error(Code.Aborted, "The record was changed by someone else since it was read; read it again and retry.");
-            case DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg }:
+            case DbUpdateException { InnerException: PostgresException inner }:
+                return MapPostgres(inner);
+            case PostgresException pg:
+                return MapPostgres(pg);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>A constraint the database enforced after the service's own checks passed: a concurrent writer won.</summary>
+    private RpcException? MapPostgres(PostgresException pg)
+    {
+        switch (pg.SqlState)
+        {
+            case PostgresErrorCodes.UniqueViolation:
                 logger.LogInformation("Unique violation on {Constraint}", pg.ConstraintName);
                 return Error(Code.AlreadyExists, $"A record with the same key already exists ({pg.ConstraintName}).");
-            case DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.ExclusionViolation } pg }:
+            case PostgresErrorCodes.ExclusionViolation:
                 logger.LogInformation("Exclusion violation on {Constraint}", pg.ConstraintName);
                 return Error(Code.Aborted, $"A record written at the same time conflicts with this one ({pg.ConstraintName}); read again and retry.");
             default:

@@ -1,109 +1,29 @@
-using System.Diagnostics;
 using System.Globalization;
 using Pingan.Benchmarks;
 
-// ./platform bench: the outbox path against raw RabbitMQ.Client on the same broker, in the same run.
+// ./platform bench [messaging|registry] [options]: every figure beside the baseline it is compared to.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var postgres = Environment.GetEnvironmentVariable("PINGAN_POSTGRES") ?? throw new InvalidOperationException("run through ./platform bench");
 var amqp = Environment.GetEnvironmentVariable("PINGAN_RABBITMQ") ?? throw new InvalidOperationException("run through ./platform bench");
-var events = Arg("--events", 20_000);
-var rounds = Arg("--rounds", 3);
-var latencySeconds = Arg("--latency-seconds", 15);
-
-Console.WriteLine($"Pingan benchmark: {events:N0} events a round, {rounds} rounds, median shown; {Environment.ProcessorCount} cores");
-
-// Warm both paths once so JIT and connection set-up are not measured.
-await RawRabbitBaseline.RunAsync(amqp, 2_000, 500);
-var pipeline = new OutboxPipeline(postgres, amqp);
-var recorder = new Recorder();
-await pipeline.RecreateAsync("pingan_bench_publisher");
-await pipeline.RecreateAsync("pingan_bench_consumer");
-using var consumer = await pipeline.StartAsync("pingan_bench_consumer", dispatcher: false, consumer: true, recorder);
-
-// Counts broker-confirmed outbox publishes, to tell the dispatcher's pace from the consumer's.
-var dispatched = 0L;
-using var listener = new System.Diagnostics.Metrics.MeterListener();
-listener.InstrumentPublished = (instrument, l) =>
+var which = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "all";
+var rc = 0;
+if (which is "all" or "messaging") rc |= await MessagingBenchmark.RunAsync(postgres, amqp, args);
+if (which is "all" or "registry") rc |= await RegistryBenchmark.RunAsync(postgres, amqp, args);
+if (which is not ("all" or "messaging" or "registry"))
 {
-    if (instrument.Meter.Name == "Pingan.Messaging" && instrument.Name == "pingan_outbox_dispatched") l.EnableMeasurementEvents(instrument);
-};
-listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref dispatched, value));
-listener.Start();
+    Console.Error.WriteLine($"unknown benchmark '{which}': messaging, registry, or nothing for all");
+    return 2;
+}
+return rc;
 
-var raw = new List<double>();
-var outbox = new List<double>();
-for (var round = 1; round <= rounds + 1; round++)
+namespace Pingan.Benchmarks
 {
-    var warmup = round == 1;
-    var n = warmup ? 2_000 : events;
-    var rawRate = await RawRabbitBaseline.RunAsync(amqp, n, 500);
-
-    // Commit the events with the dispatcher off, then time the dispatcher draining them to the inbox consumer.
-    using (var loader = await pipeline.StartAsync("pingan_bench_publisher", dispatcher: false, consumer: false, recorder))
+    internal static class Args
     {
-        await OutboxPipeline.CommitAsync(loader, n, 500);
-        await loader.StopAsync();
-    }
-    var start = recorder.Applied;
-    var dispatchedBefore = Interlocked.Read(ref dispatched);
-    TimeSpan? drained = null;
-    var clock = Stopwatch.StartNew();
-    using (var dispatcher = await pipeline.StartAsync("pingan_bench_publisher", dispatcher: true, consumer: false, recorder))
-    {
-        while (recorder.Applied - start < n)
+        public static int Int(string[] args, string name, int fallback)
         {
-            if (clock.Elapsed > TimeSpan.FromMinutes(5)) throw new TimeoutException("outbox pipeline stalled");
-            if (drained is null && Interlocked.Read(ref dispatched) - dispatchedBefore >= n) drained = clock.Elapsed;
-            await Task.Delay(5);
+            var i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
         }
-        clock.Stop();
-        await dispatcher.StopAsync();
     }
-    var outboxRate = n / clock.Elapsed.TotalSeconds;
-    if (warmup) continue;
-    raw.Add(rawRate);
-    outbox.Add(outboxRate);
-    Console.WriteLine($"  round {round - 1}: raw {rawRate,9:N0} msg/s   outbox {outboxRate,8:N0} events/s   ratio {outboxRate / rawRate,6:P1}" +
-        $"   (dispatcher alone: {n / (drained ?? clock.Elapsed).TotalSeconds:N0} events/s)");
 }
-
-var rawMedian = Median(raw);
-var outboxMedian = Median(outbox);
-// Each round measures both paths back to back, so the ratio is taken per round (the machine's pace drifts between rounds).
-var ratioMedian = Median([.. raw.Select((r, i) => outbox[i] / r)]);
-
-// Latency: one event per transaction at half the measured peak, commit to inbox consumer.
-var target = Arg("--latency-rate", 0) is > 0 and var fixedRate ? fixedRate : outboxMedian / 2;
-double achieved;
-recorder.LatenciesMs.Clear();
-using (var service = await pipeline.StartAsync("pingan_bench_publisher", dispatcher: true, consumer: false, recorder))
-{
-    recorder.RecordLatency = true;
-    achieved = await OutboxPipeline.CommitPacedAsync(service, target, TimeSpan.FromSeconds(latencySeconds), workers: 32);
-    var expected = (int)(target * latencySeconds);
-    var deadline = Stopwatch.StartNew();
-    while (recorder.LatenciesMs.Count < expected && deadline.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(20);
-    recorder.RecordLatency = false;
-    await service.StopAsync();
-}
-var latencies = recorder.LatenciesMs.Order().ToArray();
-double P(double q) => latencies.Length == 0 ? double.NaN : latencies[Math.Min(latencies.Length - 1, (int)Math.Ceiling(q * latencies.Length) - 1)];
-
-Console.WriteLine();
-Console.WriteLine("Throughput (same broker, same machine, persistent messages, publisher confirms):");
-Console.WriteLine($"  baseline  raw RabbitMQ.Client publish-with-confirms + consume  {rawMedian,9:N0} msg/s");
-Console.WriteLine($"  measured  outbox -> RabbitMQ (MassTransit) -> inbox consumer   {outboxMedian,9:N0} events/s");
-Console.WriteLine($"  ratio     {ratioMedian:P1} (median of the rounds' ratios)   (target >= 25%; published MassTransit figures sit near 10%)");
-Console.WriteLine($"Commit-to-consume latency at half the peak ({achieved:N0} events/s offered, one event per transaction, {latencies.Length:N0} samples):");
-Console.WriteLine($"  p50 {P(0.50):N1} ms   p99 {P(0.99):N1} ms   max {P(1.0):N1} ms   (target p99 < 200 ms)");
-
-await consumer.StopAsync();
-return 0;
-
-int Arg(string name, int fallback)
-{
-    var i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-}
-
-static double Median(List<double> xs) => xs.Order().ElementAt(xs.Count / 2);

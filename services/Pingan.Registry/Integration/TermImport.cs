@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Pingan.Messaging;
+using Pingan.Persistence;
 using Pingan.Registry.Api;
 using Pingan.Registry.Leadership;
 using Pingan.Registry.Persistence;
@@ -119,8 +120,9 @@ public sealed class TermImport(RegistryDb db, IOutbox outbox, TimeProvider time)
             var existing = book.ByExternalId(r.AppointmentId);
             if (existing is null)
             {
-                var leader = LeaderFor(r, "");
+                var (leader, isNew) = LeaderFor(r, "");
                 var term = _planner.Appoint(leader, Draft(r), now);
+                if (isNew) Recorded(leader);
                 Created(term, leader);
                 return (RowOutcome.Created, []);
             }
@@ -205,19 +207,13 @@ public sealed class TermImport(RegistryDb db, IOutbox outbox, TimeProvider time)
 
         public async Task SaveAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, CancellationToken ct)
         {
-            db.ChangeTracker.AutoDetectChangesEnabled = false;
-            try
-            {
-                db.Leaders.AddRange(_newLeaders);
-                db.Terms.AddRange(_newTerms);
-                foreach (var e in _events) outbox.Enqueue(e);
-                db.ChangeTracker.DetectChanges();
-                await db.SaveChangesAsync(ct);
-            }
-            finally
-            {
-                db.ChangeTracker.AutoDetectChangesEnabled = true;
-            }
+            // COPY for what is new (an import brings 100,000 terms); SaveChanges for the terms that ended.
+            // Ends first: a transfer's new term may start the day after the term it ends, and the one-holder
+            // constraint sees the ended term as running until its end is saved.
+            await db.CopyAsync(_newLeaders, ct);
+            await db.SaveChangesAsync(ct);
+            await db.CopyAsync(_newTerms, ct);
+            await outbox.EnqueueManyAsync(_events, ct);
             await tx.CommitAsync(ct);
         }
 
@@ -235,15 +231,19 @@ public sealed class TermImport(RegistryDb db, IOutbox outbox, TimeProvider time)
             return term;
         }
 
-        private Leader LeaderFor(TermRecord r, string prefix)
+        /// <summary>The known leader, or a new one that is recorded only if the row it came with is applied.</summary>
+        private (Leader, bool IsNew) LeaderFor(TermRecord r, string prefix)
         {
-            if (book.LeaderByExternalId(r.PersonId) is { } known) return known;
+            if (book.LeaderByExternalId(r.PersonId) is { } known) return (known, false);
             if (string.IsNullOrWhiteSpace(r.PersonName))
                 throw new RequestValidationException(prefix + "person_name", $"person {r.PersonId} is new and needs a name");
-            var leader = new Leader { Id = Guid.CreateVersion7(now), Name = r.PersonName.Trim(), ExternalId = r.PersonId, RecordedAt = now };
+            return (new Leader { Id = Guid.CreateVersion7(now), Name = r.PersonName.Trim(), ExternalId = r.PersonId, RecordedAt = now }, true);
+        }
+
+        private void Recorded(Leader leader)
+        {
             book.Track(leader);
             _newLeaders.Add(leader);
-            return leader;
         }
 
         private TermDraft Draft(TermRecord r) => new(

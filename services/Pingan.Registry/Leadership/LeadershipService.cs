@@ -77,7 +77,6 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
     public override async Task<TermList> ListHolders(ListHoldersRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
-        if (!await db.Units.AnyAsync(u => u.Code == request.UnitCode, ct)) throw new NotFoundException($"No unit {request.UnitCode}.");
         var day = Dates.ParseOr(request.AsOf, time.Today());
         var query = db.Terms.AsNoTracking().Where(t => t.UnitCode == request.UnitCode && t.StartsOn <= day && (t.EndsOn == null || t.EndsOn >= day));
         if (request.Role != Api.LeadershipRole.Unspecified)
@@ -86,7 +85,11 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
             query = query.Where(t => t.Role == role);
         }
         if (request.Portfolio.Length > 0) query = query.Where(t => t.Portfolio == request.Portfolio);
-        return await TermQueries.ListAsync(db, query, ct);
+        var holders = await TermQueries.ListAsync(db, query, ct);
+        // Nobody held it, or there is no such unit: only the empty answer pays for telling the two apart.
+        if (holders.Terms.Count == 0 && !await db.Units.AnyAsync(u => u.Code == request.UnitCode, ct))
+            throw new NotFoundException($"No unit {request.UnitCode}.");
+        return holders;
     }
 
     public override async Task<TermList> GetAccountability(GetAccountabilityRequest request, ServerCallContext context)

@@ -5,8 +5,8 @@ using Pingan.Registry.Persistence;
 namespace Pingan.Registry.Units;
 
 /// <summary>
-/// The units a change needs, in memory and tracked by the context: all of them for an import, or the named
-/// ones with their ancestors for a single call.
+/// The units a change needs, in memory (not tracked: <see cref="UnitWriter"/> saves what changed): all of them
+/// for an import, or the named ones with their ancestors for a single call.
 /// </summary>
 public sealed class UnitSet
 {
@@ -18,15 +18,15 @@ public sealed class UnitSet
     }
 
     public static async Task<UnitSet> LoadAllAsync(RegistryDb db, CancellationToken ct) =>
-        new(await db.Units.ToListAsync(ct));
+        new(await db.Units.AsNoTracking().ToListAsync(ct));
 
     /// <summary>The named units (those that exist) and every ancestor of each.</summary>
     public static async Task<UnitSet> LoadAsync(RegistryDb db, IEnumerable<string?> codes, CancellationToken ct)
     {
         var wanted = codes.Where(c => !string.IsNullOrEmpty(c)).Select(c => c!).Distinct().ToArray();
-        var named = await db.Units.Where(u => wanted.Contains(u.Code)).ToListAsync(ct);
+        var named = await db.Units.AsNoTracking().Where(u => wanted.Contains(u.Code)).ToListAsync(ct);
         var ancestors = named.SelectMany(u => u.Path.Split('/')[..^1]).Except(wanted).Distinct().ToArray();
-        var above = ancestors.Length == 0 ? [] : await db.Units.Where(u => ancestors.Contains(u.Code)).ToListAsync(ct);
+        var above = ancestors.Length == 0 ? [] : await db.Units.AsNoTracking().Where(u => ancestors.Contains(u.Code)).ToListAsync(ct);
         return new UnitSet(named.Concat(above));
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Pingan.Messaging;
+using Pingan.Persistence;
 using Pingan.Registry.Persistence;
 
 namespace Pingan.Registry.Units;
@@ -27,13 +28,13 @@ public sealed class UnitWriter(RegistryDb db, IOutbox outbox, TimeProvider time)
                 [updated.Select(c => c.Unit.Code).ToArray(), updated.Select(c => c.Unit.EffectiveFrom).ToArray()], ct);
         }
 
-        foreach (var change in changes.Where(c => c.Changed))
-        {
-            if (change.Created) db.Units.Add(change.Unit);
-            db.UnitRevisions.Add(change.Unit.Snapshot(now));
-            foreach (var e in change.Events) outbox.Enqueue(e);
-        }
+        // COPY, not INSERT: an import registers tens of thousands of units (docs/services/registry.md, benchmark).
+        await db.CopyAsync(changes.Where(c => c.Created).Select(c => c.Unit), ct);
+        foreach (var change in updated) db.Units.Update(change.Unit);
         await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        await db.CopyAsync(changes.Where(c => c.Changed).Select(c => c.Unit.Snapshot(now)), ct);
+        await outbox.EnqueueManyAsync(changes.SelectMany(c => c.Events), ct);
 
         // The subtree below a moved unit follows it. Deepest first: a move inside a moved subtree is rewritten
         // before the move above it, which then carries it along.

@@ -104,23 +104,16 @@ public sealed class UnitsService(RegistryDb db, IOutbox outbox, TimeProvider tim
         var size = request.PageSize == 0 ? 100 : request.PageSize;
         // In byte order '/' sorts just before '0': the subtree is the open range (root + "/", root + "0").
         var after = request.PageToken.Length == 0 ? root + "/" : DecodeToken(request.PageToken, root);
-        var end = root + "0";
-        var query = db.Units.AsNoTracking().Where(u => string.Compare(u.Path, after) > 0 && string.Compare(u.Path, end) < 0);
-        if (request.Level != Api.UnitLevel.Unspecified)
-        {
-            var level = request.Level.ToDomain();
-            query = query.Where(u => u.Level == level);
-        }
-        if (request.Kinds.Count > 0)
-        {
-            var kinds = request.Kinds.Select(k => k.ToDomain()).ToArray();
-            query = query.Where(u => kinds.Contains(u.Kind));
-        }
-        if (!request.IncludeDissolved) query = query.Where(u => u.DissolvedOn == null);
-        var rows = await query.OrderBy(u => u.Path).Take(size + 1).ToListAsync(ct);
+        var (units, paths) = await SubtreeReader.ReadAsync(db, after, root + "0",
+            request.Level == Api.UnitLevel.Unspecified ? null : request.Level.ToDomain(),
+            [.. request.Kinds.Select(k => k.ToDomain())], request.IncludeDissolved, size + 1, ct);
         var page = new UnitPage();
-        page.Units.AddRange(rows.Take(size).Select(u => u.ToApi()));
-        if (rows.Count > size) page.NextPageToken = Convert.ToBase64String(Encoding.UTF8.GetBytes(rows[size - 1].Path));
+        if (units.Count > size)
+        {
+            units.RemoveAt(size);
+            page.NextPageToken = Convert.ToBase64String(Encoding.UTF8.GetBytes(paths[size - 1]));
+        }
+        page.Units.AddRange(units);
         return page;
     }
 
