@@ -37,6 +37,11 @@ public static class ServiceDefaultsExtensions
     {
         var serviceName = builder.Configuration["Service:Name"] ?? builder.Environment.ApplicationName;
         builder.AddStructuredLogging();
+        // Per-command and per-request lines at Information cost more than the work they describe on a hot path;
+        // configuration (Logging:LogLevel) can still turn them back on.
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
         builder.AddPinganTelemetry(serviceName);
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));

@@ -55,6 +55,10 @@ public static class RegistryBenchmark
             $"= {villageRows.Count + termRows.Count:N0} rows in {unitSeconds + termSeconds:N1} s   (target < 60 s)");
 
         await using var sql = NpgsqlDataSource.Create(connection);
+        // The import's 150,000 events leave through the outbox; the reads are timed once they have gone.
+        clock.Restart();
+        while (await PendingEventsAsync(sql) > 0) await Task.Delay(200);
+        Console.WriteLine($"  outbox: the import's events published in {clock.Elapsed.TotalSeconds:N1} s after the import");
         await AnalyzeAsync(sql);
 
         // Paging the province's whole subtree, 1,000 rows a page: gRPC and the bare keyset query, page by page.
@@ -124,9 +128,16 @@ public static class RegistryBenchmark
         await cmd.ExecuteNonQueryAsync();
     }
 
+    private static async Task<long> PendingEventsAsync(NpgsqlDataSource sql)
+    {
+        await using var cmd = sql.CreateCommand("SELECT count(*) FROM outbox_messages WHERE dispatched_at IS NULL");
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
     private static async Task AnalyzeAsync(NpgsqlDataSource sql)
     {
-        await using var cmd = sql.CreateCommand("ANALYZE");
+        // What an operator's nightly maintenance does; without it autovacuum's catch-up after a 150,000-row import runs during the timing.
+        await using var cmd = sql.CreateCommand("VACUUM ANALYZE");
         await cmd.ExecuteNonQueryAsync();
     }
 

@@ -78,14 +78,10 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
     {
         var ct = context.CancellationToken;
         var day = Dates.ParseOr(request.AsOf, time.Today());
-        var query = db.Terms.AsNoTracking().Where(t => t.UnitCode == request.UnitCode && t.StartsOn <= day && (t.EndsOn == null || t.EndsOn >= day));
-        if (request.Role != Api.LeadershipRole.Unspecified)
-        {
-            var role = (LeadershipRole)(int)request.Role;
-            query = query.Where(t => t.Role == role);
-        }
-        if (request.Portfolio.Length > 0) query = query.Where(t => t.Portfolio == request.Portfolio);
-        var holders = await TermQueries.ListAsync(db, query, ct);
+        var role = request.Role == Api.LeadershipRole.Unspecified ? "" : ((LeadershipRole)(int)request.Role).ToString();
+        var holders = await TermQueries.ListAsync(db,
+            "t.unit_code = $1 AND t.starts_on <= $2 AND (t.ends_on IS NULL OR t.ends_on >= $2) AND ($3 = '' OR t.role = $3) AND ($4 = '' OR t.portfolio = $4)",
+            [request.UnitCode, day, role, request.Portfolio], ct);
         // Nobody held it, or there is no such unit: only the empty answer pays for telling the two apart.
         if (holders.Terms.Count == 0 && !await db.Units.AnyAsync(u => u.Code == request.UnitCode, ct))
             throw new NotFoundException($"No unit {request.UnitCode}.");
@@ -98,8 +94,7 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
         var id = TermQueries.ParseId(request.LeaderId, "leader_id");
         if (!await db.Leaders.AnyAsync(l => l.Id == id, ct)) throw new NotFoundException($"No leader {request.LeaderId}.");
         var day = Dates.ParseOr(request.AsOf, time.Today());
-        return await TermQueries.ListAsync(db,
-            db.Terms.AsNoTracking().Where(t => t.LeaderId == id && t.StartsOn <= day && (t.EndsOn == null || t.EndsOn >= day)), ct);
+        return await TermQueries.ListAsync(db, "t.leader_id = $1 AND t.starts_on <= $2 AND (t.ends_on IS NULL OR t.ends_on >= $2)", [id, day], ct);
     }
 
     public override async Task<Api.Leader> GetLeader(GetLeaderRequest request, ServerCallContext context)
@@ -108,7 +103,7 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
         var id = TermQueries.ParseId(request.LeaderId, "leader_id");
         var leader = await db.Leaders.AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, ct)
             ?? throw new NotFoundException($"No leader {request.LeaderId}.");
-        var terms = await TermQueries.ListAsync(db, db.Terms.AsNoTracking().Where(t => t.LeaderId == id), ct);
+        var terms = await TermQueries.ListAsync(db, "t.leader_id = $1", [id], ct);
         var result = new Api.Leader { LeaderId = leader.Id.ToString(), Name = leader.Name, ExternalId = leader.ExternalId ?? "" };
         result.Terms.AddRange(terms.Terms);
         return result;
@@ -157,33 +152,52 @@ public static class TermQueries
     }
 
     public static async Task<Api.Term> GetAsync(RegistryDb db, Guid id, CancellationToken ct) =>
-        (await ListAsync(db, db.Terms.AsNoTracking().Where(t => t.Id == id), ct)).Terms.Single();
+        (await ListAsync(db, "t.id = $1", [id], ct)).Terms.Single();
 
-    public static async Task<TermList> ListAsync(RegistryDb db, IQueryable<Term> terms, CancellationToken ct)
+    /// <summary>
+    /// Terms matching <paramref name="where"/> (over terms t, with $1.. bound to <paramref name="args"/>), with the
+    /// leader's and the unit's names. Read straight into API messages: the as-of lookup is on every caller's path.
+    /// </summary>
+    public static async Task<TermList> ListAsync(RegistryDb db, string where, object[] args, CancellationToken ct)
     {
-        var rows = await (
-            from t in terms
-            join l in db.Leaders on t.LeaderId equals l.Id
-            join u in db.Units on t.UnitCode equals u.Code
-            orderby t.UnitCode, t.Role, t.StartsOn
-            select new { t, LeaderName = l.Name, UnitName = u.Name }).ToListAsync(ct);
         var list = new TermList();
-        list.Terms.AddRange(rows.Select(r => new Api.Term
+        await db.Database.OpenConnectionAsync(ct);
+        try
         {
-            TermId = r.t.Id.ToString(),
-            LeaderId = r.t.LeaderId.ToString(),
-            LeaderName = r.LeaderName,
-            UnitCode = r.t.UnitCode,
-            UnitName = r.UnitName,
-            Role = (Api.LeadershipRole)(int)r.t.Role,
-            Portfolio = r.t.Portfolio,
-            Title = r.t.Title ?? "",
-            StartsOn = Dates.Write(r.t.StartsOn),
-            EndsOn = Dates.Write(r.t.EndsOn),
-            EndReason = r.t.EndReason ?? "",
-            CadreAuthorityCode = r.t.CadreAuthorityCode ?? "",
-            ExternalId = r.t.ExternalId ?? "",
-        }));
+            await using var cmd = new Npgsql.NpgsqlCommand(
+                $"""
+                SELECT t.id, t.leader_id, l.name, t.unit_code, u.name, t.role, t.portfolio, t.title, t.starts_on, t.ends_on,
+                       t.end_reason, t.cadre_authority_code, t.external_id
+                FROM terms t JOIN leaders l ON l.id = t.leader_id JOIN units u ON u.code = t.unit_code
+                WHERE {where}
+                ORDER BY t.unit_code, t.role, t.starts_on
+                """, (Npgsql.NpgsqlConnection)db.Database.GetDbConnection());
+            foreach (var a in args) cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = a });
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                list.Terms.Add(new Api.Term
+                {
+                    TermId = r.GetGuid(0).ToString(),
+                    LeaderId = r.GetGuid(1).ToString(),
+                    LeaderName = r.GetString(2),
+                    UnitCode = r.GetString(3),
+                    UnitName = r.GetString(4),
+                    Role = (Api.LeadershipRole)(int)Enum.Parse<LeadershipRole>(r.GetString(5)),
+                    Portfolio = r.GetString(6),
+                    Title = r.IsDBNull(7) ? "" : r.GetString(7),
+                    StartsOn = Dates.Write(r.GetFieldValue<DateOnly>(8)),
+                    EndsOn = r.IsDBNull(9) ? "" : Dates.Write(r.GetFieldValue<DateOnly>(9)),
+                    EndReason = r.IsDBNull(10) ? "" : r.GetString(10),
+                    CadreAuthorityCode = r.IsDBNull(11) ? "" : r.GetString(11),
+                    ExternalId = r.IsDBNull(12) ? "" : r.GetString(12),
+                });
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
         return list;
     }
 }

@@ -17,15 +17,22 @@ public static class SubtreeReader
     private static readonly Dictionary<string, Api.UnitLevel> Levels =
         Enum.GetValues<UnitLevel>().ToDictionary(k => k.ToString(), k => (Api.UnitLevel)(int)k);
 
-    /// <summary>Up to <paramref name="limit"/> units with paths in the open range (after, before), in path order, with their paths.</summary>
+    /// <summary>
+    /// Up to <paramref name="limit"/> units below the unit at <paramref name="rootPath"/> in path order, after the
+    /// path <paramref name="after"/> when paging on, with their paths.
+    /// </summary>
     public static async Task<(List<Api.Unit> Units, List<string> Paths)> ReadAsync(
-        RegistryDb db, string after, string before, UnitLevel? level, UnitKind[] kinds, bool includeDissolved, int limit, CancellationToken ct)
+        RegistryDb db, string rootPath, string? after, UnitLevel? level, UnitKind[] kinds, bool includeDissolved, int limit, CancellationToken ct)
     {
+        // In byte order '/' sorts just before '0': the subtree is the open range (root + '/', root + '0') of the path
+        // index. The bounds go in as values, not as a subquery: with them the planner walks the index in order and
+        // stops at the limit; with a subquery it guessed a handful of rows and sorted the whole range instead.
         var sql = new System.Text.StringBuilder(
             """
             SELECT code, name, kind, level, parent_code, answers_to_code, province_direct, vertical_superior_code,
                    effective_from, dissolved_on, pinyin_initials, path
-            FROM units WHERE path > $1 AND path < $2
+            FROM units
+            WHERE path > $1 AND path < $2
             """);
         if (level is not null) sql.Append(" AND level = $4");
         if (kinds.Length > 0) sql.Append(" AND kind = ANY($5)");
@@ -36,8 +43,8 @@ public static class SubtreeReader
         try
         {
             await using var cmd = new NpgsqlCommand(sql.ToString(), (NpgsqlConnection)db.Database.GetDbConnection());
-            cmd.Parameters.Add(new NpgsqlParameter { Value = after });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = before });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = after ?? rootPath + "/" });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = rootPath + "0" });
             cmd.Parameters.Add(new NpgsqlParameter { Value = limit });
             cmd.Parameters.Add(new NpgsqlParameter { Value = level?.ToString() ?? "" });
             cmd.Parameters.Add(new NpgsqlParameter { Value = kinds.Select(k => k.ToString()).ToArray() });

@@ -99,12 +99,13 @@ public sealed class UnitsService(RegistryDb db, IOutbox outbox, TimeProvider tim
     public override async Task<UnitPage> ListDescendants(ListDescendantsRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
-        var root = await db.Units.AsNoTracking().Where(u => u.Code == request.Code).Select(u => u.Path).FirstOrDefaultAsync(ct)
-            ?? throw new NotFoundException($"No unit {request.Code}.");
         var size = request.PageSize == 0 ? 100 : request.PageSize;
-        // In byte order '/' sorts just before '0': the subtree is the open range (root + "/", root + "0").
-        var after = request.PageToken.Length == 0 ? root + "/" : DecodeToken(request.PageToken, root);
-        var (units, paths) = await SubtreeReader.ReadAsync(db, after, root + "0",
+        // Paging on, the token (the last path of the previous page) holds the root's path: no lookup needed.
+        var (rootPath, after) = request.PageToken.Length == 0
+            ? (await db.Units.AsNoTracking().Where(u => u.Code == request.Code).Select(u => u.Path).FirstOrDefaultAsync(ct)
+                ?? throw new NotFoundException($"No unit {request.Code}."), null)
+            : DecodeToken(request.PageToken, request.Code);
+        var (units, paths) = await SubtreeReader.ReadAsync(db, rootPath, after,
             request.Level == Api.UnitLevel.Unspecified ? null : request.Level.ToDomain(),
             [.. request.Kinds.Select(k => k.ToDomain())], request.IncludeDissolved, size + 1, ct);
         var page = new UnitPage();
@@ -165,12 +166,15 @@ public sealed class UnitsService(RegistryDb db, IOutbox outbox, TimeProvider tim
         throw new NotFoundException(exists ? $"Unit {code} did not exist on {Dates.Write(day)}." : $"No unit {code}.");
     }
 
-    private static string DecodeToken(string token, string root)
+    /// <summary>A page token is the last path of the previous page: it runs through the root, whose path it returns too.</summary>
+    private static (string RootPath, string After) DecodeToken(string token, string rootCode)
     {
         try
         {
             var path = Encoding.UTF8.GetString(Convert.FromBase64String(token));
-            if (path.StartsWith(root + "/", StringComparison.Ordinal)) return path;
+            var at = path.StartsWith(rootCode + "/", StringComparison.Ordinal) ? 0
+                : path.IndexOf("/" + rootCode + "/", StringComparison.Ordinal) is >= 0 and var i ? i + 1 : -1;
+            if (at >= 0) return (path[..(at + rootCode.Length)], path);
         }
         catch (FormatException)
         {
