@@ -34,7 +34,7 @@ public sealed class RegisterUnitValidator : AbstractValidator<RegisterUnitReques
     {
         RuleFor(r => r.Code).UnitCode();
         RuleFor(r => r.Code).Must(c => UnitImport.DivisionCode().IsMatch(c))
-            .When(r => r.Kind.IsDefined() && r.Kind.ToDomain().IsJurisdictionOf()).WithMessage("a jurisdiction's code is its 12-digit division code");
+            .When(r => r.Kind.IsDefined() && Contracts.UnitKinds.IsJurisdiction(r.Kind.ToDomain())).WithMessage("a jurisdiction's code is its 12-digit division code");
         RuleFor(r => r.Name).Name(100);
         RuleFor(r => r.Kind).Must(k => k.IsDefined()).WithMessage("must name a unit kind");
         RuleFor(r => r.ParentCode).OptionalUnitCode();

@@ -4,6 +4,7 @@ using Pingan.Registry.Api;
 using Pingan.Registry.Persistence;
 using Pingan.Registry.Units;
 using Pingan.Time;
+using Pingan.Registry.Contracts;
 using UnitKind = Pingan.Registry.Contracts.UnitKind;
 
 namespace Pingan.Registry.Integration;
@@ -89,7 +90,7 @@ public sealed partial class UnitImport(RegistryDb db, IOutbox outbox, TimeProvid
         if (!UnitMapping.TryParseKind(r.Kind, out var kind)) errors.Add(new("kind", $"'{r.Kind}' is not a unit kind or level"));
         if (!Dates.IsEmptyOrValid(r.EffectiveOn)) errors.Add(new("effective_on", "must be a date YYYY-MM-DD"));
         if (errors.Count > 0) throw new ServiceDefaults.RequestValidationException(errors);
-        if (kind.IsJurisdictionOf() && !DivisionCode().IsMatch(r.Code))
+        if (kind.IsJurisdiction() && !DivisionCode().IsMatch(r.Code))
             throw new ServiceDefaults.RequestValidationException("code", "a jurisdiction's code is its 12-digit division code");
         kind = DivisionsFormat.Interpret(r.Code, r.Name, kind, r.ParentCode, batch, units);
         return new UnitDraft(r.Code, r.Name.Trim(), kind, NullIfEmpty(r.ParentCode), r.ProvinceDirect, NullIfEmpty(r.VerticalSuperiorCode),
@@ -108,8 +109,6 @@ public sealed partial class UnitImport(RegistryDb db, IOutbox outbox, TimeProvid
 /// <summary>How the statistical division format (data/henan-divisions.csv) maps onto this system's units.</summary>
 public static class DivisionsFormat
 {
-    public static bool IsJurisdictionOf(this UnitKind kind) => kind <= UnitKind.StatisticalGrouping;
-
     /// <summary>
     /// A city-level row coded xx90 00000000 (省直辖县级行政区划) is a statistical grouping, not a city; a county-level
     /// row directly under it is administered by the province itself and counts here as city-level (Jiyuan).

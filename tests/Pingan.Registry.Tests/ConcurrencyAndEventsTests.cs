@@ -1,0 +1,69 @@
+using Grpc.Core;
+using Pingan.Registry.Api;
+using Pingan.Registry.Contracts;
+using Pingan.Testing;
+using LeadershipRole = Pingan.Registry.Api.LeadershipRole;
+using UnitKind = Pingan.Registry.Api.UnitKind;
+
+namespace Pingan.Registry.Tests;
+
+public sealed class ConcurrencyAndEventsTests : RegistryTest
+{
+    [Fact]
+    public async Task Of_twenty_simultaneous_principal_appointments_exactly_one_is_recorded_Art9()
+    {
+        await LoadSmallTreeAsync();
+        var attempts = Enumerable.Range(1, 20).Select(i => Leadership.AppointLeaderAsync(new AppointLeaderRequest
+        {
+            Name = $"候选人{i}", ExternalPersonId = $"P-{i}", UnitCode = "410102000000-PC", Role = LeadershipRole.Principal, StartsOn = "2026-01-01",
+        }).ResponseAsync).ToList();
+        var outcomes = await Task.WhenAll(attempts.Select(async a =>
+        {
+            try
+            {
+                await a;
+                return StatusCode.OK;
+            }
+            catch (RpcException e)
+            {
+                return e.StatusCode;
+            }
+        }));
+        Assert.Equal(1, outcomes.Count(o => o == StatusCode.OK));
+        Assert.All(outcomes.Where(o => o != StatusCode.OK), o => Assert.Contains(o, new[] { StatusCode.InvalidArgument, StatusCode.Aborted }));
+        var holders = await Leadership.ListHoldersAsync(new ListHoldersRequest { UnitCode = "410102000000-PC", Role = LeadershipRole.Principal });
+        Assert.Single(holders.Terms);
+    }
+
+    [Fact]
+    public async Task Registering_moving_and_dissolving_units_and_changing_roles_reach_other_services_as_events()
+    {
+        await LoadSmallTreeAsync();
+        await using var tap = await EventTap.StartAsync(VirtualHost.AmqpUri,
+            typeof(UnitRegistered), typeof(UnitMoved), typeof(UnitDissolved), typeof(LeaderRoleChanged));
+        await Units.RegisterUnitAsync(new RegisterUnitRequest
+        {
+            Code = "410103000000", Name = "二七区", Kind = UnitKind.County, ParentCode = "410100000000", EffectiveOn = "2026-01-01",
+        });
+        await Units.UpdateUnitAsync(new UpdateUnitRequest { Code = "410202000000", ProvinceDirect = true, EffectiveOn = "2026-02-01" });
+        await Units.DissolveUnitAsync(new DissolveUnitRequest { Code = "410102001000", EffectiveOn = "2026-03-01", Reason = "撤销" });
+        var term = await Leadership.AppointLeaderAsync(new AppointLeaderRequest
+        {
+            Name = "张志强", UnitCode = "410100000000-PC", Role = LeadershipRole.DualDuty, Portfolio = "组织", StartsOn = "2024-01-01",
+        });
+        await Leadership.ChangeRoleAsync(new ChangeRoleRequest { TermId = term.TermId, Role = LeadershipRole.InCharge, Portfolio = "政法", EffectiveOn = "2026-04-01" });
+
+        var registered = await tap.WaitForAsync<UnitRegistered>(e => e.Code == "410103000000");
+        Assert.Equal(("410100000000", Contracts.UnitLevel.County), (registered.AnswersToCode, registered.Level));
+        var moved = await tap.WaitForAsync<UnitMoved>(e => e.Code == "410202000000");
+        Assert.Equal(("410200000000", "410000000000", true), (moved.OldAnswersToCode, moved.NewAnswersToCode, moved.ProvinceDirect));
+        var dissolved = await tap.WaitForAsync<UnitDissolved>(e => e.Code == "410102001000");
+        Assert.Equal(new DateOnly(2026, 3, 1), dissolved.DissolvedOn);
+        var changed = await tap.WaitForAsync<LeaderRoleChanged>(e => e.PreviousTermId.ToString() == term.TermId);
+        Assert.Equal((Contracts.LeadershipRole.DualDuty, Contracts.LeadershipRole.InCharge), (changed.PreviousRole, changed.Role));
+
+        // The dissolved township is still there for the days it existed.
+        Assert.Equal("", (await Units.GetUnitAsync(new GetUnitRequest { Code = "410102001000", AsOf = "2026-02-28" })).DissolvedOn);
+        Assert.Equal("2026-03-01", (await Units.GetUnitAsync(new GetUnitRequest { Code = "410102001000" })).DissolvedOn);
+    }
+}
