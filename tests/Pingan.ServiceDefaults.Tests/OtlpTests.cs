@@ -18,7 +18,7 @@ public sealed class OtlpTests : InfrastructureTest
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        _port = SampleHost.FreePort();
+        _port = ServiceHost.FreePort();
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{_port}");

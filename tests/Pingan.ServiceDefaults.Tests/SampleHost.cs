@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Pingan.Messaging;
 using Pingan.Persistence;
+using Pingan.Testing;
 
 namespace Pingan.ServiceDefaults.Tests;
 
@@ -28,7 +29,7 @@ public sealed class SampleHost : IAsyncDisposable
 
     public static async Task<SampleHost> StartAsync(string connectionString, string amqpUri, IDictionary<string, string?>? settings = null)
     {
-        var (rest, grpc) = (FreePort(), FreePort());
+        var (rest, grpc) = (ServiceHost.FreePort(), ServiceHost.FreePort());
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -57,13 +58,6 @@ public sealed class SampleHost : IAsyncDisposable
             await scope.ServiceProvider.GetRequiredService<SampleDb>().Database.EnsureCreatedAsync();
         await app.StartAsync();
         return new SampleHost(app, rest, grpc);
-    }
-
-    internal static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -6,20 +6,7 @@ namespace Pingan.Registry.Units;
 /// <summary>Between the domain's enums and records and the API's messages.</summary>
 public static class UnitMapping
 {
-    public static Api.Unit ToApi(this Unit u) => new()
-    {
-        Code = u.Code,
-        Name = u.Name,
-        Kind = (Api.UnitKind)(int)u.Kind,
-        Level = u.Level is { } l ? (Api.UnitLevel)(int)l : Api.UnitLevel.Unspecified,
-        ParentCode = u.ParentCode ?? "",
-        AnswersToCode = u.AnswersToCode ?? "",
-        ProvinceDirect = u.ProvinceDirect,
-        VerticalSuperiorCode = u.VerticalSuperiorCode ?? "",
-        EffectiveFrom = Dates.Write(u.EffectiveFrom),
-        DissolvedOn = Dates.Write(u.DissolvedOn),
-        PinyinInitials = u.PinyinInitials,
-    };
+    public static Api.Unit ToApi(this Unit u) => u.Snapshot(default).ToApi(u.PinyinInitials);
 
     public static Api.Unit ToApi(this UnitRevision r, string pinyinInitials) => new()
     {

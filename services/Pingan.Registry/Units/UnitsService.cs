@@ -12,51 +12,38 @@ namespace Pingan.Registry.Units;
 
 public sealed class UnitsService(RegistryDb db, IOutbox outbox, TimeProvider time, CommissionQueries commissions) : Api.Units.UnitsBase
 {
-    public override async Task<Api.Unit> RegisterUnit(RegisterUnitRequest request, ServerCallContext context)
-    {
-        var ct = context.CancellationToken;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var writer = new UnitWriter(db, outbox, time);
-        await writer.LockAsync(ct);
-        var set = await UnitSet.LoadAsync(db, [request.Code, request.ParentCode, request.VerticalSuperiorCode], ct);
-        var change = new UnitPlanner(set).Register(new UnitDraft(
+    public override Task<Api.Unit> RegisterUnit(RegisterUnitRequest request, ServerCallContext context) =>
+        WriteAsync([request.Code, request.ParentCode, request.VerticalSuperiorCode], (planner, _) => planner.Register(new UnitDraft(
             request.Code, request.Name, request.Kind.ToDomain(), NullIfEmpty(request.ParentCode), request.ProvinceDirect,
-            NullIfEmpty(request.VerticalSuperiorCode), Dates.ParseOr(request.EffectiveOn, Today)));
-        await writer.SaveAsync([change], ct);
-        await tx.CommitAsync(ct);
-        return change.Unit.ToApi();
-    }
+            NullIfEmpty(request.VerticalSuperiorCode), Dates.ParseOr(request.EffectiveOn, Today))), context.CancellationToken);
 
-    public override async Task<Api.Unit> UpdateUnit(UpdateUnitRequest request, ServerCallContext context)
-    {
-        var ct = context.CancellationToken;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var writer = new UnitWriter(db, outbox, time);
-        await writer.LockAsync(ct);
-        var set = await UnitSet.LoadAsync(db, [request.Code, request.ParentCode, request.VerticalSuperiorCode], ct);
-        var change = new UnitPlanner(set).Update(new UnitPatch(
+    public override Task<Api.Unit> UpdateUnit(UpdateUnitRequest request, ServerCallContext context) =>
+        WriteAsync([request.Code, request.ParentCode, request.VerticalSuperiorCode], (planner, _) => planner.Update(new UnitPatch(
             request.Code,
             request.HasName ? request.Name : null,
             request.HasParentCode ? request.ParentCode : null,
             request.HasProvinceDirect ? request.ProvinceDirect : null,
             request.HasVerticalSuperiorCode ? request.VerticalSuperiorCode : null,
-            Dates.ParseOr(request.EffectiveOn, Today)));
-        await writer.SaveAsync([change], ct);
-        await tx.CommitAsync(ct);
-        return change.Unit.ToApi();
-    }
+            Dates.ParseOr(request.EffectiveOn, Today))), context.CancellationToken);
 
-    public override async Task<Api.Unit> DissolveUnit(DissolveUnitRequest request, ServerCallContext context)
+    public override Task<Api.Unit> DissolveUnit(DissolveUnitRequest request, ServerCallContext context) =>
+        WriteAsync([request.Code], async (planner, ct) =>
+        {
+            var children = await db.Units.AsNoTracking()
+                .Where(u => u.ParentCode == request.Code && u.DissolvedOn == null).OrderBy(u => u.Code).Take(1).ToListAsync(ct);
+            return planner.Dissolve(request.Code, Dates.ParseOr(request.EffectiveOn, Today), NullIfEmpty(request.Reason), children);
+        }, context.CancellationToken);
+
+    /// <summary>One unit write: serialised with the others, planned on the units it names and their ancestors, saved with its events.</summary>
+    private Task<Api.Unit> WriteAsync(string[] codes, Func<UnitPlanner, CancellationToken, UnitChange> plan, CancellationToken ct) =>
+        WriteAsync(codes, (planner, token) => Task.FromResult(plan(planner, token)), ct);
+
+    private async Task<Api.Unit> WriteAsync(string[] codes, Func<UnitPlanner, CancellationToken, Task<UnitChange>> plan, CancellationToken ct)
     {
-        var ct = context.CancellationToken;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var writer = new UnitWriter(db, outbox, time);
         await writer.LockAsync(ct);
-        var set = await UnitSet.LoadAsync(db, [request.Code], ct);
-        var children = await db.Units.AsNoTracking()
-            .Where(u => u.ParentCode == request.Code && u.DissolvedOn == null).OrderBy(u => u.Code).Take(1).ToListAsync(ct);
-        var change = new UnitPlanner(set).Dissolve(
-            request.Code, Dates.ParseOr(request.EffectiveOn, Today), NullIfEmpty(request.Reason), children);
+        var change = await plan(new UnitPlanner(await UnitSet.LoadAsync(db, codes, ct)), ct);
         await writer.SaveAsync([change], ct);
         await tx.CommitAsync(ct);
         return change.Unit.ToApi();
