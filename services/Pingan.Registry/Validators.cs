@@ -123,6 +123,8 @@ public sealed class AppointLeaderValidator : AbstractValidator<AppointLeaderRequ
         RuleFor(r => r.LeaderId).Id().When(r => r.LeaderId.Length > 0);
         RuleFor(r => r.Name).Name(50).When(r => r.LeaderId.Length == 0 && r.ExternalPersonId.Length == 0)
             .WithMessage("name the leader: leader_id, external_person_id or name");
+        RuleFor(r => r.Name).MaximumLength(50);
+        RuleFor(r => r.ExternalPersonId).MaximumLength(100);
         RuleFor(r => r.UnitCode).UnitCode();
         RuleFor(r => r.Role).Must(r => r != LeadershipRole.Unspecified && Enum.IsDefined(r)).WithMessage("must be PRINCIPAL, IN_CHARGE or DUAL_DUTY");
         RuleFor(r => r.Portfolio).MaximumLength(50);

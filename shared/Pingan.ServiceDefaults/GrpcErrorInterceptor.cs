@@ -94,6 +94,10 @@ public sealed class GrpcErrorInterceptor(IServiceProvider services, ILogger<Grpc
             case PostgresErrorCodes.UniqueViolation:
                 logger.LogInformation("Unique violation on {Constraint}", pg.ConstraintName);
                 return Error(Code.AlreadyExists, $"A record with the same key already exists ({pg.ConstraintName}).");
+            case PostgresErrorCodes.StringDataRightTruncation:
+                // A length the validators should have caught: still the caller's value, still not a 500.
+                logger.LogWarning("Value too long for a column: {Message}", pg.MessageText);
+                return Error(Code.InvalidArgument, "A value is longer than its field allows.");
             case PostgresErrorCodes.ExclusionViolation:
                 logger.LogInformation("Exclusion violation on {Constraint}", pg.ConstraintName);
                 return Error(Code.Aborted, $"A record written at the same time conflicts with this one ({pg.ConstraintName}); read again and retry.");

@@ -86,6 +86,24 @@ public sealed class ImportTests : RegistryTest
     }
 
     [Fact]
+    public async Task A_code_twice_in_one_batch_is_a_row_error_and_a_replay_after_a_dissolution_changes_nothing()
+    {
+        await LoadSmallTreeAsync();
+        var twice = await Integration.ImportUnitsAsync(new ImportUnitsRequest
+        {
+            Mode = ImportMode.PerRow,
+            Units = { Record("410103000000", "二七区", "county", "410100000000"), Record("410103000000", "二七新区", "county", "410100000000") },
+        });
+        Assert.Equal((1, 1), (twice.Created, twice.Failed));
+        Assert.Equal((2, "code"), (twice.Rows.Single(r => r.Outcome == RowOutcome.Failed).Row, twice.Rows.Single(r => r.Outcome == RowOutcome.Failed).Field));
+
+        await Units.DissolveUnitAsync(new DissolveUnitRequest { Code = "410202000000", EffectiveOn = "2026-03-01" });
+        var replay = await Integration.ImportUnitsAsync(new ImportUnitsRequest { Units = { SmallTree() } });
+        Assert.True(replay.Applied);
+        Assert.Equal(SmallTree().Count(), replay.Unchanged);
+    }
+
+    [Fact]
     public async Task Malformed_csv_is_refused_naming_the_line_or_the_missing_column()
     {
         await LoadSmallTreeAsync();

@@ -75,6 +75,20 @@ public sealed class PersonnelFeedTests : RegistryTest
     }
 
     [Fact]
+    public async Task After_a_role_change_the_feed_still_reaches_the_appointment()
+    {
+        await LoadSmallTreeAsync();
+        await SendAsync(false, Appointment("c1", "A-1", "P-1", "张志强", "410100000000-PC", LeadershipRole.DualDuty, "2023-01-01", "组织"));
+        var term = (await Leadership.ListHoldersAsync(new ListHoldersRequest { UnitCode = "410100000000-PC" })).Terms.Single();
+        await Leadership.ChangeRoleAsync(new ChangeRoleRequest { TermId = term.TermId, Role = LeadershipRole.InCharge, Portfolio = "政法", EffectiveOn = "2026-01-01" });
+
+        var removal = await SendAsync(false, new PersonnelChange { ChangeId = "c2", Removal = new Removal { AppointmentId = "A-1", EndsOn = "2026-05-31" } });
+        Assert.Equal(0, removal.Failed);
+        var leader = await Leadership.GetLeaderAsync(new GetLeaderRequest { LeaderId = term.LeaderId });
+        Assert.Equal(["2025-12-31", "2026-05-31"], leader.Terms.Select(t => t.EndsOn).Order());
+    }
+
+    [Fact]
     public async Task A_dry_run_of_the_feed_applies_and_remembers_nothing()
     {
         await LoadSmallTreeAsync();

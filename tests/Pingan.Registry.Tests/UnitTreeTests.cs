@@ -65,8 +65,24 @@ public sealed class UnitTreeTests : RegistryTest
     {
         await LoadSmallTreeAsync();
         var error = await Refused(() => Units.DissolveUnitAsync(new DissolveUnitRequest { Code = "410102000000" }).ResponseAsync, StatusCode.FailedPrecondition);
-        Assert.Contains("move or dissolve them first", error.Status.Detail);
+        Assert.Contains("units under it", error.Status.Detail);
         Assert.Equal("", (await Units.GetUnitAsync(new GetUnitRequest { Code = "410102000000" })).DissolvedOn);
+    }
+
+    [Fact]
+    public async Task A_unit_whose_leaders_still_serve_cannot_be_dissolved_and_a_future_dated_change_is_refused()
+    {
+        await LoadSmallTreeAsync();
+        await Leadership.AppointLeaderAsync(new AppointLeaderRequest
+        {
+            Name = "李建国", UnitCode = "410102000000-PSB", Role = LeadershipRole.Principal, StartsOn = "2024-01-01",
+        });
+        var error = await Refused(() => Units.DissolveUnitAsync(new DissolveUnitRequest { Code = "410102000000-PSB", EffectiveOn = "2026-06-01" }).ResponseAsync,
+            StatusCode.FailedPrecondition);
+        Assert.Contains("term", error.Status.Detail);
+        error = await Refused(() => Units.UpdateUnitAsync(new UpdateUnitRequest { Code = "410102000000", Name = "中原新区", EffectiveOn = "2026-07-01" }).ResponseAsync,
+            StatusCode.InvalidArgument);
+        Assert.Equal(["effective_on"], Fields(error));
     }
 
     [Fact]

@@ -68,6 +68,11 @@ public sealed class CommissionsService(RegistryDb db, TimeProvider time, Commiss
         var unit = await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Code == request.UnitCode, ct);
         if (unit is null || !unit.Kind.IsOrgan())
             throw new RequestValidationException("unit_code", $"{request.UnitCode} is not a registered organ or unit");
+        // Member units are the departments of the commission's own level.
+        if (unit.AnswersToCode != commission.JurisdictionCode)
+            throw new RequestValidationException("unit_code", $"{unit.Code} ({unit.Name}) is not an organ of {commission.JurisdictionCode}");
+        if (on < commission.EstablishedOn)
+            throw new RequestValidationException("effective_on", $"must not be before {Dates.Write(commission.EstablishedOn)}, when {commission.Name} was established");
         if (unit.IsDissolvedOn(on))
             throw new RequestValidationException("unit_code", $"{unit.Code} ({unit.Name}) was dissolved on {Dates.Write(unit.DissolvedOn)}");
         if (commission.MemberUnits.Any(m => m.UnitCode == unit.Code && (m.LeftOn is null || m.LeftOn > on)))

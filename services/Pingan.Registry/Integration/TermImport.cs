@@ -135,8 +135,12 @@ public sealed class TermImport(RegistryDb db, IOutbox outbox, TimeProvider time)
             if (existing.Portfolio != r.Portfolio.Trim()) mismatch.Add(new("portfolio", $"appointment {r.AppointmentId} has portfolio '{existing.Portfolio}'"));
             if (existing.StartsOn != Dates.ParseOr(r.StartsOn, _today)) mismatch.Add(new("starts_on", $"appointment {r.AppointmentId} starts on {Dates.Write(existing.StartsOn)}"));
             var endsOn = Dates.ParseOptional(r.EndsOn);
-            if (existing.EndsOn is { } ended && endsOn != ended)
+            // After a role change the appointment runs on in its successor term: that one's end is the appointment's.
+            var current = book.Current(existing);
+            if (current.EndsOn is { } ended && endsOn != ended)
                 mismatch.Add(new("ends_on", $"appointment {r.AppointmentId} ended on {Dates.Write(ended)}; a recorded end is not rewritten"));
+            if (current.EndsOn is null && endsOn is { } early && early < current.StartsOn)
+                mismatch.Add(new("ends_on", $"must not be before {Dates.Write(current.StartsOn)}, when the running term began"));
             if (mismatch.Count > 0)
             {
                 mismatch.Add(new("appointment_id", "history is not rewritten: send a removal and a new appointment instead"));
@@ -147,10 +151,10 @@ public sealed class TermImport(RegistryDb db, IOutbox outbox, TimeProvider time)
                 changes.Add(new FieldChange { Field = "person_name", Before = known.Name, After = r.PersonName.Trim() });
                 known.Name = r.PersonName.Trim();
             }
-            if (existing.EndsOn is null && endsOn is { } end)
+            if (current.EndsOn is null && endsOn is { } end)
             {
-                TermPlanner.End(existing, end, NullIfEmpty(r.EndReason));
-                _events.Add(TermPlanner.Left(existing));
+                TermPlanner.End(current, end, NullIfEmpty(r.EndReason));
+                _events.Add(TermPlanner.Left(current));
                 changes.Add(new FieldChange { Field = "ends_on", Before = "", After = Dates.Write(end) });
             }
             return (changes.Count > 0 ? RowOutcome.Updated : RowOutcome.Unchanged, changes);
@@ -225,7 +229,7 @@ public sealed class TermImport(RegistryDb db, IOutbox outbox, TimeProvider time)
 
         private Term Running(string appointmentId, string field)
         {
-            var term = book.ByExternalId(appointmentId) ?? throw new RequestValidationException(field, $"no appointment {appointmentId}");
+            var term = book.Current(book.ByExternalId(appointmentId) ?? throw new RequestValidationException(field, $"no appointment {appointmentId}"));
             if (term.EndsOn is { } ended)
                 throw new RequestValidationException(field, $"appointment {appointmentId} ended on {Dates.Write(ended)} already");
             return term;
@@ -261,6 +265,10 @@ public sealed class TermImport(RegistryDb db, IOutbox outbox, TimeProvider time)
             if (!Dates.TryParse(r.StartsOn, out _)) errors.Add(new(prefix + "starts_on", "must be a date YYYY-MM-DD"));
             if (!Dates.IsEmptyOrValid(r.EndsOn)) errors.Add(new(prefix + "ends_on", "must be a date YYYY-MM-DD or empty"));
             if (r.PersonName.Trim().Length > 50) errors.Add(new(prefix + "person_name", "must be at most 50 characters"));
+            if (r.Portfolio.Trim().Length > 50) errors.Add(new(prefix + "portfolio", "must be at most 50 characters"));
+            if (r.AppointmentId.Length > 100) errors.Add(new(prefix + "appointment_id", "must be at most 100 characters"));
+            if (r.PersonId.Length > 100) errors.Add(new(prefix + "person_id", "must be at most 100 characters"));
+            if (r.Title.Length > 100) errors.Add(new(prefix + "title", "must be at most 100 characters"));
             if (errors.Count > 0) throw new RequestValidationException(errors);
         }
 

@@ -29,12 +29,18 @@ public sealed partial class UnitImport(RegistryDb db, IOutbox outbox, TimeProvid
         var writer = new UnitWriter(db, outbox, time);
         await writer.LockAsync(ct);
         var units = await UnitSet.LoadAllAsync(db, ct);
-        var planner = new UnitPlanner(units);
+        var planner = new UnitPlanner(units, today);
         var changes = new List<UnitChange>();
         var batch = rows.GroupBy(r => r.Record.Code).ToDictionary(g => g.Key, g => g.First().Record);
+        var firstRow = rows.GroupBy(r => r.Record.Code).ToDictionary(g => g.Key, g => g.First().Row);
 
         foreach (var (row, record) in InTreeOrder(rows, batch))
         {
+            if (firstRow[record.Code] != row)
+            {
+                report.Fail(row, record.Code, "code", $"{record.Code} appears already at row {firstRow[record.Code]}; a unit is described once per batch");
+                continue;
+            }
             try
             {
                 var draft = ToDraft(record, batch, units, today);
@@ -59,6 +65,9 @@ public sealed partial class UnitImport(RegistryDb db, IOutbox outbox, TimeProvid
                 report.Fail(row, record.Code, e);
             }
         }
+
+        // A row's path was built from its parent's path at the time; a later row may have moved that parent.
+        foreach (var change in changes.Where(c => c.Created || c.OldPath is not null)) change.Unit.Path = units.PathOf(change.Unit);
 
         var apply = !dryRun && (mode == ImportMode.PerRow || !report.HasFailures);
         if (apply)

@@ -60,7 +60,8 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
                 $"Term {current.Id} runs from {Dates.Write(current.StartsOn)} to {(current.EndsOn is null ? "now" : Dates.Write(current.EndsOn))}; " +
                 $"a role change on {Dates.Write(effective)} must fall after its first day and within it.");
         var leader = await db.Leaders.FirstAsync(l => l.Id == current.LeaderId, ct);
-        var book = await TermBook.LoadAsync(db, [current.UnitCode], [], [current.Id], ct);
+        var book = await TermBook.LoadAsync(db,
+            current.CadreAuthorityCode is { } cadre ? [current.UnitCode, cadre] : [current.UnitCode], [], [current.Id], ct);
         var next = new TermPlanner(book).Appoint(leader, new TermDraft(
             null, current.UnitCode, (LeadershipRole)(int)request.Role, request.Portfolio, request.Title,
             effective, current.EndsOn, current.EndReason, current.CadreAuthorityCode), now, previousTermId: current.Id);

@@ -67,6 +67,21 @@ public sealed class TermBook
 
     public IEnumerable<Term> InUnit(string code) => _byUnit.TryGetValue(code, out var list) ? list : [];
 
+    /// <summary>
+    /// The term an appointment runs on today: itself, or after role changes the term that succeeded it (a role
+    /// change keeps the person in the same appointment of the organisation department's records).
+    /// </summary>
+    public Term Current(Term term)
+    {
+        for (var i = 0; i < 32 && term.EndsOn is not null; i++)
+        {
+            var next = InUnit(term.UnitCode).FirstOrDefault(t => t.PreviousTermId == term.Id);
+            if (next is null) break;
+            term = next;
+        }
+        return term;
+    }
+
     public void Track(Term term)
     {
         if (!_byUnit.TryGetValue(term.UnitCode, out var list)) _byUnit[term.UnitCode] = list = [];
@@ -99,8 +114,9 @@ public sealed class TermPlanner(TermBook book)
         if (unit is null) errors.Add(new("unit_code", $"no unit {draft.UnitCode}"));
         else if (unit.Kind == UnitKind.StatisticalGrouping)
             errors.Add(new("unit_code", $"{unit.Code} ({unit.Name}) is a statistical grouping and has no leadership team"));
-        else if (unit.DissolvedOn is { } gone && gone <= draft.StartsOn)
-            errors.Add(new("unit_code", $"{unit.Code} ({unit.Name}) was dissolved on {Dates.Write(gone)}"));
+        else if (unit.DissolvedOn is { } gone && (draft.EndsOn is null || draft.EndsOn >= gone))
+            errors.Add(new(draft.StartsOn >= gone ? "unit_code" : "ends_on",
+                $"{unit.Code} ({unit.Name}) was dissolved on {Dates.Write(gone)}; a term in it ends before that day"));
         if (draft.CadreAuthorityCode is { } authority)
         {
             var party = book.Unit(authority);

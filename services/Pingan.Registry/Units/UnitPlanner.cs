@@ -25,6 +25,9 @@ public sealed class UnitChange(Unit unit, bool created)
     /// <summary>Set when the unit moved: its path and level before, so the subtree below can follow.</summary>
     public string? OldPath { get; set; }
     public bool Changed => Created || Changes.Count > 0;
+
+    /// <summary>Why, when the caller said (a dissolution's reason): kept with the revision.</summary>
+    public string? Reason { get; init; }
 }
 
 /// <summary>
@@ -33,7 +36,7 @@ public sealed class UnitChange(Unit unit, bool created)
 /// call and a 50,000-row import; the caller loads what the rules need (<see cref="UnitSet"/>) and saves
 /// what they produce.
 /// </summary>
-public sealed class UnitPlanner(UnitSet units)
+public sealed class UnitPlanner(UnitSet units, DateOnly today)
 {
     public UnitChange Register(UnitDraft draft)
     {
@@ -46,6 +49,7 @@ public sealed class UnitPlanner(UnitSet units)
         var superior = CheckVerticalSuperior(draft.Kind, parent, draft.VerticalSuperiorCode, draft.EffectiveOn, errors);
         if (draft.ProvinceDirect && draft.Kind != UnitKind.County)
             errors.Add(new("province_direct", "only a county can be province-direct"));
+        CheckNotFuture(draft.EffectiveOn, errors);
         ThrowIfAny(errors);
 
         var unit = new Unit
@@ -75,8 +79,6 @@ public sealed class UnitPlanner(UnitSet units)
         var unit = units.Find(patch.Code) ?? throw new NotFoundException($"No unit {patch.Code}.");
         var change = new UnitChange(unit, created: false);
         var errors = new List<FieldError>();
-        if (unit.DissolvedOn is { } gone)
-            throw new DomainRuleException($"Unit {unit.Code} ({unit.Name}) was dissolved on {Dates.Write(gone)}; it cannot change.");
 
         var name = patch.Name?.Trim() ?? unit.Name;
         var parentCode = patch.ParentCode ?? unit.ParentCode;
@@ -88,6 +90,9 @@ public sealed class UnitPlanner(UnitSet units)
         var renaming = name != unit.Name;
         var superiorChanging = superiorCode != unit.VerticalSuperiorCode;
         if (!moving && !reflagging && !renaming && !superiorChanging) return change;
+        if (unit.DissolvedOn is { } gone)
+            throw new DomainRuleException($"Unit {unit.Code} ({unit.Name}) was dissolved on {Dates.Write(gone)}; it cannot change.");
+        CheckNotFuture(patch.EffectiveOn, errors);
 
         if (patch.EffectiveOn < unit.EffectiveFrom)
             errors.Add(new("effective_on", $"must not be before {Dates.Write(unit.EffectiveFrom)}, when the unit's current record took effect"));
@@ -124,20 +129,25 @@ public sealed class UnitPlanner(UnitSet units)
         return change;
     }
 
-    /// <summary>Dissolves a unit from <paramref name="on"/>; <paramref name="activeChildren"/> must be none.</summary>
-    public UnitChange Dissolve(string code, DateOnly on, string? reason, IReadOnlyList<Unit> activeChildren)
+    /// <summary>
+    /// Dissolves a unit from <paramref name="on"/>. <paramref name="blockers"/> are what still runs in it on that
+    /// day (units under it, terms, a commission), described for the caller; there must be none.
+    /// </summary>
+    public UnitChange Dissolve(string code, DateOnly on, string? reason, IReadOnlyList<string> blockers)
     {
         var unit = units.Find(code) ?? throw new NotFoundException($"No unit {code}.");
         if (unit.DissolvedOn is { } gone)
             throw new DomainRuleException($"Unit {unit.Code} ({unit.Name}) was dissolved on {Dates.Write(gone)} already.");
         if (on <= unit.EffectiveFrom)
             throw new RequestValidationException("effective_on", $"must be after {Dates.Write(unit.EffectiveFrom)}, when the unit's current record took effect");
-        if (activeChildren.Count > 0)
-            throw new DomainRuleException(
-                $"Unit {unit.Code} ({unit.Name}) still has {activeChildren.Count} unit(s) under it, e.g. {activeChildren[0].Code} ({activeChildren[0].Name}); move or dissolve them first.");
+        var errors = new List<FieldError>();
+        CheckNotFuture(on, errors);
+        ThrowIfAny(errors);
+        if (blockers.Count > 0)
+            throw new DomainRuleException($"Unit {unit.Code} ({unit.Name}) still has {string.Join("; ", blockers)} on {Dates.Write(on)}; move, end or dissolve them first.");
         unit.DissolvedOn = on;
         unit.EffectiveFrom = on;
-        var change = new UnitChange(unit, created: false);
+        var change = new UnitChange(unit, created: false) { Reason = reason };
         Record(change, "dissolved_on", null, Dates.Write(on));
         change.Events.Add(new UnitDissolved(unit.Code, on, reason));
         return change;
@@ -161,7 +171,7 @@ public sealed class UnitPlanner(UnitSet units)
             errors.Add(new("parent_code", $"no unit {parentCode}"));
             return null;
         }
-        if (parent.IsDissolvedOn(on))
+        if (parent.DissolvedOn is not null)
             errors.Add(new("parent_code", $"{parent.Code} ({parent.Name}) was dissolved on {Dates.Write(parent.DissolvedOn)}"));
         if (!MaySitUnder(kind, parent.Kind))
             errors.Add(new("parent_code", $"a {kind} cannot sit under {parent.Code} ({parent.Name}), a {parent.Kind}"));
@@ -181,7 +191,7 @@ public sealed class UnitPlanner(UnitSet units)
         }
         if (!kind.IsOrgan() || !superior.Kind.IsOrgan())
             errors.Add(new("vertical_superior_code", "only an organ can belong to a vertical system, under another organ"));
-        else if (superior.IsDissolvedOn(on))
+        else if (superior.DissolvedOn is not null)
             errors.Add(new("vertical_superior_code", $"{superior.Code} ({superior.Name}) was dissolved on {Dates.Write(superior.DissolvedOn)}"));
         else if (LevelOf(kind, parent) is { } level && superior.Level is { } upper && upper >= level)
             errors.Add(new("vertical_superior_code", $"{superior.Code} ({superior.Name}) is not at a higher level than the unit"));
@@ -222,6 +232,15 @@ public sealed class UnitPlanner(UnitSet units)
         if (unit.Kind.IsOrgan()) return parent.Kind.IsJurisdiction() ? parent.Code : parent.AnswersToCode;
         if (unit.Kind == UnitKind.County && unit.ProvinceDirect) return units.NearestProvince(parent)?.Code;
         return parent.Kind == UnitKind.StatisticalGrouping ? parent.ParentCode : parent.Code;
+    }
+
+    /// <summary>
+    /// The current record is the unit as it stands today: a change dated in the future would show early, so it
+    /// is refused; record it on the day it takes effect.
+    /// </summary>
+    private void CheckNotFuture(DateOnly on, List<FieldError> errors)
+    {
+        if (on > today) errors.Add(new("effective_on", $"must not be after today ({Dates.Write(today)}); record a change on the day it takes effect"));
     }
 
     private static void Record(UnitChange change, string field, string? before, string? after)

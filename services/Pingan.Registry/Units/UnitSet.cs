@@ -42,6 +42,15 @@ public sealed class UnitSet
         return false;
     }
 
+    /// <summary>The unit's path from its parent links as they are now in memory (after every move of a batch).</summary>
+    public string PathOf(Unit unit)
+    {
+        var codes = new List<string>();
+        for (var u = unit; u is not null && codes.Count < 64; u = Find(u.ParentCode)) codes.Add(u.Code);
+        codes.Reverse();
+        return string.Join('/', codes);
+    }
+
     public Unit? NearestProvince(Unit? unit)
     {
         for (var u = unit; u is not null; u = Find(u.ParentCode))

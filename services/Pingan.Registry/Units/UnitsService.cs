@@ -29,10 +29,23 @@ public sealed class UnitsService(RegistryDb db, IOutbox outbox, TimeProvider tim
     public override Task<Api.Unit> DissolveUnit(DissolveUnitRequest request, ServerCallContext context) =>
         WriteAsync([request.Code], async (planner, ct) =>
         {
-            var children = await db.Units.AsNoTracking()
-                .Where(u => u.ParentCode == request.Code && u.DissolvedOn == null).OrderBy(u => u.Code).Take(1).ToListAsync(ct);
-            return planner.Dissolve(request.Code, Dates.ParseOr(request.EffectiveOn, Today), NullIfEmpty(request.Reason), children);
+            var on = Dates.ParseOr(request.EffectiveOn, Today);
+            return planner.Dissolve(request.Code, on, NullIfEmpty(request.Reason), await StillRunningAsync(request.Code, on, ct));
         }, context.CancellationToken);
+
+    /// <summary>What would outlive a unit dissolved on <paramref name="on"/>: units under it, terms in it, its commission.</summary>
+    private async Task<List<string>> StillRunningAsync(string code, DateOnly on, CancellationToken ct)
+    {
+        var blockers = new List<string>();
+        var child = await db.Units.AsNoTracking().Where(u => u.ParentCode == code && (u.DissolvedOn == null || u.DissolvedOn > on))
+            .OrderBy(u => u.Code).Select(u => u.Code + " (" + u.Name + ")").FirstOrDefaultAsync(ct);
+        if (child is not null) blockers.Add($"units under it, e.g. {child}");
+        var terms = await db.Terms.CountAsync(t => t.UnitCode == code && (t.EndsOn == null || t.EndsOn >= on), ct);
+        if (terms > 0) blockers.Add($"{terms} leadership term(s) running");
+        if (await db.Commissions.AnyAsync(c => c.JurisdictionCode == code && (c.DissolvedOn == null || c.DissolvedOn > on), ct))
+            blockers.Add("a commission");
+        return blockers;
+    }
 
     /// <summary>One unit write: serialised with the others, planned on the units it names and their ancestors, saved with its events.</summary>
     private Task<Api.Unit> WriteAsync(string[] codes, Func<UnitPlanner, CancellationToken, UnitChange> plan, CancellationToken ct) =>
@@ -43,7 +56,7 @@ public sealed class UnitsService(RegistryDb db, IOutbox outbox, TimeProvider tim
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var writer = new UnitWriter(db, outbox, time);
         await writer.LockAsync(ct);
-        var change = await plan(new UnitPlanner(await UnitSet.LoadAsync(db, codes, ct)), ct);
+        var change = await plan(new UnitPlanner(await UnitSet.LoadAsync(db, codes, ct), Today), ct);
         await writer.SaveAsync([change], ct);
         await tx.CommitAsync(ct);
         return change.Unit.ToApi();
