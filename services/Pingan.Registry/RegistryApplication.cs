@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Pingan.Audit;
 using Pingan.Messaging;
 using Pingan.Persistence;
 using Pingan.Registry.Commissions;
@@ -21,6 +22,7 @@ public static class RegistryApplication
         builder.AddServiceDefaults("Pingan organisation registry");
         builder.AddPinganDbContext<RegistryDb>("registry");
         builder.AddPinganMessaging<RegistryDb>();
+        builder.AddPinganAudit<RegistryDb>();
         builder.Services.AddRequestValidators(typeof(RegistryApplication).Assembly);
         builder.Services.AddScoped<CommissionQueries>();
         builder.Services.AddScoped<DemoSeed>();
@@ -32,6 +34,7 @@ public static class RegistryApplication
         app.MapGrpcService<LeadershipService>();
         app.MapGrpcService<CommissionsService>();
         app.MapGrpcService<IntegrationService>();
+        app.MapAuditLog<RegistryDb>();
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
+using Pingan.Audit;
 using Pingan.Registry.Api;
 using Pingan.Registry.Contracts;
 using Pingan.Registry.Leadership;
@@ -11,7 +12,7 @@ using UnitKind = Pingan.Registry.Contracts.UnitKind;
 
 namespace Pingan.Registry.Commissions;
 
-public sealed class CommissionsService(RegistryDb db, TimeProvider time, CommissionQueries queries) : Api.Commissions.CommissionsBase
+public sealed class CommissionsService(RegistryDb db, TimeProvider time, CommissionQueries queries, IAuditTrail audit) : Api.Commissions.CommissionsBase
 {
     /// <summary>Establishes the commission of a jurisdiction; one already there is succeeded from that day (a reform).</summary>
     public override async Task<Api.Commission> EstablishCommission(EstablishCommissionRequest request, ServerCallContext context)
@@ -49,6 +50,8 @@ public sealed class CommissionsService(RegistryDb db, TimeProvider time, Commiss
         };
         db.Commissions.Add(commission);
         await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditRecord(context.Method, $"commission/{jurisdiction.Code}",
+            Detail: AuditDetail.Of(new { commission.Name, establishedOn = Dates.Write(on), succeeds = current?.Name })), ct);
         await tx.CommitAsync(ct);
         return await queries.ToApiAsync(commission, on, ct);
     }
@@ -64,6 +67,7 @@ public sealed class CommissionsService(RegistryDb db, TimeProvider time, Commiss
     {
         var ct = context.CancellationToken;
         var on = Dates.ParseOr(request.EffectiveOn, time.Today());
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var commission = await CurrentAsync(request.JurisdictionCode, ct);
         var unit = await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Code == request.UnitCode, ct);
         if (unit is null || !unit.Kind.IsOrgan())
@@ -78,7 +82,7 @@ public sealed class CommissionsService(RegistryDb db, TimeProvider time, Commiss
         if (commission.MemberUnits.Any(m => m.UnitCode == unit.Code && (m.LeftOn is null || m.LeftOn > on)))
             throw new AlreadyExistsException($"{unit.Name} sits on {commission.Name} already.");
         commission.MemberUnits.Add(new CommissionMemberUnit { UnitCode = unit.Code, JoinedOn = on });
-        await db.SaveChangesAsync(ct);
+        await SaveAsync(tx, context, commission, new { memberUnit = unit.Code, joinedOn = Dates.Write(on) });
         return await queries.ToApiAsync(commission, on, ct);
     }
 
@@ -86,13 +90,14 @@ public sealed class CommissionsService(RegistryDb db, TimeProvider time, Commiss
     {
         var ct = context.CancellationToken;
         var on = Dates.ParseOr(request.EffectiveOn, time.Today());
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var commission = await CurrentAsync(request.JurisdictionCode, ct);
         var membership = commission.MemberUnits.FirstOrDefault(m => m.UnitCode == request.UnitCode && m.LeftOn is null)
             ?? throw new NotFoundException($"{request.UnitCode} does not sit on {commission.Name}.");
         if (on <= membership.JoinedOn)
             throw new RequestValidationException("effective_on", $"must be after {Dates.Write(membership.JoinedOn)}, when it joined");
         membership.LeftOn = on;
-        await db.SaveChangesAsync(ct);
+        await SaveAsync(tx, context, commission, new { memberUnit = membership.UnitCode, leftOn = Dates.Write(on) });
         return await queries.ToApiAsync(commission, on, ct);
     }
 
@@ -101,6 +106,7 @@ public sealed class CommissionsService(RegistryDb db, TimeProvider time, Commiss
         var ct = context.CancellationToken;
         var starts = Dates.ParseOr(request.StartsOn, time.Today());
         var ends = Dates.ParseOptional(request.EndsOn);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var commission = await CurrentAsync(request.JurisdictionCode, ct);
         var leaderId = TermQueries.ParseId(request.LeaderId, "leader_id");
         if (!await db.Leaders.AnyAsync(l => l.Id == leaderId, ct))
@@ -116,8 +122,15 @@ public sealed class CommissionsService(RegistryDb db, TimeProvider time, Commiss
             StartsOn = starts,
             EndsOn = ends,
         });
-        await db.SaveChangesAsync(ct);
+        await SaveAsync(tx, context, commission, new { leader = leaderId, request.Position, startsOn = Dates.Write(starts) });
         return await queries.ToApiAsync(commission, starts, ct);
+    }
+
+    private async Task SaveAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, ServerCallContext context, Commission commission, object detail)
+    {
+        await db.SaveChangesAsync(context.CancellationToken);
+        await audit.RecordAsync(new AuditRecord(context.Method, $"commission/{commission.JurisdictionCode}", Detail: AuditDetail.Of(detail)), context.CancellationToken);
+        await tx.CommitAsync(context.CancellationToken);
     }
 
     private async Task<Commission> CurrentAsync(string jurisdictionCode, CancellationToken ct) =>

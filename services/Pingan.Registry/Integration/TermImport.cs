@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Pingan.Audit;
 using Pingan.Messaging;
 using Pingan.Persistence;
 using Pingan.Registry.Api;
@@ -19,9 +20,9 @@ public sealed record TermRow(int Row, TermRecord Record);
 /// terms (a snapshot or a backlog), and the feed of changes as they happen. Both apply each appointment once
 /// however often it is sent, and neither rewrites history: a recorded term only ever gains its end.
 /// </summary>
-public sealed class TermImport(RegistryDb db, IOutbox outbox, TimeProvider time)
+public sealed class TermImport(RegistryDb db, IOutbox outbox, TimeProvider time, IAuditTrail audit)
 {
-    public async Task<ImportReport> RunAsync(IReadOnlyList<TermRow> rows, ImportMode mode, bool dryRun, CancellationToken ct,
+    public async Task<ImportReport> RunAsync(string action, IReadOnlyList<TermRow> rows, ImportMode mode, bool dryRun, CancellationToken ct,
         IEnumerable<(int Row, string Field, string Error)>? unreadable = null)
     {
         var report = new ImportReportBuilder(dryRun);
@@ -43,12 +44,12 @@ public sealed class TermImport(RegistryDb db, IOutbox outbox, TimeProvider time)
             }
         }
         var apply = !dryRun && (mode == ImportMode.PerRow || !report.HasFailures);
-        if (apply) await session.SaveAsync(tx, ct);
+        if (apply) await session.SaveAsync(tx, () => audit.RecordAsync(new AuditRecord(action, "terms", Detail: AuditDetail.Of(report.Build(true))), ct), ct);
         return report.Build(apply);
     }
 
     /// <summary>The feed: each change applied on its own (a bad one rejects nothing else) and at most once per change id.</summary>
-    public async Task<ImportReport> ApplyChangesAsync(string source, IReadOnlyList<PersonnelChange> changes, bool dryRun, CancellationToken ct)
+    public async Task<ImportReport> ApplyChangesAsync(string action, string source, IReadOnlyList<PersonnelChange> changes, bool dryRun, CancellationToken ct)
     {
         var report = new ImportReportBuilder(dryRun);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -92,7 +93,7 @@ public sealed class TermImport(RegistryDb db, IOutbox outbox, TimeProvider time)
                 report.Fail(row, change.ChangeId, e);
             }
         }
-        if (!dryRun) await session.SaveAsync(tx, ct);
+        if (!dryRun) await session.SaveAsync(tx, () => audit.RecordAsync(new AuditRecord(action, $"feed/{source}", Detail: AuditDetail.Of(report.Build(true))), ct), ct);
         return report.Build(!dryRun);
     }
 
@@ -209,7 +210,7 @@ public sealed class TermImport(RegistryDb db, IOutbox outbox, TimeProvider time)
             }
         }
 
-        public async Task SaveAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, CancellationToken ct)
+        public async Task SaveAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, Func<Task> audit, CancellationToken ct)
         {
             // COPY for what is new (an import brings 100,000 terms); SaveChanges for the terms that ended.
             // Ends first: a transfer's new term may start the day after the term it ends, and the one-holder
@@ -218,6 +219,7 @@ public sealed class TermImport(RegistryDb db, IOutbox outbox, TimeProvider time)
             await db.SaveChangesAsync(ct);
             await db.CopyAsync(_newTerms, ct);
             await outbox.EnqueueManyAsync(_events, ct);
+            await audit();
             await tx.CommitAsync(ct);
         }
 

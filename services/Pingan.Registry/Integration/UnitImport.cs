@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Pingan.Audit;
 using Pingan.Messaging;
 using Pingan.Registry.Api;
 using Pingan.Registry.Persistence;
@@ -17,9 +18,10 @@ public sealed record UnitRow(int Row, UnitRecord Record);
 /// re-flagged, identical ones left alone, so the same batch applied twice changes nothing the second time.
 /// Units missing from a batch are not dissolved: a partial file must not dissolve half the province.
 /// </summary>
-public sealed partial class UnitImport(RegistryDb db, IOutbox outbox, TimeProvider time)
+public sealed partial class UnitImport(RegistryDb db, IOutbox outbox, TimeProvider time, IAuditTrail audit)
 {
-    public async Task<ImportReport> RunAsync(IReadOnlyList<UnitRow> rows, ImportMode mode, bool dryRun, CancellationToken ct,
+    /// <param name="action">What the audit trail calls it: the gRPC method, or the step.</param>
+    public async Task<ImportReport> RunAsync(string action, IReadOnlyList<UnitRow> rows, ImportMode mode, bool dryRun, CancellationToken ct,
         IEnumerable<(int Row, string Field, string Error)>? unreadable = null)
     {
         var report = new ImportReportBuilder(dryRun);
@@ -73,6 +75,7 @@ public sealed partial class UnitImport(RegistryDb db, IOutbox outbox, TimeProvid
         if (apply)
         {
             await writer.SaveAsync(changes, ct);
+            await audit.RecordAsync(new AuditRecord(action, "units", Detail: AuditDetail.Of(report.Build(true))), ct);
             await tx.CommitAsync(ct);
         }
         return report.Build(apply);

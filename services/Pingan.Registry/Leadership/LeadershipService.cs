@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
+using Pingan.Audit;
 using Pingan.Messaging;
 using Pingan.Registry.Api;
 using Pingan.Registry.Persistence;
@@ -9,7 +10,7 @@ using LeadershipRole = Pingan.Registry.Contracts.LeadershipRole;
 
 namespace Pingan.Registry.Leadership;
 
-public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvider time) : Api.Leadership.LeadershipBase
+public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvider time, IAuditTrail audit) : Api.Leadership.LeadershipBase
 {
     public override async Task<Api.Term> AppointLeader(AppointLeaderRequest request, ServerCallContext context)
     {
@@ -28,6 +29,8 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
         db.Terms.Add(term);
         outbox.Enqueue(TermPlanner.Appointed(term, leader));
         await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditRecord(context.Method, $"term/{term.Id}",
+            Detail: AuditDetail.Of(new { leader = leader.Name, unit = term.UnitCode, role = term.Role.ToString(), term.Portfolio, startsOn = Dates.Write(term.StartsOn) })), ct);
         await tx.CommitAsync(ct);
         return await TermQueries.GetAsync(db, term.Id, ct);
     }
@@ -42,6 +45,8 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
         {
             outbox.Enqueue(TermPlanner.Left(term));
             await db.SaveChangesAsync(ct);
+            await audit.RecordAsync(new AuditRecord(context.Method, $"term/{term.Id}",
+                Detail: AuditDetail.Of(new { endsOn = Dates.Write(term.EndsOn), reason = term.EndReason })), ct);
         }
         await tx.CommitAsync(ct);
         return await TermQueries.GetAsync(db, term.Id, ct);
@@ -71,6 +76,8 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
         outbox.Enqueue(new Contracts.LeaderRoleChanged(current.Id, next.Id, leader.Id, current.UnitCode, current.Role, next.Role,
             next.Portfolio.Length == 0 ? null : next.Portfolio, effective));
         await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditRecord(context.Method, $"term/{current.Id}",
+            Detail: AuditDetail.Of(new { newTerm = next.Id, role = next.Role.ToString(), next.Portfolio, effectiveOn = Dates.Write(effective) })), ct);
         await tx.CommitAsync(ct);
         return await TermQueries.GetAsync(db, next.Id, ct);
     }

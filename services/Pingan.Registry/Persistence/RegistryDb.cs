@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Pingan.Audit;
 using Pingan.Messaging;
 using Pingan.Persistence;
 using Pingan.Registry.Commissions;
@@ -75,6 +76,7 @@ public sealed class RegistryDb(DbContextOptions<RegistryDb> options) : PinganDbC
         b.Entity<AppliedChange>(e => e.HasKey(a => new { a.Source, a.ChangeId }));
 
         b.AddTransactionalMessaging();
+        b.AddAuditTrail();
         base.OnModelCreating(b);
     }
 }

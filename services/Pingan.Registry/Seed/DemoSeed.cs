@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Pingan.Audit;
 using Pingan.Messaging;
 using Pingan.Registry.Api;
 using Pingan.Registry.Commissions;
@@ -30,7 +31,7 @@ internal sealed class DemoSeedStep(IServiceScopeFactory scopes) : IServiceStep
 /// Everything goes through the same imports an organisation department's system uses, so running it twice
 /// changes nothing.
 /// </summary>
-public sealed class DemoSeed(RegistryDb db, IOutbox outbox, TimeProvider time, ILogger<DemoSeed> logger)
+public sealed class DemoSeed(RegistryDb db, IOutbox outbox, TimeProvider time, IAuditTrail audit, ILogger<DemoSeed> logger)
 {
     public const string Province = "410000000000";
     private static readonly DateOnly UnitsFrom = new(2023, 1, 1);
@@ -40,13 +41,13 @@ public sealed class DemoSeed(RegistryDb db, IOutbox outbox, TimeProvider time, I
         var divisions = CsvTable.Parse(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Data", "henan-divisions.csv"), ct));
         var (rows, unreadable) = CsvRecords.Units(divisions, ImportMode.AllOrNothing);
         foreach (var r in rows) r.Record.EffectiveOn = Dates.Write(UnitsFrom);
-        await Expect("divisions", new UnitImport(db, outbox, time).RunAsync(rows, ImportMode.AllOrNothing, false, ct, unreadable));
+        await Expect("divisions", new UnitImport(db, outbox, time, audit).RunAsync("seed-demo/divisions", rows, ImportMode.AllOrNothing, false, ct, unreadable));
 
         var plan = DemoOrganisation.Plan(rows.Select(r => r.Record).ToList());
-        await Expect("organs", new UnitImport(db, outbox, time).RunAsync(
+        await Expect("organs", new UnitImport(db, outbox, time, audit).RunAsync("seed-demo/organs",
             [.. plan.Organs.Select((o, i) => new UnitRow(i + 1, o))], ImportMode.AllOrNothing, false, ct));
         db.ChangeTracker.Clear();
-        await Expect("leaders", new TermImport(db, outbox, time).RunAsync(
+        await Expect("leaders", new TermImport(db, outbox, time, audit).RunAsync("seed-demo/leaders",
             [.. plan.Terms.Select((t, i) => new TermRow(i + 1, t))], ImportMode.AllOrNothing, false, ct));
         db.ChangeTracker.Clear();
         await SeedCommissionsAsync(plan, ct);
@@ -54,6 +55,7 @@ public sealed class DemoSeed(RegistryDb db, IOutbox outbox, TimeProvider time, I
 
     private async Task SeedCommissionsAsync(DemoOrganisation plan, CancellationToken ct)
     {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var existing = await db.Commissions.Select(c => c.JurisdictionCode).Distinct().ToListAsync(ct);
         var leaders = await db.Leaders.Where(l => l.ExternalId != null && l.ExternalId.StartsWith("demo-"))
             .ToDictionaryAsync(l => l.ExternalId!, l => l.Id, ct);
@@ -78,7 +80,10 @@ public sealed class DemoSeed(RegistryDb db, IOutbox outbox, TimeProvider time, I
             }));
             db.Commissions.Add(commission);
         }
+        var added = db.ChangeTracker.Entries<Commission>().Count();
         await db.SaveChangesAsync(ct);
+        if (added > 0) await audit.RecordAsync(new AuditRecord("seed-demo/commissions", "commissions", Detail: AuditDetail.Of(new { added })), ct);
+        await tx.CommitAsync(ct);
         logger.LogInformation("Demo commissions: {Count} recorded", await db.Commissions.CountAsync(ct));
     }
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
+using Pingan.Audit;
 using Pingan.Messaging;
 using Pingan.Registry.Api;
 using Pingan.Registry.Commissions;
@@ -10,12 +11,12 @@ using Pingan.Time;
 
 namespace Pingan.Registry.Units;
 
-public sealed class UnitsService(RegistryDb db, IOutbox outbox, TimeProvider time, CommissionQueries commissions) : Api.Units.UnitsBase
+public sealed class UnitsService(RegistryDb db, IOutbox outbox, TimeProvider time, CommissionQueries commissions, IAuditTrail audit) : Api.Units.UnitsBase
 {
     public override Task<Api.Unit> RegisterUnit(RegisterUnitRequest request, ServerCallContext context) =>
         WriteAsync([request.Code, request.ParentCode, request.VerticalSuperiorCode], (planner, _) => planner.Register(new UnitDraft(
             request.Code, request.Name, request.Kind.ToDomain(), NullIfEmpty(request.ParentCode), request.ProvinceDirect,
-            NullIfEmpty(request.VerticalSuperiorCode), Dates.ParseOr(request.EffectiveOn, Today))), context.CancellationToken);
+            NullIfEmpty(request.VerticalSuperiorCode), Dates.ParseOr(request.EffectiveOn, Today))), context);
 
     public override Task<Api.Unit> UpdateUnit(UpdateUnitRequest request, ServerCallContext context) =>
         WriteAsync([request.Code, request.ParentCode, request.VerticalSuperiorCode], (planner, _) => planner.Update(new UnitPatch(
@@ -24,14 +25,14 @@ public sealed class UnitsService(RegistryDb db, IOutbox outbox, TimeProvider tim
             request.HasParentCode ? request.ParentCode : null,
             request.HasProvinceDirect ? request.ProvinceDirect : null,
             request.HasVerticalSuperiorCode ? request.VerticalSuperiorCode : null,
-            Dates.ParseOr(request.EffectiveOn, Today))), context.CancellationToken);
+            Dates.ParseOr(request.EffectiveOn, Today))), context);
 
     public override Task<Api.Unit> DissolveUnit(DissolveUnitRequest request, ServerCallContext context) =>
         WriteAsync([request.Code], async (planner, ct) =>
         {
             var on = Dates.ParseOr(request.EffectiveOn, Today);
             return planner.Dissolve(request.Code, on, NullIfEmpty(request.Reason), await StillRunningAsync(request.Code, on, ct));
-        }, context.CancellationToken);
+        }, context);
 
     /// <summary>What would outlive a unit dissolved on <paramref name="on"/>: units under it, terms in it, its commission.</summary>
     private async Task<List<string>> StillRunningAsync(string code, DateOnly on, CancellationToken ct)
@@ -48,16 +49,18 @@ public sealed class UnitsService(RegistryDb db, IOutbox outbox, TimeProvider tim
     }
 
     /// <summary>One unit write: serialised with the others, planned on the units it names and their ancestors, saved with its events.</summary>
-    private Task<Api.Unit> WriteAsync(string[] codes, Func<UnitPlanner, CancellationToken, UnitChange> plan, CancellationToken ct) =>
-        WriteAsync(codes, (planner, token) => Task.FromResult(plan(planner, token)), ct);
+    private Task<Api.Unit> WriteAsync(string[] codes, Func<UnitPlanner, CancellationToken, UnitChange> plan, ServerCallContext context) =>
+        WriteAsync(codes, (planner, token) => Task.FromResult(plan(planner, token)), context);
 
-    private async Task<Api.Unit> WriteAsync(string[] codes, Func<UnitPlanner, CancellationToken, Task<UnitChange>> plan, CancellationToken ct)
+    private async Task<Api.Unit> WriteAsync(string[] codes, Func<UnitPlanner, CancellationToken, Task<UnitChange>> plan, ServerCallContext context)
     {
+        var ct = context.CancellationToken;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var writer = new UnitWriter(db, outbox, time);
         await writer.LockAsync(ct);
         var change = await plan(new UnitPlanner(await UnitSet.LoadAsync(db, codes, ct), Today), ct);
         await writer.SaveAsync([change], ct);
+        await audit.RecordAsync(new AuditRecord(context.Method, change.Unit.Code, Detail: AuditDetail.Of(change.Changes)), ct);
         await tx.CommitAsync(ct);
         return change.Unit.ToApi();
     }

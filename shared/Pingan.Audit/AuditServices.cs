@@ -1,0 +1,161 @@
+using System.Globalization;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Pingan.Audit.Api;
+using Pingan.ServiceDefaults;
+
+namespace Pingan.Audit;
+
+public static class AuditServiceCollectionExtensions
+{
+    /// <summary>
+    /// The audit trail in <typeparamref name="TDb"/> (whose model calls <see cref="AuditModel.AddAuditTrail"/>):
+    /// <see cref="IAuditTrail"/> for handlers, refused calls of commands recorded by an interceptor, the
+    /// <c>verify-audit</c> step, and the AuditLog gRPC service (map it with <see cref="MapAuditLog{TDb}"/>).
+    /// </summary>
+    public static IHostApplicationBuilder AddPinganAudit<TDb>(this IHostApplicationBuilder builder) where TDb : DbContext
+    {
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<IAuditTrail, AuditTrail<TDb>>();
+        builder.Services.AddSingleton<AuditInterceptor>();
+        // Outermost, so it sees every call's final status, validation refusals included.
+        builder.Services.Configure<Grpc.AspNetCore.Server.GrpcServiceOptions>(o =>
+        {
+            o.Interceptors.Add<AuditInterceptor>();
+            var audit = o.Interceptors[^1];
+            o.Interceptors.RemoveAt(o.Interceptors.Count - 1);
+            o.Interceptors.Insert(0, audit);
+        });
+        builder.Services.AddSingleton<IServiceStep, VerifyAuditStep<TDb>>();
+        return builder;
+    }
+
+    public static WebApplication MapAuditLog<TDb>(this WebApplication app) where TDb : DbContext
+    {
+        app.MapGrpcService<AuditLogService<TDb>>();
+        return app;
+    }
+
+    /// <summary>A method that changes nothing: its successful calls are not audited (its denials are).</summary>
+    public static bool IsQuery(string method)
+    {
+        var name = method[(method.LastIndexOf('/') + 1)..];
+        return name.StartsWith("Get", StringComparison.Ordinal) || name.StartsWith("List", StringComparison.Ordinal)
+            || name.StartsWith("Search", StringComparison.Ordinal) || name.StartsWith("Verify", StringComparison.Ordinal);
+    }
+}
+
+/// <summary>
+/// Records every command call that did not succeed (refused by validation or a rule, denied, failed), and
+/// every denied query, in a transaction of its own; handlers record their successes in the change's
+/// transaction. It runs outside the error interceptor, so it sees the status the caller gets.
+/// </summary>
+internal sealed class AuditInterceptor(IServiceScopeFactory scopes, ILogger<AuditInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Exception ex) when (!AuditServiceCollectionExtensions.IsQuery(context.Method) || IsDenial(ex))
+        {
+            await RecordAsync(context, ex);
+            throw;
+        }
+    }
+
+    private static bool IsDenial(Exception ex) => ex is RpcException { StatusCode: StatusCode.PermissionDenied or StatusCode.Unauthenticated };
+
+    private async Task RecordAsync(ServerCallContext context, Exception ex)
+    {
+        var outcome = ex switch
+        {
+            _ when IsDenial(ex) => Outcomes.Denied,
+            RpcException { StatusCode: StatusCode.Internal or StatusCode.Unknown or StatusCode.Unavailable or StatusCode.DataLoss } => Outcomes.Failed,
+            RpcException => Outcomes.Refused,
+            _ => Outcomes.Failed,
+        };
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var http = scope.ServiceProvider.GetRequiredService<IHttpContextAccessor>();
+            http.HttpContext ??= context.GetHttpContext();
+            var trail = scope.ServiceProvider.GetRequiredService<IAuditTrail>();
+            await trail.RecordSeparatelyAsync(new AuditRecord(context.Method, null, outcome, Truncate(ex.Message, 2000)), CancellationToken.None);
+        }
+        catch (Exception auditError)
+        {
+            // The caller still gets the answer to their call; the lost entry is an operator's alarm.
+            logger.LogError(auditError, "Could not audit {Outcome} call {Method}", outcome, context.Method);
+        }
+    }
+
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
+}
+
+internal sealed class AuditLogService<TDb>(TDb db) : AuditLog.AuditLogBase where TDb : DbContext
+{
+    public override async Task<EntryPage> ListEntries(ListEntriesRequest request, ServerCallContext context)
+    {
+        var size = request.PageSize is > 0 and <= 500 ? request.PageSize
+            : request.PageSize == 0 ? 100 : throw new RequestValidationException("page_size", "must be 1-500 (0 for 100)");
+        var query = db.Set<AuditEntry>().AsNoTracking();
+        if (request.Actor.Length > 0) query = query.Where(e => e.Actor.StartsWith(request.Actor));
+        if (request.Action.Length > 0) query = query.Where(e => e.Action == request.Action);
+        if (request.Target.Length > 0) query = query.Where(e => e.Target != null && e.Target.StartsWith(request.Target));
+        if (request.Outcome.Length > 0) query = query.Where(e => e.Outcome == request.Outcome);
+        if (request.From.Length > 0) { var from = Instant(request.From, "from"); query = query.Where(e => e.At >= from); }
+        if (request.To.Length > 0) { var to = Instant(request.To, "to"); query = query.Where(e => e.At < to); }
+        if (request.BeforeSequence > 0) query = query.Where(e => e.Sequence < request.BeforeSequence);
+        var rows = await query.OrderByDescending(e => e.Sequence).Take(size + 1).ToListAsync(context.CancellationToken);
+        var page = new EntryPage();
+        page.Entries.AddRange(rows.Take(size).Select(e => new Entry
+        {
+            Sequence = e.Sequence,
+            At = e.At.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture),
+            Actor = e.Actor,
+            ActorUnit = e.ActorUnit ?? "",
+            Action = e.Action,
+            Target = e.Target ?? "",
+            Outcome = e.Outcome,
+            Detail = e.Detail ?? "",
+            PreviousHash = e.PreviousHash,
+            Hash = e.Hash,
+        }));
+        if (rows.Count > size) page.NextBeforeSequence = rows[size - 1].Sequence;
+        return page;
+    }
+
+    public override async Task<ChainVerification> VerifyChain(VerifyChainRequest request, ServerCallContext context)
+    {
+        var check = await AuditVerifier.VerifyAsync(db, context.CancellationToken);
+        return new ChainVerification { Intact = check.Intact, Entries = check.Entries, BrokenAt = check.BrokenAt, Problem = check.Problem };
+    }
+
+    private static DateTimeOffset Instant(string text, string field) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? at.ToUniversalTime() : throw new RequestValidationException(field, "must be an RFC 3339 instant, e.g. 2026-05-01T00:00:00Z");
+}
+
+/// <summary>`dotnet Service.dll verify-audit`: exit 0 when the chain holds, 1 (and where it breaks) when not.</summary>
+internal sealed class VerifyAuditStep<TDb>(IServiceScopeFactory scopes, ILogger<VerifyAuditStep<TDb>> logger) : IServiceStep where TDb : DbContext
+{
+    public string Name => "verify-audit";
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var check = await AuditVerifier.VerifyAsync(scope.ServiceProvider.GetRequiredService<TDb>(), cancellationToken);
+        if (!check.Intact)
+            throw new InvalidOperationException($"Audit trail broken at entry {check.BrokenAt}: {check.Problem} ({check.Entries} entries hold before it).");
+        logger.LogInformation("Audit trail intact: {Entries} entries", check.Entries);
+    }
+}
