@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using OpenIddict.Server;
+using Pingan.Audit;
+using Pingan.Identity.Accounts;
+using Pingan.Identity.Endpoints;
+using Pingan.Identity.Keys;
+using Pingan.Identity.Persistence;
+using Pingan.Identity.Seed;
+using Pingan.Persistence;
+using Pingan.ServiceDefaults;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Pingan.Identity;
+
+/// <summary>
+/// The identity service (OpenIddict 7): authorization code + PKCE for people, client credentials for
+/// department systems, refresh tokens, revocation, discovery, rotating keys; accounts tied to registry units.
+/// </summary>
+public static class IdentityApplication
+{
+    public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromMinutes(15);
+    public static readonly TimeSpan RefreshTokenLifetime = TimeSpan.FromHours(8);
+
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        builder.AddServiceDefaults("Pingan identity");
+        builder.AddPinganDbContext<IdentityDb>("identity");
+        builder.AddPinganAudit<IdentityDb>();
+        builder.Services.AddAntiforgery();
+        builder.Services.AddSingleton<IPasswordHasher<Account>, PasswordHasher<Account>>();
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o =>
+        {
+            o.LoginPath = "/account/login";
+            o.ExpireTimeSpan = LoginEndpoints.IdleTimeout;
+            o.SlidingExpiration = true;
+            o.Cookie.Name = "pingan.identity";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+        });
+        builder.Services.AddAuthorization();
+
+        var issuer = builder.Configuration["Identity:Issuer"];
+        builder.Services.AddOpenIddict()
+            .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<IdentityDb>())
+            .AddServer(o =>
+            {
+                if (!string.IsNullOrEmpty(issuer)) o.SetIssuer(new Uri(issuer));
+                o.SetAuthorizationEndpointUris("connect/authorize")
+                    .SetTokenEndpointUris("connect/token")
+                    .SetRevocationEndpointUris("connect/revoke");
+                o.AllowClientCredentialsFlow()
+                    .AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange()
+                    .AllowRefreshTokenFlow();
+                o.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.OfflineAccess, PinganClaims.Scope);
+                o.SetAccessTokenLifetime(AccessTokenLifetime).SetRefreshTokenLifetime(RefreshTokenLifetime);
+                // Services validate access tokens themselves with the published keys: signed, not encrypted.
+                o.DisableAccessTokenEncryption();
+                var aspnet = o.UseAspNetCore().EnableAuthorizationEndpointPassthrough().EnableTokenEndpointPassthrough();
+                // Behind the cluster's TLS-terminating ingress, or on loopback for ./platform up and tests.
+                if (builder.Configuration.GetValue("Identity:AllowHttp", false)) aspnet.DisableTransportSecurityRequirement();
+            });
+        builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, KeyRing>();
+        builder.Services.AddScoped<DemoAccounts>();
+        builder.Services.AddSingleton<IServiceStep, DemoAccountsStep>();
+        builder.Services.AddSingleton<IServiceStep, DemoTotpStep>();
+
+        var app = builder.Build();
+        app.MapServiceDefaults();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapConnect();
+        app.MapLogin();
+        app.MapAuditLog<IdentityDb>();
+        return app;
+    }
+}

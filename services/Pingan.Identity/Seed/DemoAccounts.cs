@@ -1,0 +1,114 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using OpenIddict.Abstractions;
+using OtpNet;
+using Pingan.Audit;
+using Pingan.Identity.Accounts;
+using Pingan.Identity.Endpoints;
+using Pingan.Identity.Persistence;
+using Pingan.ServiceDefaults;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Pingan.Identity.Seed;
+
+/// <summary>
+/// The demo accounts of `./platform up` (README "Signing in"): office staff of the province, Zhengzhou and
+/// 中原区, an auditor, a department system and the command-line client. Fictional; never in production.
+/// </summary>
+public sealed class DemoAccounts(IdentityDb db, IPasswordHasher<Account> hasher, IOpenIddictApplicationManager applications, IAuditTrail audit, TimeProvider time)
+{
+    public const string Password = "Pingan-Demo-2026";
+    public const string ClientSecret = "pingan-demo-client-secret";
+    public const string CliRedirect = "http://127.0.0.1:8765/callback";
+
+    public static readonly (string UserName, string Name, string Unit, string Jurisdiction, string[] Roles, string? Totp)[] People =
+    [
+        ("province.office", "省平安办 王建国", "410000000000-PLC", "410000000000", [Roles.CommissionOffice], "PINGANPROVINCEDEMOTOTP234"),
+        ("zhengzhou.office", "郑州市平安办 李海燕", "410100000000-PLC", "410100000000", [Roles.CommissionOffice], "PINGANZHENGZHOUDEMOTOTP2"),
+        ("zhongyuan.office", "中原区平安办 张志强", "410102000000-PLC", "410102000000", [Roles.CommissionOffice], "PINGANZHONGYUANDEMOTOTP3"),
+        ("province.auditor", "省平安办 审计员 赵静", "410000000000-PLC", "410000000000", [Roles.Auditor], null),
+    ];
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var added = 0;
+        foreach (var p in People)
+        {
+            if (await db.Accounts.AnyAsync(a => a.UserName == p.UserName, ct)) continue;
+            var account = new Account
+            {
+                Id = Guid.CreateVersion7(time.GetUtcNow()), UserName = p.UserName, DisplayName = p.Name, PasswordHash = "",
+                UnitCode = p.Unit, JurisdictionCode = p.Jurisdiction, Roles = p.Roles, TotpSecret = p.Totp, CreatedAt = time.GetUtcNow(),
+            };
+            account.PasswordHash = hasher.HashPassword(account, Password);
+            db.Accounts.Add(account);
+            added++;
+        }
+        await db.SaveChangesAsync(ct);
+
+        if (await applications.FindByClientIdAsync("hn-organisation-system", ct) is null)
+        {
+            var system = new OpenIddictApplicationDescriptor
+            {
+                ClientId = "hn-organisation-system",
+                ClientSecret = ClientSecret,
+                ClientType = ClientTypes.Confidential,
+                DisplayName = "河南省委组织部干部信息系统",
+                Permissions = { Permissions.Endpoints.Token, Permissions.Endpoints.Revocation, Permissions.GrantTypes.ClientCredentials, Permissions.Prefixes.Scope + PinganClaims.Scope },
+            };
+            system.Properties[PinganClaims.Unit] = System.Text.Json.JsonSerializer.SerializeToElement("410000000000-ORG");
+            system.Properties[PinganClaims.Jurisdiction] = System.Text.Json.JsonSerializer.SerializeToElement("410000000000");
+            system.Properties["roles"] = System.Text.Json.JsonSerializer.SerializeToElement(new[] { Roles.OrganisationLiaison });
+            await applications.CreateAsync(system, ct);
+            added++;
+        }
+        if (await applications.FindByClientIdAsync("pingan-cli", ct) is null)
+        {
+            await applications.CreateAsync(new OpenIddictApplicationDescriptor
+            {
+                ClientId = "pingan-cli",
+                ClientType = ClientTypes.Public,
+                DisplayName = "Pingan command line",
+                RedirectUris = { new Uri(CliRedirect) },
+                Permissions =
+                {
+                    Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.Endpoints.Revocation,
+                    Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken, Permissions.ResponseTypes.Code,
+                    Permissions.Prefixes.Scope + PinganClaims.Scope, Permissions.Prefixes.Scope + Scopes.OfflineAccess,
+                },
+                Requirements = { Requirements.Features.ProofKeyForCodeExchange },
+            }, ct);
+            added++;
+        }
+        if (added > 0) await audit.RecordAsync(new AuditRecord("seed-demo/accounts", "accounts", Detail: $"{{\"added\":{added}}}"), ct);
+        await tx.CommitAsync(ct);
+    }
+
+    public string CurrentCode(string secret) => new Totp(Base32Encoding.ToBytes(secret)).ComputeTotp(time.GetUtcNow().UtcDateTime);
+}
+
+internal sealed class DemoAccountsStep(IServiceScopeFactory scopes) : IServiceStep
+{
+    public string Name => "seed-demo";
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<DemoAccounts>().RunAsync(cancellationToken);
+    }
+}
+
+/// <summary>`dotnet Pingan.Identity.dll demo-totp`: the current codes of the demo accounts, for trying the sign-in page.</summary>
+internal sealed class DemoTotpStep(IServiceScopeFactory scopes) : IServiceStep
+{
+    public string Name => "demo-totp";
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var demo = scope.ServiceProvider.GetRequiredService<DemoAccounts>();
+        foreach (var p in DemoAccounts.People.Where(p => p.Totp is not null))
+            Console.WriteLine($"{p.UserName,-20} {demo.CurrentCode(p.Totp!)}");
+    }
+}

@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Pingan.Audit.Api;
+using Pingan.Identity.Seed;
+
+namespace Pingan.Identity.Tests;
+
+public sealed class IdentityTests : IdentityTest
+{
+    [Fact]
+    public async Task Discovery_names_the_endpoints_and_publishes_a_signing_key()
+    {
+        var discovery = await Host.Rest.GetFromJsonAsync<JsonElement>("/.well-known/openid-configuration");
+        Assert.EndsWith("/connect/authorize", discovery.GetProperty("authorization_endpoint").GetString());
+        Assert.EndsWith("/connect/token", discovery.GetProperty("token_endpoint").GetString());
+        Assert.EndsWith("/connect/revoke", discovery.GetProperty("revocation_endpoint").GetString());
+        Assert.Contains("S256", discovery.GetProperty("code_challenge_methods_supported").EnumerateArray().Select(e => e.GetString()));
+        var jwks = await Host.Rest.GetFromJsonAsync<JsonElement>("/.well-known/jwks");
+        Assert.Equal("RSA", jwks.GetProperty("keys")[0].GetProperty("kty").GetString());
+    }
+
+    [Fact]
+    public async Task A_department_system_gets_a_signed_token_carrying_its_unit_jurisdiction_and_role()
+    {
+        var token = await ClientCredentialsAsync();
+        var validated = await ValidateAsync(token.GetProperty("access_token").GetString()!);
+        Assert.True(validated.IsValid, validated.Exception?.Message);
+        var claims = validated.ClaimsIdentity;
+        Assert.Equal("410000000000-ORG", claims.FindFirst("unit")?.Value);
+        Assert.Equal("410000000000", claims.FindFirst("jurisdiction")?.Value);
+        Assert.Equal("organisation-liaison", claims.FindFirst("role")?.Value);
+
+        var wrong = await ClientCredentialsAsync("not-the-secret");
+        Assert.Equal("invalid_client", wrong.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task A_county_officer_signs_in_with_password_and_code_and_gets_tokens_for_their_county_that_refresh_until_revoked()
+    {
+        using var browser = new Browser(Host.Rest.BaseAddress!);
+        var tokens = await browser.LogInAsync("zhongyuan.office", DemoAccounts.Password, Totp("zhongyuan.office"));
+        var access = await ValidateAsync(tokens.GetProperty("access_token").GetString()!);
+        Assert.True(access.IsValid, access.Exception?.Message);
+        Assert.Equal("410102000000", access.ClaimsIdentity.FindFirst("jurisdiction")?.Value);
+        Assert.Equal("commission-office", access.ClaimsIdentity.FindFirst("role")?.Value);
+
+        var refresh = tokens.GetProperty("refresh_token").GetString()!;
+        var renewed = await browser.TokenAsync(new() { ["grant_type"] = "refresh_token", ["client_id"] = "pingan-cli", ["refresh_token"] = refresh });
+        Assert.True(renewed.TryGetProperty("access_token", out _), renewed.ToString());
+
+        var latest = renewed.GetProperty("refresh_token").GetString()!;
+        var revoked = await browser.PostAsync("/connect/revoke", new() { ["client_id"] = "pingan-cli", ["token"] = latest, ["token_type_hint"] = "refresh_token" });
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        var refused = await browser.TokenAsync(new() { ["grant_type"] = "refresh_token", ["client_id"] = "pingan-cli", ["refresh_token"] = latest });
+        Assert.Equal("invalid_grant", refused.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task An_office_account_needs_its_second_factor_and_a_code_counts_once()
+    {
+        using var browser = new Browser(Host.Rest.BaseAddress!);
+        var withoutCode = await browser.SignInAsync("province.office", DemoAccounts.Password, "");
+        Assert.Equal(HttpStatusCode.Unauthorized, withoutCode.StatusCode);
+        var code = Totp("province.office");
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.SignInAsync("province.office", DemoAccounts.Password, code)).StatusCode);
+        using var replay = new Browser(Host.Rest.BaseAddress!);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await replay.SignInAsync("province.office", DemoAccounts.Password, code)).StatusCode);
+        // The auditor role signs in without one.
+        Assert.Equal(HttpStatusCode.Redirect, (await replay.SignInAsync("province.auditor", DemoAccounts.Password, "")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Five_wrong_passwords_lock_the_account_for_fifteen_minutes_and_every_attempt_is_audited()
+    {
+        using var browser = new Browser(Host.Rest.BaseAddress!);
+        for (var i = 0; i < 4; i++)
+            Assert.Equal(HttpStatusCode.Unauthorized, (await browser.SignInAsync("zhengzhou.office", "guess-" + i, Totp("zhengzhou.office"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Locked, (await browser.SignInAsync("zhengzhou.office", "guess-5", Totp("zhengzhou.office"))).StatusCode);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(HttpStatusCode.Locked, (await browser.SignInAsync("zhengzhou.office", DemoAccounts.Password, Totp("zhengzhou.office"))).StatusCode);
+        Clock.Advance(TimeSpan.FromMinutes(15));
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.SignInAsync("zhengzhou.office", DemoAccounts.Password, Totp("zhengzhou.office"))).StatusCode);
+
+        var audit = new AuditLog.AuditLogClient(Host.Channel);
+        var entries = (await audit.ListEntriesAsync(new ListEntriesRequest { Target = "account/zhengzhou.office", PageSize = 50 })).Entries;
+        Assert.Equal(6, entries.Count(e => e.Outcome == "DENIED"));
+        Assert.Contains(entries, e => e.Detail.Contains("account locked"));
+        Assert.Equal("SUCCEEDED", entries[0].Outcome);
+        Assert.True((await audit.VerifyChainAsync(new VerifyChainRequest())).Intact);
+    }
+
+    [Fact]
+    public async Task Keys_rotate_after_ninety_days_and_tokens_signed_before_still_validate()
+    {
+        var before = (await ClientCredentialsAsync()).GetProperty("access_token").GetString()!;
+        await Host.DisposeAsync();
+        Clock.Advance(TimeSpan.FromDays(91));
+        var restarted = Host = await StartAsync();
+        var jwks = await restarted.Rest.GetFromJsonAsync<JsonElement>("/.well-known/jwks");
+        Assert.Equal(2, jwks.GetProperty("keys").GetArrayLength());
+        var after = await restarted.Rest.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = "hn-organisation-system", ["client_secret"] = DemoAccounts.ClientSecret, ["scope"] = "pingan",
+        }));
+        var afterToken = (await after.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
+        var handler = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler();
+        Assert.NotEqual(handler.ReadJsonWebToken(before).Kid, handler.ReadJsonWebToken(afterToken).Kid);
+        Assert.Equal(handler.ReadJsonWebToken(afterToken).Kid, jwks.GetProperty("keys")[0].GetProperty("kid").GetString());
+
+    }
+}
