@@ -131,13 +131,14 @@ public static class ServiceDefaultsExtensions
         app.UseMiddleware<TranscodingProblemDetailsMiddleware>();
         app.UseHttpMetrics();
 
-        app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false });
+        // Open to the cluster's probes and Prometheus whatever a service's authorization requires.
+        app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/healthz/ready", new HealthCheckOptions
         {
             Predicate = c => c.Tags.Contains(ReadyTag),
             ResponseWriter = WriteHealthAsync,
-        });
-        app.MapMetrics("/metrics");
+        }).AllowAnonymous();
+        app.MapMetrics("/metrics").AllowAnonymous();
         app.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");
         return app;
     }

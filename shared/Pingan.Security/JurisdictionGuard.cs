@@ -1,0 +1,54 @@
+using Grpc.Core;
+
+namespace Pingan.Security;
+
+/// <summary>
+/// Whom a unit answers to, up to the root: the unit itself, its jurisdiction, that jurisdiction's superior...
+/// (answers_to, not the statistical parent: a province-direct county is the province's, not its city's).
+/// The registry answers from its own tables; other services ask the registry.
+/// </summary>
+public interface IAccountabilityChain
+{
+    /// <summary>The codes from the unit up to the root, or null for a unit that does not exist.</summary>
+    Task<IReadOnlyList<string>?> ChainAsync(string unitCode, CancellationToken ct);
+}
+
+/// <summary>
+/// Every read and write checks its target against the caller's jurisdiction: a unit is within it when the
+/// jurisdiction is on the unit's accountability chain. A county's staff see their county and what answers to
+/// it, and nothing else.
+/// </summary>
+public sealed class JurisdictionGuard(CallerAccessor callers, IAccountabilityChain chains)
+{
+    public Caller Caller => callers.Current;
+
+    public async Task<bool> IsWithinAsync(string unitCode, CancellationToken ct)
+    {
+        var chain = await chains.ChainAsync(unitCode, ct);
+        return chain is not null && chain.Contains(Caller.Jurisdiction);
+    }
+
+    /// <summary>PermissionDenied unless <paramref name="unitCode"/> lies within the caller's jurisdiction (or is unknown: then the handler's NotFound stands).</summary>
+    public async Task EnsureWithinAsync(string unitCode, CancellationToken ct)
+    {
+        var caller = Caller;
+        await EnsureJurisdictionExistsAsync(caller, ct);
+        var chain = await chains.ChainAsync(unitCode, ct);
+        if (chain is null) return;
+        if (!chain.Contains(caller.Jurisdiction))
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"{unitCode} is outside your jurisdiction ({caller.Jurisdiction})."));
+    }
+
+    public void EnsureRole(params string[] roles)
+    {
+        if (!Caller.HasAnyRole(roles))
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"This needs one of the roles {string.Join(", ", roles)}."));
+    }
+
+    /// <summary>A token naming a jurisdiction the registry does not know is refused outright.</summary>
+    private async Task EnsureJurisdictionExistsAsync(Caller caller, CancellationToken ct)
+    {
+        if (await chains.ChainAsync(caller.Jurisdiction, ct) is null)
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"Your token names jurisdiction {caller.Jurisdiction}, which does not exist."));
+    }
+}

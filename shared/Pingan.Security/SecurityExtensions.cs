@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Pingan.Audit;
+
+namespace Pingan.Security;
+
+public static class SecurityExtensions
+{
+    /// <summary>
+    /// Every call needs an access token of the identity service (<c>Security:Authority</c>, its discovery document
+    /// and keys) for the audience <c>pingan</c>; health, metrics and the OpenAPI document stay open. A refused
+    /// token (missing, expired, forged, wrong audience) is answered 401 / Unauthenticated and audited.
+    /// </summary>
+    public static IHostApplicationBuilder AddPinganSecurity(this IHostApplicationBuilder builder)
+    {
+        var authority = builder.Configuration["Security:Authority"]
+            ?? throw new InvalidOperationException("Set Security:Authority to the identity service's address (its issuer).");
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<CallerAccessor>();
+        builder.Services.AddScoped<JurisdictionGuard>();
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+        {
+            o.Authority = authority;
+            o.Audience = "pingan";
+            o.MapInboundClaims = false;
+            o.RequireHttpsMetadata = builder.Configuration.GetValue("Security:RequireHttpsMetadata", true);
+            o.TokenValidationParameters.NameClaimType = "name";
+            o.TokenValidationParameters.RoleClaimType = "role";
+            o.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
+            o.Events = new JwtBearerEvents
+            {
+                OnChallenge = async context =>
+                {
+                    var audit = context.HttpContext.RequestServices.GetService<IAuditTrail>();
+                    if (audit is null) return;
+                    var why = context.AuthenticateFailure?.Message ?? context.ErrorDescription ?? "no access token";
+                    await audit.RecordSeparatelyAsync(new AuditRecord(context.Request.Path, null, Outcomes.Denied,
+                        why.Length > 500 ? why[..500] : why), context.HttpContext.RequestAborted);
+                },
+            };
+        });
+        builder.Services.AddAuthorization(o => o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        return builder;
+    }
+
+    /// <summary>After MapServiceDefaults: authentication and authorization for every endpoint mapped afterwards.</summary>
+    public static WebApplication UsePinganSecurity(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+}

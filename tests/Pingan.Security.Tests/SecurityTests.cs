@@ -1,0 +1,164 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
+using Pingan.Audit.Api;
+using Pingan.Identity;
+using Pingan.Security.Tests.Probe;
+using Pingan.ServiceDefaults;
+using Pingan.Testing;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+using Metadata = Grpc.Core.Metadata;
+
+namespace Pingan.Security.Tests;
+
+/// <summary>A guarded service beside a real identity service: tokens as department systems of each level get them.</summary>
+public sealed class SecurityTests : InfrastructureTest
+{
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow - TimeSpan.FromHours(1));
+    private ServiceHost _identity = null!;
+    private ServiceHost _probe = null!;
+    private string _expired = "";
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _identity = await ServiceHost.StartAsync(IdentityApplication.Create, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:identity"] = Database.ConnectionString,
+            ["Identity:AllowHttp"] = "true",
+        }, services => services.AddSingleton<TimeProvider>(_clock));
+        await _identity.Services.GetServices<IServiceStep>().Single(s => s.Name == "seed-demo").RunAsync(CancellationToken.None);
+        // Issued an hour ago, valid fifteen minutes: expired now.
+        _expired = await TokenAsync("county-system", "410102000000");
+        _clock.SetUtcNow(DateTimeOffset.UtcNow);
+
+        var probeDb = await Database.CreateSiblingAsync("probe");
+        _probe = await ServiceHost.StartAsync(ProbeApplication.Create, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:probe"] = probeDb,
+            ["Security:Authority"] = _identity.Rest.BaseAddress!.ToString(),
+            ["Security:RequireHttpsMetadata"] = "false",
+        });
+        // The probe has no migrations (the migrate step left only its history table): create its tables from the model.
+        await using var scope = _probe.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ProbeDb>();
+        await db.Database.ExecuteSqlRawAsync(db.Database.GenerateCreateScript());
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await _probe.DisposeAsync();
+        await _identity.DisposeAsync();
+        await base.DisposeAsync();
+    }
+
+    /// <summary>A client-credentials token of a department system registered for <paramref name="jurisdiction"/>.</summary>
+    private async Task<string> TokenAsync(string clientId, string jurisdiction)
+    {
+        await using (var scope = _identity.Services.CreateAsyncScope())
+        {
+            var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+            if (await applications.FindByClientIdAsync(clientId) is null)
+            {
+                var client = new OpenIddictApplicationDescriptor
+                {
+                    ClientId = clientId, ClientSecret = "secret-" + clientId, ClientType = ClientTypes.Confidential, DisplayName = clientId,
+                    Permissions = { Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials, Permissions.Prefixes.Scope + "pingan" },
+                };
+                client.Properties["unit"] = JsonSerializer.SerializeToElement(jurisdiction + "-PSB");
+                client.Properties["jurisdiction"] = JsonSerializer.SerializeToElement(jurisdiction);
+                client.Properties["roles"] = JsonSerializer.SerializeToElement(new[] { "commission-office" });
+                await applications.CreateAsync(client);
+            }
+        }
+        var response = await _identity.Rest.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = "secret-" + clientId, ["scope"] = "pingan",
+        }));
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
+    }
+
+    private async Task<StatusCode> LookAsync(string? token, string code)
+    {
+        var headers = new Metadata();
+        if (token is not null) headers.Add("Authorization", "Bearer " + token);
+        try
+        {
+            await new Probe.Probe.ProbeClient(_probe.Channel).LookAsync(new LookRequest { Code = code }, headers);
+            return StatusCode.OK;
+        }
+        catch (RpcException e)
+        {
+            return e.StatusCode;
+        }
+    }
+
+    [Fact]
+    public async Task No_token_a_forged_token_and_an_expired_token_are_refused_as_unauthenticated_and_audited()
+    {
+        Assert.Equal(StatusCode.Unauthenticated, await LookAsync(null, "410102000000"));
+        Assert.Equal(StatusCode.Unauthenticated, await LookAsync(Forged(), "410102000000"));
+        Assert.Equal(StatusCode.Unauthenticated, await LookAsync(_expired, "410102000000"));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _probe.Rest.GetAsync("/v1/probe/410102000000")).StatusCode);
+
+        var province = await TokenAsync("province-system", "410000000000");
+        var entries = (await new AuditLog.AuditLogClient(_probe.Channel).ListEntriesAsync(
+            new ListEntriesRequest { Outcome = "DENIED" }, new Metadata { { "Authorization", "Bearer " + province } })).Entries;
+        Assert.Equal(4, entries.Count);
+        Assert.Contains(entries, e => e.Detail.Contains("expired", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task A_county_system_sees_its_county_and_below_but_not_its_city_nor_a_province_direct_county_Art42()
+    {
+        var county = await TokenAsync("county-system", "410102000000");
+        Assert.Equal(StatusCode.OK, await LookAsync(county, "410102000000"));
+        Assert.Equal(StatusCode.OK, await LookAsync(county, "410102000000-PSB"));
+        Assert.Equal(StatusCode.PermissionDenied, await LookAsync(county, "410100000000"));
+        Assert.Equal(StatusCode.PermissionDenied, await LookAsync(county, "410181000000"));
+
+        var city = await TokenAsync("city-system", "410100000000");
+        Assert.Equal(StatusCode.OK, await LookAsync(city, "410102000000-PSB"));
+        Assert.Equal(StatusCode.PermissionDenied, await LookAsync(city, "410181000000"));
+
+        var province = await TokenAsync("province-system", "410000000000");
+        Assert.Equal(StatusCode.OK, await LookAsync(province, "410181000000"));
+
+        await using var scope = _probe.Services.CreateAsyncScope();
+        var denied = await scope.ServiceProvider.GetRequiredService<ProbeDb>().Set<Pingan.Audit.AuditEntry>().CountAsync(e => e.Outcome == "DENIED");
+        Assert.Equal(3, denied);
+    }
+
+    [Fact]
+    public async Task A_token_naming_a_jurisdiction_that_does_not_exist_is_refused()
+    {
+        var nowhere = await TokenAsync("nowhere-system", "419999999999");
+        Assert.Equal(StatusCode.PermissionDenied, await LookAsync(nowhere, "410102000000"));
+    }
+
+    [Fact]
+    public async Task Probes_and_metrics_need_no_token()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _probe.Rest.GetAsync("/healthz/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _probe.Rest.GetAsync("/metrics")).StatusCode);
+    }
+
+    /// <summary>A token with the right claims, issuer and audience, signed by a key the identity service never had.</summary>
+    private string Forged() => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    {
+        Issuer = _identity.Rest.BaseAddress!.ToString(),
+        Audience = "pingan",
+        Expires = DateTime.UtcNow.AddMinutes(10),
+        Claims = new Dictionary<string, object> { ["sub"] = "intruder", ["jurisdiction"] = "410000000000", ["role"] = "commission-office" },
+        SigningCredentials = new SigningCredentials(new RsaSecurityKey(RSA.Create(2048)) { KeyId = "forged" }, SecurityAlgorithms.RsaSha256),
+    });
+}
