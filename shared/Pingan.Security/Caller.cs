@@ -27,7 +27,7 @@ public sealed class CallerAccessor(IHttpContextAccessor http)
         ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "No valid access token naming a subject and a jurisdiction."));
 }
 
-/// <summary>The roles of the platform, as the identity service issues them.</summary>
+/// <summary>The roles of the platform (issue 4), as the identity service issues them; services decide what each may do.</summary>
 public static class PinganRoles
 {
     public const string CommissionOffice = "commission-office";

@@ -25,22 +25,10 @@ public sealed class Account
     public DateTimeOffset CreatedAt { get; set; }
 }
 
-/// <summary>The roles of the platform (issue 4); services decide what each may do.</summary>
+/// <summary>The roles of the platform are <see cref="Pingan.Security.PinganRoles"/>; which of them sign in with two factors.</summary>
 public static class Roles
 {
-    public const string CommissionOffice = "commission-office";
-    public const string CommissionLeader = "commission-leader";
-    public const string MemberUnitLiaison = "member-unit-liaison";
-    public const string Inspector = "inspector";
-    public const string DisciplineLiaison = "discipline-liaison";
-    public const string OrganisationLiaison = "organisation-liaison";
-    public const string PersonnelLiaison = "personnel-liaison";
-    public const string Auditor = "auditor";
-    public const string Operator = "operator";
-
-    public static readonly string[] All =
-        [CommissionOffice, CommissionLeader, MemberUnitLiaison, Inspector, DisciplineLiaison, OrganisationLiaison, PersonnelLiaison, Auditor, Operator];
-
     /// <summary>等保 level 3: those who run and decide cases sign in with a second factor.</summary>
-    public static bool NeedsSecondFactor(IEnumerable<string> roles) => roles.Any(r => r is CommissionOffice or CommissionLeader);
+    public static bool NeedsSecondFactor(IEnumerable<string> roles) =>
+        roles.Any(r => r is Pingan.Security.PinganRoles.CommissionOffice or Pingan.Security.PinganRoles.CommissionLeader);
 }

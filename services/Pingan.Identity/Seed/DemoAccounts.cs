@@ -6,6 +6,7 @@ using Pingan.Audit;
 using Pingan.Identity.Accounts;
 using Pingan.Identity.Endpoints;
 using Pingan.Identity.Persistence;
+using Pingan.Security;
 using Pingan.ServiceDefaults;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -23,10 +24,10 @@ public sealed class DemoAccounts(IdentityDb db, IPasswordHasher<Account> hasher,
 
     public static readonly (string UserName, string Name, string Unit, string Jurisdiction, string[] Roles, string? Totp)[] People =
     [
-        ("province.office", "省平安办 王建国", "410000000000-PLC", "410000000000", [Roles.CommissionOffice], "PINGANPROVINCEDEMOTOTP234"),
-        ("zhengzhou.office", "郑州市平安办 李海燕", "410100000000-PLC", "410100000000", [Roles.CommissionOffice], "PINGANZHENGZHOUDEMOTOTP2"),
-        ("zhongyuan.office", "中原区平安办 张志强", "410102000000-PLC", "410102000000", [Roles.CommissionOffice], "PINGANZHONGYUANDEMOTOTP3"),
-        ("province.auditor", "省平安办 审计员 赵静", "410000000000-PLC", "410000000000", [Roles.Auditor], null),
+        ("province.office", "省平安办 王建国", "410000000000-PLC", "410000000000", [PinganRoles.CommissionOffice], "PINGANPROVINCEDEMOTOTP234"),
+        ("zhengzhou.office", "郑州市平安办 李海燕", "410100000000-PLC", "410100000000", [PinganRoles.CommissionOffice], "PINGANZHENGZHOUDEMOTOTP2"),
+        ("zhongyuan.office", "中原区平安办 张志强", "410102000000-PLC", "410102000000", [PinganRoles.CommissionOffice], "PINGANZHONGYUANDEMOTOTP3"),
+        ("province.auditor", "省平安办 审计员 赵静", "410000000000-PLC", "410000000000", [PinganRoles.Auditor], null),
     ];
 
     public async Task RunAsync(CancellationToken ct)
@@ -59,7 +60,7 @@ public sealed class DemoAccounts(IdentityDb db, IPasswordHasher<Account> hasher,
             };
             system.Properties[PinganClaims.Unit] = System.Text.Json.JsonSerializer.SerializeToElement("410000000000-ORG");
             system.Properties[PinganClaims.Jurisdiction] = System.Text.Json.JsonSerializer.SerializeToElement("410000000000");
-            system.Properties["roles"] = System.Text.Json.JsonSerializer.SerializeToElement(new[] { Roles.OrganisationLiaison });
+            system.Properties["roles"] = System.Text.Json.JsonSerializer.SerializeToElement(new[] { PinganRoles.OrganisationLiaison });
             await applications.CreateAsync(system, ct);
             added++;
         }
