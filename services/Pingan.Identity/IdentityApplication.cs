@@ -40,6 +40,8 @@ public static class IdentityApplication
             o.Cookie.Name = "pingan.identity";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
+            // Secure everywhere but on loopback (./platform up, tests), where there is no TLS.
+            o.Cookie.SecurePolicy = builder.Configuration.GetValue("Identity:AllowHttp", false) ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
         });
         builder.Services.AddAuthorization();
 

@@ -28,7 +28,7 @@ public sealed class AuditEntry
     {
         var canonical = JsonSerializer.SerializeToUtf8Bytes(new object?[]
         {
-            Sequence, At.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ"), Actor, ActorUnit, Action, Target, Outcome, Detail, PreviousHash,
+            Sequence, At.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", System.Globalization.CultureInfo.InvariantCulture), Actor, ActorUnit, Action, Target, Outcome, Detail, PreviousHash,
         });
         return Convert.ToHexStringLower(SHA256.HashData(canonical));
     }

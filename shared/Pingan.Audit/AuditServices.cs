@@ -36,11 +36,19 @@ public static class AuditServiceCollectionExtensions
         return builder;
     }
 
+    /// <summary>
+    /// The AuditLog service. Where the service authenticates its callers, only auditors and operators may read it
+    /// (least privilege: the entries name people, addresses and what they did).
+    /// </summary>
     public static WebApplication MapAuditLog<TDb>(this WebApplication app) where TDb : DbContext
     {
-        app.MapGrpcService<AuditLogService<TDb>>();
+        var endpoints = app.MapGrpcService<AuditLogService<TDb>>();
+        if (app.Services.GetService<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider>() is not null)
+            endpoints.RequireAuthorization(p => p.RequireRole(AuditorRoles));
         return app;
     }
+
+    public static readonly string[] AuditorRoles = ["auditor", "operator"];
 
     /// <summary>A method that changes nothing: its successful calls are not audited (its denials are).</summary>
     public static bool IsQuery(string method)

@@ -65,7 +65,7 @@ internal sealed class AuditTrail<TDb>(TDb db, IServiceScopeFactory scopes, IHttp
             // PostgreSQL keeps microseconds: hash what will be read back.
             At = new DateTimeOffset(now.UtcTicks - now.UtcTicks % 10, TimeSpan.Zero),
             Actor = Truncate(actor.Id, 200),
-            ActorUnit = actor.Unit,
+            ActorUnit = actor.Unit is null ? null : Truncate(actor.Unit, 64),
             Action = Truncate(record.Action, 200),
             Target = record.Target is null ? null : Truncate(record.Target, 500),
             Outcome = record.Outcome,

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Pingan.Audit;
 
 namespace Pingan.Security;
@@ -33,18 +34,57 @@ public static class SecurityExtensions
             o.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
             o.Events = new JwtBearerEvents
             {
+                // A valid token without the role an endpoint requires (the audit log's auditor role, say).
+                OnForbidden = async context =>
+                {
+                    try
+                    {
+                        var audit = context.HttpContext.RequestServices.GetService<IAuditTrail>();
+                        if (audit is not null)
+                            await audit.RecordSeparatelyAsync(new AuditRecord(context.Request.Path, null, Outcomes.Denied, "the token lacks the role this needs"), CancellationToken.None);
+                    }
+                    catch (Exception ex)
+                    {
+                        context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Pingan.Security").LogError(ex, "Could not audit a forbidden call");
+                    }
+                },
                 OnChallenge = async context =>
                 {
                     var audit = context.HttpContext.RequestServices.GetService<IAuditTrail>();
                     if (audit is null) return;
                     var why = context.AuthenticateFailure?.Message ?? context.ErrorDescription ?? "no access token";
-                    await audit.RecordSeparatelyAsync(new AuditRecord(context.Request.Path, null, Outcomes.Denied,
-                        why.Length > 500 ? why[..500] : why), context.HttpContext.RequestAborted);
+                    try
+                    {
+                        // Whose token it claimed to be, unvalidated: worth knowing for a forged or expired one.
+                        var claimed = ClaimedSubject(context.Request.Headers.Authorization.ToString());
+                        await audit.RecordSeparatelyAsync(new AuditRecord(context.Request.Path, claimed is null ? null : $"claimed-subject/{claimed}",
+                            Outcomes.Denied, why.Length > 500 ? why[..500] : why), CancellationToken.None);
+                    }
+                    catch (Exception ex)
+                    {
+                        // The caller still gets 401; the lost entry is an operator's alarm.
+                        context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>()
+                            .CreateLogger("Pingan.Security").LogError(ex, "Could not audit a refused token");
+                    }
                 },
             };
         });
         builder.Services.AddAuthorization(o => o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         return builder;
+    }
+
+    private static string? ClaimedSubject(string authorization)
+    {
+        if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return null;
+        try
+        {
+            var sub = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(authorization["Bearer ".Length..].Trim()).Subject;
+            return sub is { Length: > 0 and <= 100 } ? sub : null;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 
     /// <summary>After MapServiceDefaults: authentication and authorization for every endpoint mapped afterwards.</summary>

@@ -62,7 +62,7 @@ public sealed class SecurityTests : InfrastructureTest
     }
 
     /// <summary>A client-credentials token of a department system registered for <paramref name="jurisdiction"/>.</summary>
-    private async Task<string> TokenAsync(string clientId, string jurisdiction)
+    private async Task<string> TokenAsync(string clientId, string jurisdiction, string role = "commission-office")
     {
         await using (var scope = _identity.Services.CreateAsyncScope())
         {
@@ -76,7 +76,7 @@ public sealed class SecurityTests : InfrastructureTest
                 };
                 client.Properties["unit"] = JsonSerializer.SerializeToElement(jurisdiction + "-PSB");
                 client.Properties["jurisdiction"] = JsonSerializer.SerializeToElement(jurisdiction);
-                client.Properties["roles"] = JsonSerializer.SerializeToElement(new[] { "commission-office" });
+                client.Properties["roles"] = JsonSerializer.SerializeToElement(new[] { role });
                 await applications.CreateAsync(client);
             }
         }
@@ -110,10 +110,15 @@ public sealed class SecurityTests : InfrastructureTest
         Assert.Equal(StatusCode.Unauthenticated, await LookAsync(_expired, "410102000000"));
         Assert.Equal(HttpStatusCode.Unauthorized, (await _probe.Rest.GetAsync("/v1/probe/410102000000")).StatusCode);
 
-        var province = await TokenAsync("province-system", "410000000000");
-        var entries = (await new AuditLog.AuditLogClient(_probe.Channel).ListEntriesAsync(
-            new ListEntriesRequest { Outcome = "DENIED" }, new Metadata { { "Authorization", "Bearer " + province } })).Entries;
-        Assert.Equal(4, entries.Count);
+        // The audit log is for auditors: an office's token may not read it (and that refusal is itself audited).
+        var log = new AuditLog.AuditLogClient(_probe.Channel);
+        var office = await TokenAsync("province-system", "410000000000");
+        var refused = await Assert.ThrowsAsync<RpcException>(() => log.ListEntriesAsync(new ListEntriesRequest(), new Metadata { { "Authorization", "Bearer " + office } }).ResponseAsync);
+        Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
+        var auditor = await TokenAsync("audit-system", "410000000000", "auditor");
+        var entries = (await log.ListEntriesAsync(new ListEntriesRequest { Outcome = "DENIED" }, new Metadata { { "Authorization", "Bearer " + auditor } })).Entries;
+        Assert.Equal(5, entries.Count);
+        Assert.Contains(entries, e => e.Detail.Contains("lacks the role"));
         Assert.Contains(entries, e => e.Detail.Contains("expired", StringComparison.OrdinalIgnoreCase));
     }
 

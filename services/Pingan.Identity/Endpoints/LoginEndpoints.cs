@@ -44,23 +44,29 @@ public static class LoginEndpoints
         var form = await context.Request.ReadFormAsync();
         var (userName, password, code, returnUrl) = (form["userName"].ToString().Trim(), form["password"].ToString(), form["code"].ToString().Trim(), form["returnUrl"].ToString());
         var now = time.GetUtcNow();
-        var account = await db.Accounts.FirstOrDefaultAsync(a => a.UserName == userName);
-        const string Wrong = "The user name, password or code is wrong.";
+        // One answer for every failure (unknown name, wrong password or code, locked), so the page tells an
+        // attacker nothing; the audit trail says which it was.
+        const string Refused = "The user name, password or code is wrong, or the account is locked for 15 minutes after repeated failures.";
 
+        await using var tx = await db.Database.BeginTransactionAsync(context.RequestAborted);
+        // Row lock: parallel guesses are counted one after the other, and a TOTP code is spent once.
+        var account = await db.Accounts.FromSqlInterpolated($"SELECT * FROM accounts WHERE user_name = {userName} FOR UPDATE")
+            .FirstOrDefaultAsync(context.RequestAborted);
         if (account is null || account.Disabled)
         {
-            await audit.RecordSeparatelyAsync(new AuditRecord("login", $"account/{userName}", Outcomes.Denied, "unknown or disabled account"), context.RequestAborted);
-            return Page(context, antiforgery, returnUrl, Wrong, HttpStatusCode.Unauthorized);
+            hasher.VerifyHashedPassword(Decoy, Decoy.PasswordHash, password);   // the same work as for a real account
+            await audit.RecordAsync(new AuditRecord("login", $"account/{Short(userName)}", Outcomes.Denied, "unknown or disabled account"), context.RequestAborted);
+            await tx.CommitAsync(context.RequestAborted);
+            return Page(context, antiforgery, returnUrl, Refused, HttpStatusCode.Unauthorized);
         }
+        var passwordOk = hasher.VerifyHashedPassword(account, account.PasswordHash, password) != PasswordVerificationResult.Failed;
         if (account.LockedUntil > now)
         {
-            await audit.RecordSeparatelyAsync(new AuditRecord("login", $"account/{userName}", Outcomes.Denied, "locked"), context.RequestAborted);
-            return Page(context, antiforgery, returnUrl, $"The account is locked after repeated failures until {account.LockedUntil:HH:mm} UTC.", HttpStatusCode.Locked);
+            await audit.RecordAsync(new AuditRecord("login", $"account/{userName}", Outcomes.Denied, "locked"), context.RequestAborted);
+            await tx.CommitAsync(context.RequestAborted);
+            return Page(context, antiforgery, returnUrl, Refused, HttpStatusCode.Unauthorized);
         }
-
-        var passwordOk = hasher.VerifyHashedPassword(account, account.PasswordHash, password) != PasswordVerificationResult.Failed;
         var secondOk = !Roles.NeedsSecondFactor(account.Roles) || VerifyTotp(account, code, now);
-        await using var tx = await db.Database.BeginTransactionAsync(context.RequestAborted);
         if (!passwordOk || !secondOk)
         {
             account.FailedAttempts++;
@@ -74,9 +80,7 @@ public static class LoginEndpoints
             await audit.RecordAsync(new AuditRecord("login", $"account/{userName}", Outcomes.Denied,
                 (passwordOk ? "wrong second factor" : "wrong password") + (locked ? "; account locked" : "")), context.RequestAborted);
             await tx.CommitAsync(context.RequestAborted);
-            return locked
-                ? Page(context, antiforgery, returnUrl, $"Too many failures: the account is locked until {account.LockedUntil:HH:mm} UTC.", HttpStatusCode.Locked)
-                : Page(context, antiforgery, returnUrl, Wrong, HttpStatusCode.Unauthorized);
+            return Page(context, antiforgery, returnUrl, Refused, HttpStatusCode.Unauthorized);
         }
 
         account.FailedAttempts = 0;
@@ -87,9 +91,18 @@ public static class LoginEndpoints
         var identity = new ClaimsIdentity(CookieAuthenticationDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
         identity.AddClaim(new Claim(Claims.Subject, account.Id.ToString()));
         identity.AddClaim(new Claim(Claims.Name, account.DisplayName));
+        foreach (var role in account.Roles) identity.AddClaim(new Claim(Claims.Role, role));
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
         return Results.Redirect(IsLocal(returnUrl) ? returnUrl : "/");
     }
+
+    private static readonly Account Decoy = new()
+    {
+        UserName = "", DisplayName = "", UnitCode = "", JurisdictionCode = "",
+        PasswordHash = new PasswordHasher<Account>().HashPassword(null!, "decoy-password-never-used"),
+    };
+
+    private static string Short(string s) => s.Length <= 64 ? s : s[..64];
 
     /// <summary>RFC 6238, 30-second steps, one step of clock drift either way; a code is good once.</summary>
     private static bool VerifyTotp(Account account, string code, DateTimeOffset now)
@@ -102,7 +115,10 @@ public static class LoginEndpoints
         return true;
     }
 
-    private static bool IsLocal(string url) => url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
+    /// <summary>A path on this site only: printable ASCII, one leading slash (no "//host", "/\\host" or "/\t/host").</summary>
+    private static bool IsLocal(string url) =>
+        url.Length > 0 && url[0] == '/' && url.All(c => c is > ' ' and < (char)127)
+        && !(url.Length > 1 && (url[1] == '/' || url[1] == '\\'));
 
     private static IResult Page(HttpContext context, IAntiforgery antiforgery, string? returnUrl, string? error, HttpStatusCode status)
     {
@@ -124,6 +140,9 @@ public static class LoginEndpoints
             </form>
             </body></html>
             """;
+        // Not to be framed by another site (clickjacking).
+        context.Response.Headers.ContentSecurityPolicy = "frame-ancestors 'none'";
+        context.Response.Headers.XFrameOptions = "DENY";
         return Results.Content(html, "text/html; charset=utf-8", statusCode: (int)status);
     }
 }
