@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
+using Microsoft.AspNetCore;
 using Pingan.Audit;
 using Pingan.Identity.Accounts;
 using Pingan.Identity.Endpoints;
@@ -61,6 +62,24 @@ public static class IdentityApplication
                 o.SetAccessTokenLifetime(AccessTokenLifetime).SetRefreshTokenLifetime(RefreshTokenLifetime);
                 // Services validate access tokens themselves with the published keys: signed, not encrypted.
                 o.DisableAccessTokenEncryption();
+                // Requests OpenIddict refuses itself (a wrong client secret, a replayed code or refresh token, a PKCE
+                // mismatch) never reach the endpoint: audit them where the error response is written.
+                o.AddEventHandler<OpenIddictServerEvents.ApplyTokenResponseContext>(h => h.UseInlineHandler(async context =>
+                {
+                    if (context.Response.Error is null) return;
+                    var services = context.Transaction.GetHttpRequest()?.HttpContext.RequestServices;
+                    if (services?.GetService<IAuditTrail>() is not { } audit) return;
+                    try
+                    {
+                        var client = context.Request?.ClientId is { Length: > 0 and <= 100 } id ? id : "unknown";
+                        await audit.RecordSeparatelyAsync(new AuditRecord($"token/{context.Request?.GrantType ?? "unknown"}", $"client/{client}",
+                            Outcomes.Denied, $"{context.Response.Error}: {context.Response.ErrorDescription}"), CancellationToken.None);
+                    }
+                    catch (Exception ex)
+                    {
+                        services.GetRequiredService<ILoggerFactory>().CreateLogger("Pingan.Identity").LogError(ex, "Could not audit a refused token request");
+                    }
+                }));
                 var aspnet = o.UseAspNetCore().EnableAuthorizationEndpointPassthrough().EnableTokenEndpointPassthrough();
                 // Behind the cluster's TLS-terminating ingress, or on loopback for ./platform up and tests.
                 if (builder.Configuration.GetValue("Identity:AllowHttp", false)) aspnet.DisableTransportSecurityRequirement();

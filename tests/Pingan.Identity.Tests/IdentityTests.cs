@@ -34,6 +34,10 @@ public sealed class IdentityTests : IdentityTest
 
         var wrong = await ClientCredentialsAsync("not-the-secret");
         Assert.Equal("invalid_client", wrong.GetProperty("error").GetString());
+        await using var scope = Host.Services.CreateAsyncScope();
+        var denied = await scope.ServiceProvider.GetRequiredService<Persistence.IdentityDb>().Set<Audit.AuditEntry>()
+            .SingleAsync(e => e.Target == "client/hn-organisation-system" && e.Outcome == "DENIED");
+        Assert.StartsWith("invalid_client", denied.Detail);
     }
 
     [Fact]
