@@ -21,6 +21,8 @@ public static class ProbeApplication
         builder.AddPinganAudit<ProbeDb>();
         builder.AddPinganSecurity();
         builder.Services.AddSingleton<IAccountabilityChain, SmallTree>();
+        // The "other service" is this one again, at the gRPC address the test gives.
+        builder.Services.AddPinganGrpcClient<Probe.Probe.ProbeClient>(new Uri(builder.Configuration["Probe:Downstream"] ?? builder.Configuration["Kestrel:Endpoints:Grpc:Url"]!));
         var app = builder.Build();
         app.MapServiceDefaults();
         app.UsePinganSecurity();
@@ -39,8 +41,11 @@ public sealed class ProbeDb(DbContextOptions<ProbeDb> options) : PinganDbContext
     }
 }
 
-public sealed class ProbeService(JurisdictionGuard guard) : Probe.Probe.ProbeBase
+public sealed class ProbeService(JurisdictionGuard guard, Probe.Probe.ProbeClient downstream) : Probe.Probe.ProbeBase
 {
+    public override async Task<LookReply> Relay(LookRequest request, ServerCallContext context) =>
+        await downstream.LookAsync(request, cancellationToken: context.CancellationToken);
+
     public override async Task<LookReply> Look(LookRequest request, ServerCallContext context)
     {
         await guard.EnsureWithinAsync(request.Code, context.CancellationToken);

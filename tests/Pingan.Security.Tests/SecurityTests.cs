@@ -151,6 +151,18 @@ public sealed class SecurityTests : InfrastructureTest
     }
 
     [Fact]
+    public async Task The_callers_token_travels_on_to_the_next_service_which_decides_on_the_callers_rights()
+    {
+        var county = await TokenAsync("county-system", "410102000000");
+        var client = new Probe.Probe.ProbeClient(_probe.Channel);
+        var headers = new Metadata { { "Authorization", "Bearer " + county } };
+        var reply = await client.RelayAsync(new LookRequest { Code = "410102000000-PSB" }, headers);
+        Assert.Equal(("county-system", "410102000000"), (reply.Subject, reply.Jurisdiction));
+        var denied = await Assert.ThrowsAsync<RpcException>(() => client.RelayAsync(new LookRequest { Code = "410100000000" }, headers).ResponseAsync);
+        Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
+    }
+
+    [Fact]
     public async Task Probes_and_metrics_need_no_token()
     {
         Assert.Equal(HttpStatusCode.OK, (await _probe.Rest.GetAsync("/healthz/live")).StatusCode);

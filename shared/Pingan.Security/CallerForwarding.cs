@@ -1,0 +1,47 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Pingan.Security;
+
+/// <summary>
+/// Carries the originating caller's access token on a service's outgoing gRPC calls, so the service called
+/// decides on that person's or system's rights, not on the calling service's (issue 4). A call made outside
+/// a request (a consumer, a scheduled job) carries nothing and is refused by a guarded service.
+/// </summary>
+public sealed class CallerForwardingInterceptor(IHttpContextAccessor http) : Interceptor
+{
+    public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(
+        TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncUnaryCallContinuation<TRequest, TResponse> continuation) =>
+        continuation(request, WithCaller(context));
+
+    public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(
+        TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncServerStreamingCallContinuation<TRequest, TResponse> continuation) =>
+        continuation(request, WithCaller(context));
+
+    private ClientInterceptorContext<TRequest, TResponse> WithCaller<TRequest, TResponse>(ClientInterceptorContext<TRequest, TResponse> context)
+        where TRequest : class where TResponse : class
+    {
+        var authorization = http.HttpContext?.Request.Headers.Authorization.ToString();
+        if (string.IsNullOrEmpty(authorization)) return context;
+        var headers = context.Options.Headers ?? [];
+        if (headers.Get("authorization") is null) headers.Add("authorization", authorization);
+        return new ClientInterceptorContext<TRequest, TResponse>(context.Method, context.Host, context.Options.WithHeaders(headers));
+    }
+}
+
+public static class CallerForwardingExtensions
+{
+    /// <summary>
+    /// A gRPC client of another Pingan service that carries the current caller's token:
+    /// <c>services.AddPinganGrpcClient&lt;Units.UnitsClient&gt;(new Uri("http://registry:8081"))</c>.
+    /// </summary>
+    public static IHttpClientBuilder AddPinganGrpcClient<TClient>(this IServiceCollection services, Uri address) where TClient : class
+    {
+        services.AddHttpContextAccessor();
+        services.AddTransient<CallerForwardingInterceptor>();
+        return services.AddGrpcClient<TClient>(o => o.Address = address)
+            .AddInterceptor<CallerForwardingInterceptor>();
+    }
+}
