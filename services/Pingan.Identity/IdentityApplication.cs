@@ -24,6 +24,9 @@ public static class IdentityApplication
     public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromMinutes(15);
     public static readonly TimeSpan RefreshTokenLifetime = TimeSpan.FromHours(8);
 
+    private static bool IsAttempt(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method) && (request.Path.StartsWithSegments("/account/login") || request.Path.StartsWithSegments("/connect/token"));
+
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -32,6 +35,24 @@ public static class IdentityApplication
         builder.AddPinganDbContext<IdentityDb>("identity");
         builder.AddPinganAudit<IdentityDb>();
         builder.Services.AddAntiforgery();
+        // Brute force across accounts (one password tried on many names) or against client secrets: at most
+        // Identity:AttemptsPerMinute sign-in and token requests a minute from one address, then 429.
+        var perMinute = builder.Configuration.GetValue("Identity:AttemptsPerMinute", 30);
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // Global, and ahead of authentication: OpenIddict answers a wrong client secret before any endpoint runs.
+            o.GlobalLimiter = System.Threading.RateLimiting.PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                IsAttempt(context.Request)
+                    ? System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                        _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1) })
+                    : System.Threading.RateLimiting.RateLimitPartition.GetNoLimiter(""));
+            o.OnRejected = async (context, ct) =>
+            {
+                if (context.HttpContext.RequestServices.GetService<IAuditTrail>() is { } audit)
+                    await audit.RecordSeparatelyAsync(new AuditRecord(context.HttpContext.Request.Path, null, Outcomes.Denied, "too many attempts from this address"), CancellationToken.None);
+            };
+        });
         builder.Services.AddSingleton<IPasswordHasher<Account>, PasswordHasher<Account>>();
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o =>
         {
@@ -91,6 +112,7 @@ public static class IdentityApplication
 
         var app = builder.Build();
         app.MapServiceDefaults();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

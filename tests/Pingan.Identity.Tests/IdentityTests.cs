@@ -117,6 +117,26 @@ public sealed class IdentityTests : IdentityTest
     }
 
     [Fact]
+    public async Task More_than_thirty_attempts_a_minute_from_one_address_are_turned_away_and_audited()
+    {
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 32; i++)
+        {
+            var response = await Host.Rest.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "client_credentials", ["client_id"] = "hn-organisation-system", ["client_secret"] = "guess-" + i, ["scope"] = "pingan",
+            }));
+            statuses.Add(response.StatusCode);
+        }
+        Assert.Equal(30, statuses.Count(s => s != HttpStatusCode.TooManyRequests));
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+        await using var scope = Host.Services.CreateAsyncScope();
+        var turnedAway = await scope.ServiceProvider.GetRequiredService<Persistence.IdentityDb>().Set<Audit.AuditEntry>()
+            .CountAsync(e => e.Detail == "too many attempts from this address");
+        Assert.Equal(2, turnedAway);
+    }
+
+    [Fact]
     public async Task Keys_rotate_after_ninety_days_and_tokens_signed_before_still_validate()
     {
         var before = (await ClientCredentialsAsync()).GetProperty("access_token").GetString()!;
