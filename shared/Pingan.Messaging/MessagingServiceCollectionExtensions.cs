@@ -11,11 +11,6 @@ namespace Pingan.Messaging;
 public static class MessagingServiceCollectionExtensions
 {
     /// <summary>
-    /// MassTransit over RabbitMQ (<c>ConnectionStrings:rabbitmq</c>, an amqp:// URI) with the outbox of
-    /// <typeparamref name="TDb"/>, its dispatcher, publisher confirms, retry then <c>_error</c> queues, and
-    /// quorum queues when <c>Messaging:QuorumQueues</c> is true. Register consumers in <paramref name="configure"/>.
-    /// </summary>
-    /// <summary>
     /// Registers an <see cref="IdempotentBatchConsumer{TMessage,TDb}"/>: up to <paramref name="messageLimit"/>
     /// deliveries (or what arrived within <paramref name="timeLimit"/>, 10 ms by default) in one transaction.
     /// </summary>
@@ -30,6 +25,11 @@ public static class MessagingServiceCollectionExtensions
         return bus;
     }
 
+    /// <summary>
+    /// MassTransit over RabbitMQ (<c>ConnectionStrings:rabbitmq</c>, an amqp:// URI) with the outbox of
+    /// <typeparamref name="TDb"/>, its dispatcher, publisher confirms, retry then <c>_error</c> queues, and
+    /// quorum queues when <c>Messaging:QuorumQueues</c> is true. Register consumers in <paramref name="configure"/>.
+    /// </summary>
     public static IHostApplicationBuilder AddPinganMessaging<TDb>(
         this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configure = null)
         where TDb : DbContext

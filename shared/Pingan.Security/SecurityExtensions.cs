@@ -35,42 +35,36 @@ public static class SecurityExtensions
             o.Events = new JwtBearerEvents
             {
                 // A valid token without the role an endpoint requires (the audit log's auditor role, say).
-                OnForbidden = async context =>
+                OnForbidden = context => AuditRefusalAsync(context.HttpContext, null, "the token lacks the role this needs"),
+                OnChallenge = context =>
                 {
-                    try
-                    {
-                        var audit = context.HttpContext.RequestServices.GetService<IAuditTrail>();
-                        if (audit is not null)
-                            await audit.RecordSeparatelyAsync(new AuditRecord(context.Request.Path, null, Outcomes.Denied, "the token lacks the role this needs"), CancellationToken.None);
-                    }
-                    catch (Exception ex)
-                    {
-                        context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Pingan.Security").LogError(ex, "Could not audit a forbidden call");
-                    }
-                },
-                OnChallenge = async context =>
-                {
-                    var audit = context.HttpContext.RequestServices.GetService<IAuditTrail>();
-                    if (audit is null) return;
+                    // Whose token it claimed to be, unvalidated: worth knowing for a forged or expired one.
+                    var claimed = ClaimedSubject(context.Request.Headers.Authorization.ToString());
                     var why = context.AuthenticateFailure?.Message ?? context.ErrorDescription ?? "no access token";
-                    try
-                    {
-                        // Whose token it claimed to be, unvalidated: worth knowing for a forged or expired one.
-                        var claimed = ClaimedSubject(context.Request.Headers.Authorization.ToString());
-                        await audit.RecordSeparatelyAsync(new AuditRecord(context.Request.Path, claimed is null ? null : $"claimed-subject/{claimed}",
-                            Outcomes.Denied, why.Length > 500 ? why[..500] : why), CancellationToken.None);
-                    }
-                    catch (Exception ex)
-                    {
-                        // The caller still gets 401; the lost entry is an operator's alarm.
-                        context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>()
-                            .CreateLogger("Pingan.Security").LogError(ex, "Could not audit a refused token");
-                    }
+                    return AuditRefusalAsync(context.HttpContext, claimed is null ? null : $"claimed-subject/{claimed}", why);
                 },
             };
         });
         builder.Services.AddAuthorization(o => o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         return builder;
+    }
+
+    /// <summary>
+    /// Records a refused call in the service's audit trail. The caller still gets its 401 or 403 if that fails:
+    /// a lost entry is an operator's alarm, logged.
+    /// </summary>
+    private static async Task AuditRefusalAsync(Microsoft.AspNetCore.Http.HttpContext http, string? target, string why)
+    {
+        if (http.RequestServices.GetService<IAuditTrail>() is not { } audit) return;
+        try
+        {
+            await audit.RecordSeparatelyAsync(new AuditRecord(http.Request.Path, target, Outcomes.Denied, why.Length > 500 ? why[..500] : why),
+                CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Pingan.Security").LogError(ex, "Could not audit a refused call");
+        }
     }
 
     private static string? ClaimedSubject(string authorization)

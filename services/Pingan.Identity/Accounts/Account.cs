@@ -23,6 +23,9 @@ public sealed class Account
     public DateTimeOffset? LockedUntil { get; set; }
     public bool Disabled { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Neither disabled nor locked at <paramref name="now"/>: the account may hold a session and get tokens.</summary>
+    public bool IsUsable(DateTimeOffset now) => !Disabled && !(LockedUntil > now);
 }
 
 /// <summary>The roles of the platform are <see cref="Pingan.Security.PinganRoles"/>; which of them sign in with two factors.</summary>

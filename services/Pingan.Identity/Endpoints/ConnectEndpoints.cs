@@ -28,7 +28,7 @@ public static class ConnectEndpoints
         var session = await context.AuthenticateAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         var account = session.Succeeded && Guid.TryParse(session.Principal.FindFirstValue(Claims.Subject), out var id)
             ? await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id) : null;
-        if (account is null || account.Disabled || account.LockedUntil > time.GetUtcNow())
+        if (account is null || !account.IsUsable(time.GetUtcNow()))
         {
             // Not signed in (or no longer allowed): the login page, then back here with the same request.
             var back = context.Request.PathBase + context.Request.Path + (context.Request.HasFormContentType
@@ -62,7 +62,7 @@ public static class ConnectEndpoints
             var result = await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
             var account = Guid.TryParse(result.Principal?.FindFirstValue(Claims.Subject), out var id)
                 ? await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id) : null;
-            if (account is null || account.Disabled || account.LockedUntil > time.GetUtcNow())
+            if (account is null || !account.IsUsable(time.GetUtcNow()))
             {
                 await audit.RecordSeparatelyAsync(new AuditRecord("token/refused", $"account/{id}", Outcomes.Denied), context.RequestAborted);
                 return Results.Forbid(new AuthenticationProperties(new Dictionary<string, string?>

@@ -37,7 +37,7 @@ public sealed class ImportReportBuilder(bool dryRun)
     public void Fail(int row, string key, string field, string error)
     {
         _report.Failed++;
-        _report.Rows.Add(new RowResult { Row = row, Key = key, Outcome = RowOutcome.Failed, Field = field, Error = error });
+        AddFailedRow(row, key, field, error);
     }
 
     /// <summary>Records a rule's refusal of a row: every field it names, or the message of a state rule.</summary>
@@ -46,14 +46,17 @@ public sealed class ImportReportBuilder(bool dryRun)
         switch (error)
         {
             case RequestValidationException v:
-                foreach (var e in v.Errors) Fail(row, key, e.Field, e.Description);
-                _report.Failed -= v.Errors.Count - 1;
+                _report.Failed++;
+                foreach (var e in v.Errors) AddFailedRow(row, key, e.Field, e.Description);
                 break;
             default:
                 Fail(row, key, "", error.Message);
                 break;
         }
     }
+
+    private void AddFailedRow(int row, string key, string field, string error) =>
+        _report.Rows.Add(new RowResult { Row = row, Key = key, Outcome = RowOutcome.Failed, Field = field, Error = error });
 
     public static bool IsRowError(Exception e) =>
         e is RequestValidationException or DomainRuleException or NotFoundException or AlreadyExistsException;

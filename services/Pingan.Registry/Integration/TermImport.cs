@@ -154,7 +154,7 @@ public sealed class TermImport(RegistryDb db, IOutbox outbox, TimeProvider time,
             }
             if (current.EndsOn is null && endsOn is { } end)
             {
-                TermPlanner.End(current, end, NullIfEmpty(r.EndReason));
+                TermPlanner.End(current, end, Text.OrNull(r.EndReason));
                 _events.Add(TermPlanner.Left(current));
                 changes.Add(new FieldChange { Field = "ends_on", Before = "", After = Dates.Write(end) });
             }
@@ -175,7 +175,7 @@ public sealed class TermImport(RegistryDb db, IOutbox outbox, TimeProvider time,
                 {
                     var term = Running(change.Removal.AppointmentId, "removal.appointment_id");
                     var end = ParseDate(change.Removal.EndsOn, "removal.ends_on");
-                    TermPlanner.End(term, end, NullIfEmpty(change.Removal.Reason) ?? "removed", "removal.ends_on");
+                    TermPlanner.End(term, end, Text.OrNull(change.Removal.Reason) ?? "removed", "removal.ends_on");
                     _events.Add(TermPlanner.Left(term));
                     return [new FieldChange { Field = "ends_on", After = Dates.Write(end) }];
                 }
@@ -253,8 +253,8 @@ public sealed class TermImport(RegistryDb db, IOutbox outbox, TimeProvider time,
         }
 
         private TermDraft Draft(TermRecord r) => new(
-            r.AppointmentId, r.UnitCode, (LeadershipRole)(int)r.Role, r.Portfolio, NullIfEmpty(r.Title),
-            Dates.ParseOr(r.StartsOn, _today), Dates.ParseOptional(r.EndsOn), NullIfEmpty(r.EndReason), NullIfEmpty(r.CadreAuthorityCode));
+            r.AppointmentId, r.UnitCode, (LeadershipRole)(int)r.Role, r.Portfolio, Text.OrNull(r.Title),
+            Dates.ParseOr(r.StartsOn, _today), Dates.ParseOptional(r.EndsOn), Text.OrNull(r.EndReason), Text.OrNull(r.CadreAuthorityCode));
 
         /// <summary>The shape of a record, before any rule about the registry's state.</summary>
         private static void Check(TermRecord r, string prefix)
@@ -277,6 +277,4 @@ public sealed class TermImport(RegistryDb db, IOutbox outbox, TimeProvider time,
         private static DateOnly ParseDate(string text, string field) =>
             Dates.TryParse(text, out var d) ? d : throw new RequestValidationException(field, "must be a date YYYY-MM-DD");
     }
-
-    private static string? NullIfEmpty(string s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }

@@ -105,11 +105,9 @@ public sealed partial class UnitImport(RegistryDb db, IOutbox outbox, TimeProvid
         if (kind.IsJurisdiction() && !DivisionCode().IsMatch(r.Code))
             throw new ServiceDefaults.RequestValidationException("code", "a jurisdiction's code is its 12-digit division code");
         kind = DivisionsFormat.Interpret(r.Code, r.Name, kind, r.ParentCode, batch, units);
-        return new UnitDraft(r.Code, r.Name.Trim(), kind, NullIfEmpty(r.ParentCode), r.ProvinceDirect, NullIfEmpty(r.VerticalSuperiorCode),
+        return new UnitDraft(r.Code, r.Name.Trim(), kind, Text.OrNull(r.ParentCode), r.ProvinceDirect, Text.OrNull(r.VerticalSuperiorCode),
             Dates.ParseOr(r.EffectiveOn, today));
     }
-
-    private static string? NullIfEmpty(string s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
     [GeneratedRegex("^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$")]
     public static partial Regex CodePattern();

@@ -19,8 +19,8 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await TermQueries.LockAsync(db, ct);
         var leader = await ResolveLeaderAsync(request, now, ct);
-        var externalId = Text(request.ExternalId);
-        var cadre = Text(request.CadreAuthorityCode);
+        var externalId = Text.OrNull(request.ExternalId);
+        var cadre = Text.OrNull(request.CadreAuthorityCode);
         var book = await TermBook.LoadAsync(db, cadre is null ? [request.UnitCode] : [request.UnitCode, cadre],
             externalId is null ? [] : [externalId], [], ct);
         var term = new TermPlanner(book).Appoint(leader, new TermDraft(
@@ -41,7 +41,7 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await TermQueries.LockAsync(db, ct);
         var term = await FindTermAsync(request.TermId, ct);
-        if (TermPlanner.End(term, Dates.ParseOr(request.EndsOn, time.Today()), Text(request.Reason)))
+        if (TermPlanner.End(term, Dates.ParseOr(request.EndsOn, time.Today()), Text.OrNull(request.Reason)))
         {
             outbox.Enqueue(TermPlanner.Left(term));
             await db.SaveChangesAsync(ct);
@@ -139,8 +139,6 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
         var id = TermQueries.ParseId(termId, "term_id");
         return await db.Terms.FirstOrDefaultAsync(t => t.Id == id, ct) ?? throw new NotFoundException($"No term {termId}.");
     }
-
-    private static string? Text(string s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }
 
 /// <summary>Reads of terms with the names a reader wants beside them.</summary>

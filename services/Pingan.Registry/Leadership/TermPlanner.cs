@@ -178,10 +178,8 @@ public sealed class TermPlanner(TermBook book)
     }
 
     public static LeaderAppointed Appointed(Term t, Leader leader) =>
-        new(t.Id, leader.Id, leader.Name, t.UnitCode, t.Role, NullIfEmpty(t.Portfolio), t.Title, t.StartsOn, t.EndsOn, t.CadreAuthorityCode);
+        new(t.Id, leader.Id, leader.Name, t.UnitCode, t.Role, Text.OrNull(t.Portfolio), t.Title, t.StartsOn, t.EndsOn, t.CadreAuthorityCode);
 
     public static LeaderLeft Left(Term t) =>
-        new(t.Id, t.LeaderId, t.UnitCode, t.Role, NullIfEmpty(t.Portfolio), t.EndsOn!.Value, t.EndReason);
-
-    private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;
+        new(t.Id, t.LeaderId, t.UnitCode, t.Role, Text.OrNull(t.Portfolio), t.EndsOn!.Value, t.EndReason);
 }

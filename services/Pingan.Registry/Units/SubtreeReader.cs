@@ -18,15 +18,21 @@ public static class SubtreeReader
         Enum.GetValues<UnitLevel>().ToDictionary(k => k.ToString(), k => (Api.UnitLevel)(int)k);
 
     /// <summary>
+    /// The paths strictly below <paramref name="rootPath"/>: in byte order '/' sorts just before '0', so they are
+    /// the open range (root + '/', root + '0') of the path index.
+    /// </summary>
+    public static (string After, string Before) Below(string rootPath) => (rootPath + "/", rootPath + "0");
+
+    /// <summary>
     /// Up to <paramref name="limit"/> units below the unit at <paramref name="rootPath"/> in path order, after the
     /// path <paramref name="after"/> when paging on, with their paths.
     /// </summary>
     public static async Task<(List<Api.Unit> Units, List<string> Paths)> ReadAsync(
         RegistryDb db, string rootPath, string? after, UnitLevel? level, UnitKind[] kinds, bool includeDissolved, int limit, CancellationToken ct)
     {
-        // In byte order '/' sorts just before '0': the subtree is the open range (root + '/', root + '0') of the path
-        // index. The bounds go in as values, not as a subquery: with them the planner walks the index in order and
-        // stops at the limit; with a subquery it guessed a handful of rows and sorted the whole range instead.
+        // The subtree is a range of the path index (Below). The bounds go in as values, not as a subquery: with them
+        // the planner walks the index in order and stops at the limit; with a subquery it guessed a handful of rows
+        // and sorted the whole range instead.
         var sql = new System.Text.StringBuilder(
             """
             SELECT code, name, kind, level, parent_code, answers_to_code, province_direct, vertical_superior_code,
@@ -43,8 +49,9 @@ public static class SubtreeReader
         try
         {
             await using var cmd = new NpgsqlCommand(sql.ToString(), (NpgsqlConnection)db.Database.GetDbConnection());
-            cmd.Parameters.Add(new NpgsqlParameter { Value = after ?? rootPath + "/" });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = rootPath + "0" });
+            var (below, before) = Below(rootPath);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = after ?? below });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = before });
             cmd.Parameters.Add(new NpgsqlParameter { Value = limit });
             cmd.Parameters.Add(new NpgsqlParameter { Value = level?.ToString() ?? "" });
             cmd.Parameters.Add(new NpgsqlParameter { Value = kinds.Select(k => k.ToString()).ToArray() });

@@ -15,8 +15,8 @@ public sealed class UnitsService(RegistryDb db, IOutbox outbox, TimeProvider tim
 {
     public override Task<Api.Unit> RegisterUnit(RegisterUnitRequest request, ServerCallContext context) =>
         WriteAsync([request.Code, request.ParentCode, request.VerticalSuperiorCode], (planner, _) => planner.Register(new UnitDraft(
-            request.Code, request.Name, request.Kind.ToDomain(), NullIfEmpty(request.ParentCode), request.ProvinceDirect,
-            NullIfEmpty(request.VerticalSuperiorCode), Dates.ParseOr(request.EffectiveOn, Today))), context);
+            request.Code, request.Name, request.Kind.ToDomain(), Text.OrNull(request.ParentCode), request.ProvinceDirect,
+            Text.OrNull(request.VerticalSuperiorCode), Dates.ParseOr(request.EffectiveOn, Today))), context);
 
     public override Task<Api.Unit> UpdateUnit(UpdateUnitRequest request, ServerCallContext context) =>
         WriteAsync([request.Code, request.ParentCode, request.VerticalSuperiorCode], (planner, _) => planner.Update(new UnitPatch(
@@ -31,7 +31,7 @@ public sealed class UnitsService(RegistryDb db, IOutbox outbox, TimeProvider tim
         WriteAsync([request.Code], async (planner, ct) =>
         {
             var on = Dates.ParseOr(request.EffectiveOn, Today);
-            return planner.Dissolve(request.Code, on, NullIfEmpty(request.Reason), await StillRunningAsync(request.Code, on, ct));
+            return planner.Dissolve(request.Code, on, Text.OrNull(request.Reason), await StillRunningAsync(request.Code, on, ct));
         }, context);
 
     /// <summary>What would outlive a unit dissolved on <paramref name="on"/>: units under it, terms in it, its commission.</summary>
@@ -105,8 +105,7 @@ public sealed class UnitsService(RegistryDb db, IOutbox outbox, TimeProvider tim
         var size = request.PageSize == 0 ? 100 : request.PageSize;
         // Paging on, the token (the last path of the previous page) holds the root's path: no lookup needed.
         var (rootPath, after) = request.PageToken.Length == 0
-            ? (await db.Units.AsNoTracking().Where(u => u.Code == request.Code).Select(u => u.Path).FirstOrDefaultAsync(ct)
-                ?? throw new NotFoundException($"No unit {request.Code}."), null)
+            ? (await PathOfAsync(request.Code, ct) ?? throw new NotFoundException($"No unit {request.Code}."), null)
             : DecodeToken(request.PageToken, request.Code);
         var (units, paths) = await SubtreeReader.ReadAsync(db, rootPath, after,
             request.Level == Api.UnitLevel.Unspecified ? null : request.Level.ToDomain(),
@@ -129,9 +128,8 @@ public sealed class UnitsService(RegistryDb db, IOutbox outbox, TimeProvider tim
         var query = db.Units.AsNoTracking().Where(u => u.DissolvedOn == null);
         if (request.Within.Length > 0)
         {
-            var root = await db.Units.Where(u => u.Code == request.Within).Select(u => u.Path).FirstOrDefaultAsync(ct)
-                ?? throw new RequestValidationException("within", $"no unit {request.Within}");
-            var (from, to) = (root + "/", root + "0");
+            var (from, to) = SubtreeReader.Below(await PathOfAsync(request.Within, ct)
+                ?? throw new RequestValidationException("within", $"no unit {request.Within}"));
             query = query.Where(u => string.Compare(u.Path, from) > 0 && string.Compare(u.Path, to) < 0);
         }
         if (request.Level != Api.UnitLevel.Unspecified)
@@ -162,6 +160,9 @@ public sealed class UnitsService(RegistryDb db, IOutbox outbox, TimeProvider tim
     private async Task<Unit> FindAsync(string code, CancellationToken ct) =>
         await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Code == code, ct) ?? throw new NotFoundException($"No unit {code}.");
 
+    private Task<string?> PathOfAsync(string code, CancellationToken ct) =>
+        db.Units.AsNoTracking().Where(u => u.Code == code).Select(u => u.Path).FirstOrDefaultAsync(ct);
+
     private async Task<UnitRevision> RevisionOnAsync(string code, DateOnly day, CancellationToken ct)
     {
         if (await db.RevisionOnAsync(code, day, ct) is { } revision) return revision;
@@ -187,6 +188,4 @@ public sealed class UnitsService(RegistryDb db, IOutbox outbox, TimeProvider tim
 
     private static string EscapeLike(string s) =>
         s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
-
-    internal static string? NullIfEmpty(string s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }
