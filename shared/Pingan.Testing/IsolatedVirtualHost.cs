@@ -27,7 +27,7 @@ public sealed class IsolatedVirtualHost : IAsyncLifetime
         var user = Uri.UnescapeDataString(mgmt.UserInfo.Split(':')[0]);
         var pass = Uri.UnescapeDataString(mgmt.UserInfo.Split(':')[1]);
         _management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{pass}")));
-        (await _management.PutAsync($"api/vhosts/{Name}", null)).EnsureSuccessStatusCode();
+        await WhenManagementAnswersAsync(() => _management.PutAsync($"api/vhosts/{Name}", null));
         var amqpUser = Uri.UnescapeDataString(_endpoints.RabbitMq.UserInfo.Split(':')[0]);
         (await _management.PutAsJsonAsync($"api/permissions/{Name}/{Uri.EscapeDataString(amqpUser)}",
             new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
@@ -60,6 +60,26 @@ public sealed class IsolatedVirtualHost : IAsyncLifetime
         await Task.Delay(downtime);
         await RunAsync(ctl, "start_app");
         await RunAsync(ctl, "await_startup");
+        // The management listener comes back after the AMQP one; later test classes need it for their virtual hosts.
+        await WhenManagementAnswersAsync(() => _management!.GetAsync("api/overview"));
+    }
+
+    /// <summary>Sends a management request, waiting up to a minute for a listener that is (re)starting.</summary>
+    private static async Task WhenManagementAnswersAsync(Func<Task<HttpResponseMessage>> send)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                (await send()).EnsureSuccessStatusCode();
+                return;
+            }
+            catch (HttpRequestException e) when (e.StatusCode is null && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(500);
+            }
+        }
     }
 
     private static async Task RunAsync(string file, string args)
