@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Builder;
 using Pingan.Audit;
 using Pingan.Messaging;
 using Pingan.Persistence;
+using Pingan.Registry.Access;
 using Pingan.Registry.Commissions;
+using Pingan.Security;
 using Pingan.Registry.Integration;
 using Pingan.Registry.Leadership;
 using Pingan.Registry.Persistence;
@@ -23,6 +25,10 @@ public static class RegistryApplication
         builder.AddPinganDbContext<RegistryDb>("registry");
         builder.AddPinganMessaging<RegistryDb>();
         builder.AddPinganAudit<RegistryDb>();
+        builder.AddPinganSecurity();
+        builder.Services.AddSingleton<ChainCache>();
+        builder.Services.AddScoped<IAccountabilityChain, RegistryChain>();
+        builder.Services.AddScoped<RegistryAccess>();
         builder.Services.AddRequestValidators(typeof(RegistryApplication).Assembly);
         builder.Services.AddScoped<CommissionQueries>();
         builder.Services.AddScoped<DemoSeed>();
@@ -30,6 +36,7 @@ public static class RegistryApplication
 
         var app = builder.Build();
         app.MapServiceDefaults();
+        app.UsePinganSecurity();
         app.MapGrpcService<UnitsService>();
         app.MapGrpcService<LeadershipService>();
         app.MapGrpcService<CommissionsService>();

@@ -39,16 +39,42 @@ public sealed class JurisdictionGuard(CallerAccessor callers, IAccountabilityCha
             throw new RpcException(new Status(StatusCode.PermissionDenied, $"{unitCode} is outside your jurisdiction ({caller.Jurisdiction})."));
     }
 
+    /// <summary>
+    /// PermissionDenied unless the unit is within the caller's jurisdiction or is one of those the jurisdiction
+    /// answers to: a county's staff may read their city and province (whom they report to), not a sibling county.
+    /// </summary>
+    public async Task EnsureVisibleAsync(string unitCode, CancellationToken ct)
+    {
+        var caller = Caller;
+        var own = await EnsureJurisdictionExistsAsync(caller, ct);
+        if (own.Contains(unitCode)) return;
+        var chain = await chains.ChainAsync(unitCode, ct);
+        if (chain is not null && !chain.Contains(caller.Jurisdiction))
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"{unitCode} is outside your jurisdiction ({caller.Jurisdiction})."));
+    }
+
+    /// <summary>Within the caller's jurisdiction or above it (see <see cref="EnsureVisibleAsync"/>), without throwing.</summary>
+    public async Task<bool> IsVisibleAsync(string unitCode, CancellationToken ct)
+    {
+        var chain = await chains.ChainAsync(unitCode, ct);
+        if (chain is null) return false;
+        if (chain.Contains(Caller.Jurisdiction)) return true;
+        return (await chains.ChainAsync(Caller.Jurisdiction, ct))?.Contains(unitCode) == true;
+    }
+
+    /// <summary>Whether the caller's jurisdiction answers to nobody: the province, which sees the whole tree.</summary>
+    public async Task<bool> IsTopLevelAsync(CancellationToken ct) =>
+        (await chains.ChainAsync(Caller.Jurisdiction, ct))?.Count == 1;
+
+    /// <summary>PermissionDenied unless the caller holds one of <paramref name="roles"/>; with none given, any platform role will do.</summary>
     public void EnsureRole(params string[] roles)
     {
-        if (!Caller.HasAnyRole(roles))
+        if (roles.Length == 0 ? Caller.Roles.Count == 0 : !Caller.HasAnyRole(roles))
             throw new RpcException(new Status(StatusCode.PermissionDenied, $"This needs one of the roles {string.Join(", ", roles)}."));
     }
 
     /// <summary>A token naming a jurisdiction the registry does not know is refused outright.</summary>
-    private async Task EnsureJurisdictionExistsAsync(Caller caller, CancellationToken ct)
-    {
-        if (await chains.ChainAsync(caller.Jurisdiction, ct) is null)
-            throw new RpcException(new Status(StatusCode.PermissionDenied, $"Your token names jurisdiction {caller.Jurisdiction}, which does not exist."));
-    }
+    private async Task<IReadOnlyList<string>> EnsureJurisdictionExistsAsync(Caller caller, CancellationToken ct) =>
+        await chains.ChainAsync(caller.Jurisdiction, ct)
+        ?? throw new RpcException(new Status(StatusCode.PermissionDenied, $"Your token names jurisdiction {caller.Jurisdiction}, which does not exist."));
 }

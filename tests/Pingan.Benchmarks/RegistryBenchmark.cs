@@ -27,7 +27,9 @@ public static class RegistryBenchmark
         Console.WriteLine();
         Console.WriteLine($"Registry benchmark: demo seed + {villages:N0} villages + {2 * villages:N0} leader terms; {Environment.ProcessorCount} cores");
 
-        await using var host = await ServiceHost.StartAsync(RegistryApplication.Create, new Dictionary<string, string?>
+        // Every call carries a province office's token and passes the jurisdiction checks, as in production.
+        var authority = await TestAuthority.GetAsync();
+        await using var host = await ServiceHost.StartAsync(RegistryApplication.Create, new Dictionary<string, string?>(authority.Settings())
         {
             ["ConnectionStrings:registry"] = connection,
             ["ConnectionStrings:rabbitmq"] = amqp,
@@ -36,9 +38,10 @@ public static class RegistryBenchmark
         await host.Services.GetServices<IServiceStep>().Single(s => s.Name == "seed-demo").RunAsync(CancellationToken.None);
         Console.WriteLine($"  demo seed: {clock.Elapsed.TotalSeconds:N1} s");
 
-        var integration = new Integration.IntegrationClient(host.Channel);
-        var units = new Units.UnitsClient(host.Channel);
-        var leadership = new Leadership.LeadershipClient(host.Channel);
+        var invoker = TestAuthority.As(host.Channel, authority.Token("410000000000", ["commission-office"], "bench.office"));
+        var integration = new Integration.IntegrationClient(invoker);
+        var units = new Units.UnitsClient(invoker);
+        var leadership = new Leadership.LeadershipClient(invoker);
         var townships = await TownshipsAsync(units);
         var (villageRows, termRows) = Generate(townships, villages);
 

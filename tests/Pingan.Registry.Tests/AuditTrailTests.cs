@@ -10,7 +10,7 @@ namespace Pingan.Registry.Tests;
 /// <summary>Every change and every refused command leaves an entry; the chain shows any tampering.</summary>
 public sealed class AuditTrailTests : RegistryTest
 {
-    private AuditLog.AuditLogClient Audit => new(Host.Channel);
+    private AuditLog.AuditLogClient Audit => new(Invoker);
 
     private async Task<List<Entry>> EntriesAsync(string action = "") =>
         [.. (await Audit.ListEntriesAsync(new ListEntriesRequest { Action = action, PageSize = 500 })).Entries];
@@ -30,7 +30,8 @@ public sealed class AuditTrailTests : RegistryTest
         var renamed = entries[1];
         Assert.Equal(("SUCCEEDED", "410102000000"), (renamed.Outcome, renamed.Target));
         Assert.Contains("中原新区", renamed.Detail);
-        Assert.StartsWith("anonymous @", renamed.Actor);
+        Assert.StartsWith("province.office (province.office) @", renamed.Actor);
+        Assert.Equal(Province, renamed.ActorUnit);
         Assert.Equal(renamed.Hash, refused.PreviousHash);
 
         var import = Assert.Single(await EntriesAsync("/pingan.registry.v1.Integration/ImportUnits"));

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Pingan.Registry.Api;
+using Pingan.Security;
 using Pingan.Testing;
 
 namespace Pingan.Registry.Tests;
@@ -20,20 +21,36 @@ public abstract class RegistryTest : InfrastructureTest
     protected Api.Commissions.CommissionsClient Commissions { get; private set; } = null!;
     protected Api.Integration.IntegrationClient Integration { get; private set; } = null!;
 
+    protected TestAuthority Authority { get; private set; } = null!;
+
+    /// <summary>The registry's channel presenting the province office's token.</summary>
+    protected CallInvoker Invoker { get; private set; } = null!;
+
+    /// <summary>The province's commission office, who also audits: the caller of every test that does not name another.</summary>
+    protected const string Province = "410000000000";
+
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        Host = await ServiceHost.StartAsync(RegistryApplication.Create, new Dictionary<string, string?>
+        Authority = await TestAuthority.GetAsync();
+        Host = await ServiceHost.StartAsync(RegistryApplication.Create, new Dictionary<string, string?>(Authority.Settings())
         {
             ["ConnectionStrings:registry"] = Database.ConnectionString,
             ["ConnectionStrings:rabbitmq"] = VirtualHost.AmqpUri,
             ["Messaging:Outbox:PollInterval"] = "00:00:00.200",
         }, services => services.AddSingleton<TimeProvider>(Clock));
-        Units = new(Host.Channel);
-        Leadership = new(Host.Channel);
-        Commissions = new(Host.Channel);
-        Integration = new(Host.Channel);
+        var office = Authority.Token(Province, [PinganRoles.CommissionOffice, PinganRoles.Auditor], "province.office");
+        Host.Rest.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", office);
+        Invoker = TestAuthority.As(Host.Channel, office);
+        Units = new(Invoker);
+        Leadership = new(Invoker);
+        Commissions = new(Invoker);
+        Integration = new(Invoker);
     }
+
+    /// <summary>Calls as someone else: an account of <paramref name="jurisdiction"/> with <paramref name="roles"/>.</summary>
+    protected CallInvoker As(string jurisdiction, params string[] roles) =>
+        TestAuthority.As(Host.Channel, Authority.Token(jurisdiction, roles, $"user-of-{jurisdiction}"));
 
     public override async Task DisposeAsync()
     {

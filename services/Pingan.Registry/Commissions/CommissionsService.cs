@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Pingan.Audit;
+using Pingan.Registry.Access;
 using Pingan.Registry.Api;
 using Pingan.Registry.Contracts;
 using Pingan.Registry.Leadership;
@@ -12,13 +13,15 @@ using UnitKind = Pingan.Registry.Contracts.UnitKind;
 
 namespace Pingan.Registry.Commissions;
 
-public sealed class CommissionsService(RegistryDb db, TimeProvider time, CommissionQueries queries, IAuditTrail audit) : Api.Commissions.CommissionsBase
+public sealed class CommissionsService(RegistryDb db, TimeProvider time, CommissionQueries queries, IAuditTrail audit, RegistryAccess access)
+    : Api.Commissions.CommissionsBase
 {
     /// <summary>Establishes the commission of a jurisdiction; one already there is succeeded from that day (a reform).</summary>
     public override async Task<Api.Commission> EstablishCommission(EstablishCommissionRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
         var on = Dates.ParseOr(request.EstablishedOn, time.Today());
+        await access.WriteAsync(RegistryAccess.StructureWriters, ct, request.JurisdictionCode);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var jurisdiction = await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Code == request.JurisdictionCode, ct)
             ?? throw new NotFoundException($"No unit {request.JurisdictionCode}.");
@@ -58,6 +61,7 @@ public sealed class CommissionsService(RegistryDb db, TimeProvider time, Commiss
 
     public override async Task<Api.Commission> GetCommission(GetCommissionRequest request, ServerCallContext context)
     {
+        await access.ReadAsync(request.JurisdictionCode, context.CancellationToken);
         var day = Dates.ParseOr(request.AsOf, time.Today());
         var commission = await queries.OfJurisdictionAsync(request.JurisdictionCode, day, context.CancellationToken);
         return await queries.ToApiAsync(commission, day, context.CancellationToken);
@@ -67,6 +71,7 @@ public sealed class CommissionsService(RegistryDb db, TimeProvider time, Commiss
     {
         var ct = context.CancellationToken;
         var on = Dates.ParseOr(request.EffectiveOn, time.Today());
+        await access.WriteAsync(RegistryAccess.StructureWriters, ct, request.JurisdictionCode);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var commission = await CurrentAsync(request.JurisdictionCode, ct);
         var unit = await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Code == request.UnitCode, ct);
@@ -90,6 +95,7 @@ public sealed class CommissionsService(RegistryDb db, TimeProvider time, Commiss
     {
         var ct = context.CancellationToken;
         var on = Dates.ParseOr(request.EffectiveOn, time.Today());
+        await access.WriteAsync(RegistryAccess.StructureWriters, ct, request.JurisdictionCode);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var commission = await CurrentAsync(request.JurisdictionCode, ct);
         var membership = commission.MemberUnits.FirstOrDefault(m => m.UnitCode == request.UnitCode && m.LeftOn is null)
@@ -106,6 +112,7 @@ public sealed class CommissionsService(RegistryDb db, TimeProvider time, Commiss
         var ct = context.CancellationToken;
         var starts = Dates.ParseOr(request.StartsOn, time.Today());
         var ends = Dates.ParseOptional(request.EndsOn);
+        await access.WriteAsync(RegistryAccess.StructureWriters, ct, request.JurisdictionCode);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var commission = await CurrentAsync(request.JurisdictionCode, ct);
         var leaderId = TermQueries.ParseId(request.LeaderId, "leader_id");

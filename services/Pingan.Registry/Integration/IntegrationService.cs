@@ -2,6 +2,7 @@ using System.Text;
 using Grpc.Core;
 using Pingan.Audit;
 using Pingan.Messaging;
+using Pingan.Registry.Access;
 using Pingan.Registry.Api;
 using Pingan.Registry.Persistence;
 using Pingan.ServiceDefaults;
@@ -9,30 +10,45 @@ using Pingan.ServiceDefaults;
 namespace Pingan.Registry.Integration;
 
 /// <summary>Batch import and the personnel feed, for the organisation and personnel departments' systems.</summary>
-public sealed class IntegrationService(RegistryDb db, IOutbox outbox, TimeProvider time, IAuditTrail audit) : Api.Integration.IntegrationBase
+public sealed class IntegrationService(RegistryDb db, IOutbox outbox, TimeProvider time, IAuditTrail audit, RegistryAccess access) : Api.Integration.IntegrationBase
 {
-    public override Task<ImportReport> ImportUnits(ImportUnitsRequest request, ServerCallContext context) =>
-        new UnitImport(db, outbox, time, audit).RunAsync(context.Method, 
+    public override async Task<ImportReport> ImportUnits(ImportUnitsRequest request, ServerCallContext context)
+    {
+        await access.ImportAsync(RegistryAccess.UnitImporters, context.CancellationToken);
+        var report = await new UnitImport(db, outbox, time, audit).RunAsync(context.Method,
             [.. request.Units.Select((u, i) => new UnitRow(i + 1, u))], request.Mode, request.DryRun, context.CancellationToken);
+        access.UnitsChanged();
+        return report;
+    }
 
-    public override Task<ImportReport> ImportUnitsCsv(CsvImportRequest request, ServerCallContext context)
+    public override async Task<ImportReport> ImportUnitsCsv(CsvImportRequest request, ServerCallContext context)
     {
+        await access.ImportAsync(RegistryAccess.UnitImporters, context.CancellationToken);
         var (rows, unreadable) = CsvRecords.Units(ReadCsv(request), request.Mode);
-        return new UnitImport(db, outbox, time, audit).RunAsync(context.Method, rows, request.Mode, request.DryRun, context.CancellationToken, unreadable);
+        var report = await new UnitImport(db, outbox, time, audit).RunAsync(context.Method, rows, request.Mode, request.DryRun, context.CancellationToken, unreadable);
+        access.UnitsChanged();
+        return report;
     }
 
-    public override Task<ImportReport> ImportTerms(ImportTermsRequest request, ServerCallContext context) =>
-        new TermImport(db, outbox, time, audit).RunAsync(context.Method, 
-            [.. request.Terms.Select((t, i) => new TermRow(i + 1, t))], request.Mode, request.DryRun, context.CancellationToken);
-
-    public override Task<ImportReport> ImportTermsCsv(CsvImportRequest request, ServerCallContext context)
+    public override async Task<ImportReport> ImportTerms(ImportTermsRequest request, ServerCallContext context)
     {
-        var (rows, unreadable) = CsvRecords.Terms(ReadCsv(request), request.Mode);
-        return new TermImport(db, outbox, time, audit).RunAsync(context.Method, rows, request.Mode, request.DryRun, context.CancellationToken, unreadable);
+        await access.ImportAsync(RegistryAccess.TermImporters, context.CancellationToken);
+        return await new TermImport(db, outbox, time, audit).RunAsync(context.Method,
+            [.. request.Terms.Select((t, i) => new TermRow(i + 1, t))], request.Mode, request.DryRun, context.CancellationToken);
     }
 
-    public override Task<ImportReport> SubmitPersonnelChanges(PersonnelChangesRequest request, ServerCallContext context) =>
-        new TermImport(db, outbox, time, audit).ApplyChangesAsync(context.Method, request.Source.Trim(), request.Changes, request.DryRun, context.CancellationToken);
+    public override async Task<ImportReport> ImportTermsCsv(CsvImportRequest request, ServerCallContext context)
+    {
+        await access.ImportAsync(RegistryAccess.TermImporters, context.CancellationToken);
+        var (rows, unreadable) = CsvRecords.Terms(ReadCsv(request), request.Mode);
+        return await new TermImport(db, outbox, time, audit).RunAsync(context.Method, rows, request.Mode, request.DryRun, context.CancellationToken, unreadable);
+    }
+
+    public override async Task<ImportReport> SubmitPersonnelChanges(PersonnelChangesRequest request, ServerCallContext context)
+    {
+        await access.ImportAsync(RegistryAccess.TermImporters, context.CancellationToken);
+        return await new TermImport(db, outbox, time, audit).ApplyChangesAsync(context.Method, request.Source.Trim(), request.Changes, request.DryRun, context.CancellationToken);
+    }
 
     private static CsvTable ReadCsv(CsvImportRequest request)
     {

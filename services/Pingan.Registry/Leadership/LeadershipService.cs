@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Pingan.Audit;
 using Pingan.Messaging;
+using Pingan.Registry.Access;
 using Pingan.Registry.Api;
 using Pingan.Registry.Persistence;
 using Pingan.ServiceDefaults;
@@ -10,11 +11,12 @@ using LeadershipRole = Pingan.Registry.Contracts.LeadershipRole;
 
 namespace Pingan.Registry.Leadership;
 
-public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvider time, IAuditTrail audit) : Api.Leadership.LeadershipBase
+public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvider time, IAuditTrail audit, RegistryAccess access) : Api.Leadership.LeadershipBase
 {
     public override async Task<Api.Term> AppointLeader(AppointLeaderRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
+        await access.WriteAsync(RegistryAccess.TermWriters, ct, request.UnitCode);
         var now = time.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await TermQueries.LockAsync(db, ct);
@@ -38,9 +40,11 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
     public override async Task<Api.Term> EndTerm(EndTermRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
+        access.EnsureRole(RegistryAccess.TermWriters);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await TermQueries.LockAsync(db, ct);
         var term = await FindTermAsync(request.TermId, ct);
+        await access.WriteAsync(RegistryAccess.TermWriters, ct, term.UnitCode);
         if (TermPlanner.End(term, Dates.ParseOr(request.EndsOn, time.Today()), Text.OrNull(request.Reason)))
         {
             outbox.Enqueue(TermPlanner.Left(term));
@@ -57,9 +61,11 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
         var ct = context.CancellationToken;
         var now = time.GetUtcNow();
         var effective = Dates.ParseOr(request.EffectiveOn, time.Today());
+        access.EnsureRole(RegistryAccess.TermWriters);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await TermQueries.LockAsync(db, ct);
         var current = await FindTermAsync(request.TermId, ct);
+        await access.WriteAsync(RegistryAccess.TermWriters, ct, current.UnitCode);
         if (!current.IsActiveOn(effective) || current.StartsOn == effective)
             throw new DomainRuleException(
                 $"Term {current.Id} runs from {Dates.Write(current.StartsOn)} to {(current.EndsOn is null ? "now" : Dates.Write(current.EndsOn))}; " +
@@ -85,6 +91,7 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
     public override async Task<TermList> ListHolders(ListHoldersRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
+        await access.ReadAsync(request.UnitCode, ct);
         var day = Dates.ParseOr(request.AsOf, time.Today());
         var role = request.Role == Api.LeadershipRole.Unspecified ? "" : ((LeadershipRole)(int)request.Role).ToString();
         var holders = await TermQueries.ListAsync(db,
@@ -101,8 +108,12 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
         var ct = context.CancellationToken;
         var id = TermQueries.ParseId(request.LeaderId, "leader_id");
         if (!await db.Leaders.AnyAsync(l => l.Id == id, ct)) throw new NotFoundException($"No leader {request.LeaderId}.");
-        var day = Dates.ParseOr(request.AsOf, time.Today());
-        return await TermQueries.ListAsync(db, "t.leader_id = $1 AND t.starts_on <= $2 AND (t.ends_on IS NULL OR t.ends_on >= $2)", [id, day], ct);
+        var day = Dates.Write(Dates.ParseOr(request.AsOf, time.Today()));
+        var onThatDay = new TermList();
+        // ISO dates compare as text.
+        onThatDay.Terms.AddRange((await VisibleTermsAsync(id, request.LeaderId, ct)).Terms
+            .Where(t => string.CompareOrdinal(t.StartsOn, day) <= 0 && (t.EndsOn.Length == 0 || string.CompareOrdinal(t.EndsOn, day) >= 0)));
+        return onThatDay;
     }
 
     public override async Task<Api.Leader> GetLeader(GetLeaderRequest request, ServerCallContext context)
@@ -111,9 +122,33 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
         var id = TermQueries.ParseId(request.LeaderId, "leader_id");
         var leader = await db.Leaders.AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, ct)
             ?? throw new NotFoundException($"No leader {request.LeaderId}.");
-        var terms = await TermQueries.ListAsync(db, "t.leader_id = $1", [id], ct);
         var result = new Api.Leader { LeaderId = leader.Id.ToString(), Name = leader.Name, ExternalId = leader.ExternalId ?? "" };
-        result.Terms.AddRange(terms.Terms);
+        result.Terms.AddRange((await VisibleTermsAsync(id, request.LeaderId, ct)).Terms);
+        return result;
+    }
+
+    /// <summary>
+    /// A leader's terms the caller may see (units within the jurisdiction or above it); a leader with none of them
+    /// is someone else's, and refused.
+    /// </summary>
+    private async Task<TermList> VisibleTermsAsync(Guid leaderId, string asked, CancellationToken ct)
+    {
+        access.EnsureRole([]);
+        var visible = await Visible(await TermQueries.ListAsync(db, "t.leader_id = $1", [leaderId], ct), ct);
+        if (visible.Terms.Count == 0)
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"Leader {asked} has held no post within your jurisdiction ({access.Caller.Jurisdiction})."));
+        return visible;
+    }
+
+    private async Task<TermList> Visible(TermList terms, CancellationToken ct)
+    {
+        var seen = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var result = new TermList();
+        foreach (var term in terms.Terms)
+        {
+            if (!seen.TryGetValue(term.UnitCode, out var ok)) seen[term.UnitCode] = ok = await access.IsVisibleAsync(term.UnitCode, ct);
+            if (ok) result.Terms.Add(term);
+        }
         return result;
     }
 

@@ -25,10 +25,12 @@ public static class SubtreeReader
 
     /// <summary>
     /// Up to <paramref name="limit"/> units below the unit at <paramref name="rootPath"/> in path order, after the
-    /// path <paramref name="after"/> when paging on, with their paths.
+    /// path <paramref name="after"/> when paging on, with their paths; leaving out the units at the
+    /// <paramref name="excluded"/> paths and below them.
     /// </summary>
     public static async Task<(List<Api.Unit> Units, List<string> Paths)> ReadAsync(
-        RegistryDb db, string rootPath, string? after, UnitLevel? level, UnitKind[] kinds, bool includeDissolved, int limit, CancellationToken ct)
+        RegistryDb db, string rootPath, string? after, UnitLevel? level, UnitKind[] kinds, bool includeDissolved, int limit,
+        string[] excluded, CancellationToken ct)
     {
         // The subtree is a range of the path index (Below). The bounds go in as values, not as a subquery: with them
         // the planner walks the index in order and stops at the limit; with a subquery it guessed a handful of rows
@@ -43,6 +45,8 @@ public static class SubtreeReader
         if (level is not null) sql.Append(" AND level = $4");
         if (kinds.Length > 0) sql.Append(" AND kind = ANY($5)");
         if (!includeDissolved) sql.Append(" AND dissolved_on IS NULL");
+        if (excluded.Length > 0)
+            sql.Append(" AND NOT EXISTS (SELECT 1 FROM unnest($6::text[]) x(p) WHERE path = x.p OR (path > x.p || '/' AND path < x.p || '0'))");
         sql.Append(" ORDER BY path LIMIT $3");
 
         await db.Database.OpenConnectionAsync(ct);
@@ -55,6 +59,7 @@ public static class SubtreeReader
             cmd.Parameters.Add(new NpgsqlParameter { Value = limit });
             cmd.Parameters.Add(new NpgsqlParameter { Value = level?.ToString() ?? "" });
             cmd.Parameters.Add(new NpgsqlParameter { Value = kinds.Select(k => k.ToString()).ToArray() });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = excluded });
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             var units = new List<Api.Unit>(Math.Min(limit, 1024));
             var paths = new List<string>(units.Capacity);

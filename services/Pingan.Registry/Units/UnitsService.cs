@@ -3,6 +3,7 @@ using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Pingan.Audit;
 using Pingan.Messaging;
+using Pingan.Registry.Access;
 using Pingan.Registry.Api;
 using Pingan.Registry.Commissions;
 using Pingan.Registry.Persistence;
@@ -11,15 +12,23 @@ using Pingan.Time;
 
 namespace Pingan.Registry.Units;
 
-public sealed class UnitsService(RegistryDb db, IOutbox outbox, TimeProvider time, CommissionQueries commissions, IAuditTrail audit) : Api.Units.UnitsBase
+public sealed class UnitsService(
+    RegistryDb db, IOutbox outbox, TimeProvider time, CommissionQueries commissions, IAuditTrail audit, RegistryAccess access) : Api.Units.UnitsBase
 {
+    // A new unit goes under a parent within the caller's jurisdiction; a root only into an empty registry (ImportAsync's rule).
     public override Task<Api.Unit> RegisterUnit(RegisterUnitRequest request, ServerCallContext context) =>
-        WriteAsync([request.Code, request.ParentCode, request.VerticalSuperiorCode], (planner, _) => planner.Register(new UnitDraft(
+        WriteAsync([request.Code, request.ParentCode, request.VerticalSuperiorCode],
+            ct => request.ParentCode.Length > 0
+                ? access.WriteAsync(RegistryAccess.StructureWriters, ct, request.ParentCode)
+                : access.ImportAsync(RegistryAccess.StructureWriters, ct),
+            (planner, _) => planner.Register(new UnitDraft(
             request.Code, request.Name, request.Kind.ToDomain(), Text.OrNull(request.ParentCode), request.ProvinceDirect,
             Text.OrNull(request.VerticalSuperiorCode), Dates.ParseOr(request.EffectiveOn, Today))), context);
 
     public override Task<Api.Unit> UpdateUnit(UpdateUnitRequest request, ServerCallContext context) =>
-        WriteAsync([request.Code, request.ParentCode, request.VerticalSuperiorCode], (planner, _) => planner.Update(new UnitPatch(
+        WriteAsync([request.Code, request.ParentCode, request.VerticalSuperiorCode],
+            ct => access.WriteAsync(RegistryAccess.StructureWriters, ct, request.Code, request.HasParentCode ? request.ParentCode : null),
+            (planner, _) => planner.Update(new UnitPatch(
             request.Code,
             request.HasName ? request.Name : null,
             request.HasParentCode ? request.ParentCode : null,
@@ -28,7 +37,7 @@ public sealed class UnitsService(RegistryDb db, IOutbox outbox, TimeProvider tim
             Dates.ParseOr(request.EffectiveOn, Today))), context);
 
     public override Task<Api.Unit> DissolveUnit(DissolveUnitRequest request, ServerCallContext context) =>
-        WriteAsync([request.Code], async (planner, ct) =>
+        WriteAsync([request.Code], ct => access.WriteAsync(RegistryAccess.StructureWriters, ct, request.Code), async (planner, ct) =>
         {
             var on = Dates.ParseOr(request.EffectiveOn, Today);
             return planner.Dissolve(request.Code, on, Text.OrNull(request.Reason), await StillRunningAsync(request.Code, on, ct));
@@ -49,12 +58,14 @@ public sealed class UnitsService(RegistryDb db, IOutbox outbox, TimeProvider tim
     }
 
     /// <summary>One unit write: serialised with the others, planned on the units it names and their ancestors, saved with its events.</summary>
-    private Task<Api.Unit> WriteAsync(string[] codes, Func<UnitPlanner, CancellationToken, UnitChange> plan, ServerCallContext context) =>
-        WriteAsync(codes, (planner, token) => Task.FromResult(plan(planner, token)), context);
+    private Task<Api.Unit> WriteAsync(string[] codes, Func<CancellationToken, Task> authorize, Func<UnitPlanner, CancellationToken, UnitChange> plan, ServerCallContext context) =>
+        WriteAsync(codes, authorize, (planner, token) => Task.FromResult(plan(planner, token)), context);
 
-    private async Task<Api.Unit> WriteAsync(string[] codes, Func<UnitPlanner, CancellationToken, Task<UnitChange>> plan, ServerCallContext context)
+    private async Task<Api.Unit> WriteAsync(string[] codes, Func<CancellationToken, Task> authorize, Func<UnitPlanner, CancellationToken, Task<UnitChange>> plan,
+        ServerCallContext context)
     {
         var ct = context.CancellationToken;
+        await authorize(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var writer = new UnitWriter(db, outbox, time);
         await writer.LockAsync(ct);
@@ -62,11 +73,13 @@ public sealed class UnitsService(RegistryDb db, IOutbox outbox, TimeProvider tim
         await writer.SaveAsync([change], ct);
         await audit.RecordAsync(new AuditRecord(context.Method, change.Unit.Code, Detail: AuditDetail.Of(change.Changes)), ct);
         await tx.CommitAsync(ct);
+        access.UnitsChanged();
         return change.Unit.ToApi();
     }
 
     public override async Task<Api.Unit> GetUnit(GetUnitRequest request, ServerCallContext context)
     {
+        await access.ReadAsync(request.Code, context.CancellationToken);
         if (string.IsNullOrEmpty(request.AsOf))
             return (await FindAsync(request.Code, context.CancellationToken)).ToApi();
         var day = Dates.ParseOr(request.AsOf, Today);
@@ -77,6 +90,7 @@ public sealed class UnitsService(RegistryDb db, IOutbox outbox, TimeProvider tim
     public override async Task<UnitList> ListAncestors(ListAncestorsRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
+        await access.ReadAsync(request.Code, ct);
         var list = new UnitList();
         if (string.IsNullOrEmpty(request.AsOf))
         {
@@ -102,6 +116,7 @@ public sealed class UnitsService(RegistryDb db, IOutbox outbox, TimeProvider tim
     public override async Task<UnitPage> ListDescendants(ListDescendantsRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
+        await access.ReadBelowAsync(request.Code, ct);
         var size = request.PageSize == 0 ? 100 : request.PageSize;
         // Paging on, the token (the last path of the previous page) holds the root's path: no lookup needed.
         var (rootPath, after) = request.PageToken.Length == 0
@@ -109,7 +124,7 @@ public sealed class UnitsService(RegistryDb db, IOutbox outbox, TimeProvider tim
             : DecodeToken(request.PageToken, request.Code);
         var (units, paths) = await SubtreeReader.ReadAsync(db, rootPath, after,
             request.Level == Api.UnitLevel.Unspecified ? null : request.Level.ToDomain(),
-            [.. request.Kinds.Select(k => k.ToDomain())], request.IncludeDissolved, size + 1, ct);
+            [.. request.Kinds.Select(k => k.ToDomain())], request.IncludeDissolved, size + 1, await access.ForeignSubtreesAsync(rootPath, ct), ct);
         var page = new UnitPage();
         if (units.Count > size)
         {
@@ -125,12 +140,17 @@ public sealed class UnitsService(RegistryDb db, IOutbox outbox, TimeProvider tim
         var ct = context.CancellationToken;
         var q = request.Query.Trim();
         var limit = request.Limit == 0 ? 20 : request.Limit;
-        var query = db.Units.AsNoTracking().Where(u => u.DissolvedOn == null);
-        if (request.Within.Length > 0)
+        // Within the caller's jurisdiction unless narrowed further; never beyond it.
+        var within = request.Within.Length > 0 ? request.Within : access.Caller.Jurisdiction;
+        await access.ReadBelowAsync(within, ct);
+        var withinPath = await PathOfAsync(within, ct) ?? throw new RequestValidationException("within", $"no unit {request.Within}");
+        var (below, before) = SubtreeReader.Below(withinPath);
+        var query = db.Units.AsNoTracking().Where(u => u.DissolvedOn == null
+            && (u.Path == withinPath || (string.Compare(u.Path, below) > 0 && string.Compare(u.Path, before) < 0)));
+        foreach (var foreign in await access.ForeignSubtreesAsync(withinPath, ct))
         {
-            var (from, to) = SubtreeReader.Below(await PathOfAsync(request.Within, ct)
-                ?? throw new RequestValidationException("within", $"no unit {request.Within}"));
-            query = query.Where(u => string.Compare(u.Path, from) > 0 && string.Compare(u.Path, to) < 0);
+            var (from, to) = SubtreeReader.Below(foreign);
+            query = query.Where(u => u.Path != foreign && !(string.Compare(u.Path, from) > 0 && string.Compare(u.Path, to) < 0));
         }
         if (request.Level != Api.UnitLevel.Unspecified)
         {
@@ -152,8 +172,11 @@ public sealed class UnitsService(RegistryDb db, IOutbox outbox, TimeProvider tim
         return list;
     }
 
-    public override Task<Api.Commission> GetCommissionForUnit(GetCommissionForUnitRequest request, ServerCallContext context) =>
-        commissions.ForUnitAsync(request.Code, request.Relation, Dates.ParseOr(request.AsOf, Today), context.CancellationToken);
+    public override async Task<Api.Commission> GetCommissionForUnit(GetCommissionForUnitRequest request, ServerCallContext context)
+    {
+        await access.ReadAsync(request.Code, context.CancellationToken);
+        return await commissions.ForUnitAsync(request.Code, request.Relation, Dates.ParseOr(request.AsOf, Today), context.CancellationToken);
+    }
 
     private DateOnly Today => ChinaTime.Today(time);
 

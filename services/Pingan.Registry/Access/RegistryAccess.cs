@@ -1,0 +1,87 @@
+using Microsoft.EntityFrameworkCore;
+using Pingan.Registry.Persistence;
+using Pingan.Security;
+using static Pingan.Security.PinganRoles;
+
+namespace Pingan.Registry.Access;
+
+/// <summary>
+/// Who may read and change what in the registry (issue 4). Any platform role reads the units within its
+/// jurisdiction and those it answers to; changes need a writer's role and a target within the jurisdiction;
+/// imports and the personnel feed cover the whole tree, so they need a province-level account.
+/// </summary>
+public sealed class RegistryAccess(JurisdictionGuard guard, RegistryDb db, ChainCache chains)
+{
+    /// <summary>Units and commissions are kept by the commission offices.</summary>
+    public static readonly string[] StructureWriters = [CommissionOffice];
+
+    /// <summary>Leadership terms: the offices, and the organisation and personnel departments that appoint.</summary>
+    public static readonly string[] TermWriters = [CommissionOffice, OrganisationLiaison, PersonnelLiaison];
+
+    /// <summary>Division tables are loaded by the offices or by operators.</summary>
+    public static readonly string[] UnitImporters = [CommissionOffice, Operator];
+
+    public static readonly string[] TermImporters = [CommissionOffice, OrganisationLiaison, PersonnelLiaison, Operator];
+
+    public Caller Caller => guard.Caller;
+
+    /// <summary>A read of one unit: within the jurisdiction, or above it.</summary>
+    public async Task ReadAsync(string unitCode, CancellationToken ct)
+    {
+        guard.EnsureRole();
+        await guard.EnsureVisibleAsync(unitCode, ct);
+    }
+
+    /// <summary>A read of a subtree: its root must be within the jurisdiction.</summary>
+    public async Task ReadBelowAsync(string unitCode, CancellationToken ct)
+    {
+        guard.EnsureRole();
+        await guard.EnsureWithinAsync(unitCode, ct);
+    }
+
+    public Task<bool> IsVisibleAsync(string unitCode, CancellationToken ct) => guard.IsVisibleAsync(unitCode, ct);
+
+    public void EnsureRole(string[] roles) => guard.EnsureRole(roles);
+
+    /// <summary>A change: the caller holds one of <paramref name="roles"/> and every named unit is within the jurisdiction.</summary>
+    public async Task WriteAsync(string[] roles, CancellationToken ct, params string?[] unitCodes)
+    {
+        guard.EnsureRole(roles);
+        foreach (var code in unitCodes)
+            if (!string.IsNullOrEmpty(code)) await guard.EnsureWithinAsync(code, ct);
+    }
+
+    /// <summary>
+    /// An import or feed batch: the role, and a province-level jurisdiction. An empty registry takes its first
+    /// tree from an office or an operator whose jurisdiction that tree will hold (bootstrap).
+    /// </summary>
+    public async Task ImportAsync(string[] roles, CancellationToken ct)
+    {
+        guard.EnsureRole(roles);
+        if (await guard.IsTopLevelAsync(ct)) return;
+        if (!await db.Units.AnyAsync(ct)) return;
+        throw new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.PermissionDenied,
+            $"Imports cover the whole tree: they need a province-level account, and yours is for {Caller.Jurisdiction}."));
+    }
+
+    /// <summary>After a unit change: chains read before it may be wrong now.</summary>
+    public void UnitsChanged() => chains.Forget();
+
+    /// <summary>
+    /// The paths of units below <paramref name="rootPath"/> that answer outside the caller's jurisdiction, with
+    /// everything under them: a province-direct county under a city's statistics is the province's (Art. 42).
+    /// A province-level caller has none.
+    /// </summary>
+    public async Task<string[]> ForeignSubtreesAsync(string rootPath, CancellationToken ct)
+    {
+        if (await guard.IsTopLevelAsync(ct)) return [];
+        var jurisdictionPath = await db.Units.AsNoTracking().Where(u => u.Code == Caller.Jurisdiction).Select(u => u.Path).FirstAsync(ct);
+        var (below, before) = Units.SubtreeReader.Below(rootPath);
+        var (inside, end) = Units.SubtreeReader.Below(jurisdictionPath);
+        return [.. await db.Database.SqlQueryRaw<string>(
+            """
+            SELECT u.path AS "Value" FROM units u JOIN units a ON a.code = u.answers_to_code
+            WHERE u.path > {0} AND u.path < {1} AND NOT (a.path = {2} OR (a.path > {3} AND a.path < {4}))
+            """, below, before, jurisdictionPath, inside, end).ToListAsync(ct)];
+    }
+}

@@ -1,0 +1,92 @@
+using System.Security.Cryptography;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Pingan.Testing;
+
+/// <summary>
+/// A token issuer for service tests: a real HTTP server publishing a discovery document and its signing key, as
+/// the identity service does, so a service validates its tokens exactly as it validates the identity service's.
+/// It mints tokens for any caller a test describes; one per test process. The identity service itself is tested
+/// against the services in Pingan.Security.Tests.
+/// </summary>
+public sealed class TestAuthority
+{
+    private static readonly Lazy<Task<TestAuthority>> Shared = new(StartAsync);
+    private readonly RsaSecurityKey _key;
+
+    private TestAuthority(string issuer, RsaSecurityKey key)
+    {
+        Issuer = issuer;
+        _key = key;
+    }
+
+    /// <summary>The issuer URL: what a service under test takes as Security:Authority.</summary>
+    public string Issuer { get; }
+
+    public static Task<TestAuthority> GetAsync() => Shared.Value;
+
+    /// <summary>The settings that point a service at this authority.</summary>
+    public Dictionary<string, string?> Settings() => new()
+    {
+        ["Security:Authority"] = Issuer,
+        ["Security:RequireHttpsMetadata"] = "false",
+    };
+
+    /// <summary>An access token for the audience pingan, valid ten minutes, with the claims the identity service issues.</summary>
+    public string Token(string jurisdiction, string[] roles, string subject = "test-user", string? unit = null) =>
+        new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = "pingan",
+            Expires = DateTime.UtcNow.AddMinutes(10),
+            Claims = new Dictionary<string, object>
+            {
+                ["sub"] = subject,
+                ["name"] = subject,
+                ["unit"] = unit ?? jurisdiction,
+                ["jurisdiction"] = jurisdiction,
+                ["role"] = roles,
+            },
+            SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.RsaSha256),
+        });
+
+    /// <summary>A call invoker that presents <paramref name="token"/> on every call of the channel.</summary>
+    public static CallInvoker As(GrpcChannel channel, string token) =>
+        channel.Intercept(metadata =>
+        {
+            metadata.Add("Authorization", "Bearer " + token);
+            return metadata;
+        });
+
+    private static async Task<TestAuthority> StartAsync()
+    {
+        var port = ServiceHost.FreePort();
+        var issuer = $"http://127.0.0.1:{port}/";
+        var key = new RsaSecurityKey(RSA.Create(2048)) { KeyId = "test-" + Guid.NewGuid().ToString("N")[..8] };
+        var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(key);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(issuer);
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        app.MapGet("/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
+        {
+            ["issuer"] = issuer,
+            ["jwks_uri"] = issuer + "jwks",
+            ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
+        }));
+        app.MapGet("/jwks", () => Results.Json(new Dictionary<string, object>
+        {
+            ["keys"] = new[] { new Dictionary<string, string> { ["kty"] = "RSA", ["use"] = "sig", ["alg"] = "RS256", ["kid"] = jwk.Kid, ["n"] = jwk.N, ["e"] = jwk.E } },
+        }));
+        await app.StartAsync();
+        return new TestAuthority(issuer, key);
+    }
+}
