@@ -1,3 +1,5 @@
+using OpenIddict.Validation.AspNetCore;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -64,6 +66,9 @@ public static class IdentityApplication
             o.Cookie.SameSite = SameSiteMode.Lax;
             // Secure everywhere but on loopback (./platform up, tests), where there is no TLS.
             o.Cookie.SecurePolicy = builder.Configuration.GetValue("Identity:AllowHttp", false) ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+            // A gRPC caller (the audit log) gets 401 / 403, which it reads as Unauthenticated / PermissionDenied, not a login page.
+            o.Events.OnRedirectToLogin = context => GrpcOr(context, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = context => GrpcOr(context, StatusCodes.Status403Forbidden);
         });
         builder.Services.AddAuthorization();
 
@@ -104,11 +109,25 @@ public static class IdentityApplication
                 var aspnet = o.UseAspNetCore().EnableAuthorizationEndpointPassthrough().EnableTokenEndpointPassthrough();
                 // Behind the cluster's TLS-terminating ingress, or on loopback for ./platform up and tests.
                 if (builder.Configuration.GetValue("Identity:AllowHttp", false)) aspnet.DisableTransportSecurityRequirement();
+            })
+            // Machine auditors read the identity service's own audit log with an access token, as at every service.
+            .AddValidation(o =>
+            {
+                o.UseLocalServer();
+                o.AddAudiences(PinganClaims.Audience);
+                o.UseAspNetCore();
             });
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, KeyRing>();
         builder.Services.AddScoped<DemoAccounts>();
         builder.Services.AddSingleton<IServiceStep, DemoAccountsStep>();
         builder.Services.AddSingleton<IServiceStep, DemoTotpStep>();
+
+        static Task GrpcOr(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
+        {
+            if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true) context.Response.StatusCode = status;
+            else context.Response.Redirect(context.RedirectUri);
+            return Task.CompletedTask;
+        }
 
         var app = builder.Build();
         app.MapServiceDefaults();
@@ -118,7 +137,10 @@ public static class IdentityApplication
         app.UseAntiforgery();
         app.MapConnect();
         app.MapLogin();
-        app.MapAuditLog<IdentityDb>();
+        app.MapAuditLog<IdentityDb>().RequireAuthorization(new AuthorizeAttribute
+        {
+            AuthenticationSchemes = CookieAuthenticationDefaults.AuthenticationScheme + "," + OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme,
+        });
         return app;
     }
 }

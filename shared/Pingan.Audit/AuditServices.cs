@@ -37,16 +37,22 @@ public static class AuditServiceCollectionExtensions
     }
 
     /// <summary>
-    /// The AuditLog service. Where the service authenticates its callers, only auditors and operators may read it
-    /// (least privilege: the entries name people, addresses and what they did).
+    /// The AuditLog service. Where the service authenticates its callers, only the province's auditors and operators
+    /// may read it (least privilege: the entries name people, addresses and what they did, across every
+    /// jurisdiction). The province is <c>Security:ProvinceJurisdiction</c>, 410000000000 (Henan) unless set.
     /// </summary>
-    public static WebApplication MapAuditLog<TDb>(this WebApplication app) where TDb : DbContext
+    public static GrpcServiceEndpointConventionBuilder MapAuditLog<TDb>(this WebApplication app) where TDb : DbContext
     {
         var endpoints = app.MapGrpcService<AuditLogService<TDb>>();
         if (app.Services.GetService<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider>() is not null)
-            endpoints.RequireAuthorization(p => p.RequireRole(AuditorRoles));
-        return app;
+        {
+            var province = app.Configuration["Security:ProvinceJurisdiction"] ?? DefaultProvince;
+            endpoints.RequireAuthorization(p => p.RequireRole(AuditorRoles).RequireClaim("jurisdiction", province));
+        }
+        return endpoints;
     }
+
+    public const string DefaultProvince = "410000000000";
 
     public static readonly string[] AuditorRoles = ["auditor", "operator"];
 

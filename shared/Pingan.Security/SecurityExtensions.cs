@@ -35,7 +35,7 @@ public static class SecurityExtensions
             o.Events = new JwtBearerEvents
             {
                 // A valid token without the role an endpoint requires (the audit log's auditor role, say).
-                OnForbidden = context => AuditRefusalAsync(context.HttpContext, null, "the token lacks the role this needs"),
+                OnForbidden = context => AuditRefusalAsync(context.HttpContext, null, "the token lacks the role or the jurisdiction this needs"),
                 OnChallenge = context =>
                 {
                     // Whose token it claimed to be, unvalidated: worth knowing for a forged or expired one.

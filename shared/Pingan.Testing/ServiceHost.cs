@@ -28,7 +28,10 @@ public sealed class ServiceHost : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <param name="create">The service's composition, e.g. <c>RegistryApplication.Create</c>.</param>
-    /// <param name="settings">Configuration on top of the ports, quiet console and fast outbox retries.</param>
+    /// <param name="settings">
+    /// Configuration on top of the ports, quiet console and fast outbox retries. <c>{rest-url}</c> in a value stands
+    /// for the host's own REST address (an issuer, say), known only once the ports are chosen.
+    /// </param>
     public static async Task<ServiceHost> StartAsync(
         Func<string[], Action<WebApplicationBuilder>, WebApplication> create,
         IDictionary<string, string?> settings,
@@ -47,7 +50,7 @@ public sealed class ServiceHost : IAsyncDisposable
                 ["Messaging:Outbox:PublishTimeout"] = "00:00:02",
                 ["Logging:Console:LogLevel:Default"] = "None",
             });
-            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Configuration.AddInMemoryCollection(settings.ToDictionary(s => s.Key, s => s.Value?.Replace("{rest-url}", $"http://127.0.0.1:{rest}/", StringComparison.Ordinal)));
             services?.Invoke(builder.Services);
         });
         foreach (var migrator in app.Services.GetServices<IDatabaseMigrator>())

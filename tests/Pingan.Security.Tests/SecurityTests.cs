@@ -61,31 +61,8 @@ public sealed class SecurityTests : InfrastructureTest
         await base.DisposeAsync();
     }
 
-    /// <summary>A client-credentials token of a department system registered for <paramref name="jurisdiction"/>.</summary>
-    private async Task<string> TokenAsync(string clientId, string jurisdiction, string role = "commission-office")
-    {
-        await using (var scope = _identity.Services.CreateAsyncScope())
-        {
-            var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
-            if (await applications.FindByClientIdAsync(clientId) is null)
-            {
-                var client = new OpenIddictApplicationDescriptor
-                {
-                    ClientId = clientId, ClientSecret = "secret-" + clientId, ClientType = ClientTypes.Confidential, DisplayName = clientId,
-                    Permissions = { Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials, Permissions.Prefixes.Scope + "pingan" },
-                };
-                client.Properties["unit"] = JsonSerializer.SerializeToElement(jurisdiction + "-PSB");
-                client.Properties["jurisdiction"] = JsonSerializer.SerializeToElement(jurisdiction);
-                client.Properties["roles"] = JsonSerializer.SerializeToElement(new[] { role });
-                await applications.CreateAsync(client);
-            }
-        }
-        var response = await _identity.Rest.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = "secret-" + clientId, ["scope"] = "pingan",
-        }));
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
-    }
+    private Task<string> TokenAsync(string clientId, string jurisdiction, string role = "commission-office") =>
+        IdentityTokens.TokenAsync(_identity, clientId, jurisdiction, role);
 
     private async Task<StatusCode> LookAsync(string? token, string code)
     {

@@ -91,6 +91,7 @@ public static class LoginEndpoints
         var identity = new ClaimsIdentity(CookieAuthenticationDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
         identity.AddClaim(new Claim(Claims.Subject, account.Id.ToString()));
         identity.AddClaim(new Claim(Claims.Name, account.DisplayName));
+        identity.AddClaim(new Claim(PinganClaims.Jurisdiction, account.JurisdictionCode));
         foreach (var role in account.Roles) identity.AddClaim(new Claim(Claims.Role, role));
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
         return Results.Redirect(IsLocal(returnUrl) ? returnUrl : "/");

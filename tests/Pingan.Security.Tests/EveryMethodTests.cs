@@ -1,0 +1,213 @@
+using System.Text;
+using Google.Protobuf;
+using Grpc.AspNetCore.Server;
+using Grpc.Core;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Pingan.Audit;
+using Pingan.Identity;
+using Pingan.Registry;
+using Pingan.Registry.Api;
+using Pingan.Registry.Persistence;
+using Pingan.Testing;
+using static Pingan.Security.PinganRoles;
+
+namespace Pingan.Security.Tests;
+
+/// <summary>
+/// Walks every gRPC method every service maps (issue 4): without a token, from another jurisdiction, and with a
+/// role that may not do it, each call is refused and nothing changes. The methods come from the running
+/// services' endpoints, so a method added later fails here until it has a sample request below. Every sample
+/// is also sent by a province account holding every role, which must get past the guard: a refusal for a wrong
+/// reason (a sample naming nothing) would otherwise pass.
+/// </summary>
+public sealed class EveryMethodTests : InfrastructureTest
+{
+    // The outsider is 中原区 (Zhengzhou); every sample targets 开封 (Kaifeng) and its 龙亭区.
+    private const string Province = "410000000000", Zhengzhou = "410100000000", Zhongyuan = "410102000000";
+    private const string Kaifeng = "410200000000", Longting = "410202000000", KaifengPsb = "410200000000-PSB";
+    private static readonly string[] AllRoles =
+        [CommissionOffice, CommissionLeader, MemberUnitLiaison, Inspector, DisciplineLiaison, OrganisationLiaison, PersonnelLiaison, Auditor, Operator];
+    private static readonly string[] ReadOnlyRoles = [CommissionLeader, MemberUnitLiaison, Inspector, DisciplineLiaison, Auditor];
+
+    private ServiceHost _identity = null!;
+    private ServiceHost _registry = null!;
+    private string _termId = "", _leaderId = "";
+
+    /// <summary>One request per method, naming Kaifeng's units, leaders and commission.</summary>
+    private Dictionary<string, Func<IMessage>> Samples() => new()
+    {
+        ["/pingan.registry.v1.Units/RegisterUnit"] = () => new RegisterUnitRequest { Code = "410202001000", Name = "北书店街道", Kind = UnitKind.Township, ParentCode = Longting },
+        ["/pingan.registry.v1.Units/UpdateUnit"] = () => new UpdateUnitRequest { Code = Longting, Name = "龙亭区（改）" },
+        ["/pingan.registry.v1.Units/DissolveUnit"] = () => new DissolveUnitRequest { Code = Longting, Reason = "walk" },
+        ["/pingan.registry.v1.Units/GetUnit"] = () => new GetUnitRequest { Code = Longting },
+        ["/pingan.registry.v1.Units/ListAncestors"] = () => new ListAncestorsRequest { Code = Longting },
+        ["/pingan.registry.v1.Units/ListDescendants"] = () => new ListDescendantsRequest { Code = Kaifeng },
+        ["/pingan.registry.v1.Units/SearchUnits"] = () => new SearchUnitsRequest { Query = "龙亭", Within = Kaifeng },
+        ["/pingan.registry.v1.Units/GetCommissionForUnit"] = () => new GetCommissionForUnitRequest { Code = Longting, Relation = CommissionRelation.OneLevelUp },
+        ["/pingan.registry.v1.Leadership/AppointLeader"] = () => new AppointLeaderRequest { Name = "赵三", UnitCode = Longting, Role = LeadershipRole.DualDuty, Portfolio = "平安建设", StartsOn = "2025-01-01" },
+        ["/pingan.registry.v1.Leadership/EndTerm"] = () => new EndTermRequest { TermId = _termId, EndsOn = "2026-01-31", Reason = "walk" },
+        ["/pingan.registry.v1.Leadership/ChangeRole"] = () => new ChangeRoleRequest { TermId = _termId, Role = LeadershipRole.InCharge, Portfolio = "政法", EffectiveOn = "2025-06-01" },
+        ["/pingan.registry.v1.Leadership/ListHolders"] = () => new ListHoldersRequest { UnitCode = Longting },
+        ["/pingan.registry.v1.Leadership/GetAccountability"] = () => new GetAccountabilityRequest { LeaderId = _leaderId },
+        ["/pingan.registry.v1.Leadership/GetLeader"] = () => new GetLeaderRequest { LeaderId = _leaderId },
+        ["/pingan.registry.v1.Commissions/EstablishCommission"] = () => new EstablishCommissionRequest { JurisdictionCode = Longting, Name = "平安龙亭建设领导小组", EstablishedOn = "2025-03-01" },
+        ["/pingan.registry.v1.Commissions/GetCommission"] = () => new GetCommissionRequest { JurisdictionCode = Kaifeng },
+        ["/pingan.registry.v1.Commissions/AddMemberUnit"] = () => new MemberUnitRequest { JurisdictionCode = Kaifeng, UnitCode = KaifengPsb, EffectiveOn = "2025-04-01" },
+        ["/pingan.registry.v1.Commissions/RemoveMemberUnit"] = () => new MemberUnitRequest { JurisdictionCode = Kaifeng, UnitCode = KaifengPsb, EffectiveOn = "2025-05-01" },
+        ["/pingan.registry.v1.Commissions/AppointCommissionMember"] = () => new CommissionMemberRequest { JurisdictionCode = Kaifeng, LeaderId = _leaderId, Position = "成员" },
+        ["/pingan.registry.v1.Integration/ImportUnits"] = () => new ImportUnitsRequest { Units = { Unit("410202002000", "北道门街道", "township", Longting) } },
+        ["/pingan.registry.v1.Integration/ImportUnitsCsv"] = () => Csv("code,name,parent_code,level\n410202003000,城东街道,410202000000,township\n"),
+        ["/pingan.registry.v1.Integration/ImportTerms"] = () => new ImportTermsRequest { Terms = { Term("walk-1") } },
+        ["/pingan.registry.v1.Integration/ImportTermsCsv"] = () => Csv("appointment_id,person_id,person_name,unit_code,role,starts_on\nwalk-2,p-2,钱四,410202000000,DualDuty,2025-01-01\n"),
+        ["/pingan.registry.v1.Integration/SubmitPersonnelChanges"] = () => new PersonnelChangesRequest { Source = "walk", Changes = { new PersonnelChange { ChangeId = "c-1", Appointment = Term("walk-3") } } },
+        ["/pingan.audit.v1.AuditLog/ListEntries"] = () => new Pingan.Audit.Api.ListEntriesRequest(),
+        ["/pingan.audit.v1.AuditLog/VerifyChain"] = () => new Pingan.Audit.Api.VerifyChainRequest(),
+    };
+
+    [Fact]
+    public async Task Every_method_of_every_service_refuses_no_token_another_jurisdiction_and_a_wrong_role()
+    {
+        var samples = Samples();
+        var outsider = await TokenAsync("walk-outsider", Zhongyuan, AllRoles);
+        var noRole = await TokenAsync("walk-no-role", Province);
+        var readOnly = await TokenAsync("walk-read-only", Province, ReadOnlyRoles);
+        var everything = await TokenAsync("walk-province", Province, AllRoles);
+
+        var problems = new List<string>();
+        var walked = 0;
+        var changesBefore = await SucceededChangesAsync();
+        foreach (var host in new[] { _identity, _registry })
+        {
+            foreach (var method in MethodsOf(host))
+            {
+                if (!samples.TryGetValue(method.FullName, out var sample))
+                {
+                    problems.Add($"{method.FullName}: no sample request in EveryMethodTests; add one that targets Kaifeng");
+                    continue;
+                }
+                walked++;
+                var isQuery = AuditServiceCollectionExtensions.IsQuery(method.FullName);
+                Expect(problems, method, "no token", await CallAsync(host, method, sample(), null), StatusCode.Unauthenticated);
+                Expect(problems, method, "中原区 with every role", await CallAsync(host, method, sample(), outsider), StatusCode.PermissionDenied);
+                Expect(problems, method, isQuery ? "the province without a role" : "the province with read-only roles",
+                    await CallAsync(host, method, sample(), isQuery ? noRole : readOnly), StatusCode.PermissionDenied);
+            }
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        Assert.Equal(samples.Count + 2, walked); // the audit log is on both services
+        Assert.Equal(changesBefore, await SucceededChangesAsync());
+
+        // The same requests from the province get past the guard: the refusals above were for the caller.
+        foreach (var host in new[] { _identity, _registry })
+        foreach (var method in MethodsOf(host))
+        {
+            var status = await CallAsync(host, method, samples[method.FullName](), everything);
+            if (status is StatusCode.Unauthenticated or StatusCode.PermissionDenied or StatusCode.NotFound or StatusCode.Internal or StatusCode.Unknown)
+                problems.Add($"{method.FullName} as the province: {status}");
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    private static void Expect(List<string> problems, IMethod method, string who, StatusCode actual, StatusCode expected)
+    {
+        if (actual != expected) problems.Add($"{method.FullName} by {who}: {actual}, expected {expected}");
+    }
+
+    /// <summary>The unary gRPC methods a running service maps.</summary>
+    private static List<IMethod> MethodsOf(ServiceHost host) =>
+        [.. host.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .Select(e => e.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method)
+            .OfType<IMethod>()
+            .Where(m => m.Type == MethodType.Unary)
+            .DistinctBy(m => m.FullName)
+            .OrderBy(m => m.FullName, StringComparer.Ordinal)];
+
+    private static async Task<StatusCode> CallAsync(ServiceHost host, IMethod method, IMessage request, string? token)
+    {
+        var call = new Method<IMessage, byte[]>(MethodType.Unary, method.ServiceName, method.Name,
+            Marshallers.Create<IMessage>(m => m.ToByteArray(), _ => throw new NotSupportedException()),
+            Marshallers.Create(b => b, b => b));
+        var headers = new Metadata();
+        if (token is not null) headers.Add("Authorization", "Bearer " + token);
+        try
+        {
+            await host.Channel.CreateCallInvoker().AsyncUnaryCall(call, null, new CallOptions(headers), request);
+            return StatusCode.OK;
+        }
+        catch (RpcException e)
+        {
+            return e.StatusCode;
+        }
+    }
+
+    private Task<string> TokenAsync(string client, string jurisdiction, params string[] roles) => IdentityTokens.TokenAsync(_identity, client, jurisdiction, roles);
+
+    private async Task<int> SucceededChangesAsync()
+    {
+        await using var scope = _registry.Services.CreateAsyncScope();
+        var registry = await scope.ServiceProvider.GetRequiredService<RegistryDb>().Set<AuditEntry>().CountAsync(e => e.Outcome == Outcomes.Succeeded);
+        await using var identityScope = _identity.Services.CreateAsyncScope();
+        return registry + await identityScope.ServiceProvider.GetRequiredService<Pingan.Identity.Persistence.IdentityDb>().Set<AuditEntry>()
+            .CountAsync(e => e.Outcome == Outcomes.Succeeded && !e.Action.StartsWith("token/"));
+    }
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _identity = await ServiceHost.StartAsync(IdentityApplication.Create, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:identity"] = Database.ConnectionString,
+            ["Identity:AllowHttp"] = "true",
+            ["Identity:Issuer"] = "{rest-url}", // as deployed: one issuer, whichever port a token is presented on
+        });
+        _registry = await ServiceHost.StartAsync(RegistryApplication.Create, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:registry"] = await Database.CreateSiblingAsync("registry"),
+            ["ConnectionStrings:rabbitmq"] = VirtualHost.AmqpUri,
+            ["Security:Authority"] = _identity.Rest.BaseAddress!.ToString(),
+            ["Security:RequireHttpsMetadata"] = "false",
+        });
+
+        // Kaifeng with a county, a department, a commission and a leader; Zhengzhou with 中原区 for the outsider.
+        var office = await TokenAsync("walk-setup", Province, CommissionOffice);
+        var invoker = _registry.Channel.CreateCallInvoker();
+        var options = new CallOptions(new Metadata { { "Authorization", "Bearer " + office } });
+        var report = await new Integration.IntegrationClient(invoker).ImportUnitsAsync(new ImportUnitsRequest
+        {
+            Units =
+            {
+                Unit(Province, "河南省", "province", ""), Unit(Zhengzhou, "郑州市", "city", Province), Unit(Zhongyuan, "中原区", "county", Zhengzhou),
+                Unit(Kaifeng, "开封市", "city", Province), Unit(Longting, "龙亭区", "county", Kaifeng), Unit(KaifengPsb, "开封市公安局", "department", Kaifeng),
+            },
+        }, options);
+        Assert.True(report.Applied, string.Join("; ", report.Rows.Select(r => r.Error)));
+        await new Commissions.CommissionsClient(invoker).EstablishCommissionAsync(
+            new EstablishCommissionRequest { JurisdictionCode = Kaifeng, Name = "开封市综治委", EstablishedOn = "2018-01-01" }, options);
+        await new Commissions.CommissionsClient(invoker).AddMemberUnitAsync(
+            new MemberUnitRequest { JurisdictionCode = Kaifeng, UnitCode = KaifengPsb, EffectiveOn = "2019-01-01" }, options);
+        var term = await new Leadership.LeadershipClient(invoker).AppointLeaderAsync(
+            new AppointLeaderRequest { Name = "孙五", UnitCode = Longting, Role = LeadershipRole.Principal, StartsOn = "2024-01-01" }, options);
+        (_termId, _leaderId) = (term.TermId, term.LeaderId);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await _registry.DisposeAsync();
+        await _identity.DisposeAsync();
+        await base.DisposeAsync();
+    }
+
+    private static UnitRecord Unit(string code, string name, string kind, string parent) =>
+        new() { Code = code, Name = name, Kind = kind, ParentCode = parent, EffectiveOn = "2023-01-01" };
+
+    private static TermRecord Term(string appointment) => new()
+    {
+        AppointmentId = appointment, PersonId = "p-" + appointment, PersonName = "周六", UnitCode = Longting,
+        Role = LeadershipRole.DualDuty, Portfolio = "综治", StartsOn = "2025-01-01",
+    };
+
+    private static CsvImportRequest Csv(string text) =>
+        new() { File = new Google.Api.HttpBody { ContentType = "text/csv", Data = ByteString.CopyFrom(Encoding.UTF8.GetBytes(text)) } };
+}

@@ -1,0 +1,38 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using OpenIddict.Abstractions;
+using Pingan.Testing;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Pingan.Security.Tests;
+
+/// <summary>Client-credentials tokens from a real identity service, for department systems registered as a test needs them.</summary>
+public static class IdentityTokens
+{
+    public static async Task<string> TokenAsync(ServiceHost identity, string clientId, string jurisdiction, params string[] roles)
+    {
+        await using (var scope = identity.Services.CreateAsyncScope())
+        {
+            var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+            if (await applications.FindByClientIdAsync(clientId) is null)
+            {
+                var client = new OpenIddictApplicationDescriptor
+                {
+                    ClientId = clientId, ClientSecret = "secret-" + clientId, ClientType = ClientTypes.Confidential, DisplayName = clientId,
+                    Permissions = { Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials, Permissions.Prefixes.Scope + "pingan" },
+                };
+                client.Properties["unit"] = JsonSerializer.SerializeToElement(jurisdiction + "-PSB");
+                client.Properties["jurisdiction"] = JsonSerializer.SerializeToElement(jurisdiction);
+                client.Properties["roles"] = JsonSerializer.SerializeToElement(roles);
+                await applications.CreateAsync(client);
+            }
+        }
+        var response = await identity.Rest.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = "secret-" + clientId, ["scope"] = "pingan",
+        }));
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return body.TryGetProperty("access_token", out var token) ? token.GetString()! : throw new InvalidOperationException($"no token for {clientId}: {body}");
+    }
+}
