@@ -10,14 +10,16 @@ internal static class PinganServices
         int grpcPort,
         IResourceBuilder<IResourceWithConnectionString> postgres,
         IResourceBuilder<IResourceWithConnectionString> rabbitmq,
-        string? seedStep = null)
+        string? seedStep = null,
+        params (string Name, string Value)[] environment)
         where TProject : IProjectMetadata, new()
     {
         string rest = $"http://127.0.0.1:{restPort}", grpc = $"http://127.0.0.1:{grpcPort}";
         var migrate = builder.AddProject<TProject>($"{name}-migrate", launchProfileName: null)
             .WithArgs("migrate")
             .WithReference(postgres)
-            .WithEnvironment("Logging__Console__FormatterName", "simple");
+            .WithEnvironment("Logging__Console__FormatterName", "simple")
+            .WithEnvironments(environment);
 
         // The demo data goes in before the service opens: what a user first sees is the seeded platform.
         var ready = migrate;
@@ -29,7 +31,8 @@ internal static class PinganServices
                 .WithReference(rabbitmq)
                 .WaitForCompletion(migrate)
                 // The seed's events wait in the outbox until the service's dispatcher publishes them.
-                .WithEnvironment("Logging__Console__FormatterName", "simple");
+                .WithEnvironment("Logging__Console__FormatterName", "simple")
+                .WithEnvironments(environment);
         }
 
         return builder.AddProject<TProject>(name, launchProfileName: null)
@@ -41,7 +44,15 @@ internal static class PinganServices
             .WithEnvironment("Kestrel__Endpoints__Grpc__Url", grpc)
             .WithEnvironment("Kestrel__Endpoints__Grpc__Protocols", "Http2")
             .WithEnvironment("Logging__Console__FormatterName", "simple")
+            .WithEnvironments(environment)
             .WithUrl(rest + "/openapi/v1.json", "OpenAPI")
             .WithUrl(grpc, "gRPC");
+    }
+
+    /// <summary>The same settings for a service's migrate and seed steps as for the service: all three compose the whole application.</summary>
+    private static IResourceBuilder<ProjectResource> WithEnvironments(this IResourceBuilder<ProjectResource> resource, (string Name, string Value)[] environment)
+    {
+        foreach (var (name, value) in environment) resource.WithEnvironment(name, value);
+        return resource;
     }
 }

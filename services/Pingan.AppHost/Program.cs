@@ -7,10 +7,13 @@ var rabbitmq = builder.AddConnectionString("rabbitmq");
 
 // Each service is added with AddPinganService (PinganServices.cs): a migrate step that must finish,
 // then the service with its fixed REST and gRPC ports (README.md lists them), then its demo-data seed.
-builder.AddPinganService<Projects.Pingan_Identity>("identity", 5091, 5092, postgres, rabbitmq, seedStep: "seed-demo")
+const string issuer = "http://127.0.0.1:5091/";
+builder.AddPinganService<Projects.Pingan_Identity>("identity", 5091, 5092, postgres, rabbitmq, seedStep: "seed-demo",
     // Loopback only: the cluster's ingress terminates TLS in production.
-    .WithEnvironment("Identity__AllowHttp", "true")
-    .WithEnvironment("Identity__Issuer", "http://127.0.0.1:5091/");
-builder.AddPinganService<Projects.Pingan_Registry>("registry", 5101, 5102, postgres, rabbitmq, seedStep: "seed-demo");
+    ("Identity__AllowHttp", "true"), ("Identity__Issuer", issuer));
+
+// Every other service takes the identity service's tokens (Pingan.Security); over plain HTTP on loopback only.
+(string, string)[] security = [("Security__Authority", issuer), ("Security__RequireHttpsMetadata", "false")];
+builder.AddPinganService<Projects.Pingan_Registry>("registry", 5101, 5102, postgres, rabbitmq, seedStep: "seed-demo", security);
 
 builder.Build().Run();

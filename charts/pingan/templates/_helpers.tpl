@@ -17,6 +17,12 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- end }}
 - name: Service__Name
   value: {{ .name | quote }}
+- name: Identity__Issuer
+  value: {{ .root.Values.issuer | quote }}
+- name: Security__Authority
+  value: {{ .root.Values.issuer | quote }}
+- name: Security__ProvinceJurisdiction
+  value: {{ .root.Values.provinceJurisdiction | quote }}
 - name: Calendar__Directory
   value: /etc/pingan/calendars
 - name: ConnectionStrings__postgres
