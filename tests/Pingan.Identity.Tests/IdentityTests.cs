@@ -111,9 +111,10 @@ public sealed class IdentityTests : IdentityTest
             Assert.NotNull(account.LockedUntil);
         }
         using var stranger = new Browser(Host.Rest.BaseAddress!);
+        // An API, not a page: no redirect to the sign-in page, a 401 naming the bearer scheme.
         var anonymous = await stranger.GetAsync("/v1/audit/entries");
-        Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
-        Assert.Contains("/account/login", anonymous.Headers.Location!.ToString());
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Contains(anonymous.Headers.WwwAuthenticate, h => h.Scheme == "Bearer");
     }
 
     [Fact]
