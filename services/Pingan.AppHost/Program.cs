@@ -10,7 +10,10 @@ var rabbitmq = builder.AddConnectionString("rabbitmq");
 const string issuer = "http://127.0.0.1:5091/";
 builder.AddPinganService<Projects.Pingan_Identity>("identity", 5091, 5092, postgres, rabbitmq, seedStep: "seed-demo",
     // Loopback only: the cluster's ingress terminates TLS in production.
-    ("Identity__AllowHttp", "true"), ("Identity__Issuer", issuer));
+    ("Identity__AllowHttp", "true"), ("Identity__Issuer", issuer),
+    // Seals its keys and TOTP secrets at rest; ./platform up keeps it in .local/run/identity-kek.secret.
+    ("Identity__KeyEncryptionKey", builder.Configuration["Pingan:IdentityKek"]
+        ?? throw new InvalidOperationException("Pingan:IdentityKek is not set: start the platform with ./platform up")));
 
 // Every other service takes the identity service's tokens (Pingan.Security); over plain HTTP on loopback only.
 (string, string)[] security = [("Security__Authority", issuer), ("Security__RequireHttpsMetadata", "false")];

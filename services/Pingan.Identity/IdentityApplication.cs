@@ -69,6 +69,7 @@ public static class IdentityApplication
             // A gRPC caller (the audit log) gets 401 / 403, which it reads as Unauthenticated / PermissionDenied, not a login page.
             o.Events.OnRedirectToLogin = context => GrpcOr(context, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = context => GrpcOr(context, StatusCodes.Status403Forbidden);
+            o.Events.OnValidatePrincipal = LoginEndpoints.EnforceSessionLimitAsync;
         });
         builder.Services.AddAuthorization();
 
@@ -117,7 +118,13 @@ public static class IdentityApplication
                 o.AddAudiences(PinganClaims.Audience);
                 o.UseAspNetCore();
             });
-        builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, KeyRing>();
+        builder.Services.AddSingleton<SecretSealer>();
+        builder.Services.AddSingleton<KeyRing>();
+        builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>>(s => s.GetRequiredService<KeyRing>());
+        builder.Services.AddSingleton<KeyRotation>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<KeyRotation>());
+        builder.Services.AddSingleton<IOptionsChangeTokenSource<OpenIddictServerOptions>>(s => s.GetRequiredService<KeyRotation>());
+        builder.Services.AddSingleton<IOptionsChangeTokenSource<OpenIddict.Validation.OpenIddictValidationOptions>>(s => s.GetRequiredService<KeyRotation>());
         builder.Services.AddScoped<DemoAccounts>();
         builder.Services.AddSingleton<IServiceStep, DemoAccountsStep>();
         builder.Services.AddSingleton<IServiceStep, DemoTotpStep>();

@@ -23,7 +23,10 @@ public sealed record Caller(string Subject, string Name, string? Unit, string Ju
 /// <summary>The caller of the current request; throws Unauthenticated when there is none.</summary>
 public sealed class CallerAccessor(IHttpContextAccessor http)
 {
-    public Caller Current => Caller.From(http.HttpContext?.User)
+    private Caller? _current;
+
+    /// <summary>Read from the token once per request (the accessor is scoped).</summary>
+    public Caller Current => _current ??= Caller.From(http.HttpContext?.User)
         ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "No valid access token naming a subject and a jurisdiction."));
 }
 

@@ -32,7 +32,7 @@ public sealed class JurisdictionGuard(CallerAccessor callers, IAccountabilityCha
     public async Task EnsureWithinAsync(string unitCode, CancellationToken ct)
     {
         var caller = Caller;
-        await EnsureJurisdictionExistsAsync(caller, ct);
+        if ((await EnsureJurisdictionExistsAsync(caller, ct)).Count == 1) return; // the root: the registry holds one tree, all of it the root's
         var chain = await chains.ChainAsync(unitCode, ct);
         if (chain is null) return;
         if (!chain.Contains(caller.Jurisdiction))
@@ -47,7 +47,7 @@ public sealed class JurisdictionGuard(CallerAccessor callers, IAccountabilityCha
     {
         var caller = Caller;
         var own = await EnsureJurisdictionExistsAsync(caller, ct);
-        if (own.Contains(unitCode)) return;
+        if (own.Count == 1 || own.Contains(unitCode)) return;
         var chain = await chains.ChainAsync(unitCode, ct);
         if (chain is not null && !chain.Contains(caller.Jurisdiction))
             throw new RpcException(new Status(StatusCode.PermissionDenied, $"{unitCode} is outside your jurisdiction ({caller.Jurisdiction})."));
@@ -56,10 +56,10 @@ public sealed class JurisdictionGuard(CallerAccessor callers, IAccountabilityCha
     /// <summary>Within the caller's jurisdiction or above it (see <see cref="EnsureVisibleAsync"/>), without throwing.</summary>
     public async Task<bool> IsVisibleAsync(string unitCode, CancellationToken ct)
     {
-        var chain = await chains.ChainAsync(unitCode, ct);
-        if (chain is null) return false;
-        if (chain.Contains(Caller.Jurisdiction)) return true;
-        return (await chains.ChainAsync(Caller.Jurisdiction, ct))?.Contains(unitCode) == true;
+        var own = await chains.ChainAsync(Caller.Jurisdiction, ct);
+        if (own is null) return false;
+        if (own.Count == 1 || own.Contains(unitCode)) return true;
+        return (await chains.ChainAsync(unitCode, ct))?.Contains(Caller.Jurisdiction) == true;
     }
 
     /// <summary>Whether the caller's jurisdiction answers to nobody: the province, which sees the whole tree.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.HttpOverrides;
 using System.Reflection;
 using System.Text.Json;
 using FluentValidation;
@@ -123,8 +124,30 @@ public static class ServiceDefaultsExtensions
     private static bool IsInfrastructurePath(PathString path) =>
         path.StartsWithSegments("/healthz") || path.StartsWithSegments("/metrics");
 
+    /// <summary>
+    /// Behind the cluster's ingress every request comes from the ingress: the caller's address (audit entries,
+    /// the identity service's per-address limit) and scheme are taken from X-Forwarded-For / -Proto, but only
+    /// when the request comes from one of <c>Network:TrustedProxies</c> (addresses or CIDR ranges, comma-separated).
+    /// Unset, the headers are ignored: anyone could write them.
+    /// </summary>
+    private static void UseTrustedProxies(WebApplication app)
+    {
+        var trusted = app.Configuration["Network:TrustedProxies"];
+        if (string.IsNullOrWhiteSpace(trusted)) return;
+        var options = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto, ForwardLimit = 1 };
+        options.KnownIPNetworks.Clear();
+        options.KnownProxies.Clear();
+        foreach (var entry in trusted.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (entry.Contains('/', StringComparison.Ordinal)) options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(entry));
+            else options.KnownProxies.Add(System.Net.IPAddress.Parse(entry));
+        }
+        app.UseForwardedHeaders(options);
+    }
+
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
+        UseTrustedProxies(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();

@@ -20,7 +20,7 @@ public sealed class ServiceHost : IAsyncDisposable
     {
         _app = app;
         Rest = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{restPort}") };
-        Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+        Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}", new GrpcChannelOptions { HttpHandler = Security.GrpcClientHandler.Create() });
     }
 
     public HttpClient Rest { get; }

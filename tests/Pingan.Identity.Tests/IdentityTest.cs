@@ -33,13 +33,16 @@ public abstract partial class IdentityTest : InfrastructureTest
         await base.DisposeAsync();
     }
 
-    protected async Task<ServiceHost> StartAsync()
+    protected async Task<ServiceHost> StartAsync(Dictionary<string, string?>? more = null)
     {
-        var host = await ServiceHost.StartAsync(IdentityApplication.Create, new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:identity"] = Database.ConnectionString,
             ["Identity:AllowHttp"] = "true",
-        }, services => services.AddSingleton<TimeProvider>(Clock));
+            ["Identity:KeyEncryptionKey"] = TestSecrets.IdentityKeyEncryptionKey,
+        };
+        foreach (var (key, value) in more ?? []) settings[key] = value;
+        var host = await ServiceHost.StartAsync(IdentityApplication.Create, settings, services => services.AddSingleton<TimeProvider>(Clock));
         await host.Services.GetServices<IServiceStep>().Single(s => s.Name == "seed-demo").RunAsync(CancellationToken.None);
         return host;
     }

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pingan.Identity.Seed;
 
@@ -155,5 +157,88 @@ public sealed class IdentityTests : IdentityTest
         Assert.NotEqual(handler.ReadJsonWebToken(before).Kid, handler.ReadJsonWebToken(afterToken).Kid);
         Assert.Equal(handler.ReadJsonWebToken(afterToken).Kid, jwks.GetProperty("keys")[0].GetProperty("kid").GetString());
 
+    }
+
+    [Fact]
+    public async Task A_running_replica_rotates_its_signing_key_when_it_is_due_without_a_restart()
+    {
+        var before = (await ClientCredentialsAsync()).GetProperty("access_token").GetString()!;
+        var rotation = Host.Services.GetRequiredService<Keys.KeyRotation>();
+        Assert.False(await rotation.CheckAsync(CancellationToken.None)); // not due yet
+        Clock.Advance(TimeSpan.FromDays(91));
+        Assert.True(await rotation.CheckAsync(CancellationToken.None));
+
+        var after = (await ClientCredentialsAsync()).GetProperty("access_token").GetString()!;
+        var handler = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler();
+        Assert.NotEqual(handler.ReadJsonWebToken(before).Kid, handler.ReadJsonWebToken(after).Kid);
+        var jwks = await Host.Rest.GetFromJsonAsync<JsonElement>("/.well-known/jwks");
+        Assert.Equal(2, jwks.GetProperty("keys").GetArrayLength());
+        Assert.True((await ValidateAsync(before)).IsValid);
+        Assert.True((await ValidateAsync(after)).IsValid);
+        Assert.False(await rotation.CheckAsync(CancellationToken.None)); // the new key is current
+    }
+
+    [Fact]
+    public async Task Keys_and_second_factor_secrets_are_sealed_in_the_database()
+    {
+        await ClientCredentialsAsync(); // the keys exist once a token has been signed
+        await using var scope = Host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Persistence.IdentityDb>();
+        var keys = await db.ServerKeys.ToListAsync();
+        Assert.NotEmpty(keys);
+        Assert.All(keys, k => Assert.True(Keys.SecretSealer.IsSealed(k.Material), k.Purpose));
+        var office = await db.Accounts.SingleAsync(a => a.UserName == "zhongyuan.office");
+        Assert.True(Keys.SecretSealer.IsSealed(office.TotpSecret));
+        Assert.DoesNotContain(DemoAccounts.People.Single(p => p.UserName == "zhongyuan.office").Totp!, office.TotpSecret);
+
+        // Another key-encryption key opens nothing.
+        var stranger = new Keys.SecretSealer(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Identity:KeyEncryptionKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        }).Build());
+        Assert.ThrowsAny<CryptographicException>(() => stranger.Open(office.TotpSecret!));
+    }
+
+    [Fact]
+    public async Task A_session_ends_eight_hours_after_sign_in_however_active_it_was()
+    {
+        using var browser = new Browser(Host.Rest.BaseAddress!);
+        var signedIn = await browser.SignInAsync("province.auditor", DemoAccounts.Password, "");
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        // Active every ten minutes: the idle timeout never strikes.
+        for (var elapsed = TimeSpan.Zero; elapsed < TimeSpan.FromHours(7.5); elapsed += TimeSpan.FromMinutes(10))
+        {
+            Clock.Advance(TimeSpan.FromMinutes(10));
+            Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/v1/audit/entries?pageSize=1")).StatusCode);
+        }
+        Clock.Advance(TimeSpan.FromMinutes(40));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/v1/audit/entries?pageSize=1")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Behind_a_trusted_ingress_the_attempt_limit_counts_each_forwarded_address()
+    {
+        await Host.DisposeAsync();
+        Host = await StartAsync(new() { ["Network:TrustedProxies"] = "127.0.0.1" });
+        async Task<HttpStatusCode> GuessFromAsync(string address)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/token")
+            {
+                Content = new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["grant_type"] = "client_credentials", ["client_id"] = "hn-organisation-system", ["client_secret"] = "guess", ["scope"] = "pingan",
+                }),
+            };
+            request.Headers.Add("X-Forwarded-For", address);
+            return (await Host.Rest.SendAsync(request)).StatusCode;
+        }
+        for (var i = 0; i < 30; i++) await GuessFromAsync("203.0.113.7");
+        Assert.Equal(HttpStatusCode.TooManyRequests, await GuessFromAsync("203.0.113.7"));
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, await GuessFromAsync("198.51.100.20"));
+
+        await using var scope = Host.Services.CreateAsyncScope();
+        var refused = await scope.ServiceProvider.GetRequiredService<Persistence.IdentityDb>().Set<Audit.AuditEntry>()
+            .Where(e => e.Detail == "too many attempts from this address").SingleAsync();
+        Assert.EndsWith("@203.0.113.7", refused.Actor);
     }
 }

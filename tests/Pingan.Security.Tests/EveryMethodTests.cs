@@ -160,6 +160,7 @@ public sealed class EveryMethodTests : InfrastructureTest
         {
             ["ConnectionStrings:identity"] = Database.ConnectionString,
             ["Identity:AllowHttp"] = "true",
+            ["Identity:KeyEncryptionKey"] = TestSecrets.IdentityKeyEncryptionKey,
             ["Identity:Issuer"] = "{rest-url}", // as deployed: one issuer, whichever port a token is presented on
         });
         _registry = await ServiceHost.StartAsync(RegistryApplication.Create, new Dictionary<string, string?>

@@ -35,6 +35,7 @@ public sealed class SecurityTests : InfrastructureTest
         {
             ["ConnectionStrings:identity"] = Database.ConnectionString,
             ["Identity:AllowHttp"] = "true",
+            ["Identity:KeyEncryptionKey"] = TestSecrets.IdentityKeyEncryptionKey,
         }, services => services.AddSingleton<TimeProvider>(_clock));
         await _identity.Services.GetServices<IServiceStep>().Single(s => s.Name == "seed-demo").RunAsync(CancellationToken.None);
         // Issued an hour ago, valid fifteen minutes: expired now.

@@ -23,6 +23,12 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
   value: {{ .root.Values.issuer | quote }}
 - name: Security__ProvinceJurisdiction
   value: {{ .root.Values.provinceJurisdiction | quote }}
+- name: Network__TrustedProxies
+  value: {{ .root.Values.trustedProxies | quote }}
+{{- if eq .name "identity" }}
+- name: Identity__KeyEncryptionKey
+  valueFrom: { secretKeyRef: { name: {{ .root.Values.identityKeySecret }}, key: kek } }
+{{- end }}
 - name: Calendar__Directory
   value: /etc/pingan/calendars
 - name: ConnectionStrings__postgres

@@ -1,3 +1,4 @@
+using Pingan.Identity.Keys;
 using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
@@ -22,6 +23,22 @@ public static class LoginEndpoints
     /// <summary>A session idle this long is over (the cookie slides while it is used).</summary>
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(15);
 
+    /// <summary>However active, a session ends this long after its sign-in (a working day); then the person signs in again.</summary>
+    public static readonly TimeSpan SessionLimit = TimeSpan.FromHours(8);
+
+    /// <summary>When the person signed in, in Unix seconds: sliding renewals move the cookie's own issue time, not this.</summary>
+    public const string SignedInAt = "signed_in_at";
+
+    /// <summary>Ends a session past <see cref="SessionLimit"/> (the cookie's OnValidatePrincipal).</summary>
+    public static async Task EnforceSessionLimitAsync(Microsoft.AspNetCore.Authentication.Cookies.CookieValidatePrincipalContext context)
+    {
+        var now = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        var at = context.Principal?.FindFirst(SignedInAt)?.Value;
+        if (at is not null && long.TryParse(at, out var seconds) && now - DateTimeOffset.FromUnixTimeSeconds(seconds) < SessionLimit) return;
+        context.RejectPrincipal();
+        await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+    }
+
     public static WebApplication MapLogin(this WebApplication app)
     {
         app.MapGet("/account/login", (HttpContext context, IAntiforgery antiforgery, string? returnUrl) =>
@@ -31,7 +48,7 @@ public static class LoginEndpoints
     }
 
     private static async Task<IResult> LoginAsync(
-        HttpContext context, IAntiforgery antiforgery, IdentityDb db, IPasswordHasher<Account> hasher, IAuditTrail audit, TimeProvider time)
+        HttpContext context, IAntiforgery antiforgery, IdentityDb db, IPasswordHasher<Account> hasher, IAuditTrail audit, TimeProvider time, SecretSealer sealer)
     {
         try
         {
@@ -66,7 +83,7 @@ public static class LoginEndpoints
             await tx.CommitAsync(context.RequestAborted);
             return Page(context, antiforgery, returnUrl, Refused, HttpStatusCode.Unauthorized);
         }
-        var secondOk = !Roles.NeedsSecondFactor(account.Roles) || VerifyTotp(account, code, now);
+        var secondOk = !Roles.NeedsSecondFactor(account.Roles) || VerifyTotp(account, code, now, sealer);
         if (!passwordOk || !secondOk)
         {
             account.FailedAttempts++;
@@ -92,6 +109,7 @@ public static class LoginEndpoints
         identity.AddClaim(new Claim(Claims.Subject, account.Id.ToString()));
         identity.AddClaim(new Claim(Claims.Name, account.DisplayName));
         identity.AddClaim(new Claim(PinganClaims.Jurisdiction, account.JurisdictionCode));
+        identity.AddClaim(new Claim(SignedInAt, now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
         foreach (var role in account.Roles) identity.AddClaim(new Claim(Claims.Role, role));
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
         return Results.Redirect(IsLocal(returnUrl) ? returnUrl : "/");
@@ -106,10 +124,10 @@ public static class LoginEndpoints
     private static string Short(string s) => s.Length <= 64 ? s : s[..64];
 
     /// <summary>RFC 6238, 30-second steps, one step of clock drift either way; a code is good once.</summary>
-    private static bool VerifyTotp(Account account, string code, DateTimeOffset now)
+    private static bool VerifyTotp(Account account, string code, DateTimeOffset now, SecretSealer sealer)
     {
         if (account.TotpSecret is null || code.Length != 6) return false;
-        var totp = new Totp(Base32Encoding.ToBytes(account.TotpSecret));
+        var totp = new Totp(Base32Encoding.ToBytes(sealer.Open(account.TotpSecret)));
         if (!totp.VerifyTotp(now.UtcDateTime, code, out var step, new VerificationWindow(1, 1))) return false;
         if (step <= account.LastTotpStep) return false;
         account.LastTotpStep = step;

@@ -1,3 +1,4 @@
+using Pingan.Identity.Keys;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
@@ -16,7 +17,8 @@ namespace Pingan.Identity.Seed;
 /// The demo accounts of `./platform up` (README "Signing in"): office staff of the province, Zhengzhou and
 /// 中原区, an auditor, a department system and the command-line client. Fictional; never in production.
 /// </summary>
-public sealed class DemoAccounts(IdentityDb db, IPasswordHasher<Account> hasher, IOpenIddictApplicationManager applications, IAuditTrail audit, TimeProvider time)
+public sealed class DemoAccounts(
+    IdentityDb db, IPasswordHasher<Account> hasher, IOpenIddictApplicationManager applications, IAuditTrail audit, TimeProvider time, SecretSealer sealer)
 {
     public const string Password = "Pingan-Demo-2026";
     public const string ClientSecret = "pingan-demo-client-secret";
@@ -40,7 +42,7 @@ public sealed class DemoAccounts(IdentityDb db, IPasswordHasher<Account> hasher,
             var account = new Account
             {
                 Id = Guid.CreateVersion7(time.GetUtcNow()), UserName = p.UserName, DisplayName = p.Name, PasswordHash = "",
-                UnitCode = p.Unit, JurisdictionCode = p.Jurisdiction, Roles = p.Roles, TotpSecret = p.Totp, CreatedAt = time.GetUtcNow(),
+                UnitCode = p.Unit, JurisdictionCode = p.Jurisdiction, Roles = p.Roles, TotpSecret = p.Totp is null ? null : sealer.Seal(p.Totp), CreatedAt = time.GetUtcNow(),
             };
             account.PasswordHash = hasher.HashPassword(account, Password);
             db.Accounts.Add(account);

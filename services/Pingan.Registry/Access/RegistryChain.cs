@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Pingan.Registry.Persistence;
 using Pingan.Security;
 
@@ -12,17 +13,32 @@ namespace Pingan.Registry.Access;
 /// </summary>
 public sealed class RegistryChain(RegistryDb db, ChainCache cache) : IAccountabilityChain
 {
+    private const string Sql =
+        """
+        WITH RECURSIVE c(code, answers_to, depth) AS (
+            SELECT code, COALESCE(answers_to_code, parent_code), 0 FROM units WHERE code = $1
+            UNION ALL
+            SELECT u.code, COALESCE(u.answers_to_code, u.parent_code), c.depth + 1 FROM units u JOIN c ON u.code = c.answers_to WHERE c.depth < 32)
+        SELECT code FROM c ORDER BY depth
+        """;
+
+    /// <summary>On every caller's path (each call checks a target): read with Npgsql on the request's connection.</summary>
     public async Task<IReadOnlyList<string>?> ChainAsync(string unitCode, CancellationToken ct)
     {
         if (cache.TryGet(unitCode, out var known)) return known;
-        var chain = await db.Database.SqlQueryRaw<string>(
-            """
-            WITH RECURSIVE c(code, answers_to, depth) AS (
-                SELECT code, COALESCE(answers_to_code, parent_code), 0 FROM units WHERE code = {0}
-                UNION ALL
-                SELECT u.code, COALESCE(u.answers_to_code, u.parent_code), c.depth + 1 FROM units u JOIN c ON u.code = c.answers_to WHERE c.depth < 32)
-            SELECT code AS "Value" FROM c ORDER BY depth
-            """, unitCode).ToListAsync(ct);
+        var chain = new List<string>(6);
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var cmd = new NpgsqlCommand(Sql, (NpgsqlConnection)db.Database.GetDbConnection());
+            cmd.Parameters.Add(new NpgsqlParameter { Value = unitCode });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) chain.Add(reader.GetString(0));
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
         if (chain.Count == 0) return null; // unknown codes are not remembered: the unit may be registered next
         cache.Remember(unitCode, chain);
         return chain;

@@ -158,6 +158,7 @@ public sealed class UnitPlanner(UnitSet units, DateOnly today)
         if (string.IsNullOrEmpty(parentCode))
         {
             if (kind != UnitKind.Province) errors.Add(new("parent_code", $"a {kind} unit needs a parent"));
+            else if (units.OtherRoot(code) is { } root) errors.Add(new("kind", $"the registry holds one province's tree, under {root.Code} ({root.Name})"));
             return null;
         }
         if (kind == UnitKind.Province)

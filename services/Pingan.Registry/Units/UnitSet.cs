@@ -20,15 +20,21 @@ public sealed class UnitSet
     public static async Task<UnitSet> LoadAllAsync(RegistryDb db, CancellationToken ct) =>
         new(await db.Units.AsNoTracking().ToListAsync(ct));
 
-    /// <summary>The named units (those that exist) and every ancestor of each.</summary>
+    /// <summary>The named units (those that exist), every ancestor of each, and the root.</summary>
     public static async Task<UnitSet> LoadAsync(RegistryDb db, IEnumerable<string?> codes, CancellationToken ct)
     {
         var wanted = codes.Where(c => !string.IsNullOrEmpty(c)).Select(c => c!).Distinct().ToArray();
-        var named = await db.Units.AsNoTracking().Where(u => wanted.Contains(u.Code)).ToListAsync(ct);
+        var named = await db.Units.AsNoTracking().Where(u => wanted.Contains(u.Code) || u.ParentCode == null).ToListAsync(ct);
         var ancestors = named.SelectMany(u => u.Path.Split('/')[..^1]).Except(wanted).Distinct().ToArray();
         var above = ancestors.Length == 0 ? [] : await db.Units.AsNoTracking().Where(u => ancestors.Contains(u.Code)).ToListAsync(ct);
         return new UnitSet(named.Concat(above));
     }
+
+    /// <summary>
+    /// The root of the tree other than <paramref name="code"/>: the registry holds one province's tree, so that a
+    /// province-level account sees every unit and nothing of another tree.
+    /// </summary>
+    public Unit? OtherRoot(string code) => _units.Values.FirstOrDefault(u => u.ParentCode is null && u.Code != code && u.DissolvedOn is null);
 
     public Unit? Find(string? code) => code is not null && _units.TryGetValue(code, out var u) ? u : null;
 
