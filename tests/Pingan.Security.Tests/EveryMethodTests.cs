@@ -156,13 +156,7 @@ public sealed class EveryMethodTests : InfrastructureTest
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        _identity = await ServiceHost.StartAsync(IdentityApplication.Create, new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:identity"] = Database.ConnectionString,
-            ["Identity:AllowHttp"] = "true",
-            ["Identity:KeyEncryptionKey"] = TestSecrets.IdentityKeyEncryptionKey,
-            ["Identity:Issuer"] = "{rest-url}", // as deployed: one issuer, whichever port a token is presented on
-        });
+        _identity = await IdentityTokens.StartIdentityAsync(Database.ConnectionString);
         _registry = await ServiceHost.StartAsync(RegistryApplication.Create, new Dictionary<string, string?>
         {
             ["ConnectionStrings:registry"] = await Database.CreateSiblingAsync("registry"),

@@ -10,6 +10,16 @@ namespace Pingan.Security.Tests;
 /// <summary>Client-credentials tokens from a real identity service, for department systems registered as a test needs them.</summary>
 public static class IdentityTokens
 {
+    /// <summary>A real identity service on its own database, one issuer on both its ports as deployed.</summary>
+    public static Task<ServiceHost> StartIdentityAsync(string connectionString, Action<IServiceCollection>? services = null) =>
+        ServiceHost.StartAsync(Pingan.Identity.IdentityApplication.Create, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:identity"] = connectionString,
+            ["Identity:AllowHttp"] = "true",
+            ["Identity:KeyEncryptionKey"] = TestSecrets.IdentityKeyEncryptionKey,
+            ["Identity:Issuer"] = "{rest-url}",
+        }, services);
+
     public static async Task<string> TokenAsync(ServiceHost identity, string clientId, string jurisdiction, params string[] roles)
     {
         await using (var scope = identity.Services.CreateAsyncScope())

@@ -31,12 +31,7 @@ public sealed class SecurityTests : InfrastructureTest
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        _identity = await ServiceHost.StartAsync(IdentityApplication.Create, new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:identity"] = Database.ConnectionString,
-            ["Identity:AllowHttp"] = "true",
-            ["Identity:KeyEncryptionKey"] = TestSecrets.IdentityKeyEncryptionKey,
-        }, services => services.AddSingleton<TimeProvider>(_clock));
+        _identity = await IdentityTokens.StartIdentityAsync(Database.ConnectionString, services => services.AddSingleton<TimeProvider>(_clock));
         await _identity.Services.GetServices<IServiceStep>().Single(s => s.Name == "seed-demo").RunAsync(CancellationToken.None);
         // Issued an hour ago, valid fifteen minutes: expired now.
         _expired = await TokenAsync("county-system", "410102000000");
