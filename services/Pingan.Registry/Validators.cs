@@ -67,6 +67,11 @@ public sealed class DissolveUnitValidator : AbstractValidator<DissolveUnitReques
     }
 }
 
+public sealed class GetAccountabilityChainValidator : AbstractValidator<GetAccountabilityChainRequest>
+{
+    public GetAccountabilityChainValidator() => RuleFor(r => r.Code).UnitCode();
+}
+
 public sealed class GetUnitValidator : AbstractValidator<GetUnitRequest>
 {
     public GetUnitValidator()

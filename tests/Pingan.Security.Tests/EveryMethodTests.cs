@@ -45,6 +45,7 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.registry.v1.Units/ListAncestors"] = () => new ListAncestorsRequest { Code = Longting },
         ["/pingan.registry.v1.Units/ListDescendants"] = () => new ListDescendantsRequest { Code = Kaifeng },
         ["/pingan.registry.v1.Units/SearchUnits"] = () => new SearchUnitsRequest { Query = "龙亭", Within = Kaifeng },
+        ["/pingan.registry.v1.Units/GetAccountabilityChain"] = () => new GetAccountabilityChainRequest { Code = Longting },
         ["/pingan.registry.v1.Units/GetCommissionForUnit"] = () => new GetCommissionForUnitRequest { Code = Longting, Relation = CommissionRelation.OneLevelUp },
         ["/pingan.registry.v1.Leadership/AppointLeader"] = () => new AppointLeaderRequest { Name = "赵三", UnitCode = Longting, Role = LeadershipRole.DualDuty, Portfolio = "平安建设", StartsOn = "2025-01-01" },
         ["/pingan.registry.v1.Leadership/EndTerm"] = () => new EndTermRequest { TermId = _termId, EndsOn = "2026-01-31", Reason = "walk" },
@@ -108,6 +109,20 @@ public sealed class EveryMethodTests : InfrastructureTest
                 problems.Add($"{method.FullName} as the province: {status}");
         }
         Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    /// <summary>Every service in services/ is started by this test: a new one must be added to it to be walked.</summary>
+    [Fact]
+    public void Every_service_of_the_platform_is_walked()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Platform.sln"))) root = root.Parent;
+        Assert.NotNull(root);
+        var services = Directory.GetDirectories(Path.Combine(root.FullName, "services"))
+            .Select(d => Path.GetFileName(d)!)
+            .Where(n => n is not "Pingan.AppHost" && !n.EndsWith(".Contracts", StringComparison.Ordinal))
+            .Order().ToArray();
+        Assert.Equal(["Pingan.Identity", "Pingan.Registry"], services);
     }
 
     private static void Expect(List<string> problems, IMethod method, string who, StatusCode actual, StatusCode expected)

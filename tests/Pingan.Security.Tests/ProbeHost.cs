@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Pingan.Audit;
 using Pingan.Persistence;
+using Pingan.Registry.Contracts;
 using Pingan.ServiceDefaults;
 using Pingan.Security.Tests.Probe;
 
@@ -20,7 +21,9 @@ public static class ProbeApplication
         builder.AddPinganDbContext<ProbeDb>("probe");
         builder.AddPinganAudit<ProbeDb>();
         builder.AddPinganSecurity();
-        builder.Services.AddSingleton<IAccountabilityChain, SmallTree>();
+        // The chain from a real registry when the test names one, else a fixed small tree.
+        if (builder.Configuration["Probe:Registry"] is { } registry) builder.Services.AddRegistryAccountabilityChain(new Uri(registry));
+        else builder.Services.AddSingleton<IAccountabilityChain, SmallTree>();
         // The "other service" is this one again, at the gRPC address the test gives.
         builder.Services.AddPinganGrpcClient<Probe.Probe.ProbeClient>(new Uri(builder.Configuration["Probe:Downstream"] ?? builder.Configuration["Kestrel:Endpoints:Grpc:Url"]!));
         var app = builder.Build();

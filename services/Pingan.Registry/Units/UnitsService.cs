@@ -13,7 +13,8 @@ using Pingan.Time;
 namespace Pingan.Registry.Units;
 
 public sealed class UnitsService(
-    RegistryDb db, IOutbox outbox, TimeProvider time, CommissionQueries commissions, IAuditTrail audit, RegistryAccess access) : Api.Units.UnitsBase
+    RegistryDb db, IOutbox outbox, TimeProvider time, CommissionQueries commissions, IAuditTrail audit, RegistryAccess access,
+    Security.IAccountabilityChain chains) : Api.Units.UnitsBase
 {
     // A new unit goes under a parent within the caller's jurisdiction; a root only into an empty registry (ImportAsync's rule).
     public override Task<Api.Unit> RegisterUnit(RegisterUnitRequest request, ServerCallContext context) =>
@@ -170,6 +171,13 @@ public sealed class UnitsService(
         var list = new UnitList();
         list.Units.AddRange(rows.Select(u => u.ToApi()));
         return list;
+    }
+
+    public override async Task<AccountabilityChain> GetAccountabilityChain(GetAccountabilityChainRequest request, ServerCallContext context)
+    {
+        await access.ReadAsync(request.Code, context.CancellationToken);
+        var chain = await chains.ChainAsync(request.Code, context.CancellationToken) ?? throw new NotFoundException($"No unit {request.Code}.");
+        return new AccountabilityChain { Codes = { chain } };
     }
 
     public override async Task<Api.Commission> GetCommissionForUnit(GetCommissionForUnitRequest request, ServerCallContext context)
