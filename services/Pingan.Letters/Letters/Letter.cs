@@ -1,0 +1,35 @@
+namespace Pingan.Letters.Letters;
+
+public enum LetterStatus { Issued, Signed }
+
+/// <summary>A year's target responsibility letter from a commission to a unit that answers to it (Art. 13).</summary>
+public sealed class Letter
+{
+    public Guid Id { get; set; }
+    public int Year { get; set; }
+    public Guid TemplateId { get; set; }
+    public required string IssuerCode { get; set; }
+    public required string ReceiverCode { get; set; }
+    public required string ReceiverName { get; set; }
+    public int Version { get; set; } = 1;
+    public LetterStatus Status { get; set; }
+    public DateTimeOffset IssuedAt { get; set; }
+    public required string Title { get; set; }
+    public string[] KeyTasks { get; set; } = [];
+    public List<LetterTarget> Targets { get; set; } = [];
+}
+
+public sealed class LetterTarget
+{
+    public Guid Id { get; set; }
+    public Guid LetterId { get; set; }
+    public Guid TemplateTargetId { get; set; }
+    public int Position { get; set; }
+    public required string Code { get; set; }
+    public required string Indicator { get; set; }
+    public decimal TargetValue { get; set; }
+    public required string UnitOfMeasure { get; set; }
+    public required string EvidenceRequired { get; set; }
+    public decimal Weight { get; set; }
+    public Guid? ParentTargetId { get; set; }
+}

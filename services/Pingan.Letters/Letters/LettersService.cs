@@ -1,0 +1,187 @@
+using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
+using Pingan.Audit;
+using Pingan.Letters.Api;
+using Pingan.Letters.Contracts;
+using Pingan.Letters.Persistence;
+using Pingan.Letters.Templates;
+using Pingan.Messaging;
+using Pingan.Security;
+using Pingan.ServiceDefaults;
+using RegistryApi = Pingan.Registry.Api;
+
+namespace Pingan.Letters.Letters;
+
+public sealed class LettersService(
+    LettersDb db, IOutbox outbox, TimeProvider time, IAuditTrail audit, JurisdictionGuard guard, RegistryApi.Units.UnitsClient units)
+    : Api.Letters.LettersBase
+{
+    /// <summary>Issues a template's letters in one action, one per unit that answers to the issuer (Art. 13 "自上而下层层签订").</summary>
+    public override async Task<IssueReport> IssueLetters(IssueLettersRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        guard.EnsureRole(PinganRoles.CommissionOffice);
+        var templateId = Guid.Parse(request.TemplateId);
+        var template = await db.Templates.Include(t => t.Targets).FirstOrDefaultAsync(t => t.Id == templateId, ct)
+            ?? throw new NotFoundException($"No template {request.TemplateId}.");
+        await guard.EnsureWithinAsync(template.IssuerCode, ct);
+        if (template.Status == TemplateStatus.Issued)
+            throw new DomainRuleException($"Template {template.Id} was issued on {template.IssuedAt:yyyy-MM-dd}; a change to a letter is an amendment of it.");
+
+        var receivers = await ReceiversAsync(template.IssuerCode, request.IncludeDepartments, ct);
+        if (receivers.Count == 0) throw new DomainRuleException($"No unit answers to {template.IssuerCode}: there is nobody to issue letters to.");
+        var values = Adjustments(request, template, receivers);
+
+        var now = time.GetUtcNow();
+        var letters = receivers.Select(r =>
+        {
+            var letter = new Letter
+            {
+                Id = Guid.CreateVersion7(now),
+                Year = template.Year,
+                TemplateId = template.Id,
+                IssuerCode = template.IssuerCode,
+                ReceiverCode = r.Code,
+                ReceiverName = r.Name,
+                IssuedAt = now,
+                Title = template.Title,
+                KeyTasks = template.KeyTasks,
+            };
+            letter.Targets = [.. template.Targets.OrderBy(t => t.Position).Select(t => new LetterTarget
+            {
+                Id = Guid.CreateVersion7(now),
+                LetterId = letter.Id,
+                TemplateTargetId = t.Id,
+                Position = t.Position,
+                Code = t.Code,
+                Indicator = t.Indicator,
+                TargetValue = values.TryGetValue((r.Code, t.Code), out var v) ? v : t.TargetValue,
+                UnitOfMeasure = t.UnitOfMeasure,
+                EvidenceRequired = t.EvidenceRequired,
+                Weight = t.Weight,
+                ParentTargetId = t.ParentTargetId,
+            })];
+            return letter;
+        }).ToList();
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var already = await db.Letters.AsNoTracking()
+            .Where(l => l.Year == template.Year && l.IssuerCode == template.IssuerCode && receivers.Select(r => r.Code).Contains(l.ReceiverCode))
+            .Select(l => l.ReceiverCode).Take(3).ToListAsync(ct);
+        if (already.Count > 0)
+            throw new AlreadyExistsException($"{template.IssuerCode} has issued its {template.Year} letter to {string.Join(", ", already)} already (from another template).");
+        template.Status = TemplateStatus.Issued;
+        template.IssuedAt = now;
+        db.Letters.AddRange(letters);
+        foreach (var l in letters)
+            outbox.Enqueue(new LetterIssued(l.Id, l.Year, l.TemplateId, l.IssuerCode, l.ReceiverCode, l.Version, l.Targets.Count, now));
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditRecord(context.Method, $"template/{template.Id}",
+            Detail: System.Text.Json.JsonSerializer.Serialize(new { issued = letters.Count, adjustments = request.Adjustments.Count })), ct);
+        await tx.CommitAsync(ct);
+
+        var report = new IssueReport { TemplateId = template.Id.ToString(), Issued = letters.Count };
+        report.Letters.AddRange(letters.Select(l => l.ToApi(withTargets: false)));
+        return report;
+    }
+
+    public override async Task<Api.Letter> GetLetter(GetLetterRequest request, ServerCallContext context)
+    {
+        var letter = await db.Letters.AsNoTracking().Include(l => l.Targets)
+            .FirstOrDefaultAsync(l => l.Id == Guid.Parse(request.LetterId), context.CancellationToken)
+            ?? throw new NotFoundException($"No letter {request.LetterId}.");
+        // The receiver's staff, the issuer's, and those above either.
+        guard.EnsureRole();
+        if (!await guard.IsVisibleAsync(letter.ReceiverCode, context.CancellationToken))
+            await guard.EnsureWithinAsync(letter.IssuerCode, context.CancellationToken);
+        return letter.ToApi(withTargets: true);
+    }
+
+    public override async Task<LetterList> ListLetters(ListLettersRequest request, ServerCallContext context)
+    {
+        guard.EnsureRole();
+        await guard.EnsureVisibleAsync(request.UnitCode, context.CancellationToken);
+        var query = db.Letters.AsNoTracking().Include(l => l.Targets).AsQueryable();
+        query = request.Side == LetterSide.Issued
+            ? query.Where(l => l.IssuerCode == request.UnitCode)
+            : query.Where(l => l.ReceiverCode == request.UnitCode);
+        if (request.Year != 0) query = query.Where(l => l.Year == request.Year);
+        var list = new LetterList();
+        list.Letters.AddRange((await query.OrderByDescending(l => l.Year).ThenBy(l => l.ReceiverCode).ThenBy(l => l.Version)
+            .ToListAsync(context.CancellationToken)).Select(l => l.ToApi(withTargets: true)));
+        return list;
+    }
+
+    private static readonly RegistryApi.UnitKind[] Jurisdictions = [RegistryApi.UnitKind.City, RegistryApi.UnitKind.County, RegistryApi.UnitKind.Township];
+
+    /// <summary>
+    /// The units that answer to the issuer, from the registry on the caller's token: the jurisdictions one level
+    /// below (the province's include the province-direct counties under its cities, Art. 42), and its departments if asked.
+    /// </summary>
+    private async Task<List<RegistryApi.Unit>> ReceiversAsync(string issuer, bool departments, CancellationToken ct)
+    {
+        var request = new RegistryApi.ListDescendantsRequest { Code = issuer, PageSize = 1000, Kinds = { Jurisdictions } };
+        if (departments) request.Kinds.Add(RegistryApi.UnitKind.Department);
+        var receivers = new List<RegistryApi.Unit>();
+        do
+        {
+            var page = await units.ListDescendantsAsync(request, cancellationToken: ct);
+            receivers.AddRange(page.Units.Where(u => u.AnswersToCode == issuer));
+            request.PageToken = page.NextPageToken;
+        } while (request.PageToken.Length > 0);
+        return receivers;
+    }
+
+    /// <summary>Per-unit target values; each adjustment must name a receiver and a target of the template.</summary>
+    private static Dictionary<(string, string), decimal> Adjustments(IssueLettersRequest request, Templates.Template template, List<RegistryApi.Unit> receivers)
+    {
+        var codes = receivers.Select(r => r.Code).ToHashSet(StringComparer.Ordinal);
+        var targets = template.Targets.Select(t => t.Code).ToHashSet(StringComparer.Ordinal);
+        var values = new Dictionary<(string, string), decimal>();
+        var errors = new List<FieldError>();
+        for (var i = 0; i < request.Adjustments.Count; i++)
+        {
+            var a = request.Adjustments[i];
+            if (!codes.Contains(a.ReceiverCode)) errors.Add(new($"adjustments[{i}].receiver_code", $"{a.ReceiverCode} does not answer to {template.IssuerCode}"));
+            else if (!targets.Contains(a.TargetCode)) errors.Add(new($"adjustments[{i}].target_code", $"the template has no target {a.TargetCode}"));
+            else if (!values.TryAdd((a.ReceiverCode, a.TargetCode), Decimals.TryParse(a.TargetValue, out var v) ? v : 0))
+                errors.Add(new($"adjustments[{i}]", $"{a.ReceiverCode}'s target {a.TargetCode} is adjusted twice"));
+        }
+        if (errors.Count > 0) throw new RequestValidationException(errors);
+        return values;
+    }
+}
+
+public static class LetterMapping
+{
+    public static Api.Letter ToApi(this Letter l, bool withTargets)
+    {
+        var api = new Api.Letter
+        {
+            LetterId = l.Id.ToString(),
+            Year = l.Year,
+            TemplateId = l.TemplateId.ToString(),
+            IssuerCode = l.IssuerCode,
+            ReceiverCode = l.ReceiverCode,
+            ReceiverName = l.ReceiverName,
+            Version = l.Version,
+            Status = l.Status == LetterStatus.Issued ? "ISSUED" : "SIGNED",
+            IssuedAt = l.IssuedAt.ToString("O"),
+            Title = l.Title,
+        };
+        api.KeyTasks.AddRange(l.KeyTasks);
+        if (withTargets)
+            api.Targets.AddRange(l.Targets.OrderBy(t => t.Position).Select(t => new Api.Target
+            {
+                TargetId = t.Id.ToString(),
+                Code = t.Code,
+                Indicator = t.Indicator,
+                TargetValue = Decimals.Write(t.TargetValue),
+                UnitOfMeasure = t.UnitOfMeasure,
+                EvidenceRequired = t.EvidenceRequired,
+                Weight = Decimals.Write(t.Weight),
+                ParentTargetId = t.ParentTargetId?.ToString() ?? "",
+            }));
+        return api;
+    }
+}

@@ -1,0 +1,71 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Pingan.Audit;
+using Pingan.Letters.Letters;
+using Pingan.Letters.Templates;
+using Pingan.Messaging;
+using Pingan.Persistence;
+
+namespace Pingan.Letters.Persistence;
+
+public sealed class LettersDb(DbContextOptions<LettersDb> options) : PinganDbContext(options)
+{
+    public DbSet<Template> Templates => Set<Template>();
+    public DbSet<TemplateTarget> TemplateTargets => Set<TemplateTarget>();
+    public DbSet<Letter> Letters => Set<Letter>();
+    public DbSet<LetterTarget> LetterTargets => Set<LetterTarget>();
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        b.Entity<Template>(e =>
+        {
+            e.Property(t => t.IssuerCode).HasMaxLength(64);
+            e.Property(t => t.Title).HasMaxLength(200);
+            e.Property(t => t.Status).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(t => new { t.IssuerCode, t.Year });
+            e.HasMany(t => t.Targets).WithOne().HasForeignKey(t => t.TemplateId);
+        });
+        b.Entity<TemplateTarget>(e =>
+        {
+            e.Property(t => t.Code).HasMaxLength(20);
+            e.Property(t => t.Indicator).HasMaxLength(500);
+            e.Property(t => t.UnitOfMeasure).HasMaxLength(50);
+            e.Property(t => t.EvidenceRequired).HasMaxLength(500);
+            e.Property(t => t.TargetValue).HasPrecision(18, 4);
+            e.Property(t => t.Weight).HasPrecision(7, 4);
+            e.HasIndex(t => new { t.TemplateId, t.Code }).IsUnique();
+        });
+        b.Entity<Letter>(e =>
+        {
+            e.Property(l => l.IssuerCode).HasMaxLength(64);
+            e.Property(l => l.ReceiverCode).HasMaxLength(64);
+            e.Property(l => l.ReceiverName).HasMaxLength(100);
+            e.Property(l => l.Title).HasMaxLength(200);
+            e.Property(l => l.Status).HasConversion<string>().HasMaxLength(16);
+            // One letter a year between an issuer and a receiver; amendments are later versions of it.
+            e.HasIndex(l => new { l.Year, l.IssuerCode, l.ReceiverCode, l.Version }).IsUnique();
+            e.HasIndex(l => new { l.ReceiverCode, l.Year });
+            e.HasMany(l => l.Targets).WithOne().HasForeignKey(t => t.LetterId);
+        });
+        b.Entity<LetterTarget>(e =>
+        {
+            e.Property(t => t.Code).HasMaxLength(20);
+            e.Property(t => t.Indicator).HasMaxLength(500);
+            e.Property(t => t.UnitOfMeasure).HasMaxLength(50);
+            e.Property(t => t.EvidenceRequired).HasMaxLength(500);
+            e.Property(t => t.TargetValue).HasPrecision(18, 4);
+            e.Property(t => t.Weight).HasPrecision(7, 4);
+            e.HasIndex(t => t.ParentTargetId);
+        });
+        b.AddTransactionalMessaging();
+        b.AddAuditTrail();
+        base.OnModelCreating(b);
+    }
+}
+
+/// <summary>For `dotnet ef migrations add`: the same conventions the service runs with.</summary>
+public sealed class LettersDbDesignTimeFactory : IDesignTimeDbContextFactory<LettersDb>
+{
+    public LettersDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<LettersDb>().UsePinganPostgres("Host=localhost").Options);
+}

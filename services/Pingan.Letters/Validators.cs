@@ -1,0 +1,109 @@
+using System.Text.RegularExpressions;
+using FluentValidation;
+using Pingan.Letters.Api;
+using Pingan.Letters.Templates;
+
+namespace Pingan.Letters;
+
+// The shape of each request: checked before any handler runs, each failure named by its proto field.
+
+internal static partial class Rules
+{
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex Code();
+
+    public static IRuleBuilderOptions<T, string> UnitCode<T>(this IRuleBuilder<T, string> rule) =>
+        rule.Must(c => Code().IsMatch(c)).WithMessage("must be a unit code (1-64 letters, digits, '.', '_' or '-')");
+
+    public static IRuleBuilderOptions<T, string> Id<T>(this IRuleBuilder<T, string> rule) =>
+        rule.Must(id => Guid.TryParse(id, out _)).WithMessage("must be an id (a UUID)");
+
+    public static IRuleBuilderOptions<T, string> Text<T>(this IRuleBuilder<T, string> rule, int max) =>
+        rule.Must(n => n.Trim().Length is > 0 && n.Trim().Length <= max).WithMessage($"must be 1-{max} characters");
+
+    public static IRuleBuilderOptions<T, string> Decimal<T>(this IRuleBuilder<T, string> rule) =>
+        rule.Must(d => Decimals.TryParse(d, out _)).WithMessage("must be a decimal number such as 95 or 0.5");
+
+    public static IRuleBuilderOptions<T, int> Year<T>(this IRuleBuilder<T, int> rule) =>
+        rule.InclusiveBetween(2000, 2100).WithMessage("must be a year between 2000 and 2100");
+}
+
+public sealed class CreateTemplateValidator : AbstractValidator<CreateTemplateRequest>
+{
+    public CreateTemplateValidator()
+    {
+        RuleFor(r => r.Year).Year();
+        RuleFor(r => r.IssuerCode).UnitCode();
+        RuleFor(r => r.Title).Text(200);
+        RuleForEach(r => r.KeyTasks).Text(500);
+        RuleFor(r => r.Targets).Must(t => t.Count is > 0 and <= 200).WithMessage("must hold 1-200 targets");
+        RuleForEach(r => r.Targets).SetValidator(new TargetDraftValidator());
+        RuleFor(r => r.Targets)
+            .Must(t => t.Select(x => x.Code.Trim()).Distinct().Count() == t.Count).WithMessage("target codes must be unique")
+            .When(r => r.Targets.Count > 0);
+        // Art. 20: completion is scored against the targets, so their weights make up the whole.
+        RuleFor(r => r.Targets)
+            .Must(t => t.Sum(x => Decimals.TryParse(x.Weight, out var w) ? w : 0) == 100)
+            .WithMessage(r => $"weights sum to {Decimals.Write(r.Targets.Sum(x => Decimals.TryParse(x.Weight, out var w) ? w : 0))}, not 100")
+            .When(r => r.Targets.Count > 0 && r.Targets.All(x => Decimals.TryParse(x.Weight, out _)));
+    }
+}
+
+public sealed class TargetDraftValidator : AbstractValidator<TargetDraft>
+{
+    public TargetDraftValidator()
+    {
+        RuleFor(t => t.Code).Text(20);
+        RuleFor(t => t.Indicator).Text(500);
+        RuleFor(t => t.TargetValue).Decimal();
+        RuleFor(t => t.UnitOfMeasure).Text(50);
+        RuleFor(t => t.EvidenceRequired).Text(500);
+        RuleFor(t => t.Weight).Decimal();
+        RuleFor(t => t.Weight).Must(w => Decimals.TryParse(w, out var v) && v > 0 && v <= 100).WithMessage("must be more than 0 and at most 100")
+            .When(t => Decimals.TryParse(t.Weight, out _));
+        RuleFor(t => t.ParentTargetId).Must(p => p.Length == 0 || Guid.TryParse(p, out _)).WithMessage("must be empty or an id (a UUID)");
+    }
+}
+
+public sealed class GetTemplateValidator : AbstractValidator<GetTemplateRequest>
+{
+    public GetTemplateValidator() => RuleFor(r => r.TemplateId).Id();
+}
+
+public sealed class ListTemplatesValidator : AbstractValidator<ListTemplatesRequest>
+{
+    public ListTemplatesValidator()
+    {
+        RuleFor(r => r.IssuerCode).UnitCode();
+        RuleFor(r => r.Year).Year().When(r => r.Year != 0);
+    }
+}
+
+public sealed class IssueLettersValidator : AbstractValidator<IssueLettersRequest>
+{
+    public IssueLettersValidator()
+    {
+        RuleFor(r => r.TemplateId).Id();
+        RuleForEach(r => r.Adjustments).ChildRules(a =>
+        {
+            a.RuleFor(x => x.ReceiverCode).UnitCode();
+            a.RuleFor(x => x.TargetCode).Text(20);
+            a.RuleFor(x => x.TargetValue).Decimal();
+        });
+    }
+}
+
+public sealed class GetLetterValidator : AbstractValidator<GetLetterRequest>
+{
+    public GetLetterValidator() => RuleFor(r => r.LetterId).Id();
+}
+
+public sealed class ListLettersValidator : AbstractValidator<ListLettersRequest>
+{
+    public ListLettersValidator()
+    {
+        RuleFor(r => r.UnitCode).UnitCode();
+        RuleFor(r => r.Year).Year().When(r => r.Year != 0);
+        RuleFor(r => r.Side).Must(s => s is LetterSide.Issued or LetterSide.Received).WithMessage("must be ISSUED or RECEIVED");
+    }
+}

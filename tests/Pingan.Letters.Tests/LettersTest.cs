@@ -1,0 +1,98 @@
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Pingan.Letters.Api;
+using Pingan.Registry;
+using Pingan.Security;
+using Pingan.Testing;
+using RegistryApi = Pingan.Registry.Api;
+
+namespace Pingan.Letters.Tests;
+
+/// <summary>
+/// The letters service beside a real registry, on real ports, PostgreSQL and RabbitMQ; "today" is 2026-02-10 in
+/// China. The registry holds part of Henan: the province with two departments, Zhengzhou (中原区, 二七区, and
+/// 巩义市, province-direct) and Kaifeng (龙亭区).
+/// </summary>
+public abstract class LettersTest : InfrastructureTest
+{
+    protected const string Province = "410000000000", Zhengzhou = "410100000000", Kaifeng = "410200000000", Gongyi = "410181000000";
+    protected const string Zhongyuan = "410102000000", Erqi = "410103000000", Longting = "410202000000";
+    protected const string ProvincePsb = "410000000000-PSB", ProvinceEdu = "410000000000-EDU";
+
+    protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 2, 10, 2, 0, 0, TimeSpan.Zero));
+    protected ServiceHost Registry { get; private set; } = null!;
+    protected ServiceHost Host { get; private set; } = null!;
+    protected TestAuthority Authority { get; private set; } = null!;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        Authority = await TestAuthority.GetAsync();
+        Registry = await ServiceHost.StartAsync(RegistryApplication.Create, new Dictionary<string, string?>(Authority.Settings())
+        {
+            ["ConnectionStrings:registry"] = await Database.CreateSiblingAsync("registry"),
+            ["ConnectionStrings:rabbitmq"] = VirtualHost.AmqpUri,
+        }, services => services.AddSingleton<TimeProvider>(Clock));
+        Host = await ServiceHost.StartAsync(LettersApplication.Create, new Dictionary<string, string?>(Authority.Settings())
+        {
+            ["ConnectionStrings:letters"] = Database.ConnectionString,
+            ["ConnectionStrings:rabbitmq"] = VirtualHost.AmqpUri,
+            ["Services:Registry:Grpc"] = $"http://{Registry.Channel.Target}",
+            ["Messaging:Outbox:PollInterval"] = "00:00:00.200",
+        }, services => services.AddSingleton<TimeProvider>(Clock));
+        var report = await new RegistryApi.Integration.IntegrationClient(As(Province, PinganRoles.CommissionOffice, Registry)).ImportUnitsAsync(
+            new RegistryApi.ImportUnitsRequest
+            {
+                Units =
+                {
+                    Unit(Province, "河南省", "province", ""), Unit(ProvincePsb, "河南省公安厅", "department", Province),
+                    Unit(ProvinceEdu, "河南省教育厅", "department", Province),
+                    Unit(Zhengzhou, "郑州市", "city", Province), Unit(Zhongyuan, "中原区", "county", Zhengzhou), Unit(Erqi, "二七区", "county", Zhengzhou),
+                    Unit(Gongyi, "巩义市", "county", Zhengzhou, provinceDirect: true), Unit("410181001000", "孝义街道", "township", Gongyi),
+                    Unit(Kaifeng, "开封市", "city", Province), Unit(Longting, "龙亭区", "county", Kaifeng),
+                    Unit("410102001000", "林山寨街道", "township", Zhongyuan),
+                },
+            });
+        Assert.True(report.Applied, string.Join("; ", report.Rows.Select(r => r.Error)));
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Registry.DisposeAsync();
+        await base.DisposeAsync();
+    }
+
+    /// <summary>Calls as an account of <paramref name="jurisdiction"/> with <paramref name="roles"/>, to the letters service unless another host is named.</summary>
+    protected CallInvoker As(string jurisdiction, string role, ServiceHost? host = null) =>
+        TestAuthority.As((host ?? Host).Channel, Authority.Token(jurisdiction, [role], $"office-of-{jurisdiction}"));
+
+    protected Api.Templates.TemplatesClient TemplatesOf(string jurisdiction, string role = PinganRoles.CommissionOffice) => new(As(jurisdiction, role));
+
+    protected Api.Letters.LettersClient LettersOf(string jurisdiction, string role = PinganRoles.CommissionOffice) => new(As(jurisdiction, role));
+
+    /// <summary>A template of <paramref name="issuer"/> for 2026 whose targets have the given weights.</summary>
+    protected static CreateTemplateRequest Draft(string issuer, params (string Code, string Weight, string Parent)[] targets)
+    {
+        var request = new CreateTemplateRequest { Year = 2026, IssuerCode = issuer, Title = "2026年度平安建设目标管理责任书", KeyTasks = { "矛盾纠纷排查化解", "社会治安防控体系建设" } };
+        request.Targets.AddRange(targets.Select(t => new TargetDraft
+        {
+            Code = t.Code, Indicator = $"指标 {t.Code}", TargetValue = "95", UnitOfMeasure = "%", EvidenceRequired = "工作台账", Weight = t.Weight, ParentTargetId = t.Parent,
+        }));
+        return request;
+    }
+
+    protected static async Task<RpcException> Refused(Func<Task> call, StatusCode code)
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(call);
+        Assert.Equal(code, error.StatusCode);
+        return error;
+    }
+
+    protected static List<string> Fields(RpcException error) =>
+        error.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>()?.FieldViolations.Select(v => v.Field).ToList() ?? [];
+
+    private static RegistryApi.UnitRecord Unit(string code, string name, string kind, string parent, bool provinceDirect = false) =>
+        new() { Code = code, Name = name, Kind = kind, ParentCode = parent, ProvinceDirect = provinceDirect, EffectiveOn = "2023-01-01" };
+}
