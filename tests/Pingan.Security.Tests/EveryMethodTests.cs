@@ -33,7 +33,8 @@ public sealed class EveryMethodTests : InfrastructureTest
 
     private ServiceHost _identity = null!;
     private ServiceHost _registry = null!;
-    private string _termId = "", _leaderId = "";
+    private ServiceHost _letters = null!;
+    private string _termId = "", _leaderId = "", _templateId = "", _letterId = "";
 
     /// <summary>One request per method, naming Kaifeng's units, leaders and commission.</summary>
     private Dictionary<string, Func<IMessage>> Samples() => new()
@@ -63,6 +64,16 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.registry.v1.Integration/ImportTerms"] = () => new ImportTermsRequest { Terms = { Term("walk-1") } },
         ["/pingan.registry.v1.Integration/ImportTermsCsv"] = () => Csv("appointment_id,person_id,person_name,unit_code,role,starts_on\nwalk-2,p-2,钱四,410202000000,DualDuty,2025-01-01\n"),
         ["/pingan.registry.v1.Integration/SubmitPersonnelChanges"] = () => new PersonnelChangesRequest { Source = "walk", Changes = { new PersonnelChange { ChangeId = "c-1", Appointment = Term("walk-3") } } },
+        ["/pingan.letters.v1.Templates/CreateTemplate"] = () => new Letters.Api.CreateTemplateRequest
+        {
+            Year = 2026, IssuerCode = Kaifeng, Title = "2026年度目标责任书",
+            Targets = { new Letters.Api.TargetDraft { Code = "1", Indicator = "矛盾纠纷化解率", TargetValue = "95", UnitOfMeasure = "%", EvidenceRequired = "台账", Weight = "100" } },
+        },
+        ["/pingan.letters.v1.Templates/GetTemplate"] = () => new Letters.Api.GetTemplateRequest { TemplateId = _templateId },
+        ["/pingan.letters.v1.Templates/ListTemplates"] = () => new Letters.Api.ListTemplatesRequest { IssuerCode = Kaifeng },
+        ["/pingan.letters.v1.Letters/IssueLetters"] = () => new Letters.Api.IssueLettersRequest { TemplateId = _templateId },
+        ["/pingan.letters.v1.Letters/GetLetter"] = () => new Letters.Api.GetLetterRequest { LetterId = _letterId },
+        ["/pingan.letters.v1.Letters/ListLetters"] = () => new Letters.Api.ListLettersRequest { UnitCode = Longting, Side = Letters.Api.LetterSide.Received },
         ["/pingan.audit.v1.AuditLog/ListEntries"] = () => new Pingan.Audit.Api.ListEntriesRequest(),
         ["/pingan.audit.v1.AuditLog/VerifyChain"] = () => new Pingan.Audit.Api.VerifyChainRequest(),
     };
@@ -79,7 +90,7 @@ public sealed class EveryMethodTests : InfrastructureTest
         var problems = new List<string>();
         var walked = 0;
         var changesBefore = await SucceededChangesAsync();
-        foreach (var host in new[] { _identity, _registry })
+        foreach (var host in Hosts)
         {
             foreach (var method in MethodsOf(host))
             {
@@ -97,11 +108,11 @@ public sealed class EveryMethodTests : InfrastructureTest
             }
         }
         Assert.True(problems.Count == 0, string.Join("\n", problems));
-        Assert.Equal(samples.Count + 2, walked); // the audit log is on both services
+        Assert.Equal(samples.Count + 2 * (Hosts.Length - 1), walked); // the audit log (two methods) is on every service
         Assert.Equal(changesBefore, await SucceededChangesAsync());
 
         // The same requests from the province get past the guard: the refusals above were for the caller.
-        foreach (var host in new[] { _identity, _registry })
+        foreach (var host in Hosts)
         foreach (var method in MethodsOf(host))
         {
             var status = await CallAsync(host, method, samples[method.FullName](), everything);
@@ -122,8 +133,10 @@ public sealed class EveryMethodTests : InfrastructureTest
             .Select(d => Path.GetFileName(d)!)
             .Where(n => n is not "Pingan.AppHost" && !n.EndsWith(".Contracts", StringComparison.Ordinal))
             .Order().ToArray();
-        Assert.Equal(["Pingan.Identity", "Pingan.Registry"], services);
+        Assert.Equal(["Pingan.Identity", "Pingan.Letters", "Pingan.Registry"], services);
     }
+
+    private ServiceHost[] Hosts => [_identity, _registry, _letters];
 
     private static void Expect(List<string> problems, IMethod method, string who, StatusCode actual, StatusCode expected)
     {
@@ -163,6 +176,8 @@ public sealed class EveryMethodTests : InfrastructureTest
     {
         await using var scope = _registry.Services.CreateAsyncScope();
         var registry = await scope.ServiceProvider.GetRequiredService<RegistryDb>().Set<AuditEntry>().CountAsync(e => e.Outcome == Outcomes.Succeeded);
+        await using var lettersScope = _letters.Services.CreateAsyncScope();
+        registry += await lettersScope.ServiceProvider.GetRequiredService<Letters.Persistence.LettersDb>().Set<AuditEntry>().CountAsync(e => e.Outcome == Outcomes.Succeeded);
         await using var identityScope = _identity.Services.CreateAsyncScope();
         return registry + await identityScope.ServiceProvider.GetRequiredService<Pingan.Identity.Persistence.IdentityDb>().Set<AuditEntry>()
             .CountAsync(e => e.Outcome == Outcomes.Succeeded && !e.Action.StartsWith("token/"));
@@ -200,10 +215,31 @@ public sealed class EveryMethodTests : InfrastructureTest
         var term = await new Leadership.LeadershipClient(invoker).AppointLeaderAsync(
             new AppointLeaderRequest { Name = "孙五", UnitCode = Longting, Role = LeadershipRole.Principal, StartsOn = "2024-01-01" }, options);
         (_termId, _leaderId) = (term.TermId, term.LeaderId);
+
+        _letters = await ServiceHost.StartAsync(Letters.LettersApplication.Create, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:letters"] = await Database.CreateSiblingAsync("letters"),
+            ["ConnectionStrings:rabbitmq"] = VirtualHost.AmqpUri,
+            ["Security:Authority"] = _identity.Rest.BaseAddress!.ToString(),
+            ["Security:RequireHttpsMetadata"] = "false",
+            ["Services:Registry:Grpc"] = $"http://{_registry.Channel.Target}",
+        });
+        var letterOptions = new CallOptions(new Metadata { { "Authorization", "Bearer " + office } });
+        var templates = new Letters.Api.Templates.TemplatesClient(_letters.Channel);
+        var issued = await templates.CreateTemplateAsync((Letters.Api.CreateTemplateRequest)Samples()["/pingan.letters.v1.Templates/CreateTemplate"](), letterOptions);
+        var letters = await new Letters.Api.Letters.LettersClient(_letters.Channel).IssueLettersAsync(new Letters.Api.IssueLettersRequest { TemplateId = issued.TemplateId }, letterOptions);
+        _letterId = letters.Letters.Single().LetterId;
+        // A draft for the samples: issuing it from the province gets past the guard.
+        _templateId = (await templates.CreateTemplateAsync(new Letters.Api.CreateTemplateRequest
+        {
+            Year = 2027, IssuerCode = Kaifeng, Title = "2027年度目标责任书",
+            Targets = { new Letters.Api.TargetDraft { Code = "1", Indicator = "矛盾纠纷化解率", TargetValue = "95", UnitOfMeasure = "%", EvidenceRequired = "台账", Weight = "100" } },
+        }, letterOptions)).TemplateId;
     }
 
     public override async Task DisposeAsync()
     {
+        await _letters.DisposeAsync();
         await _registry.DisposeAsync();
         await _identity.DisposeAsync();
         await base.DisposeAsync();
