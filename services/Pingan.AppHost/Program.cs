@@ -18,5 +18,7 @@ builder.AddPinganService<Projects.Pingan_Identity>("identity", 5091, 5092, postg
 // Every other service takes the identity service's tokens (Pingan.Security); over plain HTTP on loopback only.
 (string, string)[] security = [("Security__Authority", issuer), ("Security__RequireHttpsMetadata", "false")];
 builder.AddPinganService<Projects.Pingan_Registry>("registry", 5101, 5102, postgres, rabbitmq, seedStep: "seed-demo", security);
+builder.AddPinganService<Projects.Pingan_Letters>("letters", 5111, 5112, postgres, rabbitmq, seedStep: null,
+    [.. security, ("Services__Registry__Grpc", "http://127.0.0.1:5102")]);
 
 builder.Build().Run();
