@@ -107,3 +107,12 @@ public sealed class ListLettersValidator : AbstractValidator<ListLettersRequest>
         RuleFor(r => r.Side).Must(s => s is LetterSide.Issued or LetterSide.Received).WithMessage("must be ISSUED or RECEIVED");
     }
 }
+
+public sealed class GetCoverageValidator : AbstractValidator<GetCoverageRequest>
+{
+    public GetCoverageValidator()
+    {
+        RuleFor(r => r.UnitCode).UnitCode();
+        RuleFor(r => r.Year).Year();
+    }
+}

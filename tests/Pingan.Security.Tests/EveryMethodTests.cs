@@ -74,6 +74,7 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.letters.v1.Letters/IssueLetters"] = () => new Letters.Api.IssueLettersRequest { TemplateId = _templateId },
         ["/pingan.letters.v1.Letters/GetLetter"] = () => new Letters.Api.GetLetterRequest { LetterId = _letterId },
         ["/pingan.letters.v1.Letters/ListLetters"] = () => new Letters.Api.ListLettersRequest { UnitCode = Longting, Side = Letters.Api.LetterSide.Received },
+        ["/pingan.letters.v1.Letters/GetCoverage"] = () => new Letters.Api.GetCoverageRequest { UnitCode = Kaifeng, Year = 2026 },
         ["/pingan.audit.v1.AuditLog/ListEntries"] = () => new Pingan.Audit.Api.ListEntriesRequest(),
         ["/pingan.audit.v1.AuditLog/VerifyChain"] = () => new Pingan.Audit.Api.VerifyChainRequest(),
     };

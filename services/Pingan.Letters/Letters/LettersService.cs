@@ -112,6 +112,13 @@ public sealed class LettersService(
         return list;
     }
 
+    public override async Task<CoverageReport> GetCoverage(GetCoverageRequest request, ServerCallContext context)
+    {
+        guard.EnsureRole();
+        await guard.EnsureWithinAsync(request.UnitCode, context.CancellationToken);
+        return await Coverage.ReadAsync(db, request.UnitCode, request.Year, context.CancellationToken);
+    }
+
     private static readonly RegistryApi.UnitKind[] Jurisdictions = [RegistryApi.UnitKind.City, RegistryApi.UnitKind.County, RegistryApi.UnitKind.Township];
 
     /// <summary>
