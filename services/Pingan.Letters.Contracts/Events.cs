@@ -3,3 +3,6 @@ namespace Pingan.Letters.Contracts;
 /// <summary>A commission issued a year's target responsibility letter to a unit below it (Art. 13).</summary>
 public sealed record LetterIssued(
     Guid LetterId, int Year, Guid TemplateId, string IssuerCode, string ReceiverCode, int Version, int TargetCount, DateTimeOffset IssuedAt);
+
+/// <summary>Both sides' principal leaders have signed the letter: from now on it only changes by amendment.</summary>
+public sealed record LetterSigned(Guid LetterId, int Year, string IssuerCode, string ReceiverCode, int Version, DateOnly SignedOn, DateTimeOffset RecordedAt);

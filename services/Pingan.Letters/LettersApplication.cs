@@ -35,6 +35,7 @@ public static class LettersApplication
         app.UsePinganSecurity();
         app.MapGrpcService<TemplatesService>();
         app.MapGrpcService<LettersService>();
+        app.MapGrpcService<SigningKeysService>();
         app.MapAuditLog<LettersDb>();
         return app;
     }

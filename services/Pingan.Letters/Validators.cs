@@ -116,3 +116,34 @@ public sealed class GetCoverageValidator : AbstractValidator<GetCoverageRequest>
         RuleFor(r => r.Year).Year();
     }
 }
+
+public sealed class GetCanonicalFormValidator : AbstractValidator<GetCanonicalFormRequest>
+{
+    public GetCanonicalFormValidator() => RuleFor(r => r.LetterId).Id();
+}
+
+public sealed class VerifyLetterValidator : AbstractValidator<VerifyLetterRequest>
+{
+    public VerifyLetterValidator() => RuleFor(r => r.LetterId).Id();
+}
+
+public sealed class SignLetterValidator : AbstractValidator<SignLetterRequest>
+{
+    public SignLetterValidator()
+    {
+        RuleFor(r => r.LetterId).Id();
+        RuleFor(r => r.Side).Must(s => s is Side.Issuer or Side.Receiver).WithMessage("must be ISSUER or RECEIVER");
+        RuleFor(r => r.LeaderId).Id();
+        RuleFor(r => r.SignedOn).Must(d => DateOnly.TryParseExact(d, "yyyy-MM-dd", out _)).WithMessage("must be a date YYYY-MM-DD");
+        RuleFor(r => r.Signature).Must(s => s.Length is > 0 and <= 128).WithMessage("must be an SM2 signature (DER, at most 128 bytes)");
+    }
+}
+
+public sealed class RegisterSigningKeyValidator : AbstractValidator<RegisterSigningKeyRequest>
+{
+    public RegisterSigningKeyValidator()
+    {
+        RuleFor(r => r.LeaderId).Id();
+        RuleFor(r => r.PublicKey).Must(k => Signing.Sm2.TryParsePublicKey(k, out _)).WithMessage("must be an SM2 public key: the uncompressed point 04||X||Y in hex");
+    }
+}

@@ -52,6 +52,8 @@ public abstract class LettersTest : InfrastructureTest
                     Unit(Gongyi, "巩义市", "county", Zhengzhou, provinceDirect: true), Unit("410181001000", "孝义街道", "township", Gongyi),
                     Unit(Kaifeng, "开封市", "city", Province), Unit(Longting, "龙亭区", "county", Kaifeng),
                     Unit("410102001000", "林山寨街道", "township", Zhongyuan),
+                    Unit(Province + "-PC", "中共河南省委", "party_committee", Province), Unit(Zhengzhou + "-PC", "中共郑州市委", "party_committee", Zhengzhou),
+                    Unit(Zhengzhou + "-GOV", "郑州市人民政府", "government", Zhengzhou),
                 },
             });
         Assert.True(report.Applied, string.Join("; ", report.Rows.Select(r => r.Error)));

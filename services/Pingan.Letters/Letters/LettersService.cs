@@ -12,8 +12,9 @@ using RegistryApi = Pingan.Registry.Api;
 
 namespace Pingan.Letters.Letters;
 
-public sealed class LettersService(
-    LettersDb db, IOutbox outbox, TimeProvider time, IAuditTrail audit, JurisdictionGuard guard, RegistryApi.Units.UnitsClient units)
+public sealed partial class LettersService(
+    LettersDb db, IOutbox outbox, TimeProvider time, IAuditTrail audit, JurisdictionGuard guard,
+    RegistryApi.Units.UnitsClient units, RegistryApi.Leadership.LeadershipClient leadership)
     : Api.Letters.LettersBase
 {
     /// <summary>Issues a template's letters in one action, one per unit that answers to the issuer (Art. 13 "自上而下层层签订").</summary>
@@ -87,14 +88,8 @@ public sealed class LettersService(
 
     public override async Task<Api.Letter> GetLetter(GetLetterRequest request, ServerCallContext context)
     {
-        var letter = await db.Letters.AsNoTracking().Include(l => l.Targets)
-            .FirstOrDefaultAsync(l => l.Id == Guid.Parse(request.LetterId), context.CancellationToken)
-            ?? throw new NotFoundException($"No letter {request.LetterId}.");
-        // The receiver's staff, the issuer's, and those above either.
-        guard.EnsureRole();
-        if (!await guard.IsVisibleAsync(letter.ReceiverCode, context.CancellationToken))
-            await guard.EnsureWithinAsync(letter.IssuerCode, context.CancellationToken);
-        return letter.ToApi(withTargets: true);
+        var letter = await ReadableLetterAsync(request.LetterId, context.CancellationToken);
+        return letter.ToApi(withTargets: true, await db.Signatures.AsNoTracking().Where(s => s.LetterId == letter.Id).ToListAsync(context.CancellationToken));
     }
 
     public override async Task<LetterList> ListLetters(ListLettersRequest request, ServerCallContext context)
@@ -106,9 +101,11 @@ public sealed class LettersService(
             ? query.Where(l => l.IssuerCode == request.UnitCode)
             : query.Where(l => l.ReceiverCode == request.UnitCode);
         if (request.Year != 0) query = query.Where(l => l.Year == request.Year);
+        var letters = await query.OrderByDescending(l => l.Year).ThenBy(l => l.ReceiverCode).ThenBy(l => l.Version).ToListAsync(context.CancellationToken);
+        var ids = letters.Select(l => l.Id).ToArray();
+        var signatures = (await db.Signatures.AsNoTracking().Where(s => ids.Contains(s.LetterId)).ToListAsync(context.CancellationToken)).ToLookup(s => s.LetterId);
         var list = new LetterList();
-        list.Letters.AddRange((await query.OrderByDescending(l => l.Year).ThenBy(l => l.ReceiverCode).ThenBy(l => l.Version)
-            .ToListAsync(context.CancellationToken)).Select(l => l.ToApi(withTargets: true)));
+        list.Letters.AddRange(letters.Select(l => l.ToApi(withTargets: true, signatures[l.Id])));
         return list;
     }
 
@@ -161,7 +158,7 @@ public sealed class LettersService(
 
 public static class LetterMapping
 {
-    public static Api.Letter ToApi(this Letter l, bool withTargets)
+    public static Api.Letter ToApi(this Letter l, bool withTargets, IEnumerable<Signing.LetterSignature>? signatures = null)
     {
         var api = new Api.Letter
         {
@@ -177,6 +174,16 @@ public static class LetterMapping
             Title = l.Title,
         };
         api.KeyTasks.AddRange(l.KeyTasks);
+        api.Signatures.AddRange((signatures ?? []).OrderBy(s => s.Side).Select(s => new Api.Signature
+        {
+            Side = s.Side == Signing.SignatureSide.Issuer ? Side.Issuer : Side.Receiver,
+            UnitCode = s.UnitCode,
+            LeaderId = s.LeaderId.ToString(),
+            LeaderName = s.LeaderName,
+            SignedOn = s.SignedOn.ToString("yyyy-MM-dd"),
+            PublicKey = s.PublicKey,
+            Signature_ = Google.Protobuf.ByteString.CopyFrom(s.Signature),
+        }));
         if (withTargets)
             api.Targets.AddRange(l.Targets.OrderBy(t => t.Position).Select(t => new Api.Target
             {

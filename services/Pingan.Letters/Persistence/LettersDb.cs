@@ -14,6 +14,8 @@ public sealed class LettersDb(DbContextOptions<LettersDb> options) : PinganDbCon
     public DbSet<TemplateTarget> TemplateTargets => Set<TemplateTarget>();
     public DbSet<Letter> Letters => Set<Letter>();
     public DbSet<LetterTarget> LetterTargets => Set<LetterTarget>();
+    public DbSet<Signing.SigningKey> SigningKeys => Set<Signing.SigningKey>();
+    public DbSet<Signing.LetterSignature> Signatures => Set<Signing.LetterSignature>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -57,6 +59,23 @@ public sealed class LettersDb(DbContextOptions<LettersDb> options) : PinganDbCon
             e.Property(t => t.Weight).HasPrecision(7, 4);
             e.HasIndex(t => t.ParentTargetId);
         });
+        b.Entity<Signing.SigningKey>(e =>
+        {
+            e.Property(k => k.LeaderName).HasMaxLength(50);
+            e.Property(k => k.PublicKey).HasMaxLength(130);
+            e.Property(k => k.RegisteredBy).HasMaxLength(200);
+            // One key in use per leader; a new one revokes the old.
+            e.HasIndex(k => k.LeaderId).IsUnique().HasFilter("revoked_at IS NULL");
+        });
+        b.Entity<Signing.LetterSignature>(e =>
+        {
+            e.Property(x => x.Side).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.UnitCode).HasMaxLength(64);
+            e.Property(x => x.LeaderName).HasMaxLength(50);
+            e.Property(x => x.PublicKey).HasMaxLength(130);
+            e.HasIndex(x => new { x.LetterId, x.Side }).IsUnique();
+        });
+        b.Entity<Letter>().HasMany<Signing.LetterSignature>().WithOne().HasForeignKey(x => x.LetterId);
         b.AddTransactionalMessaging();
         b.AddAuditTrail();
         base.OnModelCreating(b);

@@ -1,0 +1,158 @@
+using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
+using Pingan.Audit;
+using Pingan.Letters.Api;
+using Pingan.Letters.Contracts;
+using Pingan.Letters.Persistence;
+using Pingan.Letters.Signing;
+using Pingan.Security;
+using Pingan.ServiceDefaults;
+using Pingan.Time;
+using RegistryApi = Pingan.Registry.Api;
+
+namespace Pingan.Letters.Letters;
+
+// Signing: both sides' principal leaders sign the canonical form with their own SM2 keys (Art. 13 "签订").
+public sealed partial class LettersService
+{
+    public override async Task<Api.CanonicalForm> GetCanonicalForm(GetCanonicalFormRequest request, ServerCallContext context)
+    {
+        var letter = await ReadableLetterAsync(request.LetterId, context.CancellationToken);
+        var data = CanonicalForm.Of(letter);
+        return new Api.CanonicalForm { Data = Google.Protobuf.ByteString.CopyFrom(data), Sm3Hex = Sm2.Sm3Hex(data) };
+    }
+
+    public override async Task<Api.Letter> SignLetter(SignLetterRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        guard.EnsureRole(PinganRoles.CommissionOffice, PinganRoles.CommissionLeader);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var letter = await db.Letters.Include(l => l.Targets).FirstOrDefaultAsync(l => l.Id == Guid.Parse(request.LetterId), ct)
+            ?? throw new NotFoundException($"No letter {request.LetterId}.");
+        var side = request.Side == Side.Issuer ? SignatureSide.Issuer : SignatureSide.Receiver;
+        var unit = side == SignatureSide.Issuer ? letter.IssuerCode : letter.ReceiverCode;
+        // Each side's office (or its leader) submits that side's signature.
+        await guard.EnsureWithinAsync(unit, ct);
+        var signatures = await db.Signatures.Where(s => s.LetterId == letter.Id).ToListAsync(ct);
+        if (letter.Status == LetterStatus.Signed)
+            throw new DomainRuleException($"Letter {letter.Id} is signed by both sides and cannot change; an amendment is a new version.");
+        if (signatures.Any(s => s.Side == side))
+            throw new AlreadyExistsException($"The {side.ToString().ToLowerInvariant()} side of letter {letter.Id} has signed already.");
+
+        var signedOn = DateOnly.ParseExact(request.SignedOn, "yyyy-MM-dd");
+        if (signedOn > time.Today()) throw new RequestValidationException("signed_on", "is in the future");
+        if (signedOn < ChinaTime.DateOf(letter.IssuedAt)) throw new RequestValidationException("signed_on", $"is before the letter was issued ({ChinaTime.DateOf(letter.IssuedAt):yyyy-MM-dd})");
+
+        var leaderId = Guid.Parse(request.LeaderId);
+        var principals = await PrincipalsAsync(unit, signedOn, ct);
+        var principal = principals.FirstOrDefault(t => t.LeaderId == request.LeaderId);
+        if (principal is null)
+            throw new RequestValidationException("leader_id", principals.Count == 0
+                ? $"nobody held the principal role of {unit} on {request.SignedOn}"
+                : $"was not the principal leader of {unit} on {request.SignedOn}; {string.Join(", ", principals.Select(p => p.LeaderName).Distinct())} {(principals.Count == 1 ? "was" : "were")}");
+        var key = await db.SigningKeys.FirstOrDefaultAsync(k => k.LeaderId == leaderId && k.RevokedAt == null, ct)
+            ?? throw new DomainRuleException($"{principal.LeaderName} has no signing key enrolled.");
+        var signature = request.Signature.ToByteArray();
+        if (!Sm2.Verify(key.PublicKey, CanonicalForm.Of(letter), signature))
+            throw new RequestValidationException("signature", $"does not verify with {principal.LeaderName}'s enrolled key over this letter's canonical form");
+
+        var now = time.GetUtcNow();
+        var made = new LetterSignature
+        {
+            Id = Guid.CreateVersion7(now), LetterId = letter.Id, Side = side, UnitCode = unit, LeaderId = leaderId, LeaderName = principal.LeaderName,
+            SignedOn = signedOn, KeyId = key.Id, PublicKey = key.PublicKey, Signature = signature, RecordedAt = now,
+        };
+        db.Signatures.Add(made);
+        signatures.Add(made);
+        if (signatures.Count == 2)
+        {
+            letter.Status = LetterStatus.Signed;
+            outbox.Enqueue(new LetterSigned(letter.Id, letter.Year, letter.IssuerCode, letter.ReceiverCode, letter.Version,
+                signatures.Max(s => s.SignedOn), now));
+        }
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditRecord(context.Method, $"letter/{letter.Id}",
+            Detail: System.Text.Json.JsonSerializer.Serialize(new { side = side.ToString(), leader = principal.LeaderName, signedOn = request.SignedOn, status = letter.Status.ToString() })), ct);
+        await tx.CommitAsync(ct);
+        return letter.ToApi(withTargets: true, signatures);
+    }
+
+    public override async Task<LetterVerification> VerifyLetter(VerifyLetterRequest request, ServerCallContext context)
+    {
+        var letter = await ReadableLetterAsync(request.LetterId, context.CancellationToken);
+        var data = CanonicalForm.Of(letter);
+        var result = new LetterVerification { Sm3Hex = Sm2.Sm3Hex(data), Intact = true };
+        foreach (var s in await db.Signatures.AsNoTracking().Where(s => s.LetterId == letter.Id).OrderBy(s => s.Side).ToListAsync(context.CancellationToken))
+        {
+            var valid = Sm2.Verify(s.PublicKey, data, s.Signature);
+            result.Intact &= valid;
+            result.Signatures.Add(new SignatureCheck { Side = s.Side == SignatureSide.Issuer ? Side.Issuer : Side.Receiver, LeaderName = s.LeaderName, Valid = valid });
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Who may sign for a unit on a day: for an organ or department its principal; for a jurisdiction the
+    /// principals of its party committee and government (党政主要负责同志, Art. 9). From the registry, as of that day.
+    /// </summary>
+    private async Task<List<RegistryApi.Term>> PrincipalsAsync(string unitCode, DateOnly day, CancellationToken ct)
+    {
+        var unit = await units.GetUnitAsync(new RegistryApi.GetUnitRequest { Code = unitCode }, cancellationToken: ct);
+        var holders = new List<string> { unitCode };
+        if (unit.Kind is RegistryApi.UnitKind.Province or RegistryApi.UnitKind.City or RegistryApi.UnitKind.County or RegistryApi.UnitKind.Township)
+        {
+            var organs = await units.ListDescendantsAsync(new RegistryApi.ListDescendantsRequest
+            {
+                Code = unitCode, PageSize = 1000, Kinds = { RegistryApi.UnitKind.PartyCommittee, RegistryApi.UnitKind.Government },
+            }, cancellationToken: ct);
+            holders = [.. organs.Units.Where(o => o.AnswersToCode == unitCode).Select(o => o.Code)];
+        }
+        var terms = new List<RegistryApi.Term>();
+        foreach (var holder in holders)
+            terms.AddRange((await leadership.ListHoldersAsync(new RegistryApi.ListHoldersRequest
+            {
+                UnitCode = holder, Role = RegistryApi.LeadershipRole.Principal, AsOf = day.ToString("yyyy-MM-dd"),
+            }, cancellationToken: ct)).Terms);
+        return terms;
+    }
+
+    private async Task<Letter> ReadableLetterAsync(string id, CancellationToken ct)
+    {
+        var letter = await db.Letters.AsNoTracking().Include(l => l.Targets).FirstOrDefaultAsync(l => l.Id == Guid.Parse(id), ct)
+            ?? throw new NotFoundException($"No letter {id}.");
+        // The receiver's staff, the issuer's, and those above either.
+        guard.EnsureRole();
+        if (!await guard.IsVisibleAsync(letter.ReceiverCode, ct)) await guard.EnsureWithinAsync(letter.IssuerCode, ct);
+        return letter;
+    }
+}
+
+public sealed class SigningKeysService(LettersDb db, TimeProvider time, IAuditTrail audit, JurisdictionGuard guard, RegistryApi.Leadership.LeadershipClient leadership)
+    : Api.SigningKeys.SigningKeysBase
+{
+    public override async Task<Api.SigningKey> RegisterSigningKey(RegisterSigningKeyRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        guard.EnsureRole(PinganRoles.CommissionOffice, PinganRoles.OrganisationLiaison);
+        // The registry shows a leader only to those whose jurisdiction the leader served in.
+        var leader = await leadership.GetLeaderAsync(new RegistryApi.GetLeaderRequest { LeaderId = request.LeaderId }, cancellationToken: ct);
+        var now = time.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var leaderId = Guid.Parse(request.LeaderId);
+        foreach (var old in await db.SigningKeys.Where(k => k.LeaderId == leaderId && k.RevokedAt == null).ToListAsync(ct)) old.RevokedAt = now;
+        await db.SaveChangesAsync(ct);
+        var key = new Signing.SigningKey
+        {
+            Id = Guid.CreateVersion7(now), LeaderId = leaderId, LeaderName = leader.Name, PublicKey = request.PublicKey.ToLowerInvariant(),
+            RegisteredAt = now, RegisteredBy = guard.Caller.Subject,
+        };
+        db.SigningKeys.Add(key);
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditRecord(context.Method, $"leader/{leaderId}", Detail: $"{{\"keyId\":\"{key.Id}\"}}"), ct);
+        await tx.CommitAsync(ct);
+        return new Api.SigningKey
+        {
+            KeyId = key.Id.ToString(), LeaderId = key.LeaderId.ToString(), LeaderName = key.LeaderName, PublicKey = key.PublicKey, RegisteredAt = key.RegisteredAt.ToString("O"),
+        };
+    }
+}

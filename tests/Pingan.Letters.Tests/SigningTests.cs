@@ -1,0 +1,138 @@
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Org.BouncyCastle.Asn1.GM;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Generators;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Crypto.Signers;
+using Org.BouncyCastle.Security;
+using Pingan.Letters.Api;
+using Pingan.Letters.Persistence;
+using Pingan.Security;
+using RegistryApi = Pingan.Registry.Api;
+
+namespace Pingan.Letters.Tests;
+
+/// <summary>
+/// Both sides' principal leaders sign a letter with their own SM2 keys, as their devices would; the platform
+/// holds only the public keys (Art. 13 "签订目标责任书"). Fictional leaders: 李明 leads the province's party
+/// committee; 张伟 led Zhengzhou's until 31 January 2026 and 刘洋 since.
+/// </summary>
+public sealed class SigningTests : LettersTest
+{
+    private readonly Dictionary<string, AsymmetricCipherKeyPair> _devices = [];
+    private string _liMing = "", _zhangWei = "", _liuYang = "";
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        var registry = new RegistryApi.Leadership.LeadershipClient(As(Province, PinganRoles.CommissionOffice, Registry));
+        async Task<string> AppointAsync(string name, string unit, string starts, string? ends = null)
+        {
+            var term = await registry.AppointLeaderAsync(new RegistryApi.AppointLeaderRequest { Name = name, UnitCode = unit, Role = RegistryApi.LeadershipRole.Principal, StartsOn = starts });
+            if (ends is not null) await registry.EndTermAsync(new RegistryApi.EndTermRequest { TermId = term.TermId, EndsOn = ends, Reason = "transferred" });
+            return term.LeaderId;
+        }
+        _liMing = await AppointAsync("李明", Province + "-PC", "2021-06-01");
+        _zhangWei = await AppointAsync("张伟", Zhengzhou + "-PC", "2021-06-01", "2026-01-31");
+        _liuYang = await AppointAsync("刘洋", Zhengzhou + "-PC", "2026-02-01");
+        foreach (var (leader, office) in new[] { (_liMing, Province), (_zhangWei, Zhengzhou), (_liuYang, Zhengzhou) })
+            await new SigningKeys.SigningKeysClient(As(office, PinganRoles.OrganisationLiaison)).RegisterSigningKeyAsync(
+                new RegisterSigningKeyRequest { LeaderId = leader, PublicKey = Enrol(leader) });
+    }
+
+    [Fact]
+    public async Task Both_principals_sign_the_canonical_form_and_the_signed_letter_cannot_change_Art13()
+    {
+        var letter = await IssueToZhengzhouAsync();
+        var form = await LettersOf(Zhengzhou).GetCanonicalFormAsync(new GetCanonicalFormRequest { LetterId = letter });
+        Assert.Contains("\"receiverName\":\"郑州市\"", form.Data.ToStringUtf8());
+
+        var afterIssuer = await LettersOf(Province).SignLetterAsync(Sign(letter, Side.Issuer, _liMing, form));
+        Assert.Equal(("ISSUED", "李明"), (afterIssuer.Status, afterIssuer.Signatures.Single().LeaderName));
+        var signed = await LettersOf(Zhengzhou, PinganRoles.CommissionLeader).SignLetterAsync(Sign(letter, Side.Receiver, _liuYang, form));
+        Assert.Equal("SIGNED", signed.Status);
+        Assert.Equal(["李明", "刘洋"], signed.Signatures.Select(s => s.LeaderName));
+
+        var check = await LettersOf(Zhengzhou).VerifyLetterAsync(new VerifyLetterRequest { LetterId = letter });
+        Assert.True(check.Intact);
+        Assert.Equal(form.Sm3Hex, check.Sm3Hex);
+        // Anyone with the public key checks it without the platform: the signature is over the canonical bytes.
+        Assert.True(VerifyOutside(signed.Signatures[1].PublicKey, form.Data.ToByteArray(), signed.Signatures[1].Signature_.ToByteArray()));
+
+        await Refused(() => LettersOf(Zhengzhou).SignLetterAsync(Sign(letter, Side.Receiver, _liuYang, form)).ResponseAsync, StatusCode.FailedPrecondition);
+
+        // A change behind the platform's back is caught: the signatures no longer verify.
+        await using (var scope = Host.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<LettersDb>().Database.ExecuteSqlRawAsync(
+                "UPDATE letter_targets SET target_value = 50 WHERE letter_id = {0}", Guid.Parse(letter));
+        var tampered = await LettersOf(Province).VerifyLetterAsync(new VerifyLetterRequest { LetterId = letter });
+        Assert.False(tampered.Intact);
+        Assert.All(tampered.Signatures, s => Assert.False(s.Valid));
+    }
+
+    [Fact]
+    public async Task Only_the_principal_leader_on_the_signing_date_may_sign_and_only_with_their_own_key()
+    {
+        var letter = await IssueToZhengzhouAsync();
+        var form = await LettersOf(Zhengzhou).GetCanonicalFormAsync(new GetCanonicalFormRequest { LetterId = letter });
+
+        // 张伟 left on 31 January: on 10 February it is 刘洋's to sign.
+        var error = await Refused(() => LettersOf(Zhengzhou).SignLetterAsync(Sign(letter, Side.Receiver, _zhangWei, form)).ResponseAsync, StatusCode.InvalidArgument);
+        Assert.Equal(["leader_id"], Fields(error));
+        Assert.Contains("刘洋 was", error.Status.Detail);
+
+        // 刘洋's name with a signature from 张伟's device.
+        var forged = Sign(letter, Side.Receiver, _liuYang, form);
+        forged.Signature = ByteString.CopyFrom(SignOnDevice(_zhangWei, form.Data.ToByteArray()));
+        error = await Refused(() => LettersOf(Zhengzhou).SignLetterAsync(forged).ResponseAsync, StatusCode.InvalidArgument);
+        Assert.Equal(["signature"], Fields(error));
+
+        // Kaifeng's office cannot sign for Zhengzhou; nothing was recorded by any of the refusals.
+        await Refused(() => LettersOf(Kaifeng).SignLetterAsync(Sign(letter, Side.Receiver, _liuYang, form)).ResponseAsync, StatusCode.PermissionDenied);
+        Assert.Empty((await LettersOf(Zhengzhou).GetLetterAsync(new GetLetterRequest { LetterId = letter })).Signatures);
+    }
+
+    private async Task<string> IssueToZhengzhouAsync()
+    {
+        var template = await TemplatesOf(Province).CreateTemplateAsync(Draft(Province, ("1", "60", ""), ("2", "40", "")));
+        var report = await LettersOf(Province).IssueLettersAsync(new IssueLettersRequest { TemplateId = template.TemplateId });
+        return report.Letters.Single(l => l.ReceiverCode == Zhengzhou).LetterId;
+    }
+
+    private SignLetterRequest Sign(string letter, Side side, string leader, CanonicalForm form) => new()
+    {
+        LetterId = letter, Side = side, LeaderId = leader, SignedOn = "2026-02-10",
+        Signature = ByteString.CopyFrom(SignOnDevice(leader, form.Data.ToByteArray())),
+    };
+
+    /// <summary>A new key pair on the leader's device; the public key, 04||X||Y in hex, is what is enrolled.</summary>
+    private string Enrol(string leader)
+    {
+        var curve = GMNamedCurves.GetByName("sm2p256v1");
+        var generator = new ECKeyPairGenerator();
+        generator.Init(new ECKeyGenerationParameters(new ECDomainParameters(curve.Curve, curve.G, curve.N, curve.H), new SecureRandom()));
+        var pair = _devices[leader] = generator.GenerateKeyPair();
+        return Convert.ToHexString(((ECPublicKeyParameters)pair.Public).Q.GetEncoded(false));
+    }
+
+    private byte[] SignOnDevice(string leader, byte[] data)
+    {
+        var signer = new SM2Signer();
+        signer.Init(true, new ParametersWithRandom(_devices[leader].Private, new SecureRandom()));
+        signer.BlockUpdate(data, 0, data.Length);
+        return signer.GenerateSignature();
+    }
+
+    private static bool VerifyOutside(string publicKeyHex, byte[] data, byte[] signature)
+    {
+        var curve = GMNamedCurves.GetByName("sm2p256v1");
+        var key = new ECPublicKeyParameters(curve.Curve.DecodePoint(Convert.FromHexString(publicKeyHex)), new ECDomainParameters(curve.Curve, curve.G, curve.N, curve.H));
+        var signer = new SM2Signer();
+        signer.Init(false, key);
+        signer.BlockUpdate(data, 0, data.Length);
+        return signer.VerifySignature(signature);
+    }
+}
