@@ -31,9 +31,20 @@ public sealed class EveryMethodTests : InfrastructureTest
         [CommissionOffice, CommissionLeader, MemberUnitLiaison, Inspector, DisciplineLiaison, OrganisationLiaison, PersonnelLiaison, Auditor, Operator];
     private static readonly string[] ReadOnlyRoles = [CommissionLeader, MemberUnitLiaison, Inspector, DisciplineLiaison, Auditor];
 
+    /// <summary>Changes some of the read-only roles may make: the wrong roles for them are the others.</summary>
+    private static readonly Dictionary<string, string[]> WrongRolesFor = new()
+    {
+        // A leader signs for their unit (Art. 13).
+        ["/pingan.letters.v1.Letters/SignLetter"] = [MemberUnitLiaison, Inspector, DisciplineLiaison, Auditor],
+    };
+
     private ServiceHost _identity = null!;
     private ServiceHost _registry = null!;
     private ServiceHost _letters = null!;
+
+    /// <summary>An SM2 public key (the generator point's double): valid, and nobody's.</summary>
+    private static readonly string SamplePublicKey = Convert.ToHexString(
+        Org.BouncyCastle.Asn1.GM.GMNamedCurves.GetByName("sm2p256v1").G.Twice().Normalize().GetEncoded(false));
     private string _termId = "", _leaderId = "", _templateId = "", _letterId = "";
 
     /// <summary>One request per method, naming Kaifeng's units, leaders and commission.</summary>
@@ -75,6 +86,15 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.letters.v1.Letters/GetLetter"] = () => new Letters.Api.GetLetterRequest { LetterId = _letterId },
         ["/pingan.letters.v1.Letters/ListLetters"] = () => new Letters.Api.ListLettersRequest { UnitCode = Longting, Side = Letters.Api.LetterSide.Received },
         ["/pingan.letters.v1.Letters/GetCoverage"] = () => new Letters.Api.GetCoverageRequest { UnitCode = Kaifeng, Year = 2026 },
+        ["/pingan.letters.v1.Letters/GetCanonicalForm"] = () => new Letters.Api.GetCanonicalFormRequest { LetterId = _letterId },
+        ["/pingan.letters.v1.Letters/VerifyLetter"] = () => new Letters.Api.VerifyLetterRequest { LetterId = _letterId },
+        // Signed by 孙五, Longting's principal, with a key never enrolled: refused for the caller first, then for the key.
+        ["/pingan.letters.v1.Letters/SignLetter"] = () => new Letters.Api.SignLetterRequest
+        {
+            LetterId = _letterId, Side = Letters.Api.Side.Receiver, LeaderId = _leaderId, SignedOn = DateTime.UtcNow.ToString("yyyy-MM-dd"),
+            Signature = Google.Protobuf.ByteString.CopyFrom(new byte[70]),
+        },
+        ["/pingan.letters.v1.SigningKeys/RegisterSigningKey"] = () => new Letters.Api.RegisterSigningKeyRequest { LeaderId = _leaderId, PublicKey = SamplePublicKey },
         ["/pingan.audit.v1.AuditLog/ListEntries"] = () => new Pingan.Audit.Api.ListEntriesRequest(),
         ["/pingan.audit.v1.AuditLog/VerifyChain"] = () => new Pingan.Audit.Api.VerifyChainRequest(),
     };
@@ -86,6 +106,9 @@ public sealed class EveryMethodTests : InfrastructureTest
         var outsider = await TokenAsync("walk-outsider", Zhongyuan, AllRoles);
         var noRole = await TokenAsync("walk-no-role", Province);
         var readOnly = await TokenAsync("walk-read-only", Province, ReadOnlyRoles);
+        var wrongRoleTokens = new Dictionary<string, string>();
+        foreach (var (method, roles) in WrongRolesFor)
+            wrongRoleTokens[method] = await TokenAsync("walk-wrong-" + wrongRoleTokens.Count, Province, roles);
         var everything = await TokenAsync("walk-province", Province, AllRoles);
 
         var problems = new List<string>();
@@ -105,7 +128,7 @@ public sealed class EveryMethodTests : InfrastructureTest
                 Expect(problems, method, "no token", await CallAsync(host, method, sample(), null), StatusCode.Unauthenticated);
                 Expect(problems, method, "中原区 with every role", await CallAsync(host, method, sample(), outsider), StatusCode.PermissionDenied);
                 Expect(problems, method, isQuery ? "the province without a role" : "the province with read-only roles",
-                    await CallAsync(host, method, sample(), isQuery ? noRole : readOnly), StatusCode.PermissionDenied);
+                    await CallAsync(host, method, sample(), isQuery ? noRole : wrongRoleTokens.GetValueOrDefault(method.FullName, readOnly)), StatusCode.PermissionDenied);
             }
         }
         Assert.True(problems.Count == 0, string.Join("\n", problems));
