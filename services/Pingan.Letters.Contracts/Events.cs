@@ -6,3 +6,6 @@ public sealed record LetterIssued(
 
 /// <summary>Both sides' principal leaders have signed the letter: from now on it only changes by amendment.</summary>
 public sealed record LetterSigned(Guid LetterId, int Year, string IssuerCode, string ReceiverCode, int Version, DateOnly SignedOn, DateTimeOffset RecordedAt);
+
+/// <summary>A letter was amended: a new version, to be signed again, replaces the earlier one.</summary>
+public sealed record LetterAmended(Guid LetterId, Guid AmendsLetterId, int Year, string IssuerCode, string ReceiverCode, int Version, string Reason, DateTimeOffset AmendedAt);

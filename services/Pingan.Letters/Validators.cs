@@ -147,3 +147,22 @@ public sealed class RegisterSigningKeyValidator : AbstractValidator<RegisterSign
         RuleFor(r => r.PublicKey).Must(k => Signing.Sm2.TryParsePublicKey(k, out _)).WithMessage("must be an SM2 public key: the uncompressed point 04||X||Y in hex");
     }
 }
+
+public sealed class AmendLetterValidator : AbstractValidator<AmendLetterRequest>
+{
+    public AmendLetterValidator()
+    {
+        RuleFor(r => r.LetterId).Id();
+        RuleFor(r => r.Reason).Text(500);
+        RuleFor(r => r.Changes).Must(c => c.Count is > 0 and <= 200).WithMessage("must hold 1-200 changes");
+        RuleForEach(r => r.Changes).ChildRules(c =>
+        {
+            c.RuleFor(x => x.Code).Text(20);
+            c.RuleFor(x => x.TargetValue).Decimal().When(x => x.TargetValue.Length > 0);
+            c.RuleFor(x => x.Weight).Must(w => Decimals.TryParse(w, out var v) && v > 0 && v <= 100)
+                .WithMessage("must be a decimal more than 0 and at most 100").When(x => x.Weight.Length > 0);
+            c.RuleFor(x => x.Indicator).Text(500).When(x => x.Indicator.Length > 0);
+            c.RuleFor(x => x.EvidenceRequired).Text(500).When(x => x.EvidenceRequired.Length > 0);
+        });
+    }
+}

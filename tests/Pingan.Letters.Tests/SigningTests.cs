@@ -95,6 +95,49 @@ public sealed class SigningTests : LettersTest
         Assert.Empty((await LettersOf(Zhengzhou).GetLetterAsync(new GetLetterRequest { LetterId = letter })).Signatures);
     }
 
+    [Fact]
+    public async Task A_signed_letter_changes_only_by_an_amendment_a_new_version_with_its_reason_signed_again()
+    {
+        var letter = await IssueToZhengzhouAsync();
+        var form = await LettersOf(Zhengzhou).GetCanonicalFormAsync(new GetCanonicalFormRequest { LetterId = letter });
+        await LettersOf(Province).SignLetterAsync(Sign(letter, Side.Issuer, _liMing, form));
+        await LettersOf(Zhengzhou).SignLetterAsync(Sign(letter, Side.Receiver, _liuYang, form));
+
+        // Weights that no longer sum to 100 are refused and nothing is created.
+        var error = await Refused(() => LettersOf(Province).AmendLetterAsync(new AmendLetterRequest
+        {
+            LetterId = letter, Reason = "省委部署调整", Changes = { new TargetChange { Code = "1", Weight = "70" } },
+        }).ResponseAsync, StatusCode.InvalidArgument);
+        Assert.Equal(["changes"], Fields(error));
+        // Only the issuing commission amends.
+        await Refused(() => LettersOf(Zhengzhou).AmendLetterAsync(new AmendLetterRequest
+        {
+            LetterId = letter, Reason = "想改", Changes = { new TargetChange { Code = "1", TargetValue = "80" } },
+        }).ResponseAsync, StatusCode.PermissionDenied);
+
+        var amended = await LettersOf(Province).AmendLetterAsync(new AmendLetterRequest
+        {
+            LetterId = letter, Reason = "省委部署调整", Changes = { new TargetChange { Code = "1", TargetValue = "98", Weight = "70" }, new TargetChange { Code = "2", Weight = "30" } },
+        });
+        Assert.Equal((2, "ISSUED", letter, "省委部署调整"), (amended.Version, amended.Status, amended.AmendsLetterId, amended.AmendmentReason));
+        Assert.Equal(["98", "95"], amended.Targets.Select(t => t.TargetValue));
+        Assert.Empty(amended.Signatures);
+
+        // The signed version is kept as signed, replaced, still verifiable; it takes no further signature.
+        var first = await LettersOf(Zhengzhou).GetLetterAsync(new GetLetterRequest { LetterId = letter });
+        Assert.Equal(("SUPERSEDED", "95"), (first.Status, first.Targets[0].TargetValue));
+        Assert.True((await LettersOf(Zhengzhou).VerifyLetterAsync(new VerifyLetterRequest { LetterId = letter })).Intact);
+        await Refused(() => LettersOf(Province).AmendLetterAsync(new AmendLetterRequest
+        {
+            LetterId = letter, Reason = "again", Changes = { new TargetChange { Code = "1", TargetValue = "97" } },
+        }).ResponseAsync, StatusCode.FailedPrecondition);
+
+        var newForm = await LettersOf(Zhengzhou).GetCanonicalFormAsync(new GetCanonicalFormRequest { LetterId = amended.LetterId });
+        await LettersOf(Province).SignLetterAsync(Sign(amended.LetterId, Side.Issuer, _liMing, newForm));
+        Assert.Equal("SIGNED", (await LettersOf(Zhengzhou).SignLetterAsync(Sign(amended.LetterId, Side.Receiver, _liuYang, newForm))).Status);
+        Assert.Equal([1, 2], (await LettersOf(Zhengzhou).ListLettersAsync(new ListLettersRequest { UnitCode = Zhengzhou, Side = LetterSide.Received })).Letters.Select(l => l.Version));
+    }
+
     private async Task<string> IssueToZhengzhouAsync()
     {
         var template = await TemplatesOf(Province).CreateTemplateAsync(Draft(Province, ("1", "60", ""), ("2", "40", "")));

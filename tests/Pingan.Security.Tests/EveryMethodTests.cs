@@ -87,6 +87,10 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.letters.v1.Letters/ListLetters"] = () => new Letters.Api.ListLettersRequest { UnitCode = Longting, Side = Letters.Api.LetterSide.Received },
         ["/pingan.letters.v1.Letters/GetCoverage"] = () => new Letters.Api.GetCoverageRequest { UnitCode = Kaifeng, Year = 2026 },
         ["/pingan.letters.v1.Letters/GetCanonicalForm"] = () => new Letters.Api.GetCanonicalFormRequest { LetterId = _letterId },
+        ["/pingan.letters.v1.Letters/AmendLetter"] = () => new Letters.Api.AmendLetterRequest
+        {
+            LetterId = _letterId, Reason = "调整", Changes = { new Letters.Api.TargetChange { Code = "1", TargetValue = "96" } },
+        },
         ["/pingan.letters.v1.Letters/VerifyLetter"] = () => new Letters.Api.VerifyLetterRequest { LetterId = _letterId },
         // Signed by 孙五, Longting's principal, with a key never enrolled: refused for the caller first, then for the key.
         ["/pingan.letters.v1.Letters/SignLetter"] = () => new Letters.Api.SignLetterRequest

@@ -1,6 +1,6 @@
 namespace Pingan.Letters.Letters;
 
-public enum LetterStatus { Issued, Signed }
+public enum LetterStatus { Issued, Signed, Superseded }
 
 /// <summary>A year's target responsibility letter from a commission to a unit that answers to it (Art. 13).</summary>
 public sealed class Letter
@@ -17,6 +17,9 @@ public sealed class Letter
     public required string Title { get; set; }
     public string[] KeyTasks { get; set; } = [];
     public List<LetterTarget> Targets { get; set; } = [];
+    public Guid? AmendsLetterId { get; set; }
+    public string? AmendmentReason { get; set; }
+    public uint RowVersion { get; set; }
 }
 
 public sealed class LetterTarget

@@ -169,7 +169,9 @@ public static class LetterMapping
             ReceiverCode = l.ReceiverCode,
             ReceiverName = l.ReceiverName,
             Version = l.Version,
-            Status = l.Status == LetterStatus.Issued ? "ISSUED" : "SIGNED",
+            Status = l.Status.ToString().ToUpperInvariant(),
+            AmendsLetterId = l.AmendsLetterId?.ToString() ?? "",
+            AmendmentReason = l.AmendmentReason ?? "",
             IssuedAt = l.IssuedAt.ToString("O"),
             Title = l.Title,
         };

@@ -44,6 +44,9 @@ public sealed class LettersDb(DbContextOptions<LettersDb> options) : PinganDbCon
             e.Property(l => l.ReceiverName).HasMaxLength(100);
             e.Property(l => l.Title).HasMaxLength(200);
             e.Property(l => l.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(l => l.AmendmentReason).HasMaxLength(500);
+            // Two amendments or signatures racing on one version: the second is told to read again.
+            e.Property(l => l.RowVersion).IsRowVersion();
             // One letter a year between an issuer and a receiver; amendments are later versions of it.
             e.HasIndex(l => new { l.Year, l.IssuerCode, l.ReceiverCode, l.Version }).IsUnique();
             e.HasIndex(l => new { l.ReceiverCode, l.Year });

@@ -36,6 +36,8 @@ public sealed partial class LettersService
         var signatures = await db.Signatures.Where(s => s.LetterId == letter.Id).ToListAsync(ct);
         if (letter.Status == LetterStatus.Signed)
             throw new DomainRuleException($"Letter {letter.Id} is signed by both sides and cannot change; an amendment is a new version.");
+        if (letter.Status == LetterStatus.Superseded)
+            throw new DomainRuleException($"Version {letter.Version} of this letter was replaced by an amendment: sign the latest version.");
         if (signatures.Any(s => s.Side == side))
             throw new AlreadyExistsException($"The {side.ToString().ToLowerInvariant()} side of letter {letter.Id} has signed already.");
 

@@ -1,0 +1,80 @@
+using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
+using Pingan.Audit;
+using Pingan.Letters.Api;
+using Pingan.Letters.Contracts;
+using Pingan.Letters.Templates;
+using Pingan.Security;
+using Pingan.ServiceDefaults;
+
+namespace Pingan.Letters.Letters;
+
+// A signed letter never changes; an amendment is a new version with its reason, signed again (issue 5, Art. 13).
+public sealed partial class LettersService
+{
+    public override async Task<Api.Letter> AmendLetter(AmendLetterRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        guard.EnsureRole(PinganRoles.CommissionOffice);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var current = await db.Letters.Include(l => l.Targets).FirstOrDefaultAsync(l => l.Id == Guid.Parse(request.LetterId), ct)
+            ?? throw new NotFoundException($"No letter {request.LetterId}.");
+        // The issuing commission amends its letter.
+        await guard.EnsureWithinAsync(current.IssuerCode, ct);
+        if (current.Status == LetterStatus.Superseded)
+        {
+            var latest = await db.Letters.AsNoTracking().Where(l => l.Year == current.Year && l.IssuerCode == current.IssuerCode && l.ReceiverCode == current.ReceiverCode)
+                .OrderByDescending(l => l.Version).Select(l => new { l.Id, l.Version }).FirstAsync(ct);
+            throw new DomainRuleException($"Version {current.Version} was replaced by version {latest.Version} ({latest.Id}): amend that one.");
+        }
+
+        var now = time.GetUtcNow();
+        var next = new Letter
+        {
+            Id = Guid.CreateVersion7(now), Year = current.Year, TemplateId = current.TemplateId, IssuerCode = current.IssuerCode,
+            ReceiverCode = current.ReceiverCode, ReceiverName = current.ReceiverName, Version = current.Version + 1, IssuedAt = now,
+            Title = current.Title, KeyTasks = current.KeyTasks, AmendsLetterId = current.Id, AmendmentReason = request.Reason.Trim(),
+        };
+        next.Targets = [.. current.Targets.OrderBy(t => t.Position).Select(t => new LetterTarget
+        {
+            Id = Guid.CreateVersion7(now), LetterId = next.Id, TemplateTargetId = t.TemplateTargetId, Position = t.Position, Code = t.Code,
+            Indicator = t.Indicator, TargetValue = t.TargetValue, UnitOfMeasure = t.UnitOfMeasure, EvidenceRequired = t.EvidenceRequired,
+            Weight = t.Weight, ParentTargetId = t.ParentTargetId,
+        })];
+        Apply(request, next);
+
+        current.Status = LetterStatus.Superseded;
+        db.Letters.Add(next);
+        outbox.Enqueue(new LetterAmended(next.Id, current.Id, next.Year, next.IssuerCode, next.ReceiverCode, next.Version, next.AmendmentReason, now));
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditRecord(context.Method, $"letter/{current.Id}",
+            Detail: System.Text.Json.JsonSerializer.Serialize(new { newVersion = next.Id, next.Version, reason = next.AmendmentReason, changes = request.Changes.Count })), ct);
+        await tx.CommitAsync(ct);
+        return next.ToApi(withTargets: true);
+    }
+
+    /// <summary>The changes, each naming a target of the letter; the weights must still sum to 100 (Art. 20).</summary>
+    private static void Apply(AmendLetterRequest request, Letter next)
+    {
+        var errors = new List<FieldError>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < request.Changes.Count; i++)
+        {
+            var change = request.Changes[i];
+            var target = next.Targets.FirstOrDefault(t => t.Code == change.Code);
+            if (target is null)
+            {
+                errors.Add(new($"changes[{i}].code", $"the letter has no target {change.Code}"));
+                continue;
+            }
+            if (!seen.Add(change.Code)) errors.Add(new($"changes[{i}].code", $"target {change.Code} is changed twice"));
+            if (change.TargetValue.Length > 0) target.TargetValue = Decimals.TryParse(change.TargetValue, out var v) ? v : target.TargetValue;
+            if (change.Weight.Length > 0) target.Weight = Decimals.TryParse(change.Weight, out var w) ? w : target.Weight;
+            if (change.Indicator.Length > 0) target.Indicator = change.Indicator.Trim();
+            if (change.EvidenceRequired.Length > 0) target.EvidenceRequired = change.EvidenceRequired.Trim();
+        }
+        if (errors.Count == 0 && next.Targets.Sum(t => t.Weight) != 100)
+            errors.Add(new("changes", $"weights would sum to {Decimals.Write(next.Targets.Sum(t => t.Weight))}, not 100"));
+        if (errors.Count > 0) throw new RequestValidationException(errors);
+    }
+}
