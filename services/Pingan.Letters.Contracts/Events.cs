@@ -9,3 +9,9 @@ public sealed record LetterSigned(Guid LetterId, int Year, string IssuerCode, st
 
 /// <summary>A letter was amended: a new version, to be signed again, replaces the earlier one.</summary>
 public sealed record LetterAmended(Guid LetterId, Guid AmendsLetterId, int Year, string IssuerCode, string ReceiverCode, int Version, string Reason, DateTimeOffset AmendedAt);
+
+/// <summary>
+/// A reminder that a letter is not signed by both sides: a week before the first-quarter deadline (BeforeDeadline),
+/// then the day after it and weekly until signed (Overdue). For whoever notifies the two offices.
+/// </summary>
+public sealed record LetterSigningReminder(Guid LetterId, int Year, string IssuerCode, string ReceiverCode, string Kind, DateOnly Deadline, DateOnly DueOn);

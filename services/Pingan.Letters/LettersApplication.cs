@@ -29,6 +29,8 @@ public static class LettersApplication
         builder.Services.AddRegistryAccountabilityChain(new Uri(registry));
         builder.Services.AddRequestValidators(typeof(LettersApplication).Assembly);
         builder.Services.AddScoped<ParentTargets>();
+        builder.Services.AddSingleton<SigningReminderSweep>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<SigningReminderSweep>());
 
         var app = builder.Build();
         app.MapServiceDefaults();

@@ -166,3 +166,12 @@ public sealed class AmendLetterValidator : AbstractValidator<AmendLetterRequest>
         });
     }
 }
+
+public sealed class GetSigningProgressValidator : AbstractValidator<GetSigningProgressRequest>
+{
+    public GetSigningProgressValidator()
+    {
+        RuleFor(r => r.UnitCode).UnitCode();
+        RuleFor(r => r.Year).Year();
+    }
+}

@@ -37,6 +37,24 @@ public sealed class ServiceHost : IAsyncDisposable
         IDictionary<string, string?> settings,
         Action<IServiceCollection>? services = null)
     {
+        // A port taken between its choice and the bind (by a client connection's ephemeral port) means new ports.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnFreePortsAsync(create, settings, services);
+            }
+            catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException && attempt < 3)
+            {
+            }
+        }
+    }
+
+    private static async Task<ServiceHost> StartOnFreePortsAsync(
+        Func<string[], Action<WebApplicationBuilder>, WebApplication> create,
+        IDictionary<string, string?> settings,
+        Action<IServiceCollection>? services)
+    {
         var (rest, grpc) = (FreePort(), FreePort());
         var app = create([], builder =>
         {
@@ -55,15 +73,34 @@ public sealed class ServiceHost : IAsyncDisposable
         });
         foreach (var migrator in app.Services.GetServices<IDatabaseMigrator>())
             await migrator.MigrateAsync(CancellationToken.None);
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (IOException)
+        {
+            await app.DisposeAsync();
+            throw;
+        }
         return new ServiceHost(app, rest, grpc);
     }
 
+    private static readonly HashSet<int> Handed = [];
+
+    /// <summary>
+    /// A loopback port free now and never handed out before in this process: test classes start hosts in
+    /// parallel, and the system may offer a port again between one host's choice and its bind.
+    /// </summary>
     public static int FreePort()
     {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
+        while (true)
+        {
+            using var l = new TcpListener(IPAddress.Loopback, 0);
+            l.Start();
+            var port = ((IPEndPoint)l.LocalEndpoint).Port;
+            lock (Handed)
+                if (Handed.Add(port)) return port;
+        }
     }
 
     public async ValueTask DisposeAsync()

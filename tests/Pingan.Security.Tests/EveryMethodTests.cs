@@ -91,6 +91,7 @@ public sealed class EveryMethodTests : InfrastructureTest
         {
             LetterId = _letterId, Reason = "调整", Changes = { new Letters.Api.TargetChange { Code = "1", TargetValue = "96" } },
         },
+        ["/pingan.letters.v1.Letters/GetSigningProgress"] = () => new Letters.Api.GetSigningProgressRequest { UnitCode = Kaifeng, Year = 2026 },
         ["/pingan.letters.v1.Letters/VerifyLetter"] = () => new Letters.Api.VerifyLetterRequest { LetterId = _letterId },
         // Signed by 孙五, Longting's principal, with a key never enrolled: refused for the caller first, then for the key.
         ["/pingan.letters.v1.Letters/SignLetter"] = () => new Letters.Api.SignLetterRequest

@@ -45,6 +45,7 @@ public sealed partial class LettersService
 
         current.Status = LetterStatus.Superseded;
         db.Letters.Add(next);
+        db.SigningReminders.AddRange(SigningDeadlines.For(next, Pingan.Time.ChinaTime.DateOf(now), now));
         outbox.Enqueue(new LetterAmended(next.Id, current.Id, next.Year, next.IssuerCode, next.ReceiverCode, next.Version, next.AmendmentReason, now));
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditRecord(context.Method, $"letter/{current.Id}",

@@ -8,6 +8,7 @@ using Pingan.Letters.Templates;
 using Pingan.Messaging;
 using Pingan.Security;
 using Pingan.ServiceDefaults;
+using Pingan.Time;
 using RegistryApi = Pingan.Registry.Api;
 
 namespace Pingan.Letters.Letters;
@@ -74,6 +75,7 @@ public sealed partial class LettersService(
         template.Status = TemplateStatus.Issued;
         template.IssuedAt = now;
         db.Letters.AddRange(letters);
+        db.SigningReminders.AddRange(letters.SelectMany(l => SigningDeadlines.For(l, time.Today(), now)));
         foreach (var l in letters)
             outbox.Enqueue(new LetterIssued(l.Id, l.Year, l.TemplateId, l.IssuerCode, l.ReceiverCode, l.Version, l.Targets.Count, now));
         await db.SaveChangesAsync(ct);
@@ -107,6 +109,13 @@ public sealed partial class LettersService(
         var list = new LetterList();
         list.Letters.AddRange(letters.Select(l => l.ToApi(withTargets: true, signatures[l.Id])));
         return list;
+    }
+
+    public override async Task<SigningProgress> GetSigningProgress(GetSigningProgressRequest request, ServerCallContext context)
+    {
+        guard.EnsureRole();
+        await guard.EnsureWithinAsync(request.UnitCode, context.CancellationToken);
+        return await SigningProgressQuery.ReadAsync(db, request.UnitCode, request.Year, time.Today(), context.CancellationToken);
     }
 
     public override async Task<CoverageReport> GetCoverage(GetCoverageRequest request, ServerCallContext context)

@@ -16,6 +16,7 @@ public sealed class LettersDb(DbContextOptions<LettersDb> options) : PinganDbCon
     public DbSet<LetterTarget> LetterTargets => Set<LetterTarget>();
     public DbSet<Signing.SigningKey> SigningKeys => Set<Signing.SigningKey>();
     public DbSet<Signing.LetterSignature> Signatures => Set<Signing.LetterSignature>();
+    public DbSet<SigningReminder> SigningReminders => Set<SigningReminder>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -77,6 +78,15 @@ public sealed class LettersDb(DbContextOptions<LettersDb> options) : PinganDbCon
             e.Property(x => x.LeaderName).HasMaxLength(50);
             e.Property(x => x.PublicKey).HasMaxLength(130);
             e.HasIndex(x => new { x.LetterId, x.Side }).IsUnique();
+        });
+        b.Entity<SigningReminder>(e =>
+        {
+            e.Property(r => r.Kind).HasConversion<string>().HasMaxLength(16);
+            e.Property(r => r.Outcome).HasMaxLength(16);
+            // The sweep's question: what is due and not fired yet.
+            e.HasIndex(r => r.DueOn).HasFilter("fired_at IS NULL");
+            e.HasIndex(r => r.LetterId);
+            e.HasOne<Letter>().WithMany().HasForeignKey(r => r.LetterId);
         });
         b.Entity<Letter>().HasMany<Signing.LetterSignature>().WithOne().HasForeignKey(x => x.LetterId);
         b.AddTransactionalMessaging();
