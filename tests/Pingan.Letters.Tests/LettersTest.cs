@@ -85,15 +85,9 @@ public abstract class LettersTest : InfrastructureTest
         return request;
     }
 
-    protected static async Task<RpcException> Refused(Func<Task> call, StatusCode code)
-    {
-        var error = await Assert.ThrowsAsync<RpcException>(call);
-        Assert.Equal(code, error.StatusCode);
-        return error;
-    }
+    protected static Task<RpcException> Refused(Func<Task> call, StatusCode code) => GrpcAssert.Refused(call, code);
 
-    protected static List<string> Fields(RpcException error) =>
-        error.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>()?.FieldViolations.Select(v => v.Field).ToList() ?? [];
+    protected static List<string> Fields(RpcException error) => GrpcAssert.Fields(error);
 
     private static RegistryApi.UnitRecord Unit(string code, string name, string kind, string parent, bool provinceDirect = false) =>
         new() { Code = code, Name = name, Kind = kind, ParentCode = parent, ProvinceDirect = provinceDirect, EffectiveOn = "2023-01-01" };

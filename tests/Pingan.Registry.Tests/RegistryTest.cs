@@ -89,14 +89,7 @@ public abstract class RegistryTest : InfrastructureTest
     protected static UnitRecord Record(string code, string name, string kind, string parent, bool provinceDirect = false, string effectiveOn = "2023-01-01") =>
         new() { Code = code, Name = name, Kind = kind, ParentCode = parent, ProvinceDirect = provinceDirect, EffectiveOn = effectiveOn };
 
-    protected static async Task<RpcException> Refused(Func<Task> call, StatusCode code)
-    {
-        var error = await Assert.ThrowsAsync<RpcException>(call);
-        Assert.Equal(code, error.StatusCode);
-        return error;
-    }
+    protected static Task<RpcException> Refused(Func<Task> call, StatusCode code) => GrpcAssert.Refused(call, code);
 
-    /// <summary>The field paths of an InvalidArgument's BadRequest details.</summary>
-    protected static List<string> Fields(RpcException error) =>
-        error.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>()?.FieldViolations.Select(v => v.Field).ToList() ?? [];
+    protected static List<string> Fields(RpcException error) => GrpcAssert.Fields(error);
 }

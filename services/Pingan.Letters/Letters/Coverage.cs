@@ -1,5 +1,4 @@
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
+using Pingan.Persistence;
 using Pingan.Letters.Api;
 using Pingan.Letters.Persistence;
 
@@ -43,36 +42,24 @@ public static class Coverage
     public static async Task<CoverageReport> ReadAsync(LettersDb db, string unitCode, int year, CancellationToken ct)
     {
         var report = new CoverageReport { Year = year };
-        await db.Database.OpenConnectionAsync(ct);
-        try
+        UnitCoverage? unit = null;
+        await db.ReadAsync(Sql, [unitCode, year], reader =>
         {
-            await using var cmd = new NpgsqlCommand(Sql, (NpgsqlConnection)db.Database.GetDbConnection());
-            cmd.Parameters.Add(new NpgsqlParameter { Value = unitCode });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = year });
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            UnitCoverage? unit = null;
-            while (await reader.ReadAsync(ct))
+            var code = reader.GetString(0);
+            if (unit?.UnitCode != code)
             {
-                var code = reader.GetString(0);
-                if (unit?.UnitCode != code)
-                {
-                    unit = new UnitCoverage { UnitCode = code, UnitName = reader.GetString(1), LettersIssued = (int)reader.GetInt64(2) };
-                    report.Units.Add(unit);
-                }
-                unit.ParentTargets++;
-                var covering = (int)reader.GetInt64(6);
-                if (unit.LettersIssued > 0 && covering >= unit.LettersIssued) unit.Covered++;
-                else if (unit.LettersIssued > 0)
-                    unit.Missed.Add(new TargetCoverage
-                    {
-                        TargetId = reader.GetGuid(3).ToString(), Code = reader.GetString(4), Indicator = reader.GetString(5), CoveringLetters = covering,
-                    });
+                unit = new UnitCoverage { UnitCode = code, UnitName = reader.GetString(1), LettersIssued = (int)reader.GetInt64(2) };
+                report.Units.Add(unit);
             }
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+            unit.ParentTargets++;
+            var covering = (int)reader.GetInt64(6);
+            if (unit.LettersIssued > 0 && covering >= unit.LettersIssued) unit.Covered++;
+            else if (unit.LettersIssued > 0)
+                unit.Missed.Add(new TargetCoverage
+                {
+                    TargetId = reader.GetGuid(3).ToString(), Code = reader.GetString(4), Indicator = reader.GetString(5), CoveringLetters = covering,
+                });
+        }, ct);
         return report;
     }
 }

@@ -22,7 +22,7 @@ public sealed class Letter
     public uint RowVersion { get; set; }
 }
 
-public sealed class LetterTarget
+public sealed class LetterTarget : Templates.ITargetContent
 {
     public Guid Id { get; set; }
     public Guid LetterId { get; set; }

@@ -196,17 +196,7 @@ public static class LetterMapping
             Signature_ = Google.Protobuf.ByteString.CopyFrom(s.Signature),
         }));
         if (withTargets)
-            api.Targets.AddRange(l.Targets.OrderBy(t => t.Position).Select(t => new Api.Target
-            {
-                TargetId = t.Id.ToString(),
-                Code = t.Code,
-                Indicator = t.Indicator,
-                TargetValue = Decimals.Write(t.TargetValue),
-                UnitOfMeasure = t.UnitOfMeasure,
-                EvidenceRequired = t.EvidenceRequired,
-                Weight = Decimals.Write(t.Weight),
-                ParentTargetId = t.ParentTargetId?.ToString() ?? "",
-            }));
+            api.Targets.AddRange(l.Targets.OrderBy(t => t.Position).Select(t => t.ToApi()));
         return api;
     }
 }

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
+using Pingan.Persistence;
 using Pingan.Letters.Api;
 using Pingan.Letters.Contracts;
 using Pingan.Letters.Persistence;
@@ -141,35 +141,23 @@ public static class SigningProgressQuery
     {
         var deadline = SigningDeadlines.Deadline(year);
         var progress = new SigningProgress { Year = year, Deadline = deadline.ToString("yyyy-MM-dd") };
-        await db.Database.OpenConnectionAsync(ct);
-        try
+        await db.ReadAsync(Sql, [unitCode, year], r =>
         {
-            await using var cmd = new NpgsqlCommand(Sql, (NpgsqlConnection)db.Database.GetDbConnection());
-            cmd.Parameters.Add(new NpgsqlParameter { Value = unitCode });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = year });
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct))
+            progress.Letters++;
+            if (r.GetString(5) == nameof(LetterStatus.Signed))
             {
-                progress.Letters++;
-                if (r.GetString(5) == nameof(LetterStatus.Signed))
-                {
-                    progress.Signed++;
-                    continue;
-                }
-                var state = new LetterSigningState
-                {
-                    LetterId = r.GetGuid(0).ToString(), IssuerCode = r.GetString(1), ReceiverCode = r.GetString(2), ReceiverName = r.GetString(3),
-                    Version = r.GetInt32(4), IssuerSigned = r.GetBoolean(6), ReceiverSigned = r.GetBoolean(7), Overdue = today > deadline,
-                    RemindersSent = (int)r.GetInt64(8),
-                };
-                if (state.Overdue) progress.Overdue++;
-                progress.Unsigned.Add(state);
+                progress.Signed++;
+                return;
             }
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+            var state = new LetterSigningState
+            {
+                LetterId = r.GetGuid(0).ToString(), IssuerCode = r.GetString(1), ReceiverCode = r.GetString(2), ReceiverName = r.GetString(3),
+                Version = r.GetInt32(4), IssuerSigned = r.GetBoolean(6), ReceiverSigned = r.GetBoolean(7), Overdue = today > deadline,
+                RemindersSent = (int)r.GetInt64(8),
+            };
+            if (state.Overdue) progress.Overdue++;
+            progress.Unsigned.Add(state);
+        }, ct);
         return progress;
     }
 }

@@ -30,12 +30,7 @@ public sealed class LettersDb(DbContextOptions<LettersDb> options) : PinganDbCon
         });
         b.Entity<TemplateTarget>(e =>
         {
-            e.Property(t => t.Code).HasMaxLength(20);
-            e.Property(t => t.Indicator).HasMaxLength(500);
-            e.Property(t => t.UnitOfMeasure).HasMaxLength(50);
-            e.Property(t => t.EvidenceRequired).HasMaxLength(500);
-            e.Property(t => t.TargetValue).HasPrecision(18, 4);
-            e.Property(t => t.Weight).HasPrecision(7, 4);
+            TargetMapping.Configure(e);
             e.HasIndex(t => new { t.TemplateId, t.Code }).IsUnique();
         });
         b.Entity<Letter>(e =>
@@ -55,12 +50,7 @@ public sealed class LettersDb(DbContextOptions<LettersDb> options) : PinganDbCon
         });
         b.Entity<LetterTarget>(e =>
         {
-            e.Property(t => t.Code).HasMaxLength(20);
-            e.Property(t => t.Indicator).HasMaxLength(500);
-            e.Property(t => t.UnitOfMeasure).HasMaxLength(50);
-            e.Property(t => t.EvidenceRequired).HasMaxLength(500);
-            e.Property(t => t.TargetValue).HasPrecision(18, 4);
-            e.Property(t => t.Weight).HasPrecision(7, 4);
+            TargetMapping.Configure(e);
             e.HasIndex(t => t.ParentTargetId);
         });
         b.Entity<Signing.SigningKey>(e =>

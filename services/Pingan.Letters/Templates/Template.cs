@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.EntityFrameworkCore;
 using Pingan.Persistence;
 
 namespace Pingan.Letters.Templates;
@@ -20,7 +21,20 @@ public sealed class Template : IVersioned
     public uint Version { get; set; }
 }
 
-public sealed class TemplateTarget
+/// <summary>What a target says, in a template or in a letter: one mapping and one set of column rules serve both.</summary>
+public interface ITargetContent
+{
+    Guid Id { get; }
+    string Code { get; }
+    string Indicator { get; }
+    decimal TargetValue { get; }
+    string UnitOfMeasure { get; }
+    string EvidenceRequired { get; }
+    decimal Weight { get; }
+    Guid? ParentTargetId { get; }
+}
+
+public sealed class TemplateTarget : ITargetContent
 {
     public Guid Id { get; set; }
     public Guid TemplateId { get; set; }
@@ -34,6 +48,32 @@ public sealed class TemplateTarget
 
     /// <summary>The target of the issuer's own letter (from the level above, same year) that this one decomposes.</summary>
     public Guid? ParentTargetId { get; set; }
+}
+
+public static class TargetMapping
+{
+    public static Api.Target ToApi(this ITargetContent t) => new()
+    {
+        TargetId = t.Id.ToString(),
+        Code = t.Code,
+        Indicator = t.Indicator,
+        TargetValue = Decimals.Write(t.TargetValue),
+        UnitOfMeasure = t.UnitOfMeasure,
+        EvidenceRequired = t.EvidenceRequired,
+        Weight = Decimals.Write(t.Weight),
+        ParentTargetId = t.ParentTargetId?.ToString() ?? "",
+    };
+
+    /// <summary>The columns of a target, alike in templates and letters.</summary>
+    public static void Configure<T>(Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<T> e) where T : class, ITargetContent
+    {
+        e.Property(t => t.Code).HasMaxLength(20);
+        e.Property(t => t.Indicator).HasMaxLength(500);
+        e.Property(t => t.UnitOfMeasure).HasMaxLength(50);
+        e.Property(t => t.EvidenceRequired).HasMaxLength(500);
+        e.Property(t => t.TargetValue).HasPrecision(18, 4);
+        e.Property(t => t.Weight).HasPrecision(7, 4);
+    }
 }
 
 /// <summary>Decimal text as the API carries it: invariant, no exponent, no grouping.</summary>

@@ -94,17 +94,7 @@ public static class TemplateMapping
             IssuedAt = t.IssuedAt?.ToString("O") ?? "",
         };
         api.KeyTasks.AddRange(t.KeyTasks);
-        api.Targets.AddRange(t.Targets.OrderBy(x => x.Position).Select(x => new Api.Target
-        {
-            TargetId = x.Id.ToString(),
-            Code = x.Code,
-            Indicator = x.Indicator,
-            TargetValue = Decimals.Write(x.TargetValue),
-            UnitOfMeasure = x.UnitOfMeasure,
-            EvidenceRequired = x.EvidenceRequired,
-            Weight = Decimals.Write(x.Weight),
-            ParentTargetId = x.ParentTargetId?.ToString() ?? "",
-        }));
+        api.Targets.AddRange(t.Targets.OrderBy(x => x.Position).Select(x => x.ToApi()));
         return api;
     }
 }

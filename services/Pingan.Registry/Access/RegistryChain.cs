@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
+using Pingan.Persistence;
 using Pingan.Registry.Persistence;
 using Pingan.Security;
 
@@ -27,18 +27,7 @@ public sealed class RegistryChain(RegistryDb db, ChainCache cache) : IAccountabi
     {
         if (cache.TryGet(unitCode, out var known)) return known;
         var chain = new List<string>(6);
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            await using var cmd = new NpgsqlCommand(Sql, (NpgsqlConnection)db.Database.GetDbConnection());
-            cmd.Parameters.Add(new NpgsqlParameter { Value = unitCode });
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) chain.Add(reader.GetString(0));
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        await db.ReadAsync(Sql, [unitCode], reader => chain.Add(reader.GetString(0)), ct);
         if (chain.Count == 0) return null; // unknown codes are not remembered: the unit may be registered next
         cache.Remember(unitCode, chain);
         return chain;

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Pingan.Audit;
 using Pingan.Messaging;
+using Pingan.Persistence;
 using Pingan.Registry.Access;
 using Pingan.Registry.Api;
 using Pingan.Registry.Persistence;
@@ -202,43 +203,32 @@ public static class TermQueries
     public static async Task<TermList> ListAsync(RegistryDb db, string where, object[] args, CancellationToken ct)
     {
         var list = new TermList();
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            await using var cmd = new Npgsql.NpgsqlCommand(
+        await db.ReadAsync(
                 $"""
                 SELECT t.id, t.leader_id, l.name, t.unit_code, u.name, t.role, t.portfolio, t.title, t.starts_on, t.ends_on,
                        t.end_reason, t.cadre_authority_code, t.external_id
                 FROM terms t JOIN leaders l ON l.id = t.leader_id JOIN units u ON u.code = t.unit_code
                 WHERE {where}
                 ORDER BY t.unit_code, t.role, t.starts_on
-                """, (Npgsql.NpgsqlConnection)db.Database.GetDbConnection());
-            foreach (var a in args) cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = a });
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct))
-            {
-                list.Terms.Add(new Api.Term
-                {
-                    TermId = r.GetGuid(0).ToString(),
-                    LeaderId = r.GetGuid(1).ToString(),
-                    LeaderName = r.GetString(2),
-                    UnitCode = r.GetString(3),
-                    UnitName = r.GetString(4),
-                    Role = (Api.LeadershipRole)(int)Enum.Parse<LeadershipRole>(r.GetString(5)),
-                    Portfolio = r.GetString(6),
-                    Title = r.IsDBNull(7) ? "" : r.GetString(7),
-                    StartsOn = Dates.Write(r.GetFieldValue<DateOnly>(8)),
-                    EndsOn = r.IsDBNull(9) ? "" : Dates.Write(r.GetFieldValue<DateOnly>(9)),
-                    EndReason = r.IsDBNull(10) ? "" : r.GetString(10),
-                    CadreAuthorityCode = r.IsDBNull(11) ? "" : r.GetString(11),
-                    ExternalId = r.IsDBNull(12) ? "" : r.GetString(12),
-                });
-            }
-        }
-        finally
+                """, args, r =>
         {
-            await db.Database.CloseConnectionAsync();
-        }
+            list.Terms.Add(new Api.Term
+            {
+                TermId = r.GetGuid(0).ToString(),
+                LeaderId = r.GetGuid(1).ToString(),
+                LeaderName = r.GetString(2),
+                UnitCode = r.GetString(3),
+                UnitName = r.GetString(4),
+                Role = (Api.LeadershipRole)(int)Enum.Parse<LeadershipRole>(r.GetString(5)),
+                Portfolio = r.GetString(6),
+                Title = r.IsDBNull(7) ? "" : r.GetString(7),
+                StartsOn = Dates.Write(r.GetFieldValue<DateOnly>(8)),
+                EndsOn = r.IsDBNull(9) ? "" : Dates.Write(r.GetFieldValue<DateOnly>(9)),
+                EndReason = r.IsDBNull(10) ? "" : r.GetString(10),
+                CadreAuthorityCode = r.IsDBNull(11) ? "" : r.GetString(11),
+                ExternalId = r.IsDBNull(12) ? "" : r.GetString(12),
+            });
+        }, ct);
         return list;
     }
 }

@@ -73,7 +73,10 @@ namespace Pingan.Letters.Persistence.Migrations
                     status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     issued_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    key_tasks = table.Column<string[]>(type: "text[]", nullable: false)
+                    key_tasks = table.Column<string[]>(type: "text[]", nullable: false),
+                    amends_letter_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    amendment_reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    xmin = table.Column<uint>(type: "xid", rowVersion: true, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -99,6 +102,23 @@ namespace Pingan.Letters.Persistence.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_outbox_messages", x => x.sequence);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "signing_keys",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    leader_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    leader_name = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    public_key = table.Column<string>(type: "character varying(130)", maxLength: 130, nullable: false),
+                    registered_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    registered_by = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    revoked_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_signing_keys", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -141,6 +161,55 @@ namespace Pingan.Letters.Persistence.Migrations
                     table.PrimaryKey("pk_letter_targets", x => x.id);
                     table.ForeignKey(
                         name: "fk_letter_targets_letters_letter_id",
+                        column: x => x.letter_id,
+                        principalTable: "letters",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "signatures",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    letter_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    side = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    unit_code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    leader_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    leader_name = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    signed_on = table.Column<DateOnly>(type: "date", nullable: false),
+                    key_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    public_key = table.Column<string>(type: "character varying(130)", maxLength: 130, nullable: false),
+                    signature = table.Column<byte[]>(type: "bytea", nullable: false),
+                    recorded_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_signatures", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_signatures_letters_letter_id",
+                        column: x => x.letter_id,
+                        principalTable: "letters",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "signing_reminders",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    letter_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    due_on = table.Column<DateOnly>(type: "date", nullable: false),
+                    fired_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    outcome = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_signing_reminders", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_signing_reminders_letters_letter_id",
                         column: x => x.letter_id,
                         principalTable: "letters",
                         principalColumn: "id",
@@ -238,6 +307,30 @@ namespace Pingan.Letters.Persistence.Migrations
                 filter: "dispatched_at IS NULL");
 
             migrationBuilder.CreateIndex(
+                name: "ix_signatures_letter_id_side",
+                table: "signatures",
+                columns: new[] { "letter_id", "side" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_signing_keys_leader_id",
+                table: "signing_keys",
+                column: "leader_id",
+                unique: true,
+                filter: "revoked_at IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_signing_reminders_due_on",
+                table: "signing_reminders",
+                column: "due_on",
+                filter: "fired_at IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_signing_reminders_letter_id",
+                table: "signing_reminders",
+                column: "letter_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_template_targets_template_id_code",
                 table: "template_targets",
                 columns: new[] { "template_id", "code" },
@@ -269,6 +362,15 @@ namespace Pingan.Letters.Persistence.Migrations
 
             migrationBuilder.DropTable(
                 name: "outbox_messages");
+
+            migrationBuilder.DropTable(
+                name: "signatures");
+
+            migrationBuilder.DropTable(
+                name: "signing_keys");
+
+            migrationBuilder.DropTable(
+                name: "signing_reminders");
 
             migrationBuilder.DropTable(
                 name: "template_targets");

@@ -12,8 +12,8 @@ using Pingan.Letters.Persistence;
 namespace Pingan.Letters.Persistence.Migrations
 {
     [DbContext(typeof(LettersDb))]
-    [Migration("20261126101403_Amendments")]
-    partial class Amendments
+    [Migration("20261126102705_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -277,6 +277,49 @@ namespace Pingan.Letters.Persistence.Migrations
                         .HasDatabaseName("ix_letter_targets_parent_target_id");
 
                     b.ToTable("letter_targets", (string)null);
+                });
+
+            modelBuilder.Entity("Pingan.Letters.Letters.SigningReminder", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateOnly>("DueOn")
+                        .HasColumnType("date")
+                        .HasColumnName("due_on");
+
+                    b.Property<DateTimeOffset?>("FiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("fired_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid>("LetterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("letter_id");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("outcome");
+
+                    b.HasKey("Id")
+                        .HasName("pk_signing_reminders");
+
+                    b.HasIndex("DueOn")
+                        .HasDatabaseName("ix_signing_reminders_due_on")
+                        .HasFilter("fired_at IS NULL");
+
+                    b.HasIndex("LetterId")
+                        .HasDatabaseName("ix_signing_reminders_letter_id");
+
+                    b.ToTable("signing_reminders", (string)null);
                 });
 
             modelBuilder.Entity("Pingan.Letters.Signing.LetterSignature", b =>
@@ -613,6 +656,16 @@ namespace Pingan.Letters.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_letter_targets_letters_letter_id");
+                });
+
+            modelBuilder.Entity("Pingan.Letters.Letters.SigningReminder", b =>
+                {
+                    b.HasOne("Pingan.Letters.Letters.Letter", null)
+                        .WithMany()
+                        .HasForeignKey("LetterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_signing_reminders_letters_letter_id");
                 });
 
             modelBuilder.Entity("Pingan.Letters.Signing.LetterSignature", b =>

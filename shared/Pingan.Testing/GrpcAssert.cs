@@ -1,0 +1,19 @@
+using Grpc.Core;
+using Xunit;
+
+namespace Pingan.Testing;
+
+/// <summary>What a test checks of a refused gRPC call: its status, and the fields an InvalidArgument names.</summary>
+public static class GrpcAssert
+{
+    public static async Task<RpcException> Refused(Func<Task> call, StatusCode code)
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(call);
+        Assert.Equal(code, error.StatusCode);
+        return error;
+    }
+
+    /// <summary>The field paths of an InvalidArgument's BadRequest details.</summary>
+    public static List<string> Fields(RpcException error) =>
+        error.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>()?.FieldViolations.Select(v => v.Field).ToList() ?? [];
+}
