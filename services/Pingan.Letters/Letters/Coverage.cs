@@ -10,13 +10,19 @@ namespace Pingan.Letters.Letters;
 /// </summary>
 public static class Coverage
 {
-    private const string Sql =
+    /// <summary>The units the year's letters reach from unit $1 in year $2, level by level, the unit included.</summary>
+    public const string CascadeCte =
         """
         WITH RECURSIVE cascade(code) AS (
             SELECT $1::text
             UNION
             SELECT l.receiver_code FROM letters l JOIN cascade c ON l.issuer_code = c.code WHERE l.year = $2
         ),
+
+        """;
+
+    private const string Sql = CascadeCte +
+        """
         received AS (
             SELECT DISTINCT ON (l.receiver_code) l.id, l.receiver_code, l.receiver_name
             FROM letters l JOIN cascade c ON c.code = l.receiver_code

@@ -116,13 +116,8 @@ public sealed class SigningReminderSweep(IServiceScopeFactory scopes, TimeProvid
 /// <summary>The first-quarter picture of the cascade below a unit: one query over the year's letters.</summary>
 public static class SigningProgressQuery
 {
-    private const string Sql =
+    private const string Sql = Coverage.CascadeCte +
         """
-        WITH RECURSIVE cascade(code) AS (
-            SELECT $1::text
-            UNION
-            SELECT l.receiver_code FROM letters l JOIN cascade c ON l.issuer_code = c.code WHERE l.year = $2
-        ),
         latest AS (
             SELECT DISTINCT ON (l.issuer_code, l.receiver_code) l.*
             FROM letters l JOIN cascade c ON c.code = l.issuer_code
