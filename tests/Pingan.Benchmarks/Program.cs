@@ -1,7 +1,7 @@
 using System.Globalization;
 using Pingan.Benchmarks;
 
-// ./platform bench [messaging|registry] [options]: every figure beside the baseline it is compared to.
+// ./platform bench [messaging|registry|letters] [options]: every figure beside the baseline it is compared to.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var postgres = Environment.GetEnvironmentVariable("PINGAN_POSTGRES") ?? throw new InvalidOperationException("run through ./platform bench");
 var amqp = Environment.GetEnvironmentVariable("PINGAN_RABBITMQ") ?? throw new InvalidOperationException("run through ./platform bench");
@@ -9,9 +9,10 @@ var which = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordina
 var rc = 0;
 if (which is "all" or "messaging") rc |= await MessagingBenchmark.RunAsync(postgres, amqp, args);
 if (which is "all" or "registry") rc |= await RegistryBenchmark.RunAsync(postgres, amqp, args);
-if (which is not ("all" or "messaging" or "registry"))
+if (which is "all" or "letters") rc |= await LettersBenchmark.RunAsync(postgres, amqp, args);
+if (which is not ("all" or "messaging" or "registry" or "letters"))
 {
-    Console.Error.WriteLine($"unknown benchmark '{which}': messaging, registry, or nothing for all");
+    Console.Error.WriteLine($"unknown benchmark '{which}': messaging, registry, letters, or nothing for all");
     return 2;
 }
 return rc;
