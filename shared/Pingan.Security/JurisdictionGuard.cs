@@ -58,8 +58,10 @@ public sealed class JurisdictionGuard(CallerAccessor callers, IAccountabilityCha
     {
         var own = await chains.ChainAsync(Caller.Jurisdiction, ct);
         if (own is null) return false;
-        if (own.Count == 1 || own.Contains(unitCode)) return true;
-        return (await chains.ChainAsync(unitCode, ct))?.Contains(Caller.Jurisdiction) == true;
+        if (own.Contains(unitCode)) return true;
+        var chain = await chains.ChainAsync(unitCode, ct);
+        // The root sees every unit there is, and no unit that is not.
+        return chain is not null && (own.Count == 1 || chain.Contains(Caller.Jurisdiction));
     }
 
     /// <summary>Whether the caller's jurisdiction answers to nobody: the province, which sees the whole tree.</summary>

@@ -16,6 +16,13 @@ public sealed class TemplateTests : LettersTest
     }
 
     [Fact]
+    public async Task An_issuer_the_registry_does_not_know_is_named_even_for_the_province()
+    {
+        var error = await Refused(() => TemplatesOf(Province).CreateTemplateAsync(Draft("419999999999", ("1", "100", ""))).ResponseAsync, StatusCode.InvalidArgument);
+        Assert.Equal(["issuer_code"], Fields(error));
+    }
+
+    [Fact]
     public async Task Every_bad_field_of_a_target_is_named()
     {
         var draft = Draft(Province, ("1", "50", ""), ("1", "abc", "not-an-id"));
