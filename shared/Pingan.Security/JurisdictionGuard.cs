@@ -22,12 +22,6 @@ public sealed class JurisdictionGuard(CallerAccessor callers, IAccountabilityCha
 {
     public Caller Caller => callers.Current;
 
-    public async Task<bool> IsWithinAsync(string unitCode, CancellationToken ct)
-    {
-        var chain = await chains.ChainAsync(unitCode, ct);
-        return chain is not null && chain.Contains(Caller.Jurisdiction);
-    }
-
     /// <summary>PermissionDenied unless <paramref name="unitCode"/> lies within the caller's jurisdiction (or is unknown: then the handler's NotFound stands).</summary>
     public async Task EnsureWithinAsync(string unitCode, CancellationToken ct)
     {
@@ -62,6 +56,20 @@ public sealed class JurisdictionGuard(CallerAccessor callers, IAccountabilityCha
         var chain = await chains.ChainAsync(unitCode, ct);
         // The root sees every unit there is, and no unit that is not.
         return chain is not null && (own.Count == 1 || chain.Contains(Caller.Jurisdiction));
+    }
+
+    /// <summary>A read of one unit's data: any platform role, for a unit within the jurisdiction or one it answers to.</summary>
+    public async Task EnsureCanReadAsync(string unitCode, CancellationToken ct)
+    {
+        EnsureRole();
+        await EnsureVisibleAsync(unitCode, ct);
+    }
+
+    /// <summary>A read of what lies below a unit (a subtree, a cascade of letters): any platform role, for a unit within the jurisdiction.</summary>
+    public async Task EnsureCanReadBelowAsync(string unitCode, CancellationToken ct)
+    {
+        EnsureRole();
+        await EnsureWithinAsync(unitCode, ct);
     }
 
     /// <summary>Whether the caller's jurisdiction answers to nobody: the province, which sees the whole tree.</summary>

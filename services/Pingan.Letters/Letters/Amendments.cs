@@ -35,12 +35,7 @@ public sealed partial class LettersService
             ReceiverCode = current.ReceiverCode, ReceiverName = current.ReceiverName, Version = current.Version + 1, IssuedAt = now,
             Title = current.Title, KeyTasks = current.KeyTasks, AmendsLetterId = current.Id, AmendmentReason = request.Reason.Trim(),
         };
-        next.Targets = [.. current.Targets.OrderBy(t => t.Position).Select(t => new LetterTarget
-        {
-            Id = Guid.CreateVersion7(now), LetterId = next.Id, TemplateTargetId = t.TemplateTargetId, Position = t.Position, Code = t.Code,
-            Indicator = t.Indicator, TargetValue = t.TargetValue, UnitOfMeasure = t.UnitOfMeasure, EvidenceRequired = t.EvidenceRequired,
-            Weight = t.Weight, ParentTargetId = t.ParentTargetId,
-        })];
+        next.Targets = [.. current.Targets.OrderBy(t => t.Position).Select(t => LetterTarget.CopyOf(t, next.Id, t.TemplateTargetId, t.Position, now))];
         Apply(request, next);
 
         current.Status = LetterStatus.Superseded;

@@ -35,4 +35,20 @@ public sealed class LetterTarget : Templates.ITargetContent
     public required string EvidenceRequired { get; set; }
     public decimal Weight { get; set; }
     public Guid? ParentTargetId { get; set; }
+
+    /// <summary>A target of <paramref name="letterId"/> saying what <paramref name="source"/> says (a template's target, or the amended version's).</summary>
+    public static LetterTarget CopyOf(Templates.ITargetContent source, Guid letterId, Guid templateTargetId, int position, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(now),
+        LetterId = letterId,
+        TemplateTargetId = templateTargetId,
+        Position = position,
+        Code = source.Code,
+        Indicator = source.Indicator,
+        TargetValue = source.TargetValue,
+        UnitOfMeasure = source.UnitOfMeasure,
+        EvidenceRequired = source.EvidenceRequired,
+        Weight = source.Weight,
+        ParentTargetId = source.ParentTargetId,
+    };
 }

@@ -49,19 +49,11 @@ public sealed partial class LettersService(
                 Title = template.Title,
                 KeyTasks = template.KeyTasks,
             };
-            letter.Targets = [.. template.Targets.OrderBy(t => t.Position).Select(t => new LetterTarget
+            letter.Targets = [.. template.Targets.OrderBy(t => t.Position).Select(t =>
             {
-                Id = Guid.CreateVersion7(now),
-                LetterId = letter.Id,
-                TemplateTargetId = t.Id,
-                Position = t.Position,
-                Code = t.Code,
-                Indicator = t.Indicator,
-                TargetValue = values.TryGetValue((r.Code, t.Code), out var v) ? v : t.TargetValue,
-                UnitOfMeasure = t.UnitOfMeasure,
-                EvidenceRequired = t.EvidenceRequired,
-                Weight = t.Weight,
-                ParentTargetId = t.ParentTargetId,
+                var target = LetterTarget.CopyOf(t, letter.Id, t.Id, t.Position, now);
+                if (values.TryGetValue((r.Code, t.Code), out var value)) target.TargetValue = value;
+                return target;
             })];
             return letter;
         }).ToList();
@@ -96,8 +88,7 @@ public sealed partial class LettersService(
 
     public override async Task<LetterList> ListLetters(ListLettersRequest request, ServerCallContext context)
     {
-        guard.EnsureRole();
-        await guard.EnsureVisibleAsync(request.UnitCode, context.CancellationToken);
+        await guard.EnsureCanReadAsync(request.UnitCode, context.CancellationToken);
         var query = db.Letters.AsNoTracking().Include(l => l.Targets).AsQueryable();
         query = request.Side == LetterSide.Issued
             ? query.Where(l => l.IssuerCode == request.UnitCode)
@@ -113,15 +104,13 @@ public sealed partial class LettersService(
 
     public override async Task<SigningProgress> GetSigningProgress(GetSigningProgressRequest request, ServerCallContext context)
     {
-        guard.EnsureRole();
-        await guard.EnsureWithinAsync(request.UnitCode, context.CancellationToken);
+        await guard.EnsureCanReadBelowAsync(request.UnitCode, context.CancellationToken);
         return await SigningProgressQuery.ReadAsync(db, request.UnitCode, request.Year, time.Today(), context.CancellationToken);
     }
 
     public override async Task<CoverageReport> GetCoverage(GetCoverageRequest request, ServerCallContext context)
     {
-        guard.EnsureRole();
-        await guard.EnsureWithinAsync(request.UnitCode, context.CancellationToken);
+        await guard.EnsureCanReadBelowAsync(request.UnitCode, context.CancellationToken);
         return await Coverage.ReadAsync(db, request.UnitCode, request.Year, context.CancellationToken);
     }
 

@@ -40,7 +40,7 @@ public static class SigningDeadlines
         var before = deadline.AddDays(-7);
         if (on < before) yield return Reminder(letter, ReminderKind.BeforeDeadline, before, now);
         // Issued or amended late, it still gets two weeks before it is called overdue.
-        var overdue = on <= deadline.AddDays(-14) ? deadline.AddDays(1) : on.AddDays(14) > deadline.AddDays(1) ? on.AddDays(14) : deadline.AddDays(1);
+        var overdue = on.AddDays(14) > deadline.AddDays(1) ? on.AddDays(14) : deadline.AddDays(1);
         yield return Reminder(letter, ReminderKind.Overdue, overdue, now);
     }
 

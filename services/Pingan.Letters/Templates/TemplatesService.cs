@@ -56,15 +56,13 @@ public sealed class TemplatesService(LettersDb db, TimeProvider time, IAuditTrai
         var template = await db.Templates.AsNoTracking().Include(t => t.Targets)
             .FirstOrDefaultAsync(t => t.Id == Guid.Parse(request.TemplateId), context.CancellationToken)
             ?? throw new NotFoundException($"No template {request.TemplateId}.");
-        guard.EnsureRole();
-        await guard.EnsureVisibleAsync(template.IssuerCode, context.CancellationToken);
+        await guard.EnsureCanReadAsync(template.IssuerCode, context.CancellationToken);
         return template.ToApi();
     }
 
     public override async Task<TemplateList> ListTemplates(ListTemplatesRequest request, ServerCallContext context)
     {
-        guard.EnsureRole();
-        await guard.EnsureVisibleAsync(request.IssuerCode, context.CancellationToken);
+        await guard.EnsureCanReadAsync(request.IssuerCode, context.CancellationToken);
         var query = db.Templates.AsNoTracking().Include(t => t.Targets).Where(t => t.IssuerCode == request.IssuerCode);
         if (request.Year != 0) query = query.Where(t => t.Year == request.Year);
         var list = new TemplateList();

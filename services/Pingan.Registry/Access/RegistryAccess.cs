@@ -26,18 +26,10 @@ public sealed class RegistryAccess(JurisdictionGuard guard, RegistryDb db, Chain
     public Caller Caller => guard.Caller;
 
     /// <summary>A read of one unit: within the jurisdiction, or above it.</summary>
-    public async Task ReadAsync(string unitCode, CancellationToken ct)
-    {
-        guard.EnsureRole();
-        await guard.EnsureVisibleAsync(unitCode, ct);
-    }
+    public Task ReadAsync(string unitCode, CancellationToken ct) => guard.EnsureCanReadAsync(unitCode, ct);
 
     /// <summary>A read of a subtree: its root must be within the jurisdiction.</summary>
-    public async Task ReadBelowAsync(string unitCode, CancellationToken ct)
-    {
-        guard.EnsureRole();
-        await guard.EnsureWithinAsync(unitCode, ct);
-    }
+    public Task ReadBelowAsync(string unitCode, CancellationToken ct) => guard.EnsureCanReadBelowAsync(unitCode, ct);
 
     public Task<bool> IsVisibleAsync(string unitCode, CancellationToken ct) => guard.IsVisibleAsync(unitCode, ct);
 
