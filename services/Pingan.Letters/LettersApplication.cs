@@ -29,6 +29,7 @@ public static class LettersApplication
         builder.Services.AddRegistryAccountabilityChain(new Uri(registry));
         builder.Services.AddRequestValidators(typeof(LettersApplication).Assembly);
         builder.Services.AddScoped<ParentTargets>();
+        builder.Services.AddScoped<LetterAccess>();
         builder.Services.AddSingleton<SigningReminderSweep>();
         builder.Services.AddHostedService(s => s.GetRequiredService<SigningReminderSweep>());
 
@@ -38,6 +39,7 @@ public static class LettersApplication
         app.MapGrpcService<TemplatesService>();
         app.MapGrpcService<LettersService>();
         app.MapGrpcService<SigningKeysService>();
+        app.MapGrpcService<Reporting.ProgressService>();
         app.MapAuditLog<LettersDb>();
         return app;
     }

@@ -175,3 +175,66 @@ public sealed class GetSigningProgressValidator : AbstractValidator<GetSigningPr
         RuleFor(r => r.Year).Year();
     }
 }
+
+public sealed class UploadEvidenceValidator : AbstractValidator<UploadEvidenceRequest>
+{
+    public UploadEvidenceValidator()
+    {
+        RuleFor(r => r.LetterId).Id();
+        RuleFor(r => r.TargetCode).Text(20);
+        RuleFor(r => r.FileName).Text(200);
+        RuleFor(r => r.FileName).Must(n => n.IndexOfAny(['/', '\\', '\0']) < 0).WithMessage("must be a file name, not a path");
+        RuleFor(r => r.File).NotNull().WithMessage("must be the file: its content type and bytes");
+    }
+}
+
+public sealed class GetEvidenceValidator : AbstractValidator<GetEvidenceRequest>
+{
+    public GetEvidenceValidator() => RuleFor(r => r.EvidenceId).Id();
+}
+
+public sealed class ReportProgressValidator : AbstractValidator<ReportProgressRequest>
+{
+    public ReportProgressValidator()
+    {
+        RuleFor(r => r.LetterId).Id();
+        RuleFor(r => r.TargetCode).Text(20);
+        RuleFor(r => r.AsOf).Must(d => DateOnly.TryParseExact(d, "yyyy-MM-dd", out _)).WithMessage("must be a date YYYY-MM-DD");
+        RuleFor(r => r.AchievedValue).Decimal();
+        RuleFor(r => r.Note).MaximumLength(2000).WithMessage("must be at most 2000 characters");
+        // Art. 13: targets are checkable; a figure comes with what shows it.
+        RuleFor(r => r.EvidenceIds).Must(e => e.Count is > 0 and <= 50).WithMessage("must cite 1-50 evidence files uploaded for this target");
+        RuleForEach(r => r.EvidenceIds).Id();
+    }
+}
+
+public sealed class GetLetterProgressValidator : AbstractValidator<GetLetterProgressRequest>
+{
+    public GetLetterProgressValidator() => RuleFor(r => r.LetterId).Id();
+}
+
+public sealed class CompleteLetterValidator : AbstractValidator<CompleteLetterRequest>
+{
+    public CompleteLetterValidator()
+    {
+        RuleFor(r => r.LetterId).Id();
+        RuleFor(r => r.Results).Must(r => r.Count is > 0 and <= 200).WithMessage("must rate 1-200 targets");
+        RuleForEach(r => r.Results).ChildRules(c =>
+        {
+            c.RuleFor(x => x.Code).Text(20);
+            c.RuleFor(x => x.CompletionPercent).Must(p => Decimals.TryParse(p, out var v) && v >= 0 && v <= 100 && decimal.Round(v, 4) == v)
+                .WithMessage("must be a decimal from 0 to 100, with at most 4 decimals");
+            c.RuleFor(x => x.Note).MaximumLength(500).WithMessage("must be at most 500 characters");
+        });
+    }
+}
+
+public sealed class ListCompletionsValidator : AbstractValidator<ListCompletionsRequest>
+{
+    public ListCompletionsValidator()
+    {
+        RuleFor(r => r.UnitCode).UnitCode();
+        RuleFor(r => r.Year).Year().When(r => r.Year != 0);
+        RuleFor(r => r.Side).Must(s => s is LetterSide.Issued or LetterSide.Received).WithMessage("must be ISSUED or RECEIVED");
+    }
+}

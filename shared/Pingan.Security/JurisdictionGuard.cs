@@ -83,6 +83,16 @@ public sealed class JurisdictionGuard(CallerAccessor callers, IAccountabilityCha
             throw new RpcException(new Status(StatusCode.PermissionDenied, $"This needs one of the roles {string.Join(", ", roles)}."));
     }
 
+    /// <summary>
+    /// PermissionDenied unless the caller is the unit's own staff: its jurisdiction's accounts, or the accounts of the
+    /// unit itself (a department). For what a unit answers for itself, which the level above must not file for it.
+    /// </summary>
+    public void EnsureActsFor(string unitCode)
+    {
+        if (Caller.Jurisdiction != unitCode && Caller.Unit != unitCode)
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"Only {unitCode}'s own staff may do this; you act for {Caller.Unit ?? Caller.Jurisdiction}."));
+    }
+
     /// <summary>A token naming a jurisdiction the registry does not know is refused outright.</summary>
     private async Task<IReadOnlyList<string>> EnsureJurisdictionExistsAsync(Caller caller, CancellationToken ct) =>
         await chains.ChainAsync(caller.Jurisdiction, ct)

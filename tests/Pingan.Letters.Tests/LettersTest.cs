@@ -40,6 +40,7 @@ public abstract class LettersTest : InfrastructureTest
             ["ConnectionStrings:rabbitmq"] = VirtualHost.AmqpUri,
             ["Services:Registry:Grpc"] = $"http://{Registry.Channel.Target}",
             ["Messaging:Outbox:PollInterval"] = "00:00:00.200",
+            ["Letters:Evidence:MaxBytes"] = "1048576",
         }, services => services.AddSingleton<TimeProvider>(Clock));
         var report = await new RegistryApi.Integration.IntegrationClient(As(Province, PinganRoles.CommissionOffice, Registry)).ImportUnitsAsync(
             new RegistryApi.ImportUnitsRequest

@@ -21,12 +21,7 @@ public sealed partial class LettersService
             ?? throw new NotFoundException($"No letter {request.LetterId}.");
         // The issuing commission amends its letter.
         await guard.EnsureWithinAsync(current.IssuerCode, ct);
-        if (current.Status == LetterStatus.Superseded)
-        {
-            var latest = await db.Letters.AsNoTracking().Where(l => l.Year == current.Year && l.IssuerCode == current.IssuerCode && l.ReceiverCode == current.ReceiverCode)
-                .OrderByDescending(l => l.Version).Select(l => new { l.Id, l.Version }).FirstAsync(ct);
-            throw new DomainRuleException($"Version {current.Version} was replaced by version {latest.Version} ({latest.Id}): amend that one.");
-        }
+        await access.EnsureOpenAsync(current, ct);
 
         var now = time.GetUtcNow();
         var next = new Letter

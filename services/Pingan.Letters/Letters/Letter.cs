@@ -1,6 +1,7 @@
 namespace Pingan.Letters.Letters;
 
-public enum LetterStatus { Issued, Signed, Superseded }
+/// <summary>ISSUED, SIGNED by both sides, SUPERSEDED by an amendment, or COMPLETED with its year-end figure.</summary>
+public enum LetterStatus { Issued, Signed, Superseded, Completed }
 
 /// <summary>A year's target responsibility letter from a commission to a unit that answers to it (Art. 13).</summary>
 public sealed class Letter

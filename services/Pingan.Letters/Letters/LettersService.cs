@@ -14,7 +14,7 @@ using RegistryApi = Pingan.Registry.Api;
 namespace Pingan.Letters.Letters;
 
 public sealed partial class LettersService(
-    LettersDb db, IOutbox outbox, TimeProvider time, IAuditTrail audit, JurisdictionGuard guard,
+    LettersDb db, IOutbox outbox, TimeProvider time, IAuditTrail audit, JurisdictionGuard guard, LetterAccess access,
     RegistryApi.Units.UnitsClient units, RegistryApi.Leadership.LeadershipClient leadership)
     : Api.Letters.LettersBase
 {

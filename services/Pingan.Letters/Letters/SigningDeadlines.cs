@@ -124,7 +124,7 @@ public static class SigningProgressQuery
             WHERE l.year = $2
             ORDER BY l.issuer_code, l.receiver_code, l.version DESC
         )
-        SELECT l.id, l.issuer_code, l.receiver_code, l.receiver_name, l.version, l.status,
+        SELECT l.id, l.issuer_code, l.receiver_code, l.receiver_name, l.version,
                EXISTS (SELECT 1 FROM signatures s WHERE s.letter_id = l.id AND s.side = 'Issuer'),
                EXISTS (SELECT 1 FROM signatures s WHERE s.letter_id = l.id AND s.side = 'Receiver'),
                (SELECT count(*) FROM signing_reminders r WHERE r.letter_id = l.id AND r.outcome = 'Sent')
@@ -139,7 +139,7 @@ public static class SigningProgressQuery
         await db.ReadAsync(Sql, [unitCode, year], r =>
         {
             progress.Letters++;
-            if (r.GetString(5) == nameof(LetterStatus.Signed))
+            if (r.GetBoolean(5) && r.GetBoolean(6))
             {
                 progress.Signed++;
                 return;
@@ -147,8 +147,8 @@ public static class SigningProgressQuery
             var state = new LetterSigningState
             {
                 LetterId = r.GetGuid(0).ToString(), IssuerCode = r.GetString(1), ReceiverCode = r.GetString(2), ReceiverName = r.GetString(3),
-                Version = r.GetInt32(4), IssuerSigned = r.GetBoolean(6), ReceiverSigned = r.GetBoolean(7), Overdue = today > deadline,
-                RemindersSent = (int)r.GetInt64(8),
+                Version = r.GetInt32(4), IssuerSigned = r.GetBoolean(5), ReceiverSigned = r.GetBoolean(6), Overdue = today > deadline,
+                RemindersSent = (int)r.GetInt64(7),
             };
             if (state.Overdue) progress.Overdue++;
             progress.Unsigned.Add(state);

@@ -17,6 +17,9 @@ public sealed class LettersDb(DbContextOptions<LettersDb> options) : PinganDbCon
     public DbSet<Signing.SigningKey> SigningKeys => Set<Signing.SigningKey>();
     public DbSet<Signing.LetterSignature> Signatures => Set<Signing.LetterSignature>();
     public DbSet<SigningReminder> SigningReminders => Set<SigningReminder>();
+    public DbSet<Reporting.EvidenceFile> EvidenceFiles => Set<Reporting.EvidenceFile>();
+    public DbSet<Reporting.ProgressEntry> ProgressEntries => Set<Reporting.ProgressEntry>();
+    public DbSet<Reporting.Completion> Completions => Set<Reporting.Completion>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -77,6 +80,44 @@ public sealed class LettersDb(DbContextOptions<LettersDb> options) : PinganDbCon
             e.HasIndex(r => r.DueOn).HasFilter("fired_at IS NULL");
             e.HasIndex(r => r.LetterId);
             e.HasOne<Letter>().WithMany().HasForeignKey(r => r.LetterId);
+        });
+        b.Entity<Reporting.EvidenceFile>(e =>
+        {
+            e.Property(x => x.IssuerCode).HasMaxLength(64);
+            e.Property(x => x.ReceiverCode).HasMaxLength(64);
+            e.Property(x => x.TargetCode).HasMaxLength(20);
+            e.Property(x => x.FileName).HasMaxLength(200);
+            e.Property(x => x.ContentType).HasMaxLength(100);
+            e.Property(x => x.Sha256).HasMaxLength(64);
+            e.Property(x => x.UploadedBy).HasMaxLength(200);
+            e.HasIndex(x => new { x.Year, x.IssuerCode, x.ReceiverCode, x.TargetCode });
+            e.HasOne<Letter>().WithMany().HasForeignKey(x => x.LetterId);
+        });
+        b.Entity<Reporting.ProgressEntry>(e =>
+        {
+            e.Property(x => x.IssuerCode).HasMaxLength(64);
+            e.Property(x => x.ReceiverCode).HasMaxLength(64);
+            e.Property(x => x.TargetCode).HasMaxLength(20);
+            e.Property(x => x.Note).HasMaxLength(2000);
+            e.Property(x => x.ReportedBy).HasMaxLength(200);
+            e.HasIndex(x => new { x.Year, x.IssuerCode, x.ReceiverCode, x.TargetCode });
+            e.HasOne<Letter>().WithMany().HasForeignKey(x => x.LetterId);
+        });
+        b.Entity<Reporting.Completion>(e =>
+        {
+            e.HasKey(x => x.LetterId);
+            e.Property(x => x.Figure).HasPrecision(7, 2);
+            e.Property(x => x.CompletedBy).HasMaxLength(200);
+            e.HasOne<Letter>().WithOne().HasForeignKey<Reporting.Completion>(x => x.LetterId);
+            e.HasMany(x => x.Results).WithOne().HasForeignKey(x => x.LetterId);
+        });
+        b.Entity<Reporting.CompletionResult>(e =>
+        {
+            e.ToTable("completion_results");
+            e.HasKey(x => new { x.LetterId, x.Code });
+            e.Property(x => x.Code).HasMaxLength(20);
+            e.Property(x => x.Percent).HasPrecision(7, 4);
+            e.Property(x => x.Note).HasMaxLength(500);
         });
         b.Entity<Letter>().HasMany<Signing.LetterSignature>().WithOne().HasForeignKey(x => x.LetterId);
         b.AddTransactionalMessaging();

@@ -36,8 +36,7 @@ public sealed partial class LettersService
         var signatures = await db.Signatures.Where(s => s.LetterId == letter.Id).ToListAsync(ct);
         if (letter.Status == LetterStatus.Signed)
             throw new DomainRuleException($"Letter {letter.Id} is signed by both sides and cannot change; an amendment is a new version.");
-        if (letter.Status == LetterStatus.Superseded)
-            throw new DomainRuleException($"Version {letter.Version} of this letter was replaced by an amendment: sign the latest version.");
+        await access.EnsureOpenAsync(letter, ct);
         if (signatures.Any(s => s.Side == side))
             throw new AlreadyExistsException($"The {side.ToString().ToLowerInvariant()} side of letter {letter.Id} has signed already.");
 
@@ -118,15 +117,7 @@ public sealed partial class LettersService
         return terms;
     }
 
-    private async Task<Letter> ReadableLetterAsync(string id, CancellationToken ct)
-    {
-        var letter = await db.Letters.AsNoTracking().Include(l => l.Targets).FirstOrDefaultAsync(l => l.Id == Guid.Parse(id), ct)
-            ?? throw new NotFoundException($"No letter {id}.");
-        // The receiver's staff, the issuer's, and those above either.
-        guard.EnsureRole();
-        if (!await guard.IsVisibleAsync(letter.ReceiverCode, ct)) await guard.EnsureWithinAsync(letter.IssuerCode, ct);
-        return letter;
-    }
+    private Task<Letter> ReadableLetterAsync(string id, CancellationToken ct) => access.ReadableAsync(Guid.Parse(id), ct);
 }
 
 public sealed class SigningKeysService(LettersDb db, TimeProvider time, IAuditTrail audit, JurisdictionGuard guard, RegistryApi.Leadership.LeadershipClient leadership)

@@ -82,5 +82,9 @@ public static class Decimals
     public static bool TryParse(string text, out decimal value) =>
         decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value);
 
+    /// <summary>For text a validator has already accepted.</summary>
+    public static decimal Parse(string text) =>
+        TryParse(text, out var value) ? value : throw new FormatException($"'{text}' is not a decimal number");
+
     public static string Write(decimal value) => value.ToString("0.####", CultureInfo.InvariantCulture);
 }

@@ -319,6 +319,225 @@ namespace Pingan.Letters.Persistence.Migrations
                     b.ToTable("signing_reminders", (string)null);
                 });
 
+            modelBuilder.Entity("Pingan.Letters.Reporting.Completion", b =>
+                {
+                    b.Property<Guid>("LetterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("letter_id");
+
+                    b.Property<DateTimeOffset>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<string>("CompletedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("completed_by");
+
+                    b.Property<decimal>("Figure")
+                        .HasPrecision(7, 2)
+                        .HasColumnType("numeric(7,2)")
+                        .HasColumnName("figure");
+
+                    b.Property<bool>("Signed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("signed");
+
+                    b.HasKey("LetterId")
+                        .HasName("pk_completions");
+
+                    b.ToTable("completions", (string)null);
+                });
+
+            modelBuilder.Entity("Pingan.Letters.Reporting.CompletionResult", b =>
+                {
+                    b.Property<Guid>("LetterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("letter_id");
+
+                    b.Property<string>("Code")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("note");
+
+                    b.Property<decimal>("Percent")
+                        .HasPrecision(7, 4)
+                        .HasColumnType("numeric(7,4)")
+                        .HasColumnName("percent");
+
+                    b.HasKey("LetterId", "Code")
+                        .HasName("pk_completion_results");
+
+                    b.ToTable("completion_results", (string)null);
+                });
+
+            modelBuilder.Entity("Pingan.Letters.Reporting.EvidenceFile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("content_type");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("file_name");
+
+                    b.Property<string>("IssuerCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("issuer_code");
+
+                    b.Property<Guid>("LetterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("letter_id");
+
+                    b.Property<string>("ReceiverCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("receiver_code");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size_bytes");
+
+                    b.Property<string>("TargetCode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("target_code");
+
+                    b.Property<DateTimeOffset>("UploadedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("uploaded_at");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("uploaded_by");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.HasKey("Id")
+                        .HasName("pk_evidence_files");
+
+                    b.HasIndex("LetterId")
+                        .HasDatabaseName("ix_evidence_files_letter_id");
+
+                    b.HasIndex("Year", "IssuerCode", "ReceiverCode", "TargetCode")
+                        .HasDatabaseName("ix_evidence_files_year_issuer_code_receiver_code_target_code");
+
+                    b.ToTable("evidence_files", (string)null);
+                });
+
+            modelBuilder.Entity("Pingan.Letters.Reporting.ProgressEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<decimal>("AchievedValue")
+                        .HasColumnType("numeric")
+                        .HasColumnName("achieved_value");
+
+                    b.Property<DateOnly>("AsOf")
+                        .HasColumnType("date")
+                        .HasColumnName("as_of");
+
+                    b.PrimitiveCollection<Guid[]>("EvidenceIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("evidence_ids");
+
+                    b.Property<string>("IssuerCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("issuer_code");
+
+                    b.Property<Guid>("LetterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("letter_id");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("note");
+
+                    b.Property<string>("ReceiverCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("receiver_code");
+
+                    b.Property<DateTimeOffset>("ReportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reported_at");
+
+                    b.Property<string>("ReportedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("reported_by");
+
+                    b.Property<string>("TargetCode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("target_code");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.HasKey("Id")
+                        .HasName("pk_progress_entries");
+
+                    b.HasIndex("LetterId")
+                        .HasDatabaseName("ix_progress_entries_letter_id");
+
+                    b.HasIndex("Year", "IssuerCode", "ReceiverCode", "TargetCode")
+                        .HasDatabaseName("ix_progress_entries_year_issuer_code_receiver_code_target_code");
+
+                    b.ToTable("progress_entries", (string)null);
+                });
+
             modelBuilder.Entity("Pingan.Letters.Signing.LetterSignature", b =>
                 {
                     b.Property<Guid>("Id")
@@ -665,6 +884,46 @@ namespace Pingan.Letters.Persistence.Migrations
                         .HasConstraintName("fk_signing_reminders_letters_letter_id");
                 });
 
+            modelBuilder.Entity("Pingan.Letters.Reporting.Completion", b =>
+                {
+                    b.HasOne("Pingan.Letters.Letters.Letter", null)
+                        .WithOne()
+                        .HasForeignKey("Pingan.Letters.Reporting.Completion", "LetterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_completions_letters_letter_id");
+                });
+
+            modelBuilder.Entity("Pingan.Letters.Reporting.CompletionResult", b =>
+                {
+                    b.HasOne("Pingan.Letters.Reporting.Completion", null)
+                        .WithMany("Results")
+                        .HasForeignKey("LetterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_completion_results_completions_letter_id");
+                });
+
+            modelBuilder.Entity("Pingan.Letters.Reporting.EvidenceFile", b =>
+                {
+                    b.HasOne("Pingan.Letters.Letters.Letter", null)
+                        .WithMany()
+                        .HasForeignKey("LetterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_evidence_files_letters_letter_id");
+                });
+
+            modelBuilder.Entity("Pingan.Letters.Reporting.ProgressEntry", b =>
+                {
+                    b.HasOne("Pingan.Letters.Letters.Letter", null)
+                        .WithMany()
+                        .HasForeignKey("LetterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_progress_entries_letters_letter_id");
+                });
+
             modelBuilder.Entity("Pingan.Letters.Signing.LetterSignature", b =>
                 {
                     b.HasOne("Pingan.Letters.Letters.Letter", null)
@@ -688,6 +947,11 @@ namespace Pingan.Letters.Persistence.Migrations
             modelBuilder.Entity("Pingan.Letters.Letters.Letter", b =>
                 {
                     b.Navigation("Targets");
+                });
+
+            modelBuilder.Entity("Pingan.Letters.Reporting.Completion", b =>
+                {
+                    b.Navigation("Results");
                 });
 
             modelBuilder.Entity("Pingan.Letters.Templates.Template", b =>

@@ -1,0 +1,34 @@
+using Microsoft.EntityFrameworkCore;
+using Pingan.Letters.Persistence;
+using Pingan.Security;
+using Pingan.ServiceDefaults;
+
+namespace Pingan.Letters.Letters;
+
+/// <summary>Who may see a letter, and which version of a letter may still change.</summary>
+public sealed class LetterAccess(LettersDb db, JurisdictionGuard guard)
+{
+    /// <summary>A letter with its targets, for the receiver's staff, the issuer's, and those above either.</summary>
+    public async Task<Letter> ReadableAsync(Guid id, CancellationToken ct)
+    {
+        var letter = await db.Letters.AsNoTracking().Include(l => l.Targets).FirstOrDefaultAsync(l => l.Id == id, ct)
+            ?? throw new NotFoundException($"No letter {id}.");
+        guard.EnsureRole();
+        if (!await guard.IsVisibleAsync(letter.ReceiverCode, ct)) await guard.EnsureWithinAsync(letter.IssuerCode, ct);
+        return letter;
+    }
+
+    /// <summary>Refuses a version that was replaced (naming the latest) or a letter whose year is closed.</summary>
+    public async Task EnsureOpenAsync(Letter letter, CancellationToken ct)
+    {
+        if (letter.Status == LetterStatus.Completed)
+            throw new DomainRuleException($"The {letter.Year} letter to {letter.ReceiverName} has its year-end completion figure: it takes no more changes.");
+        if (letter.Status == LetterStatus.Superseded)
+        {
+            var latest = await db.Letters.AsNoTracking()
+                .Where(l => l.Year == letter.Year && l.IssuerCode == letter.IssuerCode && l.ReceiverCode == letter.ReceiverCode)
+                .OrderByDescending(l => l.Version).Select(l => new { l.Id, l.Version }).FirstAsync(ct);
+            throw new DomainRuleException($"Version {letter.Version} was replaced by version {latest.Version} ({latest.Id}): use that one.");
+        }
+    }
+}
