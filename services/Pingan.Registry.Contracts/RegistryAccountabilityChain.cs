@@ -50,6 +50,7 @@ public static class RegistryClientExtensions
         services.AddPinganGrpcClient<Leadership.LeadershipClient>(registryGrpc);
         services.AddPinganGrpcClient<Commissions.CommissionsClient>(registryGrpc);
         services.AddScoped<IAccountabilityChain, RegistryAccountabilityChain>();
+        services.AddScoped<RegistryLeaders>();
         return services;
     }
 }

@@ -47,6 +47,41 @@ public sealed class WorkingDayCalendar
         return day;
     }
 
+    /// <summary>
+    /// Like <see cref="AddWorkingDays"/>, for a deadline that must be set now even when it reaches into a year whose
+    /// schedule is not loaded yet (a decision in December): such a year's days count Monday to Friday, and
+    /// <c>Provisional</c> says so, for the deadline to be counted again once the operators load that year.
+    /// </summary>
+    public (DateOnly Day, bool Provisional) AddWorkingDaysProvisionally(DateOnly start, int workingDays)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(workingDays);
+        var day = start;
+        var counted = 0;
+        var assumed = false;
+        while (counted < workingDays)
+        {
+            day = day.AddDays(1);
+            if (IsWorkingDayOrAssumed(day, ref assumed)) counted++;
+        }
+        return (day, assumed);
+    }
+
+    /// <summary>Like <see cref="MonthsDeadline"/>, provisional in the same way as <see cref="AddWorkingDaysProvisionally"/>.</summary>
+    public (DateOnly Day, bool Provisional) MonthsDeadlineProvisionally(DateOnly start, int months)
+    {
+        var day = start.AddMonths(months);
+        var assumed = false;
+        while (!IsWorkingDayOrAssumed(day, ref assumed)) day = day.AddDays(1);
+        return (day, assumed);
+    }
+
+    private bool IsWorkingDayOrAssumed(DateOnly date, ref bool assumed)
+    {
+        if (_years.ContainsKey(date.Year)) return IsWorkingDay(date);
+        assumed = true;
+        return !HolidaySchedule.IsWeekend(date);
+    }
+
     /// <summary>Working days in (<paramref name="from"/>, <paramref name="to"/>]: how far along a deadline is.</summary>
     public int WorkingDaysBetween(DateOnly from, DateOnly to)
     {

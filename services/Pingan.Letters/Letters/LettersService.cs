@@ -15,7 +15,7 @@ namespace Pingan.Letters.Letters;
 
 public sealed partial class LettersService(
     LettersDb db, IOutbox outbox, TimeProvider time, IAuditTrail audit, JurisdictionGuard guard, LetterAccess access,
-    RegistryApi.Units.UnitsClient units, RegistryApi.Leadership.LeadershipClient leadership)
+    RegistryApi.Units.UnitsClient units, Pingan.Registry.Contracts.RegistryLeaders leaders)
     : Api.Letters.LettersBase
 {
     /// <summary>Issues a template's letters in one action, one per unit that answers to the issuer (Art. 13 "自上而下层层签订").</summary>

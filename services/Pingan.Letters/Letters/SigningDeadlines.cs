@@ -1,12 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pingan.Persistence;
 using Pingan.Letters.Api;
 using Pingan.Letters.Contracts;
 using Pingan.Letters.Persistence;
 using Pingan.Messaging;
+using Pingan.ServiceDefaults;
 using Pingan.Time;
 
 namespace Pingan.Letters.Letters;
@@ -52,12 +52,15 @@ public static class SigningDeadlines
 /// Fires the due reminders: rows claimed with FOR UPDATE SKIP LOCKED, so replicas sweeping together fire each
 /// once; the event leaves through the outbox in the same transaction that marks the row fired.
 /// </summary>
-public sealed class SigningReminderSweep(IServiceScopeFactory scopes, TimeProvider time, ILogger<SigningReminderSweep> logger) : BackgroundService
+public sealed class SigningReminderSweep(IServiceScopeFactory scopes, TimeProvider clock, ILogger<SigningReminderSweep> logger)
+    : PeriodicSweep(clock, logger)
 {
-    public static readonly TimeSpan Every = TimeSpan.FromHours(1);
+    protected override TimeSpan Every => TimeSpan.FromHours(1);
+
+    protected override string What => "signing reminders";
 
     /// <summary>Fires every reminder due today or earlier; returns how many were sent.</summary>
-    public async Task<int> SweepAsync(CancellationToken ct)
+    public override async Task<int> SweepAsync(CancellationToken ct)
     {
         var sent = 0;
         while (true)
@@ -65,8 +68,8 @@ public sealed class SigningReminderSweep(IServiceScopeFactory scopes, TimeProvid
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<LettersDb>();
             var outbox = scope.ServiceProvider.GetRequiredService<IOutbox>();
-            var today = time.Today();
-            var now = time.GetUtcNow();
+            var today = Time.Today();
+            var now = Time.GetUtcNow();
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var due = await db.SigningReminders
                 .FromSqlRaw("SELECT * FROM signing_reminders WHERE fired_at IS NULL AND due_on <= {0} ORDER BY due_on LIMIT 500 FOR UPDATE SKIP LOCKED", today)
@@ -93,23 +96,6 @@ public sealed class SigningReminderSweep(IServiceScopeFactory scopes, TimeProvid
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Every, time);
-        do
-        {
-            try
-            {
-                var sent = await SweepAsync(stoppingToken);
-                if (sent > 0) logger.LogInformation("Sent {Count} signing reminders", sent);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "The signing reminder sweep failed; it runs again within the hour");
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }
 

@@ -96,26 +96,8 @@ public sealed partial class LettersService
     /// Who may sign for a unit on a day: for an organ or department its principal; for a jurisdiction the
     /// principals of its party committee and government (党政主要负责同志, Art. 9). From the registry, as of that day.
     /// </summary>
-    private async Task<List<RegistryApi.Term>> PrincipalsAsync(string unitCode, DateOnly day, CancellationToken ct)
-    {
-        var unit = await units.GetUnitAsync(new RegistryApi.GetUnitRequest { Code = unitCode }, cancellationToken: ct);
-        var holders = new List<string> { unitCode };
-        if (unit.Kind is RegistryApi.UnitKind.Province or RegistryApi.UnitKind.City or RegistryApi.UnitKind.County or RegistryApi.UnitKind.Township)
-        {
-            var organs = await units.ListDescendantsAsync(new RegistryApi.ListDescendantsRequest
-            {
-                Code = unitCode, PageSize = 1000, Kinds = { RegistryApi.UnitKind.PartyCommittee, RegistryApi.UnitKind.Government },
-            }, cancellationToken: ct);
-            holders = [.. organs.Units.Where(o => o.AnswersToCode == unitCode).Select(o => o.Code)];
-        }
-        var terms = new List<RegistryApi.Term>();
-        foreach (var holder in holders)
-            terms.AddRange((await leadership.ListHoldersAsync(new RegistryApi.ListHoldersRequest
-            {
-                UnitCode = holder, Role = RegistryApi.LeadershipRole.Principal, AsOf = day.ToString("yyyy-MM-dd"),
-            }, cancellationToken: ct)).Terms);
-        return terms;
-    }
+    private Task<List<RegistryApi.Term>> PrincipalsAsync(string unitCode, DateOnly day, CancellationToken ct) =>
+        leaders.HoldersAsync(unitCode, RegistryApi.LeadershipRole.Principal, day, ct);
 
     private Task<Letter> ReadableLetterAsync(string id, CancellationToken ct) => access.ReadableAsync(Guid.Parse(id), ct);
 }

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.DependencyInjection;
+using Api = Pingan.Registry.Api;
+
+namespace Pingan.Registry.Contracts;
+
+/// <summary>
+/// Who held a leadership role of a unit on a day, as the registry records it, asked on the caller's token. For an
+/// organ or a department, the unit's own holders; for a jurisdiction (province, city, county, township), the
+/// holders in its party committee and government (党政领导班子, Art. 9-11).
+/// </summary>
+public sealed class RegistryLeaders(Api.Units.UnitsClient units, Api.Leadership.LeadershipClient leadership)
+{
+    private static readonly Api.UnitKind[] Jurisdictions = [Api.UnitKind.Province, Api.UnitKind.City, Api.UnitKind.County, Api.UnitKind.Township];
+
+    public async Task<List<Api.Term>> HoldersAsync(string unitCode, Api.LeadershipRole role, DateOnly day, CancellationToken ct)
+    {
+        var unit = await units.GetUnitAsync(new Api.GetUnitRequest { Code = unitCode }, cancellationToken: ct);
+        var holders = new List<string> { unitCode };
+        if (Jurisdictions.Contains(unit.Kind))
+        {
+            var organs = await units.ListDescendantsAsync(new Api.ListDescendantsRequest
+            {
+                Code = unitCode, PageSize = 1000, Kinds = { Api.UnitKind.PartyCommittee, Api.UnitKind.Government },
+            }, cancellationToken: ct);
+            holders = [.. organs.Units.Where(o => o.AnswersToCode == unitCode).Select(o => o.Code)];
+        }
+        var terms = new List<Api.Term>();
+        foreach (var holder in holders)
+            terms.AddRange((await leadership.ListHoldersAsync(new Api.ListHoldersRequest
+            {
+                UnitCode = holder, Role = role, AsOf = day.ToString("yyyy-MM-dd"),
+            }, cancellationToken: ct)).Terms);
+        return terms;
+    }
+}

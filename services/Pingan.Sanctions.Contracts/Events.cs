@@ -1,0 +1,36 @@
+namespace Pingan.Sanctions.Contracts;
+
+/// <summary>A case was opened against a locality or unit under an Art. 31 clause.</summary>
+public sealed record CaseOpened(Guid CaseId, string SubjectCode, int Clause, string Source, string Severity, DateOnly IncidentOn, DateTimeOffset OpenedAt);
+
+/// <summary>The competent office verified the case and proposed a stage to its commission.</summary>
+public sealed record MeasureProposed(Guid CaseId, string SubjectCode, string Stage, string BodyCode, bool DirectEntry, DateTimeOffset ProposedAt);
+
+/// <summary>
+/// The commission approved a stage: it is in force from DecidedOn and the subject rectifies by RectificationEndsOn
+/// (for an admonishment, counted from the interview; then this is empty until it is held).
+/// </summary>
+public sealed record MeasureDecided(Guid CaseId, string SubjectCode, string Stage, string BodyCode, DateOnly DecidedOn, DateOnly? RectificationEndsOn);
+
+/// <summary>
+/// While listed (Art. 35), the unit may not be chosen for comprehensive honours and its leaders not for awards or
+/// promotion: for the archives and assessments services. Ends with <see cref="DisqualificationEnded"/>.
+/// </summary>
+public sealed record DisqualificationStarted(Guid CaseId, string UnitCode, DateOnly StartsOn, string Reason);
+
+public sealed record DisqualificationEnded(Guid CaseId, string UnitCode, DateOnly EndsOn);
+
+/// <summary>A deadline of a case is near (Kind names it), for whoever notifies the subject.</summary>
+public sealed record CaseDeadlineReminder(Guid CaseId, string SubjectCode, string Kind, DateOnly DueOn);
+
+/// <summary>A report the subject owed (measures or progress) was not in by its day.</summary>
+public sealed record CaseReportOverdue(Guid CaseId, string SubjectCode, string Kind, DateOnly DueOn);
+
+/// <summary>
+/// A stage's period ended without accepted rectification: the competent office is asked to verify and propose the
+/// next stage (Art. 34-35 "仍未按期完成整改目标"). Nothing escalates until its commission approves.
+/// </summary>
+public sealed record EscalationProposed(Guid CaseId, string SubjectCode, string FromStage, string ToStage, string BodyCode, string Reason, DateOnly RaisedOn);
+
+/// <summary>The case ended: rectified and accepted, dismissed, or referred to the veto rules.</summary>
+public sealed record CaseClosed(Guid CaseId, string SubjectCode, string Stage, string Outcome, DateTimeOffset ClosedAt);

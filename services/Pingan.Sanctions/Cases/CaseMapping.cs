@@ -1,0 +1,45 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Unicode;
+
+namespace Pingan.Sanctions.Cases;
+
+public static class CaseMapping
+{
+    /// <summary>The case file's details keep Chinese text readable.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
+
+    public static string Status(CaseStatus status) => status switch
+    {
+        CaseStatus.AcceptanceRequested => "ACCEPTANCE_REQUESTED",
+        CaseStatus.AcceptancePrechecked => "ACCEPTANCE_PRECHECKED",
+        CaseStatus.VetoReferred => "VETO_REFERRED",
+        _ => status.ToString().ToUpperInvariant(),
+    };
+
+    public static Api.Case ToApi(this SanctionCase c)
+    {
+        var api = new Api.Case
+        {
+            CaseId = c.Id.ToString(), SubjectCode = c.SubjectCode, SubjectName = c.SubjectName, Clause = c.Clause,
+            Source = Enum.Parse<Api.Source>(c.Source), Severity = (Api.Severity)c.Severity, IncidentOn = c.IncidentOn.ToString("yyyy-MM-dd"),
+            Summary = c.Summary, Status = Status(c.Status), Stage = (Api.Stage)c.Stage, ProposedStage = (Api.Stage)c.ProposedStage,
+            BodyCode = c.BodyFor(c.Status == CaseStatus.Proposed ? c.ProposedStage : c.Stage == Stage.None ? Stage.Notice : c.Stage),
+            EscalationProposed = c.EscalationProposed, EscalationReason = c.EscalationReason ?? "", OpenedAt = c.OpenedAt.ToString("O"),
+            ReportedBy = c.ReportedBy ?? "",
+        };
+        api.Deadlines.AddRange(c.Deadlines.Where(d => d.Round == c.Round && d.Kind is DeadlineKind.MeasuresDue or DeadlineKind.ProgressDue or DeadlineKind.RectificationEnds)
+            .OrderBy(d => d.DueOn).ThenBy(d => d.Kind)
+            .Select(d => new Api.Deadline
+            {
+                Kind = d.Kind.ToString(), DueOn = d.DueOn.ToString("yyyy-MM-dd"), Provisional = d.Provisional,
+                State = d.CancelledAt is not null ? "CANCELLED" : d.Outcome is null ? "PENDING" : d.Outcome.ToUpperInvariant(),
+            }));
+        api.Interviewees.AddRange(c.Interviewees.Where(i => i.Round == c.Round).Select(i => new Api.Leader
+        {
+            LeaderId = i.LeaderId.ToString(), Name = i.Name, UnitCode = i.UnitCode,
+            Role = i.Role switch { "Principal" => "PRINCIPAL", "InCharge" => "IN_CHARGE", _ => "OTHER" },
+        }));
+        return api;
+    }
+}

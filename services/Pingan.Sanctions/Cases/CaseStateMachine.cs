@@ -1,0 +1,103 @@
+using Pingan.ServiceDefaults;
+
+namespace Pingan.Sanctions.Cases;
+
+public enum CaseAction
+{
+    Propose, Approve, Reject, Dismiss, RecordJointMeeting, RecordInterview, SubmitMeasures, SubmitProgress, ApplyForAcceptance, CheckAcceptance,
+}
+
+/// <summary>
+/// What may happen to a case in each status, to be read beside Art. 33-37. Every transition of the service asks
+/// <see cref="Ensure"/> first, so a step out of order is refused with the steps that are possible, and changes nothing.
+/// </summary>
+public static class CaseStateMachine
+{
+    private static readonly Dictionary<CaseStatus, CaseAction[]> Allowed = new()
+    {
+        // Intake done (Art. 38): the competent office verifies and proposes a stage, or finds no grounds.
+        [CaseStatus.Registered] = [CaseAction.Propose, CaseAction.Dismiss, CaseAction.RecordJointMeeting],
+        // Art. 33-35 "报综治委批准": the commission approves or rejects the proposal.
+        [CaseStatus.Proposed] = [CaseAction.Approve, CaseAction.Reject],
+        // A stage in force: the interview (Art. 34-35), the subject's reports, its application for acceptance;
+        // after a missed period, the proposal of the next stage (and for a listing, its joint meeting).
+        [CaseStatus.Active] =
+        [
+            CaseAction.Propose, CaseAction.RecordJointMeeting, CaseAction.RecordInterview, CaseAction.SubmitMeasures, CaseAction.SubmitProgress,
+            CaseAction.ApplyForAcceptance,
+        ],
+        // Art. 34, 35: the office (for a listing the commission) checks the rectification.
+        [CaseStatus.AcceptanceRequested] = [CaseAction.CheckAcceptance, CaseAction.SubmitProgress, CaseAction.Propose, CaseAction.RecordJointMeeting],
+        // Art. 36: the city (or provincial department) has checked; the listing commission checks and lifts.
+        [CaseStatus.AcceptancePrechecked] = [CaseAction.CheckAcceptance, CaseAction.SubmitProgress],
+        [CaseStatus.Closed] = [],
+        [CaseStatus.Dismissed] = [],
+        [CaseStatus.VetoReferred] = [],
+    };
+
+    public static bool Can(CaseStatus status, CaseAction action) => Allowed[status].Contains(action);
+
+    public static void Ensure(SanctionCase c, CaseAction action)
+    {
+        if (Can(c.Status, action)) return;
+        var possible = Allowed[c.Status];
+        throw new DomainRuleException(
+            $"Case {c.Id} is {Describe(c)}: it cannot {Verb(action)} now. " +
+            (possible.Length == 0 ? "It is over." : $"What may happen next: {string.Join(", ", possible.Select(Verb))}."));
+    }
+
+    public static string Describe(SanctionCase c) => c.Status switch
+    {
+        CaseStatus.Proposed => $"awaiting the commission's decision on a proposed {Name(c.ProposedStage)}",
+        CaseStatus.Active => $"under {Name(c.Stage)}",
+        CaseStatus.AcceptanceRequested => $"awaiting the acceptance check of its {Name(c.Stage)}",
+        CaseStatus.AcceptancePrechecked => "pre-checked by the city and awaiting the listing commission's check",
+        CaseStatus.Closed => "closed",
+        CaseStatus.Dismissed => "dismissed",
+        CaseStatus.VetoReferred => "referred to the veto rules",
+        _ => "registered and not yet verified",
+    };
+
+    public static string Name(Stage stage) => stage switch
+    {
+        Stage.Notice => "notice (通报)",
+        Stage.Admonishment => "admonishment (约谈)",
+        Stage.Listing => "listed supervision (挂牌督办)",
+        Stage.Veto => "veto (一票否决)",
+        _ => "no stage",
+    };
+
+    /// <summary>The article a stage follows.</summary>
+    public static string Article(Stage stage) => stage switch
+    {
+        Stage.Notice => "Art. 33",
+        Stage.Admonishment => "Art. 34",
+        Stage.Listing => "Art. 35",
+        Stage.Veto => "Art. 37",
+        _ => "Art. 32",
+    };
+
+    /// <summary>The highest stage a case may enter at directly, by how grave it is (Art. 34, 35, 37).</summary>
+    public static Stage HighestDirectEntry(Severity severity) => severity switch
+    {
+        Severity.Serious => Stage.Admonishment,
+        Severity.EspeciallySerious => Stage.Listing,
+        Severity.VetoGrade => Stage.Veto,
+        _ => Stage.Notice,
+    };
+
+    private static string Verb(CaseAction action) => action switch
+    {
+        CaseAction.Propose => "be proposed for a stage",
+        CaseAction.Approve => "be approved",
+        CaseAction.Reject => "be rejected",
+        CaseAction.Dismiss => "be dismissed",
+        CaseAction.RecordJointMeeting => "have a joint meeting recorded",
+        CaseAction.RecordInterview => "have an interview recorded",
+        CaseAction.SubmitMeasures => "take a report of measures",
+        CaseAction.SubmitProgress => "take a progress report",
+        CaseAction.ApplyForAcceptance => "take an application for acceptance",
+        CaseAction.CheckAcceptance => "have its acceptance checked",
+        _ => action.ToString(),
+    };
+}

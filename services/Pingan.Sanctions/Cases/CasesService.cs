@@ -1,0 +1,408 @@
+using System.Text.Json;
+using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
+using Pingan.Audit;
+using Pingan.Messaging;
+using Pingan.Registry.Contracts;
+using Pingan.Sanctions.Api;
+using Pingan.Sanctions.Contracts;
+using Pingan.Sanctions.Persistence;
+using Pingan.Security;
+using Pingan.ServiceDefaults;
+using Pingan.Time;
+using RegistryApi = Pingan.Registry.Api;
+
+namespace Pingan.Sanctions.Cases;
+
+/// <summary>
+/// The escalation ladder of Art. 31-37 as gRPC (and REST) calls. Each change locks the case row, checks the state
+/// machine and the caller's authority, and writes the case, its file entry, its deadlines, its events (outbox) and
+/// its audit entry in one transaction.
+/// </summary>
+public sealed class CasesService(
+    SanctionsDb db, IOutbox outbox, TimeProvider time, WorkingDayCalendar calendar, IAuditTrail audit, JurisdictionGuard guard,
+    IAccountabilityChain chains, RegistryApi.Units.UnitsClient units, RegistryApi.Leadership.LeadershipClient leadership, RegistryLeaders leaders)
+    : Api.Cases.CasesBase
+{
+    public override async Task<Api.Case> OpenCase(OpenCaseRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        // Art. 38: the office registers what it finds or is told; member units and inspectors report in writing.
+        guard.EnsureRole(PinganRoles.CommissionOffice, PinganRoles.MemberUnitLiaison, PinganRoles.Inspector);
+        await guard.EnsureWithinAsync(request.SubjectCode, ct);
+        var chain = await chains.ChainAsync(request.SubjectCode, ct) ?? throw new NotFoundException($"No unit {request.SubjectCode}.");
+        if (chain.Count < 2)
+            throw new RequestValidationException("subject_code", "is the province itself; its commission is not a subject of its own cases");
+        if (chain.Contains(RegistryAccountabilityChain.Hidden))
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"The commissions above {request.SubjectCode} are not visible to you."));
+        var incidentOn = DateOnly.ParseExact(request.IncidentOn, "yyyy-MM-dd");
+        if (incidentOn > time.Today()) throw new RequestValidationException("incident_on", "is in the future");
+        var subject = await units.GetUnitAsync(new RegistryApi.GetUnitRequest { Code = request.SubjectCode }, cancellationToken: ct);
+
+        var now = time.GetUtcNow();
+        var c = new SanctionCase
+        {
+            Id = Guid.CreateVersion7(now), SubjectCode = subject.Code, SubjectName = subject.Name, Clause = request.Clause,
+            Source = request.Source.ToString(), Severity = (Severity)request.Severity, IncidentOn = incidentOn, Summary = request.Summary.Trim(),
+            ReportedBy = request.ReportedBy.Trim() is { Length: > 0 } by ? by : null,
+            // Art. 33 the level the subject answers to notices; Art. 34-35 the level above it admonishes and lists.
+            ResponsibleCode = chain[1], UpperCode = chain.Count > 2 ? chain[2] : chain[1],
+            SubjectChain = [.. chain], Status = CaseStatus.Registered, OpenedAt = now,
+        };
+        db.Cases.Add(c);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        Step(c, context, "Opened", "Art. 31, 38", new { clause = c.Clause, source = c.Source, severity = c.Severity.ToString(), incidentOn = request.IncidentOn, c.ReportedBy });
+        outbox.Enqueue(new CaseOpened(c.Id, c.SubjectCode, c.Clause, c.Source, c.Severity.ToString(), c.IncidentOn, now));
+        await CommitAsync(c, context, tx, ct);
+        return c.ToApi();
+    }
+
+    public override async Task<Api.Case> GetCase(GetCaseRequest request, ServerCallContext context) =>
+        (await ReadableAsync(request.CaseId, context.CancellationToken)).ToApi();
+
+    public override async Task<CaseList> ListCases(ListCasesRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        await guard.EnsureCanReadBelowAsync(request.UnitCode, ct);
+        var query = db.Cases.AsNoTracking().Include(c => c.Deadlines).Include(c => c.Interviewees).Where(c => c.SubjectChain.Contains(request.UnitCode));
+        if (request.OpenOnly) query = query.Where(c => c.Status != CaseStatus.Closed && c.Status != CaseStatus.Dismissed && c.Status != CaseStatus.VetoReferred);
+        var list = new CaseList();
+        list.Cases.AddRange((await query.OrderByDescending(c => c.OpenedAt).Take(1000).ToListAsync(ct)).Select(c => c.ToApi()));
+        return list;
+    }
+
+    public override Task<Api.Case> ProposeMeasure(ProposeMeasureRequest request, ServerCallContext context) =>
+        ChangeAsync(request.CaseId, CaseAction.Propose, context, async (c, ct) =>
+        {
+            var stage = (Stage)request.Stage;
+            // Art. 33-35 "核实并提出意见": the office of the commission competent for the stage.
+            EnsureOffice(c.BodyFor(stage), $"A {CaseStateMachine.Name(stage)} of {c.SubjectName} is verified and proposed by the office of {c.BodyFor(stage)} ({CaseStateMachine.Article(stage)})");
+            if (stage <= c.Stage)
+                throw new RequestValidationException("stage", $"the case is under {CaseStateMachine.Name(c.Stage)} already; only a higher stage can follow");
+            var escalation = c.EscalationProposed && stage == c.Stage + 1;
+            var direct = !escalation && stage != Stage.Notice;
+            if (direct)
+            {
+                // Art. 34-37: entry above the notice, or a jump, only for a grave case, with its reasons recorded.
+                var highest = CaseStateMachine.HighestDirectEntry(c.Severity);
+                if (stage > highest)
+                    throw new DomainRuleException(c.Stage == Stage.None
+                        ? $"A {c.Severity} case enters at {CaseStateMachine.Name(highest)} at most; {CaseStateMachine.Name(stage)} needs a graver case ({CaseStateMachine.Article(stage)})."
+                        : $"{CaseStateMachine.Name(stage)} follows {CaseStateMachine.Name(c.Stage)} when its period ends without accepted rectification{(c.RectificationEndsOn is { } end ? $" (it runs until {end:yyyy-MM-dd})" : "")}, or for a graver case ({CaseStateMachine.Article(stage)}).");
+                if (request.DirectEntryReasons.Trim().Length == 0)
+                    throw new RequestValidationException("direct_entry_reasons", $"are required to enter at {CaseStateMachine.Name(stage)} directly ({CaseStateMachine.Article(stage)})");
+            }
+            Guid? meeting = null;
+            if (stage == Stage.Listing)
+            {
+                // Art. 35: listed only on the proposal of the five-department joint meeting.
+                if (!Guid.TryParse(request.JointMeetingId, out var id))
+                    throw new RequestValidationException("joint_meeting_id", "is required: a listing is proposed by the five-department joint meeting (Art. 35)");
+                var held = await db.JointMeetings.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id && m.CaseId == c.Id, ct)
+                    ?? throw new RequestValidationException("joint_meeting_id", "is not a joint meeting of this case");
+                if (!held.ProposesListing)
+                    throw new RequestValidationException("joint_meeting_id", $"the joint meeting of {held.HeldOn:yyyy-MM-dd} did not propose the listing");
+                meeting = id;
+            }
+            c.StatusBeforeProposal = c.Status;
+            c.Status = CaseStatus.Proposed;
+            c.ProposedStage = stage;
+            outbox.Enqueue(new MeasureProposed(c.Id, c.SubjectCode, stage.ToString(), c.BodyFor(stage), direct, time.GetUtcNow()));
+            return ("Proposed", CaseStateMachine.Article(stage), new
+            {
+                stage = stage.ToString(), body = c.BodyFor(stage), verification = request.Verification.Trim(), directEntry = direct,
+                directEntryReasons = direct ? request.DirectEntryReasons.Trim() : null, escalation, jointMeeting = meeting,
+            });
+        });
+
+    public override Task<Api.Case> DecideProposal(DecideProposalRequest request, ServerCallContext context) =>
+        ChangeAsync(request.CaseId, request.Approve ? CaseAction.Approve : CaseAction.Reject, context, (c, ct) =>
+        {
+            var stage = c.ProposedStage;
+            var body = c.BodyFor(stage);
+            // Art. 33-35 "报综治委批准": the commission itself decides; its leader signs for it.
+            guard.EnsureRole(PinganRoles.CommissionLeader);
+            EnsureJurisdiction(body, $"A {CaseStateMachine.Name(stage)} of {c.SubjectName} is approved by the commission of {body} ({CaseStateMachine.Article(stage)})");
+            var decidedOn = DateOnly.ParseExact(request.DecidedOn, "yyyy-MM-dd");
+            if (decidedOn > time.Today()) throw new RequestValidationException("decided_on", "is in the future");
+            if (decidedOn < c.IncidentOn) throw new RequestValidationException("decided_on", $"is before the incident ({c.IncidentOn:yyyy-MM-dd})");
+            c.ProposedStage = Stage.None;
+            if (!request.Approve)
+            {
+                c.Status = c.StatusBeforeProposal;
+                return Task.FromResult<(string, string, object)>(("Rejected", CaseStateMachine.Article(stage), new { stage = stage.ToString(), reasons = request.Reasons.Trim() }));
+            }
+            Approve(c, stage, decidedOn);
+            return Task.FromResult<(string, string, object)>(("Approved", CaseStateMachine.Article(stage), new
+            {
+                stage = stage.ToString(), body, decidedOn = request.DecidedOn, reasons = request.Reasons.Trim(), rectificationEndsOn = c.RectificationEndsOn?.ToString("yyyy-MM-dd"),
+            }));
+        });
+
+    public override Task<Api.Case> RecordJointMeeting(RecordJointMeetingRequest request, ServerCallContext context) =>
+        ChangeAsync(request.CaseId, CaseAction.RecordJointMeeting, context, (c, ct) =>
+        {
+            // Art. 35: the commission one level up has the case investigated and convenes the joint meeting.
+            EnsureOffice(c.UpperCode, $"The joint meeting on listing {c.SubjectName} is convened by the commission of {c.UpperCode} (Art. 35)");
+            var present = request.Attendees.Select(a => a.Department).Distinct().ToHashSet();
+            var missing = Enum.GetValues<Api.Department>().Where(d => d != Api.Department.Unspecified && !present.Contains(d)).ToList();
+            if (missing.Count > 0)
+                throw new RequestValidationException("attendees", $"the joint meeting is of five departments (Art. 24); missing: {string.Join(", ", missing.Select(d => d.ToString().ToUpperInvariant()))}");
+            var heldOn = DateOnly.ParseExact(request.HeldOn, "yyyy-MM-dd");
+            if (heldOn > time.Today()) throw new RequestValidationException("held_on", "is in the future");
+            var meeting = new JointMeeting
+            {
+                Id = Guid.CreateVersion7(time.GetUtcNow()), CaseId = c.Id, HeldOn = heldOn, Departments = [.. present.Order().Select(d => d.ToString())],
+                Attendees = JsonSerializer.Serialize(request.Attendees.Select(a => new { department = a.Department.ToString(), name = a.Name.Trim() })),
+                ProposesListing = request.ProposesListing, Minutes = request.Minutes.Trim(), RecordedAt = time.GetUtcNow(),
+            };
+            db.JointMeetings.Add(meeting);
+            return Task.FromResult<(string, string, object)>(("JointMeetingHeld", "Art. 24, 35", new
+            {
+                meeting = meeting.Id, heldOn = request.HeldOn, attendees = request.Attendees.Count, proposesListing = request.ProposesListing, minutes = meeting.Minutes,
+            }));
+        });
+
+    public override Task<Api.Case> RecordInterview(RecordInterviewRequest request, ServerCallContext context) =>
+        ChangeAsync(request.CaseId, CaseAction.RecordInterview, context, async (c, ct) =>
+        {
+            if (c.Stage is not (Stage.Admonishment or Stage.Listing))
+                throw new DomainRuleException($"An interview belongs to an admonishment or a listing (Art. 34-35); the case is under {CaseStateMachine.Name(c.Stage)}.");
+            if (c.InterviewHeldOn is not null)
+                throw new AlreadyExistsException($"The interview of this {CaseStateMachine.Name(c.Stage)} was held on {c.InterviewHeldOn:yyyy-MM-dd}.");
+            EnsureOffice(c.UpperCode, $"The interview is held by the office of {c.UpperCode} (Art. 34)");
+            var heldOn = DateOnly.ParseExact(request.HeldOn, "yyyy-MM-dd");
+            if (heldOn > time.Today()) throw new RequestValidationException("held_on", "is in the future");
+            if (c.DecidedOn is { } decided && heldOn < decided) throw new RequestValidationException("held_on", $"is before the decision ({decided:yyyy-MM-dd})");
+
+            // Art. 34: the principal and in-charge leaders, and other responsible members, as of the incident date.
+            var interviewees = new List<Interviewee>();
+            foreach (var (role, name) in new[] { (RegistryApi.LeadershipRole.Principal, "Principal"), (RegistryApi.LeadershipRole.InCharge, "InCharge") })
+                foreach (var term in await leaders.HoldersAsync(c.SubjectCode, role, c.IncidentOn, ct))
+                    if (interviewees.All(i => i.LeaderId != Guid.Parse(term.LeaderId)))
+                        interviewees.Add(new Interviewee { CaseId = c.Id, Round = c.Round, LeaderId = Guid.Parse(term.LeaderId), Name = term.LeaderName, UnitCode = term.UnitCode, Role = name });
+            if (interviewees.All(i => i.Role != "Principal"))
+                throw new DomainRuleException($"The registry shows no principal leader of {c.SubjectName} on {c.IncidentOn:yyyy-MM-dd}, the incident date: record the terms there first.");
+            foreach (var (id, i) in request.OtherLeaderIds.Select((id, i) => (id, i)))
+            {
+                var leader = await leadership.GetLeaderAsync(new RegistryApi.GetLeaderRequest { LeaderId = id }, cancellationToken: ct);
+                var term = leader.Terms.OrderByDescending(t => t.StartsOn, StringComparer.Ordinal).FirstOrDefault()
+                    ?? throw new RequestValidationException($"other_leader_ids[{i}]", $"{leader.Name} holds no post in the registry");
+                if (interviewees.All(x => x.LeaderId != Guid.Parse(id)))
+                    interviewees.Add(new Interviewee { CaseId = c.Id, Round = c.Round, LeaderId = Guid.Parse(id), Name = leader.Name, UnitCode = term.UnitCode, Role = "Other" });
+            }
+            c.Interviewees.AddRange(interviewees);
+            c.InterviewHeldOn = heldOn;
+            // Art. 34: an admonishment's deadlines run from the interview; a listing's ran from its decision already.
+            if (c.Stage == Stage.Admonishment)
+                db.Deadlines.AddRange(DeadlineSchedule.Admonishment(c, heldOn, calendar, time.GetUtcNow()));
+            return ("Interviewed", "Art. 34", new
+            {
+                heldOn = request.HeldOn, interviewer = request.Interviewer.Trim(), record = request.Record.Trim(),
+                interviewees = interviewees.Select(i => new { i.Name, i.Role, i.UnitCode }), rectificationEndsOn = c.RectificationEndsOn?.ToString("yyyy-MM-dd"),
+            });
+        });
+
+    public override Task<Api.Case> SubmitReport(SubmitReportRequest request, ServerCallContext context) =>
+        ChangeAsync(request.CaseId, request.Kind == ReportKind.Measures ? CaseAction.SubmitMeasures : CaseAction.SubmitProgress, context, async (c, ct) =>
+        {
+            EnsureSubject(c);
+            var kind = request.Kind == ReportKind.Measures ? "Measures" : "Progress";
+            if (kind == "Measures" && await db.Reports.AnyAsync(r => r.CaseId == c.Id && r.Round == c.Round && r.Kind == "Measures", ct))
+                throw new AlreadyExistsException($"The measures of this {CaseStateMachine.Name(c.Stage)} were reported already; report progress from now on.");
+            var now = time.GetUtcNow();
+            db.Reports.Add(new CaseReport
+            {
+                Id = Guid.CreateVersion7(now), CaseId = c.Id, Round = c.Round, Kind = kind, Text = request.Text.Trim(), SubmittedOn = time.Today(), SubmittedAt = now,
+                SubmittedBy = guard.Caller.Subject,
+            });
+            return ("Reported" + kind, CaseStateMachine.Article(c.Stage), new { kind, text = request.Text.Trim() });
+        });
+
+    public override Task<Api.Case> ApplyForAcceptance(ApplyForAcceptanceRequest request, ServerCallContext context) =>
+        ChangeAsync(request.CaseId, CaseAction.ApplyForAcceptance, context, async (c, ct) =>
+        {
+            EnsureSubject(c);
+            if (c.Stage is Stage.Admonishment && c.InterviewHeldOn is null)
+                throw new DomainRuleException("The admonishment's interview has not been held: rectification runs from it (Art. 34).");
+            if (!await db.Reports.AnyAsync(r => r.CaseId == c.Id && r.Round == c.Round && r.Kind == "Measures", ct))
+                throw new DomainRuleException("Report the rectification measures first (Art. 33-35 \"报告整改措施\").");
+            c.Status = CaseStatus.AcceptanceRequested;
+            return ("AppliedForAcceptance", c.Stage == Stage.Listing ? "Art. 35, 36" : "Art. 34", new { statement = request.Statement.Trim() });
+        });
+
+    public override Task<Api.Case> CheckAcceptance(CheckAcceptanceRequest request, ServerCallContext context) =>
+        ChangeAsync(request.CaseId, CaseAction.CheckAcceptance, context, (c, ct) =>
+        {
+            var today = time.Today();
+            var precheck = c.Stage == Stage.Listing && c.HasPrecheck && c.Status == CaseStatus.AcceptanceRequested;
+            // Art. 36: a listing is checked first by the city (or provincial department), then lifted by the province.
+            var checker = precheck ? c.ResponsibleCode : c.BodyFor(c.Stage);
+            EnsureOffice(checker, precheck
+                ? $"The listing of {c.SubjectName} is checked first by {c.ResponsibleCode} (Art. 36)"
+                : $"The acceptance of this {CaseStateMachine.Name(c.Stage)} is checked by the office of {checker}");
+            var findings = request.Findings.Trim();
+            if (!request.Passed)
+            {
+                c.Status = CaseStatus.Active;
+                if (c.RectificationEndsOn is { } end && today > end) RaiseEscalation(c, $"the acceptance check of {today:yyyy-MM-dd} failed after the period ended on {end:yyyy-MM-dd}");
+                return Task.FromResult<(string, string, object)>(("AcceptanceFailed", "Art. 34-36", new { checker, findings }));
+            }
+            if (precheck)
+            {
+                c.Status = CaseStatus.AcceptancePrechecked;
+                return Task.FromResult<(string, string, object)>(("AcceptancePrechecked", "Art. 36", new { checker, findings }));
+            }
+            Close(c, c.Stage == Stage.Listing ? "Lifted" : "Rectified");
+            if (c.Stage == Stage.Listing) outbox.Enqueue(new DisqualificationEnded(c.Id, c.SubjectCode, today));
+            return Task.FromResult<(string, string, object)>((c.Stage == Stage.Listing ? "ListingLifted" : "Accepted", c.Stage == Stage.Listing ? "Art. 35, 36" : "Art. 33-34", new { checker, findings }));
+        });
+
+    public override Task<Api.Case> DismissCase(DismissCaseRequest request, ServerCallContext context) =>
+        ChangeAsync(request.CaseId, CaseAction.Dismiss, context, (c, ct) =>
+        {
+            guard.EnsureRole(PinganRoles.CommissionOffice);
+            if (guard.Caller.Jurisdiction != c.ResponsibleCode && guard.Caller.Jurisdiction != c.UpperCode)
+                throw new RpcException(new Status(StatusCode.PermissionDenied, $"The case is verified by the offices of {c.ResponsibleCode} or {c.UpperCode}."));
+            c.Status = CaseStatus.Dismissed;
+            outbox.Enqueue(new CaseClosed(c.Id, c.SubjectCode, c.Stage.ToString(), "Dismissed", time.GetUtcNow()));
+            return Task.FromResult<(string, string, object)>(("Dismissed", "Art. 33", new { reasons = request.Reasons.Trim() }));
+        });
+
+    public override async Task<CaseFile> GetCaseFile(GetCaseFileRequest request, ServerCallContext context)
+    {
+        var c = await ReadableAsync(request.CaseId, context.CancellationToken);
+        var file = new CaseFile { Case = c.ToApi() };
+        file.Steps.AddRange((await db.Steps.AsNoTracking().Where(s => s.CaseId == c.Id).OrderBy(s => s.Sequence).ToListAsync(context.CancellationToken))
+            .Select(s => new Api.CaseStep
+            {
+                Sequence = s.Sequence, At = s.At.ToString("O"), Actor = s.Actor, Action = s.Action, Article = s.Article,
+                StatusAfter = CaseMapping.Status(s.StatusAfter), Detail = s.Detail,
+            }));
+        return file;
+    }
+
+    // ------------------------------------------------------------------ the transitions' common part
+
+    private void Approve(SanctionCase c, Stage stage, DateOnly decidedOn)
+    {
+        var now = time.GetUtcNow();
+        CancelPendingDeadlines(c, now);
+        var wasListed = c.Stage == Stage.Listing;
+        c.Round++;
+        c.Stage = stage;
+        c.DecidedOn = decidedOn;
+        c.InterviewHeldOn = null;
+        c.RectificationEndsOn = null;
+        c.EscalationProposed = false;
+        c.EscalationReason = null;
+        switch (stage)
+        {
+            case Stage.Notice:
+                c.Status = CaseStatus.Active;
+                db.Deadlines.AddRange(DeadlineSchedule.Notice(c, decidedOn, calendar, now));
+                break;
+            case Stage.Admonishment:
+                c.Status = CaseStatus.Active; // its deadlines run from the interview (Art. 34)
+                break;
+            case Stage.Listing:
+                c.Status = CaseStatus.Active;
+                db.Deadlines.AddRange(DeadlineSchedule.Listing(c, decidedOn, calendar, now));
+                // Art. 35: no comprehensive honours for the unit, no awards or promotion for its leaders, while listed.
+                outbox.Enqueue(new DisqualificationStarted(c.Id, c.SubjectCode, decidedOn, "Listed supervision (Art. 35)"));
+                break;
+            case Stage.Veto:
+                c.Status = CaseStatus.VetoReferred; // handled under the separate veto rules (Art. 37)
+                if (wasListed) outbox.Enqueue(new DisqualificationEnded(c.Id, c.SubjectCode, decidedOn));
+                outbox.Enqueue(new CaseClosed(c.Id, c.SubjectCode, stage.ToString(), "VetoReferred", now));
+                break;
+        }
+        outbox.Enqueue(new MeasureDecided(c.Id, c.SubjectCode, stage.ToString(), c.BodyFor(stage), decidedOn, c.RectificationEndsOn));
+    }
+
+    private void Close(SanctionCase c, string outcome)
+    {
+        c.Status = CaseStatus.Closed;
+        CancelPendingDeadlines(c, time.GetUtcNow());
+        outbox.Enqueue(new CaseClosed(c.Id, c.SubjectCode, c.Stage.ToString(), outcome, time.GetUtcNow()));
+    }
+
+    private void RaiseEscalation(SanctionCase c, string reason)
+    {
+        var next = c.Stage + 1;
+        c.EscalationProposed = true;
+        c.EscalationReason = reason;
+        outbox.Enqueue(new EscalationProposed(c.Id, c.SubjectCode, c.Stage.ToString(), next.ToString(), c.BodyFor(next), reason, time.Today()));
+    }
+
+    private static void CancelPendingDeadlines(SanctionCase c, DateTimeOffset now)
+    {
+        foreach (var d in c.Deadlines.Where(d => d.FiredAt is null && d.CancelledAt is null)) d.CancelledAt = now;
+    }
+
+    /// <summary>Locks the case, checks the state machine, applies the change, files it and commits; concurrent changes to one case queue on the lock.</summary>
+    private async Task<Api.Case> ChangeAsync(string caseId, CaseAction action, ServerCallContext context,
+        Func<SanctionCase, CancellationToken, Task<(string Action, string Article, object Detail)>> change)
+    {
+        var ct = context.CancellationToken;
+        var id = Guid.Parse(caseId);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM cases WHERE id = {id} FOR UPDATE", ct);
+        var c = await db.Cases.Include(x => x.Deadlines).Include(x => x.Interviewees).FirstOrDefaultAsync(x => x.Id == id, ct)
+            ?? throw new NotFoundException($"No case {caseId}.");
+        guard.EnsureRole();
+        await guard.EnsureVisibleAsync(c.SubjectCode, ct);
+        CaseStateMachine.Ensure(c, action);
+        var (name, article, detail) = await change(c, ct);
+        Step(c, context, name, article, detail);
+        await CommitAsync(c, context, tx, ct);
+        return c.ToApi();
+    }
+
+    private void Step(SanctionCase c, ServerCallContext context, string action, string article, object detail)
+    {
+        var caller = guard.Caller;
+        db.Steps.Add(new Cases.CaseStep
+        {
+            CaseId = c.Id, Sequence = ++c.Steps, At = time.GetUtcNow(), Actor = $"{caller.Name} ({caller.Unit ?? caller.Jurisdiction})", Action = action,
+            Article = article, StatusAfter = c.Status, Detail = JsonSerializer.Serialize(detail, CaseMapping.Json),
+        });
+    }
+
+    private async Task CommitAsync(SanctionCase c, ServerCallContext context, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, CancellationToken ct)
+    {
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditRecord(context.Method, $"case/{c.Id}", Detail: JsonSerializer.Serialize(new { status = c.Status.ToString(), stage = c.Stage.ToString(), step = c.Steps })), ct);
+        await tx.CommitAsync(ct);
+    }
+
+    private async Task<SanctionCase> ReadableAsync(string caseId, CancellationToken ct)
+    {
+        var id = Guid.Parse(caseId);
+        var c = await db.Cases.AsNoTracking().Include(x => x.Deadlines).Include(x => x.Interviewees).FirstOrDefaultAsync(x => x.Id == id, ct)
+            ?? throw new NotFoundException($"No case {caseId}.");
+        // The subject's own staff, the commissions above it; not a neighbour.
+        await guard.EnsureCanReadAsync(c.SubjectCode, ct);
+        return c;
+    }
+
+    /// <summary>The office of <paramref name="body"/> (commission-office of that very jurisdiction).</summary>
+    private void EnsureOffice(string body, string rule)
+    {
+        guard.EnsureRole(PinganRoles.CommissionOffice);
+        EnsureJurisdiction(body, rule);
+    }
+
+    private void EnsureJurisdiction(string body, string rule)
+    {
+        if (guard.Caller.Jurisdiction != body)
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"{rule}; you act for {guard.Caller.Jurisdiction}."));
+    }
+
+    /// <summary>The subject reports for itself (its party committee and government, or the unit): Art. 33-35 "被通报/约谈/挂牌督办的地方…报告".</summary>
+    private void EnsureSubject(SanctionCase c)
+    {
+        guard.EnsureRole(PinganRoles.CommissionOffice, PinganRoles.MemberUnitLiaison);
+        guard.EnsureActsFor(c.SubjectCode);
+    }
+}

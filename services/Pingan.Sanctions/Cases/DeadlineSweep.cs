@@ -1,0 +1,121 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Pingan.Messaging;
+using Pingan.Sanctions.Contracts;
+using Pingan.Sanctions.Persistence;
+using Pingan.ServiceDefaults;
+using Pingan.Time;
+
+namespace Pingan.Sanctions.Cases;
+
+/// <summary>
+/// Fires the due deadlines of every case: reminders before, overdue reports after, and at a period's end without
+/// accepted rectification an escalation proposal for the competent office (Art. 34-35 "仍未按期完成整改目标 … 核实并提出意见"):
+/// never an escalation by itself. It locks the cases first, as every change does (so a sweep and a user's change
+/// queue rather than deadlock), skipping cases another replica holds; the rows fired, the case file entries and
+/// the events commit together, so a crash at any point leaves each deadline either fired once or still due.
+/// </summary>
+public sealed class DeadlineSweep(IServiceScopeFactory scopes, TimeProvider clock, IConfiguration configuration, ILogger<DeadlineSweep> logger)
+    : PeriodicSweep(clock, logger)
+{
+    private const int BatchSize = 500;
+
+    protected override TimeSpan Every => configuration.GetValue("Sanctions:Sweep:Every", TimeSpan.FromMinutes(5));
+
+    protected override string What => "case deadlines";
+
+    public override async Task<int> SweepAsync(CancellationToken ct)
+    {
+        var fired = 0;
+        while (true)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<SanctionsDb>();
+            var outbox = scope.ServiceProvider.GetRequiredService<IOutbox>();
+            var today = Time.Today();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var ids = await db.Database.SqlQuery<Guid>($"""
+                SELECT c.id AS "Value" FROM cases c
+                WHERE c.id IN (SELECT d.case_id FROM case_deadlines d
+                               WHERE d.fired_at IS NULL AND d.cancelled_at IS NULL AND d.fires_on <= {today}
+                               ORDER BY d.fires_on LIMIT {BatchSize})
+                FOR UPDATE OF c SKIP LOCKED
+                """).ToListAsync(ct);
+            if (ids.Count == 0) return fired;
+            var cases = await db.Cases.Include(c => c.Deadlines).Where(c => ids.Contains(c.Id)).ToListAsync(ct);
+            var reports = (await db.Reports.AsNoTracking().Where(r => ids.Contains(r.CaseId))
+                .Select(r => new Submitted(r.CaseId, r.Round, r.Kind, r.SubmittedOn)).ToListAsync(ct)).ToLookup(r => r.CaseId);
+            foreach (var c in cases)
+                foreach (var d in c.Deadlines.Where(d => d.FiredAt is null && d.CancelledAt is null && d.FiresOn <= today).OrderBy(d => d.FiresOn).ThenBy(d => d.Kind))
+                {
+                    Fire(db, outbox, c, d, [.. reports[c.Id].Where(r => r.Round == d.Round)], today);
+                    fired++;
+                }
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+    }
+
+    private sealed record Submitted(Guid CaseId, int Round, string Kind, DateOnly On);
+
+    private void Fire(SanctionsDb db, IOutbox outbox, SanctionCase c, CaseDeadline d, List<Submitted> reports, DateOnly today)
+    {
+        var now = Time.GetUtcNow();
+        d.FiredAt = now;
+        if (c.IsOver || d.Round != c.Round)
+        {
+            d.Outcome = "NotNeeded";
+            return;
+        }
+        switch (d.Kind)
+        {
+            case DeadlineKind.MeasuresReminder:
+                d.Outcome = reports.Any(r => r.Kind == "Measures") ? "NotNeeded" : "Reminded";
+                if (d.Outcome == "Reminded") outbox.Enqueue(new CaseDeadlineReminder(c.Id, c.SubjectCode, "MeasuresDue", d.DueOn));
+                break;
+            case DeadlineKind.RectificationReminder:
+                d.Outcome = c.Status == CaseStatus.Active ? "Reminded" : "NotNeeded";
+                if (d.Outcome == "Reminded") outbox.Enqueue(new CaseDeadlineReminder(c.Id, c.SubjectCode, "RectificationEnds", d.DueOn));
+                break;
+            case DeadlineKind.MeasuresDue:
+                d.Outcome = reports.Any(r => r.Kind == "Measures" && r.On <= d.DueOn) ? "Met" : "Missed";
+                if (d.Outcome == "Missed") Overdue(db, outbox, c, d, "measures", now);
+                break;
+            case DeadlineKind.ProgressDue:
+                // A progress report in the period the report covers: since the previous one was due (or the period began).
+                var since = c.Deadlines.Where(x => x.Round == d.Round && x.Kind == DeadlineKind.ProgressDue && x.DueOn < d.DueOn)
+                    .Select(x => x.DueOn).DefaultIfEmpty(d.BasisOn).Max();
+                d.Outcome = reports.Any(r => r.Kind == "Progress" && r.On > since && r.On <= d.DueOn) ? "Met" : "Missed";
+                if (d.Outcome == "Missed") Overdue(db, outbox, c, d, "progress report", now);
+                break;
+            case DeadlineKind.RectificationEnds:
+                if (c.Status is CaseStatus.AcceptanceRequested or CaseStatus.AcceptancePrechecked)
+                {
+                    d.Outcome = "AwaitingCheck"; // the check decides; a failed one raises the proposal then
+                    break;
+                }
+                d.Outcome = "EscalationProposed";
+                var next = c.Stage + 1;
+                var reason = $"the {CaseStateMachine.Name(c.Stage)}'s rectification period ended on {d.DueOn:yyyy-MM-dd} without accepted rectification";
+                c.EscalationProposed = true;
+                c.EscalationReason = reason;
+                outbox.Enqueue(new EscalationProposed(c.Id, c.SubjectCode, c.Stage.ToString(), next.ToString(), c.BodyFor(next), reason, today));
+                File(db, c, "EscalationProposed", next == Stage.Veto ? "Art. 37" : CaseStateMachine.Article(next),
+                    new { from = c.Stage.ToString(), to = next.ToString(), body = c.BodyFor(next), reason }, now);
+                break;
+        }
+    }
+
+    private static void Overdue(SanctionsDb db, IOutbox outbox, SanctionCase c, CaseDeadline d, string what, DateTimeOffset now)
+    {
+        outbox.Enqueue(new CaseReportOverdue(c.Id, c.SubjectCode, d.Kind.ToString(), d.DueOn));
+        File(db, c, "ReportOverdue", CaseStateMachine.Article(c.Stage), new { report = what, dueOn = d.DueOn.ToString("yyyy-MM-dd") }, now);
+    }
+
+    private static void File(SanctionsDb db, SanctionCase c, string action, string article, object detail, DateTimeOffset now) =>
+        db.Steps.Add(new CaseStep
+        {
+            CaseId = c.Id, Sequence = ++c.Steps, At = now, Actor = "deadline sweep", Action = action, Article = article, StatusAfter = c.Status,
+            Detail = JsonSerializer.Serialize(detail, CaseMapping.Json),
+        });
+}

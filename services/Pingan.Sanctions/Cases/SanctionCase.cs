@@ -1,0 +1,109 @@
+namespace Pingan.Sanctions.Cases;
+
+/// <summary>The ladder (Art. 32-37), lowest first.</summary>
+public enum Stage { None = 0, Notice = 1, Admonishment = 2, Listing = 3, Veto = 4 }
+
+/// <summary>How grave the matter is, which decides the highest stage a case may enter at directly (Art. 34, 35, 37).</summary>
+public enum Severity { Ordinary = 1, Serious = 2, EspeciallySerious = 3, VetoGrade = 4 }
+
+public enum CaseStatus { Registered, Proposed, Active, AcceptanceRequested, AcceptancePrechecked, Closed, Dismissed, VetoReferred }
+
+/// <summary>A case of accountability enforcement against a locality or unit (Art. 31-41).</summary>
+public sealed class SanctionCase
+{
+    public Guid Id { get; set; }
+    public required string SubjectCode { get; set; }
+    public required string SubjectName { get; set; }
+    /// <summary>The Art. 31 clause, 1-9.</summary>
+    public int Clause { get; set; }
+    public required string Source { get; set; }
+    public Severity Severity { get; set; }
+    public DateOnly IncidentOn { get; set; }
+    public required string Summary { get; set; }
+    public string? ReportedBy { get; set; }
+
+    /// <summary>The commission the subject answers to: it notices (Art. 33) and, for a listing one level higher up, pre-checks acceptance (Art. 36).</summary>
+    public required string ResponsibleCode { get; set; }
+    /// <summary>The commission one level up: it admonishes and lists (Art. 34-35). The responsible one when that is the province.</summary>
+    public required string UpperCode { get; set; }
+
+    /// <summary>The subject and every unit it answers to, up to the province, as on the day the case opened: who may list it.</summary>
+    public string[] SubjectChain { get; set; } = [];
+
+    public CaseStatus Status { get; set; }
+    public Stage Stage { get; set; }
+    public Stage ProposedStage { get; set; }
+    /// <summary>The status to return to when the commission rejects a proposal.</summary>
+    public CaseStatus StatusBeforeProposal { get; set; }
+    /// <summary>Each approved stage is a round; its deadlines and reports carry the number.</summary>
+    public int Round { get; set; }
+    public DateOnly? DecidedOn { get; set; }
+    public DateOnly? InterviewHeldOn { get; set; }
+    public DateOnly? RectificationEndsOn { get; set; }
+    public bool EscalationProposed { get; set; }
+    public string? EscalationReason { get; set; }
+
+    public DateTimeOffset OpenedAt { get; set; }
+    public int Steps { get; set; }
+    public List<Interviewee> Interviewees { get; set; } = [];
+    public List<CaseDeadline> Deadlines { get; set; } = [];
+
+    /// <summary>The commission competent for a stage (Art. 33: the responsible level; Art. 34-37: one level up).</summary>
+    public string BodyFor(Stage stage) => stage <= Stage.Notice ? ResponsibleCode : UpperCode;
+
+    /// <summary>Whether a listing's acceptance is checked first by the level between the subject and the listing commission (Art. 36).</summary>
+    public bool HasPrecheck => UpperCode != ResponsibleCode;
+
+    public bool IsOver => Status is CaseStatus.Closed or CaseStatus.Dismissed or CaseStatus.VetoReferred;
+}
+
+/// <summary>A leader interviewed in an admonishment, as the registry had them on the incident date (Art. 34).</summary>
+public sealed class Interviewee
+{
+    public Guid CaseId { get; set; }
+    public int Round { get; set; }
+    public Guid LeaderId { get; set; }
+    public required string Name { get; set; }
+    public required string UnitCode { get; set; }
+    /// <summary>Principal, InCharge or Other.</summary>
+    public required string Role { get; set; }
+}
+
+/// <summary>One entry of the case file (Art. 32 "建立工作档案"): who did what, when, under which article.</summary>
+public sealed class CaseStep
+{
+    public Guid CaseId { get; set; }
+    public int Sequence { get; set; }
+    public DateTimeOffset At { get; set; }
+    public required string Actor { get; set; }
+    public required string Action { get; set; }
+    public required string Article { get; set; }
+    public CaseStatus StatusAfter { get; set; }
+    public required string Detail { get; set; }
+}
+
+/// <summary>The five-department joint meeting on a listing (Art. 24, 35).</summary>
+public sealed class JointMeeting
+{
+    public Guid Id { get; set; }
+    public Guid CaseId { get; set; }
+    public DateOnly HeldOn { get; set; }
+    public string[] Departments { get; set; } = [];
+    public required string Attendees { get; set; }
+    public bool ProposesListing { get; set; }
+    public required string Minutes { get; set; }
+    public DateTimeOffset RecordedAt { get; set; }
+}
+
+/// <summary>A report of the subject: its rectification measures or a progress report.</summary>
+public sealed class CaseReport
+{
+    public Guid Id { get; set; }
+    public Guid CaseId { get; set; }
+    public int Round { get; set; }
+    public required string Kind { get; set; }
+    public required string Text { get; set; }
+    public DateOnly SubmittedOn { get; set; }
+    public DateTimeOffset SubmittedAt { get; set; }
+    public required string SubmittedBy { get; set; }
+}

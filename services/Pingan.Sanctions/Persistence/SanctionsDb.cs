@@ -1,0 +1,97 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Pingan.Audit;
+using Pingan.Messaging;
+using Pingan.Persistence;
+using Pingan.Sanctions.Cases;
+
+namespace Pingan.Sanctions.Persistence;
+
+public sealed class SanctionsDb(DbContextOptions<SanctionsDb> options) : PinganDbContext(options)
+{
+    public DbSet<SanctionCase> Cases => Set<SanctionCase>();
+    public DbSet<Cases.CaseStep> Steps => Set<Cases.CaseStep>();
+    public DbSet<CaseDeadline> Deadlines => Set<CaseDeadline>();
+    public DbSet<JointMeeting> JointMeetings => Set<JointMeeting>();
+    public DbSet<CaseReport> Reports => Set<CaseReport>();
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        b.Entity<SanctionCase>(e =>
+        {
+            e.ToTable("cases");
+            e.Property(c => c.SubjectCode).HasMaxLength(64);
+            e.Property(c => c.SubjectName).HasMaxLength(100);
+            e.Property(c => c.Source).HasMaxLength(32);
+            e.Property(c => c.Severity).HasConversion<string>().HasMaxLength(32);
+            e.Property(c => c.Summary).HasMaxLength(4000);
+            e.Property(c => c.ReportedBy).HasMaxLength(200);
+            e.Property(c => c.ResponsibleCode).HasMaxLength(64);
+            e.Property(c => c.UpperCode).HasMaxLength(64);
+            e.Property(c => c.Status).HasConversion<string>().HasMaxLength(32);
+            e.Property(c => c.StatusBeforeProposal).HasConversion<string>().HasMaxLength(32);
+            e.Property(c => c.Stage).HasConversion<string>().HasMaxLength(16);
+            e.Property(c => c.ProposedStage).HasConversion<string>().HasMaxLength(16);
+            e.Property(c => c.EscalationReason).HasMaxLength(500);
+            // "The cases within a unit": the subject's chain holds the unit.
+            e.HasIndex(c => c.SubjectChain).HasMethod("gin");
+            e.HasMany(c => c.Deadlines).WithOne().HasForeignKey(d => d.CaseId);
+            e.HasMany(c => c.Interviewees).WithOne().HasForeignKey(i => i.CaseId);
+        });
+        b.Entity<Cases.CaseStep>(e =>
+        {
+            e.ToTable("case_steps");
+            e.HasKey(s => new { s.CaseId, s.Sequence });
+            e.Property(s => s.Actor).HasMaxLength(300);
+            e.Property(s => s.Action).HasMaxLength(64);
+            e.Property(s => s.Article).HasMaxLength(64);
+            e.Property(s => s.StatusAfter).HasConversion<string>().HasMaxLength(32);
+            e.Property(s => s.Detail).HasColumnType("jsonb");
+            e.HasOne<SanctionCase>().WithMany().HasForeignKey(s => s.CaseId);
+        });
+        b.Entity<CaseDeadline>(e =>
+        {
+            e.ToTable("case_deadlines");
+            e.Property(d => d.Kind).HasConversion<string>().HasMaxLength(32);
+            e.Property(d => d.Rule).HasMaxLength(32);
+            e.Property(d => d.Outcome).HasMaxLength(32);
+            // The sweep's question: which deadlines are due and neither fired nor cancelled.
+            e.HasIndex(d => d.FiresOn).HasFilter("fired_at IS NULL AND cancelled_at IS NULL").IncludeProperties(d => d.CaseId);
+            e.HasIndex(d => d.CaseId);
+        });
+        b.Entity<Interviewee>(e =>
+        {
+            e.ToTable("case_interviewees");
+            e.HasKey(i => new { i.CaseId, i.Round, i.LeaderId });
+            e.Property(i => i.Name).HasMaxLength(50);
+            e.Property(i => i.UnitCode).HasMaxLength(64);
+            e.Property(i => i.Role).HasMaxLength(16);
+        });
+        b.Entity<JointMeeting>(e =>
+        {
+            e.ToTable("joint_meetings");
+            e.Property(m => m.Attendees).HasColumnType("jsonb");
+            e.Property(m => m.Minutes).HasMaxLength(4000);
+            e.HasOne<SanctionCase>().WithMany().HasForeignKey(m => m.CaseId);
+        });
+        b.Entity<CaseReport>(e =>
+        {
+            e.ToTable("case_reports");
+            e.Property(r => r.Kind).HasMaxLength(16);
+            e.Property(r => r.Text).HasMaxLength(8000);
+            e.Property(r => r.SubmittedBy).HasMaxLength(200);
+            e.HasIndex(r => new { r.CaseId, r.Round });
+            e.HasOne<SanctionCase>().WithMany().HasForeignKey(r => r.CaseId);
+        });
+        b.AddTransactionalMessaging();
+        b.AddAuditTrail();
+        base.OnModelCreating(b);
+    }
+}
+
+/// <summary>For `dotnet ef migrations add`: the same conventions the service runs with.</summary>
+public sealed class SanctionsDbDesignTimeFactory : IDesignTimeDbContextFactory<SanctionsDb>
+{
+    public SanctionsDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SanctionsDb>().UsePinganPostgres("Host=localhost").Options);
+}

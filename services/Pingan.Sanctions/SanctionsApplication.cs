@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Builder;
+using Pingan.Audit;
+using Pingan.Messaging;
+using Pingan.Persistence;
+using Pingan.Registry.Contracts;
+using Pingan.Sanctions.Cases;
+using Pingan.Sanctions.Persistence;
+using Pingan.Security;
+using Pingan.ServiceDefaults;
+
+namespace Pingan.Sanctions;
+
+/// <summary>How the sanctions service composes itself; Program.cs runs it, tests start it on free ports.</summary>
+public static class SanctionsApplication
+{
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        builder.AddServiceDefaults("Pingan sanctions");
+        builder.AddPinganDbContext<SanctionsDb>("sanctions");
+        builder.AddPinganMessaging<SanctionsDb>();
+        builder.AddPinganAudit<SanctionsDb>();
+        builder.AddPinganSecurity();
+        // Units, leaders and the accountability chain come from the registry, asked on the caller's token.
+        var registry = builder.Configuration["Services:Registry:Grpc"]
+            ?? throw new InvalidOperationException("Set Services:Registry:Grpc to the registry's gRPC address.");
+        builder.Services.AddRegistryAccountabilityChain(new Uri(registry));
+        builder.Services.AddRequestValidators(typeof(SanctionsApplication).Assembly);
+        builder.Services.AddSingleton<DeadlineSweep>();
+        if (builder.Configuration.GetValue("Sanctions:Sweep:Enabled", true))
+            builder.Services.AddHostedService(s => s.GetRequiredService<DeadlineSweep>());
+
+        var app = builder.Build();
+        app.MapServiceDefaults();
+        app.UsePinganSecurity();
+        app.MapGrpcService<CasesService>();
+        app.MapAuditLog<SanctionsDb>();
+        return app;
+    }
+}

@@ -1,0 +1,150 @@
+using System.Text.RegularExpressions;
+using FluentValidation;
+using Pingan.Sanctions.Api;
+using Severity = Pingan.Sanctions.Api.Severity;
+
+namespace Pingan.Sanctions;
+
+// The shape of each request: checked before any handler runs, each failure named by its proto field.
+
+internal static partial class Rules
+{
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex Code();
+
+    public static IRuleBuilderOptions<T, string> UnitCode<T>(this IRuleBuilder<T, string> rule) =>
+        rule.Must(c => Code().IsMatch(c)).WithMessage("must be a unit code (1-64 letters, digits, '.', '_' or '-')");
+
+    public static IRuleBuilderOptions<T, string> Id<T>(this IRuleBuilder<T, string> rule) =>
+        rule.Must(id => Guid.TryParse(id, out _)).WithMessage("must be an id (a UUID)");
+
+    public static IRuleBuilderOptions<T, string> Text<T>(this IRuleBuilder<T, string> rule, int max) =>
+        rule.Must(n => n.Trim().Length is > 0 && n.Trim().Length <= max).WithMessage($"must be 1-{max} characters");
+
+    public static IRuleBuilderOptions<T, string> Optional<T>(this IRuleBuilder<T, string> rule, int max) =>
+        rule.Must(n => n.Length <= max).WithMessage($"must be at most {max} characters");
+
+    public static IRuleBuilderOptions<T, string> Date<T>(this IRuleBuilder<T, string> rule) =>
+        rule.Must(d => DateOnly.TryParseExact(d, "yyyy-MM-dd", out _)).WithMessage("must be a date YYYY-MM-DD");
+}
+
+public sealed class OpenCaseValidator : AbstractValidator<OpenCaseRequest>
+{
+    public OpenCaseValidator()
+    {
+        RuleFor(r => r.SubjectCode).UnitCode();
+        RuleFor(r => r.Clause).InclusiveBetween(1, 9).WithMessage("must be the Art. 31 clause, 1 to 9");
+        RuleFor(r => r.Source).Must(s => s != Source.Unspecified && Enum.IsDefined(s)).WithMessage("must be WRITTEN_REPORT, INCIDENT, INSPECTION_FINDING or FAILED_ASSESSMENT");
+        RuleFor(r => r.Severity).Must(s => s != Severity.Unspecified && Enum.IsDefined(s)).WithMessage("must be ORDINARY, SERIOUS, ESPECIALLY_SERIOUS or VETO_GRADE");
+        RuleFor(r => r.IncidentOn).Date();
+        RuleFor(r => r.Summary).Text(4000);
+        RuleFor(r => r.ReportedBy).Optional(200);
+        // Art. 38: a written report names who made it.
+        RuleFor(r => r.ReportedBy).Must(b => b.Trim().Length > 0).WithMessage("must name who reported it in writing (Art. 38)")
+            .When(r => r.Source == Source.WrittenReport);
+    }
+}
+
+public sealed class GetCaseValidator : AbstractValidator<GetCaseRequest>
+{
+    public GetCaseValidator() => RuleFor(r => r.CaseId).Id();
+}
+
+public sealed class GetCaseFileValidator : AbstractValidator<GetCaseFileRequest>
+{
+    public GetCaseFileValidator() => RuleFor(r => r.CaseId).Id();
+}
+
+public sealed class ListCasesValidator : AbstractValidator<ListCasesRequest>
+{
+    public ListCasesValidator() => RuleFor(r => r.UnitCode).UnitCode();
+}
+
+public sealed class ProposeMeasureValidator : AbstractValidator<ProposeMeasureRequest>
+{
+    public ProposeMeasureValidator()
+    {
+        RuleFor(r => r.CaseId).Id();
+        RuleFor(r => r.Stage).Must(s => s != Stage.Unspecified && Enum.IsDefined(s)).WithMessage("must be NOTICE, ADMONISHMENT, LISTING or VETO");
+        RuleFor(r => r.Verification).Text(4000);
+        RuleFor(r => r.DirectEntryReasons).Optional(2000);
+        RuleFor(r => r.JointMeetingId).Must(m => m.Length == 0 || Guid.TryParse(m, out _)).WithMessage("must be empty or an id (a UUID)");
+    }
+}
+
+public sealed class DecideProposalValidator : AbstractValidator<DecideProposalRequest>
+{
+    public DecideProposalValidator()
+    {
+        RuleFor(r => r.CaseId).Id();
+        RuleFor(r => r.DecidedOn).Date();
+        RuleFor(r => r.Reasons).Optional(2000);
+        RuleFor(r => r.Reasons).Must(r => r.Trim().Length > 0).WithMessage("must say why the proposal is rejected").When(r => !r.Approve);
+    }
+}
+
+public sealed class RecordJointMeetingValidator : AbstractValidator<RecordJointMeetingRequest>
+{
+    public RecordJointMeetingValidator()
+    {
+        RuleFor(r => r.CaseId).Id();
+        RuleFor(r => r.HeldOn).Date();
+        RuleFor(r => r.Attendees).Must(a => a.Count is > 0 and <= 50).WithMessage("must list 1-50 attendees");
+        RuleForEach(r => r.Attendees).ChildRules(a =>
+        {
+            a.RuleFor(x => x.Department).Must(d => d != Department.Unspecified && Enum.IsDefined(d))
+                .WithMessage("must be COMMISSION, DISCIPLINE, ORGANISATION, PERSONNEL or SUPERVISION");
+            a.RuleFor(x => x.Name).Text(50);
+        });
+        RuleFor(r => r.Minutes).Text(4000);
+    }
+}
+
+public sealed class RecordInterviewValidator : AbstractValidator<RecordInterviewRequest>
+{
+    public RecordInterviewValidator()
+    {
+        RuleFor(r => r.CaseId).Id();
+        RuleFor(r => r.HeldOn).Date();
+        RuleFor(r => r.Interviewer).Text(100);
+        RuleForEach(r => r.OtherLeaderIds).Id();
+        RuleFor(r => r.Record).Text(8000);
+    }
+}
+
+public sealed class SubmitReportValidator : AbstractValidator<SubmitReportRequest>
+{
+    public SubmitReportValidator()
+    {
+        RuleFor(r => r.CaseId).Id();
+        RuleFor(r => r.Kind).Must(k => k is ReportKind.Measures or ReportKind.Progress).WithMessage("must be MEASURES or PROGRESS");
+        RuleFor(r => r.Text).Text(8000);
+    }
+}
+
+public sealed class ApplyForAcceptanceValidator : AbstractValidator<ApplyForAcceptanceRequest>
+{
+    public ApplyForAcceptanceValidator()
+    {
+        RuleFor(r => r.CaseId).Id();
+        RuleFor(r => r.Statement).Text(8000);
+    }
+}
+
+public sealed class CheckAcceptanceValidator : AbstractValidator<CheckAcceptanceRequest>
+{
+    public CheckAcceptanceValidator()
+    {
+        RuleFor(r => r.CaseId).Id();
+        RuleFor(r => r.Findings).Text(8000);
+    }
+}
+
+public sealed class DismissCaseValidator : AbstractValidator<DismissCaseRequest>
+{
+    public DismissCaseValidator()
+    {
+        RuleFor(r => r.CaseId).Id();
+        RuleFor(r => r.Reasons).Text(2000);
+    }
+}

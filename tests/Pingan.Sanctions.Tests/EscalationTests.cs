@@ -1,0 +1,169 @@
+using Grpc.Core;
+using Pingan.Sanctions.Api;
+using Pingan.Sanctions.Contracts;
+using Pingan.Security;
+using Pingan.Testing;
+
+namespace Pingan.Sanctions.Tests;
+
+/// <summary>The ladder of Art. 33-36, step by step, as the offices and commissions would walk it.</summary>
+public sealed class EscalationTests : SanctionsTest
+{
+    [Fact]
+    public async Task A_missed_notice_period_raises_a_proposal_and_the_admonishment_waits_for_the_province_to_approve_it_Art33_Art34()
+    {
+        await using var tap = await EventTap.StartAsync(VirtualHost.AmqpUri, typeof(EscalationProposed), typeof(MeasureDecided));
+        var opened = await OpenAgainstZhongyuanAsync();
+        // Art. 33: the level 中原区 answers to notices it; Art. 34: the level above that admonishes.
+        Assert.Equal(("REGISTERED", Zhengzhou), (opened.Status, opened.BodyCode));
+
+        Today("2026-05-20");
+        var notice = await ImposeAsync(opened.CaseId, Stage.Notice, Zhengzhou, "2026-05-20");
+        Assert.Equal(("ACTIVE", Stage.Notice), (notice.Status, notice.Stage));
+        Assert.Equal(("RectificationEnds", "2026-07-20"), (notice.Deadlines.Single().Kind, notice.Deadlines.Single().DueOn)); // two months
+
+        // While the notice runs, the admonishment cannot simply follow.
+        var early = await Refused(() => CasesOf(Province).ProposeMeasureAsync(new ProposeMeasureRequest
+            { CaseId = opened.CaseId, Stage = Stage.Admonishment, Verification = "整改不力" }).ResponseAsync, StatusCode.FailedPrecondition);
+        Assert.Contains("2026-07-20", early.Status.Detail);
+
+        Today("2026-07-13");
+        Assert.Equal(1, await SweepAsync()); // the reminder, a week before the end
+        Today("2026-07-20");
+        Assert.Equal(0, await SweepAsync()); // the last day of the period is still the unit's
+        Today("2026-07-21");
+        Assert.Equal(1, await SweepAsync());
+        Assert.Equal(0, await SweepAsync()); // fired once
+        var raised = await tap.WaitForAsync<EscalationProposed>(e => e.CaseId == Guid.Parse(opened.CaseId));
+        Assert.Equal(("Notice", "Admonishment", Province), (raised.FromStage, raised.ToStage, raised.BodyCode));
+        var waiting = await CasesOf(Zhengzhou).GetCaseAsync(new GetCaseRequest { CaseId = opened.CaseId });
+        // A missed deadline proposes; it does not escalate.
+        Assert.Equal(("ACTIVE", Stage.Notice, true), (waiting.Status, waiting.Stage, waiting.EscalationProposed));
+
+        Today("2026-07-24");
+        await CasesOf(Province).ProposeMeasureAsync(new ProposeMeasureRequest { CaseId = opened.CaseId, Stage = Stage.Admonishment, Verification = "逾期未完成整改" });
+        // The province's office proposes; only its commission approves.
+        await Refused(() => CasesOf(Province).DecideProposalAsync(new DecideProposalRequest { CaseId = opened.CaseId, Approve = true, DecidedOn = "2026-07-24" }).ResponseAsync,
+            StatusCode.PermissionDenied);
+        await Refused(() => CasesOf(Zhengzhou, PinganRoles.CommissionLeader).DecideProposalAsync(new DecideProposalRequest { CaseId = opened.CaseId, Approve = true, DecidedOn = "2026-07-24" }).ResponseAsync,
+            StatusCode.PermissionDenied);
+        var admonished = await CasesOf(Province, PinganRoles.CommissionLeader).DecideProposalAsync(new DecideProposalRequest { CaseId = opened.CaseId, Approve = true, DecidedOn = "2026-07-24" });
+        Assert.Equal((Stage.Admonishment, false), (admonished.Stage, admonished.EscalationProposed));
+        Assert.Empty(admonished.Deadlines); // they run from the interview
+
+        Today("2026-07-27");
+        var interviewed = await CasesOf(Province).RecordInterviewAsync(new RecordInterviewRequest
+            { CaseId = opened.CaseId, HeldOn = "2026-07-27", Interviewer = "省平安办主任", Record = "约谈记录" });
+        // The leaders as of the incident (10 May): 王刚, who has since left, not his successor 陈亮.
+        Assert.Equal(["IN_CHARGE 孙丽", "PRINCIPAL 王刚", "PRINCIPAL 赵强"], interviewed.Interviewees.Select(i => $"{i.Role} {i.Name}").Order());
+        Assert.Equal(
+            ["MeasuresDue 2026-08-10", "ProgressDue 2026-08-27", "ProgressDue 2026-09-28", "RectificationEnds 2026-10-27"],
+            interviewed.Deadlines.Select(d => $"{d.Kind} {d.DueOn}"));
+    }
+
+    [Fact]
+    public async Task Admonishment_measures_due_in_10_working_days_across_the_National_Day_holiday_Art34()
+    {
+        await using var tap = await EventTap.StartAsync(VirtualHost.AmqpUri, typeof(CaseReportOverdue), typeof(CaseDeadlineReminder));
+        var opened = await OpenAgainstZhongyuanAsync(Api.Severity.Serious);
+        Today("2026-09-24");
+        await ImposeAsync(opened.CaseId, Stage.Admonishment, Province, "2026-09-24", reasons: "两起群体性事件造成重大影响");
+        Today("2026-09-28");
+        var interviewed = await CasesOf(Province).RecordInterviewAsync(new RecordInterviewRequest
+            { CaseId = opened.CaseId, HeldOn = "2026-09-28", Interviewer = "省平安办主任", Record = "约谈记录" });
+        // 29, 30 September; 1-7 October are holidays; 8, 9, 10 (a working Saturday), 12-16 October.
+        Assert.Equal("2026-10-16", interviewed.Deadlines.First(d => d.Kind == "MeasuresDue").DueOn);
+
+        Today("2026-10-13");
+        await SweepAsync();
+        Assert.Equal("MeasuresDue", (await tap.WaitForAsync<CaseDeadlineReminder>(e => e.CaseId == Guid.Parse(opened.CaseId))).Kind);
+        Today("2026-10-17");
+        await SweepAsync();
+        var overdue = await tap.WaitForAsync<CaseReportOverdue>(e => e.CaseId == Guid.Parse(opened.CaseId));
+        Assert.Equal(new DateOnly(2026, 10, 16), overdue.DueOn);
+        var file = await CasesOf(Province).GetCaseFileAsync(new GetCaseFileRequest { CaseId = opened.CaseId });
+        Assert.Equal(["Opened", "Proposed", "Approved", "Interviewed", "ReportOverdue"], file.Steps.Select(s => s.Action));
+        Assert.Equal("deadline sweep", file.Steps.Last().Actor);
+    }
+
+    [Fact]
+    public async Task Direct_entry_above_the_notice_needs_a_grave_case_and_its_reasons_Art34_Art35()
+    {
+        var ordinary = await OpenAgainstZhongyuanAsync();
+        var tooHigh = await Refused(() => CasesOf(Province).ProposeMeasureAsync(new ProposeMeasureRequest
+            { CaseId = ordinary.CaseId, Stage = Stage.Admonishment, Verification = "核实", DirectEntryReasons = "影响较大" }).ResponseAsync, StatusCode.FailedPrecondition);
+        Assert.Contains("enters at notice", tooHigh.Status.Detail);
+
+        var serious = await OpenAgainstZhongyuanAsync(Api.Severity.Serious);
+        var noReasons = await Refused(() => CasesOf(Province).ProposeMeasureAsync(new ProposeMeasureRequest
+            { CaseId = serious.CaseId, Stage = Stage.Admonishment, Verification = "核实" }).ResponseAsync, StatusCode.InvalidArgument);
+        Assert.Equal(["direct_entry_reasons"], Fields(noReasons));
+        // A notice is Zhengzhou's to propose, not the province's.
+        await Refused(() => CasesOf(Province).ProposeMeasureAsync(new ProposeMeasureRequest
+            { CaseId = serious.CaseId, Stage = Stage.Notice, Verification = "核实" }).ResponseAsync, StatusCode.PermissionDenied);
+        // Out of order: nothing is proposed, so nothing can be approved.
+        var outOfOrder = await Refused(() => CasesOf(Province, PinganRoles.CommissionLeader).DecideProposalAsync(new DecideProposalRequest
+            { CaseId = serious.CaseId, Approve = true, DecidedOn = "2026-05-12" }).ResponseAsync, StatusCode.FailedPrecondition);
+        Assert.Contains("registered and not yet verified", outOfOrder.Status.Detail);
+
+        var admonished = await ImposeAsync(serious.CaseId, Stage.Admonishment, Province, "2026-05-12", reasons: "危害严重");
+        Assert.Equal(Stage.Admonishment, admonished.Stage);
+        var file = await CasesOf(Province).GetCaseFileAsync(new GetCaseFileRequest { CaseId = serious.CaseId });
+        var proposed = System.Text.Json.JsonDocument.Parse(file.Steps.Single(s => s.Action == "Proposed").Detail).RootElement;
+        Assert.Equal("危害严重", proposed.GetProperty("directEntryReasons").GetString());
+        // A neighbour sees nothing of it.
+        await Refused(() => CasesOf(Kaifeng).GetCaseAsync(new GetCaseRequest { CaseId = serious.CaseId }).ResponseAsync, StatusCode.PermissionDenied);
+    }
+
+    [Fact]
+    public async Task A_listing_follows_the_five_department_joint_meeting_and_is_lifted_after_the_city_and_the_province_check_Art35_Art36()
+    {
+        await using var tap = await EventTap.StartAsync(VirtualHost.AmqpUri, typeof(DisqualificationStarted), typeof(DisqualificationEnded));
+        var opened = await OpenAgainstZhongyuanAsync(Api.Severity.EspeciallySerious);
+        var noMeeting = await Refused(() => CasesOf(Province).ProposeMeasureAsync(new ProposeMeasureRequest
+            { CaseId = opened.CaseId, Stage = Stage.Listing, Verification = "调查组核实", DirectEntryReasons = "特别严重" }).ResponseAsync, StatusCode.InvalidArgument);
+        Assert.Equal(["joint_meeting_id"], Fields(noMeeting));
+        Today("2026-05-14");
+        var fourDepartments = await Refused(() => CasesOf(Province).RecordJointMeetingAsync(Meeting(opened.CaseId, Department.Commission, Department.Discipline,
+            Department.Organisation, Department.Supervision)).ResponseAsync, StatusCode.InvalidArgument);
+        Assert.Contains("missing: PERSONNEL", fourDepartments.Status.Detail);
+
+        await CasesOf(Province).RecordJointMeetingAsync(Meeting(opened.CaseId, Department.Commission, Department.Discipline, Department.Organisation,
+            Department.Personnel, Department.Supervision));
+        var meeting = (await CasesOf(Province).GetCaseFileAsync(new GetCaseFileRequest { CaseId = opened.CaseId })).Steps.Last().Detail;
+        var meetingId = System.Text.Json.JsonDocument.Parse(meeting).RootElement.GetProperty("meeting").GetString()!;
+        Today("2026-05-15");
+        var listed = await ImposeAsync(opened.CaseId, Stage.Listing, Province, "2026-05-15", reasons: "特别严重", meeting: meetingId);
+        Assert.Equal(["MeasuresDue 2026-05-29", "ProgressDue 2026-07-15", "ProgressDue 2026-09-15", "RectificationEnds 2026-11-16"],
+            listed.Deadlines.Select(d => $"{d.Kind} {d.DueOn}"));
+        Assert.Equal(Zhongyuan, (await tap.WaitForAsync<DisqualificationStarted>(e => e.CaseId == Guid.Parse(opened.CaseId))).UnitCode);
+
+        // The unit reports its measures and applies; the city checks first, then the province lifts the listing.
+        var zhongyuan = CasesOf(Zhongyuan);
+        var early = await Refused(() => zhongyuan.ApplyForAcceptanceAsync(new ApplyForAcceptanceRequest { CaseId = opened.CaseId, Statement = "已整改" }).ResponseAsync,
+            StatusCode.FailedPrecondition);
+        Assert.Contains("measures first", early.Status.Detail);
+        await zhongyuan.SubmitReportAsync(new SubmitReportRequest { CaseId = opened.CaseId, Kind = ReportKind.Measures, Text = "整改措施" });
+        await Refused(() => CasesOf(Zhengzhou).SubmitReportAsync(new SubmitReportRequest { CaseId = opened.CaseId, Kind = ReportKind.Progress, Text = "代报" }).ResponseAsync,
+            StatusCode.PermissionDenied);
+        Today("2026-11-17");
+        await zhongyuan.ApplyForAcceptanceAsync(new ApplyForAcceptanceRequest { CaseId = opened.CaseId, Statement = "整改期满,申请验收" });
+        var provinceFirst = await Refused(() => CasesOf(Province).CheckAcceptanceAsync(new CheckAcceptanceRequest { CaseId = opened.CaseId, Passed = true, Findings = "合格" }).ResponseAsync,
+            StatusCode.PermissionDenied);
+        Assert.Contains("checked first by 410100000000 (Art. 36)", provinceFirst.Status.Detail);
+        var prechecked = await CasesOf(Zhengzhou).CheckAcceptanceAsync(new CheckAcceptanceRequest { CaseId = opened.CaseId, Passed = true, Findings = "整改到位,申请解除" });
+        Assert.Equal("ACCEPTANCE_PRECHECKED", prechecked.Status);
+        var lifted = await CasesOf(Province).CheckAcceptanceAsync(new CheckAcceptanceRequest { CaseId = opened.CaseId, Passed = true, Findings = "验收合格" });
+        Assert.Equal("CLOSED", lifted.Status);
+        Assert.Equal(new DateOnly(2026, 11, 17), (await tap.WaitForAsync<DisqualificationEnded>(e => e.CaseId == Guid.Parse(opened.CaseId))).EndsOn);
+        await Refused(() => CasesOf(Province).CheckAcceptanceAsync(new CheckAcceptanceRequest { CaseId = opened.CaseId, Passed = true, Findings = "再次" }).ResponseAsync,
+            StatusCode.FailedPrecondition);
+    }
+
+    private static RecordJointMeetingRequest Meeting(string caseId, params Department[] departments)
+    {
+        var request = new RecordJointMeetingRequest { CaseId = caseId, HeldOn = "2026-05-14", ProposesListing = true, Minutes = "五部门联席会议纪要" };
+        request.Attendees.AddRange(departments.Select(d => new Attendee { Department = d, Name = $"{d} 代表" }));
+        return request;
+    }
+}

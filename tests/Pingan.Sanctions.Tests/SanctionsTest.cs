@@ -1,0 +1,115 @@
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Pingan.Registry;
+using Pingan.Sanctions.Api;
+using DeadlineSweep = Pingan.Sanctions.Cases.DeadlineSweep;
+using Pingan.Security;
+using Pingan.Testing;
+using RegistryApi = Pingan.Registry.Api;
+
+namespace Pingan.Sanctions.Tests;
+
+/// <summary>
+/// The sanctions service beside a real registry, on real ports, PostgreSQL and RabbitMQ. The registry holds part of
+/// Henan: the province, Zhengzhou with 中原区 (and its party committee and government) and Kaifeng with 龙亭区.
+/// Fictional leaders of 中原区: 王刚 led its party committee until 30 June 2026 and 陈亮 since; 赵强 leads its
+/// government; 孙丽 is the government's leader in charge of public security. The deadline sweep runs when a test
+/// asks, so each test says exactly when deadlines fire.
+/// </summary>
+public abstract class SanctionsTest : InfrastructureTest
+{
+    protected const string Province = "410000000000", Zhengzhou = "410100000000", Zhongyuan = "410102000000", Linshanzhai = "410102001000";
+    protected const string Kaifeng = "410200000000", Longting = "410202000000";
+
+    protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 5, 12, 2, 0, 0, TimeSpan.Zero));
+    protected ServiceHost Registry { get; private set; } = null!;
+    protected ServiceHost Host { get; private set; } = null!;
+    protected TestAuthority Authority { get; private set; } = null!;
+    protected string WangGang { get; private set; } = "";
+    protected string ChenLiang { get; private set; } = "";
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        Authority = await TestAuthority.GetAsync();
+        Registry = await ServiceHost.StartAsync(RegistryApplication.Create, new Dictionary<string, string?>(Authority.Settings())
+        {
+            ["ConnectionStrings:registry"] = await Database.CreateSiblingAsync("registry"),
+            ["ConnectionStrings:rabbitmq"] = VirtualHost.AmqpUri,
+        }, services => services.AddSingleton<TimeProvider>(Clock));
+        Host = await StartSanctionsAsync();
+        var registry = As(Province, PinganRoles.CommissionOffice, Registry);
+        var report = await new RegistryApi.Integration.IntegrationClient(registry).ImportUnitsAsync(new RegistryApi.ImportUnitsRequest
+        {
+            Units =
+            {
+                Unit(Province, "河南省", "province", ""), Unit(Zhengzhou, "郑州市", "city", Province), Unit(Zhongyuan, "中原区", "county", Zhengzhou),
+                Unit(Zhongyuan + "-PC", "中共郑州市中原区委员会", "party_committee", Zhongyuan), Unit(Zhongyuan + "-GOV", "郑州市中原区人民政府", "government", Zhongyuan),
+                Unit(Linshanzhai, "林山寨街道", "township", Zhongyuan), Unit(Kaifeng, "开封市", "city", Province), Unit(Longting, "龙亭区", "county", Kaifeng),
+            },
+        });
+        Assert.True(report.Applied, string.Join("; ", report.Rows.Select(r => r.Error)));
+        var leadership = new RegistryApi.Leadership.LeadershipClient(registry);
+        async Task<string> AppointAsync(string name, string unit, RegistryApi.LeadershipRole role, string starts, string? ends = null)
+        {
+            var term = await leadership.AppointLeaderAsync(new RegistryApi.AppointLeaderRequest { Name = name, UnitCode = unit, Role = role, StartsOn = starts, Portfolio = role == RegistryApi.LeadershipRole.Principal ? "" : "政法" });
+            if (ends is not null) await leadership.EndTermAsync(new RegistryApi.EndTermRequest { TermId = term.TermId, EndsOn = ends, Reason = "transferred" });
+            return term.LeaderId;
+        }
+        WangGang = await AppointAsync("王刚", Zhongyuan + "-PC", RegistryApi.LeadershipRole.Principal, "2021-06-01", "2026-06-30");
+        ChenLiang = await AppointAsync("陈亮", Zhongyuan + "-PC", RegistryApi.LeadershipRole.Principal, "2026-07-01");
+        await AppointAsync("赵强", Zhongyuan + "-GOV", RegistryApi.LeadershipRole.Principal, "2022-01-01");
+        await AppointAsync("孙丽", Zhongyuan + "-GOV", RegistryApi.LeadershipRole.InCharge, "2023-03-01");
+    }
+
+    /// <summary>A sanctions service on the test's database; more than one may run, as replicas do.</summary>
+    protected async Task<ServiceHost> StartSanctionsAsync() =>
+        await ServiceHost.StartAsync(SanctionsApplication.Create, new Dictionary<string, string?>(Authority.Settings())
+        {
+            ["ConnectionStrings:sanctions"] = Database.ConnectionString,
+            ["ConnectionStrings:rabbitmq"] = VirtualHost.AmqpUri,
+            ["Services:Registry:Grpc"] = $"http://{Registry.Channel.Target}",
+            ["Messaging:Outbox:PollInterval"] = "00:00:00.200",
+            ["Sanctions:Sweep:Enabled"] = "false",
+        }, services => services.AddSingleton<TimeProvider>(Clock));
+
+    public override async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Registry.DisposeAsync();
+        await base.DisposeAsync();
+    }
+
+    protected CallInvoker As(string jurisdiction, string role, ServiceHost? host = null) =>
+        TestAuthority.As((host ?? Host).Channel, Authority.Token(jurisdiction, [role], $"{role}-of-{jurisdiction}"));
+
+    /// <summary>The cases API as the office (or with another role) of a jurisdiction.</summary>
+    protected Api.Cases.CasesClient CasesOf(string jurisdiction, string role = PinganRoles.CommissionOffice, ServiceHost? host = null) => new(As(jurisdiction, role, host));
+
+    protected void Today(string date) => Clock.SetUtcNow(new DateTimeOffset(DateOnly.ParseExact(date, "yyyy-MM-dd"), new TimeOnly(2, 0), TimeSpan.Zero));
+
+    protected Task<int> SweepAsync(ServiceHost? host = null) => (host ?? Host).Services.GetRequiredService<DeadlineSweep>().SweepAsync(CancellationToken.None);
+
+    /// <summary>A case against 中原区 for a mass incident on 10 May 2026 (Art. 31(4)), opened by Zhengzhou's office.</summary>
+    protected async Task<Case> OpenAgainstZhongyuanAsync(Api.Severity severity = Api.Severity.Ordinary) =>
+        await CasesOf(Zhengzhou).OpenCaseAsync(new OpenCaseRequest
+        {
+            SubjectCode = Zhongyuan, Clause = 4, Source = Source.Incident, Severity = severity, IncidentOn = "2026-05-10",
+            Summary = "中原区短期内连续发生两起群体性事件",
+        });
+
+    /// <summary>Proposed by the competent office and approved by its commission's leader on <paramref name="on"/>.</summary>
+    protected async Task<Case> ImposeAsync(string caseId, Stage stage, string body, string on, string reasons = "", string meeting = "")
+    {
+        await CasesOf(body).ProposeMeasureAsync(new ProposeMeasureRequest { CaseId = caseId, Stage = stage, Verification = "经核实,情况属实", DirectEntryReasons = reasons, JointMeetingId = meeting });
+        return await CasesOf(body, PinganRoles.CommissionLeader).DecideProposalAsync(new DecideProposalRequest { CaseId = caseId, Approve = true, DecidedOn = on });
+    }
+
+    protected static Task<RpcException> Refused(Func<Task> call, StatusCode code) => GrpcAssert.Refused(call, code);
+
+    protected static List<string> Fields(RpcException error) => GrpcAssert.Fields(error);
+
+    private static RegistryApi.UnitRecord Unit(string code, string name, string kind, string parent) =>
+        new() { Code = code, Name = name, Kind = kind, ParentCode = parent, EffectiveOn = "2023-01-01" };
+}
