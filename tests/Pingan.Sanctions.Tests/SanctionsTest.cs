@@ -64,15 +64,19 @@ public abstract class SanctionsTest : InfrastructureTest
     }
 
     /// <summary>A sanctions service on the test's database; more than one may run, as replicas do.</summary>
-    protected async Task<ServiceHost> StartSanctionsAsync() =>
-        await ServiceHost.StartAsync(SanctionsApplication.Create, new Dictionary<string, string?>(Authority.Settings())
+    protected async Task<ServiceHost> StartSanctionsAsync(params (string Key, string Value)[] settings)
+    {
+        var configuration = new Dictionary<string, string?>(Authority.Settings())
         {
             ["ConnectionStrings:sanctions"] = Database.ConnectionString,
             ["ConnectionStrings:rabbitmq"] = VirtualHost.AmqpUri,
             ["Services:Registry:Grpc"] = $"http://{Registry.Channel.Target}",
             ["Messaging:Outbox:PollInterval"] = "00:00:00.200",
             ["Sanctions:Sweep:Enabled"] = "false",
-        }, services => services.AddSingleton<TimeProvider>(Clock));
+        };
+        foreach (var (key, value) in settings) configuration[key] = value;
+        return await ServiceHost.StartAsync(SanctionsApplication.Create, configuration, services => services.AddSingleton<TimeProvider>(Clock));
+    }
 
     public override async Task DisposeAsync()
     {

@@ -39,22 +39,38 @@ public sealed class EveryMethodTests : InfrastructureTest
         // A member unit reports progress on its own letter (Art. 13).
         ["/pingan.letters.v1.Progress/UploadEvidence"] = [CommissionLeader, Inspector, DisciplineLiaison, Auditor],
         ["/pingan.letters.v1.Progress/ReportProgress"] = [CommissionLeader, Inspector, DisciplineLiaison, Auditor],
+        // Member units and inspectors report cases (Art. 38); the commission decides through its leader (Art. 33-35);
+        // the subject's member-unit staff report on its rectification.
+        ["/pingan.sanctions.v1.Cases/OpenCase"] = [CommissionLeader, DisciplineLiaison, Auditor],
+        ["/pingan.sanctions.v1.Cases/DecideProposal"] = [MemberUnitLiaison, Inspector, DisciplineLiaison, Auditor],
+        ["/pingan.sanctions.v1.Cases/SubmitReport"] = [CommissionLeader, Inspector, DisciplineLiaison, Auditor],
+        ["/pingan.sanctions.v1.Cases/ApplyForAcceptance"] = [CommissionLeader, Inspector, DisciplineLiaison, Auditor],
     };
 
     /// <summary>
-    /// What a unit answers for itself, which even the province may not file for it: for these the control caller, who
-    /// must get past the guard, is 龙亭区's own account holding every role.
+    /// Where even the province may not act, the control caller (who must get past the guard) is another account
+    /// holding every role: 龙亭区's own for what a unit answers for itself, Kaifeng's where Kaifeng's commission is
+    /// the competent body (a notice of 龙亭区, Art. 33).
     /// </summary>
-    private static readonly HashSet<string> OwnUnitOnly = ["/pingan.letters.v1.Progress/UploadEvidence", "/pingan.letters.v1.Progress/ReportProgress"];
+    private static readonly Dictionary<string, string> ControlFor = new()
+    {
+        ["/pingan.letters.v1.Progress/UploadEvidence"] = Longting,
+        ["/pingan.letters.v1.Progress/ReportProgress"] = Longting,
+        ["/pingan.sanctions.v1.Cases/SubmitReport"] = Longting,
+        ["/pingan.sanctions.v1.Cases/ApplyForAcceptance"] = Longting,
+        ["/pingan.sanctions.v1.Cases/ProposeMeasure"] = Kaifeng,
+        ["/pingan.sanctions.v1.Cases/DecideProposal"] = Kaifeng,
+    };
 
     private ServiceHost _identity = null!;
     private ServiceHost _registry = null!;
     private ServiceHost _letters = null!;
+    private ServiceHost _sanctions = null!;
 
     /// <summary>An SM2 public key (the generator point's double): valid, and nobody's.</summary>
     private static readonly string SamplePublicKey = Convert.ToHexString(
         Org.BouncyCastle.Asn1.GM.GMNamedCurves.GetByName("sm2p256v1").G.Twice().Normalize().GetEncoded(false));
-    private string _termId = "", _leaderId = "", _templateId = "", _letterId = "", _evidenceId = "";
+    private string _termId = "", _leaderId = "", _templateId = "", _letterId = "", _evidenceId = "", _caseId = "";
     private static readonly Google.Api.HttpBody SamplePdf = new() { ContentType = "application/pdf", Data = ByteString.CopyFromUtf8("%PDF-1.7\n%%EOF\n") };
 
     /// <summary>One request per method, naming Kaifeng's units, leaders and commission.</summary>
@@ -121,6 +137,29 @@ public sealed class EveryMethodTests : InfrastructureTest
             LetterId = _letterId, Results = { new Letters.Api.TargetResult { Code = "1", CompletionPercent = "90" } },
         },
         ["/pingan.letters.v1.Progress/ListCompletions"] = () => new Letters.Api.ListCompletionsRequest { UnitCode = Longting, Side = Letters.Api.LetterSide.Received },
+        ["/pingan.sanctions.v1.Cases/OpenCase"] = () => new Sanctions.Api.OpenCaseRequest
+        {
+            SubjectCode = Longting, Clause = 4, Source = Sanctions.Api.Source.Incident, Severity = Sanctions.Api.Severity.Ordinary,
+            IncidentOn = "2026-05-10", Summary = "群体性事件",
+        },
+        ["/pingan.sanctions.v1.Cases/GetCase"] = () => new Sanctions.Api.GetCaseRequest { CaseId = _caseId },
+        ["/pingan.sanctions.v1.Cases/GetCaseFile"] = () => new Sanctions.Api.GetCaseFileRequest { CaseId = _caseId },
+        ["/pingan.sanctions.v1.Cases/ListCases"] = () => new Sanctions.Api.ListCasesRequest { UnitCode = Kaifeng },
+        ["/pingan.sanctions.v1.Cases/ProposeMeasure"] = () => new Sanctions.Api.ProposeMeasureRequest
+            { CaseId = _caseId, Stage = Sanctions.Api.Stage.Notice, Verification = "经核实" },
+        ["/pingan.sanctions.v1.Cases/DecideProposal"] = () => new Sanctions.Api.DecideProposalRequest { CaseId = _caseId, Approve = true, DecidedOn = "2026-05-20" },
+        ["/pingan.sanctions.v1.Cases/RecordJointMeeting"] = () => new Sanctions.Api.RecordJointMeetingRequest
+        {
+            CaseId = _caseId, HeldOn = "2026-05-14", Minutes = "纪要", ProposesListing = false,
+            Attendees = { Enum.GetValues<Sanctions.Api.Department>().Skip(1).Select(d => new Sanctions.Api.Attendee { Department = d, Name = "代表" }) },
+        },
+        ["/pingan.sanctions.v1.Cases/RecordInterview"] = () => new Sanctions.Api.RecordInterviewRequest
+            { CaseId = _caseId, HeldOn = "2026-05-20", Interviewer = "主任", Record = "记录" },
+        ["/pingan.sanctions.v1.Cases/SubmitReport"] = () => new Sanctions.Api.SubmitReportRequest
+            { CaseId = _caseId, Kind = Sanctions.Api.ReportKind.Measures, Text = "整改措施" },
+        ["/pingan.sanctions.v1.Cases/ApplyForAcceptance"] = () => new Sanctions.Api.ApplyForAcceptanceRequest { CaseId = _caseId, Statement = "申请验收" },
+        ["/pingan.sanctions.v1.Cases/CheckAcceptance"] = () => new Sanctions.Api.CheckAcceptanceRequest { CaseId = _caseId, Passed = true, Findings = "合格" },
+        ["/pingan.sanctions.v1.Cases/DismissCase"] = () => new Sanctions.Api.DismissCaseRequest { CaseId = _caseId, Reasons = "不属实" },
         ["/pingan.letters.v1.SigningKeys/RegisterSigningKey"] = () => new Letters.Api.RegisterSigningKeyRequest { LeaderId = _leaderId, PublicKey = SamplePublicKey },
         ["/pingan.audit.v1.AuditLog/ListEntries"] = () => new Pingan.Audit.Api.ListEntriesRequest(),
         ["/pingan.audit.v1.AuditLog/VerifyChain"] = () => new Pingan.Audit.Api.VerifyChainRequest(),
@@ -137,7 +176,9 @@ public sealed class EveryMethodTests : InfrastructureTest
         foreach (var (method, roles) in WrongRolesFor)
             wrongRoleTokens[method] = await TokenAsync("walk-wrong-" + wrongRoleTokens.Count, Province, roles);
         var everything = await TokenAsync("walk-province", Province, AllRoles);
-        var ownUnit = await TokenAsync("walk-longting", Longting, AllRoles);
+        var controls = new Dictionary<string, string> { [Province] = everything };
+        foreach (var jurisdiction in ControlFor.Values.Distinct())
+            controls[jurisdiction] = await TokenAsync("walk-control-" + jurisdiction, jurisdiction, AllRoles);
 
         var problems = new List<string>();
         var walked = 0;
@@ -167,7 +208,7 @@ public sealed class EveryMethodTests : InfrastructureTest
         foreach (var host in Hosts)
         foreach (var method in MethodsOf(host))
         {
-            var status = await CallAsync(host, method, samples[method.FullName](), OwnUnitOnly.Contains(method.FullName) ? ownUnit : everything);
+            var status = await CallAsync(host, method, samples[method.FullName](), controls[ControlFor.GetValueOrDefault(method.FullName, Province)]);
             if (status is StatusCode.Unauthenticated or StatusCode.PermissionDenied or StatusCode.NotFound or StatusCode.Internal or StatusCode.Unknown)
                 problems.Add($"{method.FullName} as the province: {status}");
         }
@@ -185,10 +226,10 @@ public sealed class EveryMethodTests : InfrastructureTest
             .Select(d => Path.GetFileName(d)!)
             .Where(n => n is not "Pingan.AppHost" && !n.EndsWith(".Contracts", StringComparison.Ordinal))
             .Order().ToArray();
-        Assert.Equal(["Pingan.Identity", "Pingan.Letters", "Pingan.Registry"], services);
+        Assert.Equal(["Pingan.Identity", "Pingan.Letters", "Pingan.Registry", "Pingan.Sanctions"], services);
     }
 
-    private ServiceHost[] Hosts => [_identity, _registry, _letters];
+    private ServiceHost[] Hosts => [_identity, _registry, _letters, _sanctions];
 
     private static void Expect(List<string> problems, IMethod method, string who, StatusCode actual, StatusCode expected)
     {
@@ -230,6 +271,8 @@ public sealed class EveryMethodTests : InfrastructureTest
         var registry = await scope.ServiceProvider.GetRequiredService<RegistryDb>().Set<AuditEntry>().CountAsync(e => e.Outcome == Outcomes.Succeeded);
         await using var lettersScope = _letters.Services.CreateAsyncScope();
         registry += await lettersScope.ServiceProvider.GetRequiredService<Letters.Persistence.LettersDb>().Set<AuditEntry>().CountAsync(e => e.Outcome == Outcomes.Succeeded);
+        await using var sanctionsScope = _sanctions.Services.CreateAsyncScope();
+        registry += await sanctionsScope.ServiceProvider.GetRequiredService<Sanctions.Persistence.SanctionsDb>().Set<AuditEntry>().CountAsync(e => e.Outcome == Outcomes.Succeeded);
         await using var identityScope = _identity.Services.CreateAsyncScope();
         return registry + await identityScope.ServiceProvider.GetRequiredService<Pingan.Identity.Persistence.IdentityDb>().Set<AuditEntry>()
             .CountAsync(e => e.Outcome == Outcomes.Succeeded && !e.Action.StartsWith("token/"));
@@ -284,6 +327,16 @@ public sealed class EveryMethodTests : InfrastructureTest
         var longting = new CallOptions(new Metadata { { "Authorization", "Bearer " + await TokenAsync("walk-setup-longting", Longting, CommissionOffice) } });
         _evidenceId = (await new Letters.Api.Progress.ProgressClient(_letters.Channel).UploadEvidenceAsync(
             (Letters.Api.UploadEvidenceRequest)Samples()["/pingan.letters.v1.Progress/UploadEvidence"](), longting)).EvidenceId;
+        _sanctions = await ServiceHost.StartAsync(Sanctions.SanctionsApplication.Create, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:sanctions"] = await Database.CreateSiblingAsync("sanctions"),
+            ["ConnectionStrings:rabbitmq"] = VirtualHost.AmqpUri,
+            ["Security:Authority"] = _identity.Rest.BaseAddress!.ToString(),
+            ["Security:RequireHttpsMetadata"] = "false",
+            ["Services:Registry:Grpc"] = $"http://{_registry.Channel.Target}",
+        });
+        _caseId = (await new Sanctions.Api.Cases.CasesClient(_sanctions.Channel).OpenCaseAsync(
+            (Sanctions.Api.OpenCaseRequest)Samples()["/pingan.sanctions.v1.Cases/OpenCase"](), letterOptions)).CaseId;
         // A draft for the samples: issuing it from the province gets past the guard.
         _templateId = (await templates.CreateTemplateAsync(new Letters.Api.CreateTemplateRequest
         {
@@ -294,6 +347,7 @@ public sealed class EveryMethodTests : InfrastructureTest
 
     public override async Task DisposeAsync()
     {
+        await _sanctions.DisposeAsync();
         await _letters.DisposeAsync();
         await _registry.DisposeAsync();
         await _identity.DisposeAsync();

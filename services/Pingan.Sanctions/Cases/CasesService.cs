@@ -72,11 +72,11 @@ public sealed class CasesService(
     }
 
     public override Task<Api.Case> ProposeMeasure(ProposeMeasureRequest request, ServerCallContext context) =>
-        ChangeAsync(request.CaseId, CaseAction.Propose, context, async (c, ct) =>
+        ChangeAsync(request.CaseId, CaseAction.Propose, [PinganRoles.CommissionOffice], context, async (c, ct) =>
         {
             var stage = (Stage)request.Stage;
             // Art. 33-35 "核实并提出意见": the office of the commission competent for the stage.
-            EnsureOffice(c.BodyFor(stage), $"A {CaseStateMachine.Name(stage)} of {c.SubjectName} is verified and proposed by the office of {c.BodyFor(stage)} ({CaseStateMachine.Article(stage)})");
+            EnsureBody(c.BodyFor(stage), $"A {CaseStateMachine.Name(stage)} of {c.SubjectName} is verified and proposed by the office of {c.BodyFor(stage)} ({CaseStateMachine.Article(stage)})");
             if (stage <= c.Stage)
                 throw new RequestValidationException("stage", $"the case is under {CaseStateMachine.Name(c.Stage)} already; only a higher stage can follow");
             var escalation = c.EscalationProposed && stage == c.Stage + 1;
@@ -116,13 +116,12 @@ public sealed class CasesService(
         });
 
     public override Task<Api.Case> DecideProposal(DecideProposalRequest request, ServerCallContext context) =>
-        ChangeAsync(request.CaseId, request.Approve ? CaseAction.Approve : CaseAction.Reject, context, (c, ct) =>
+        ChangeAsync(request.CaseId, request.Approve ? CaseAction.Approve : CaseAction.Reject, [PinganRoles.CommissionLeader], context, (c, ct) =>
         {
             var stage = c.ProposedStage;
             var body = c.BodyFor(stage);
             // Art. 33-35 "报综治委批准": the commission itself decides; its leader signs for it.
-            guard.EnsureRole(PinganRoles.CommissionLeader);
-            EnsureJurisdiction(body, $"A {CaseStateMachine.Name(stage)} of {c.SubjectName} is approved by the commission of {body} ({CaseStateMachine.Article(stage)})");
+            EnsureBody(body, $"A {CaseStateMachine.Name(stage)} of {c.SubjectName} is approved by the commission of {body} ({CaseStateMachine.Article(stage)})");
             var decidedOn = DateOnly.ParseExact(request.DecidedOn, "yyyy-MM-dd");
             if (decidedOn > time.Today()) throw new RequestValidationException("decided_on", "is in the future");
             if (decidedOn < c.IncidentOn) throw new RequestValidationException("decided_on", $"is before the incident ({c.IncidentOn:yyyy-MM-dd})");
@@ -140,10 +139,10 @@ public sealed class CasesService(
         });
 
     public override Task<Api.Case> RecordJointMeeting(RecordJointMeetingRequest request, ServerCallContext context) =>
-        ChangeAsync(request.CaseId, CaseAction.RecordJointMeeting, context, (c, ct) =>
+        ChangeAsync(request.CaseId, CaseAction.RecordJointMeeting, [PinganRoles.CommissionOffice], context, (c, ct) =>
         {
             // Art. 35: the commission one level up has the case investigated and convenes the joint meeting.
-            EnsureOffice(c.UpperCode, $"The joint meeting on listing {c.SubjectName} is convened by the commission of {c.UpperCode} (Art. 35)");
+            EnsureBody(c.UpperCode, $"The joint meeting on listing {c.SubjectName} is convened by the commission of {c.UpperCode} (Art. 35)");
             var present = request.Attendees.Select(a => a.Department).Distinct().ToHashSet();
             var missing = Enum.GetValues<Api.Department>().Where(d => d != Api.Department.Unspecified && !present.Contains(d)).ToList();
             if (missing.Count > 0)
@@ -164,13 +163,13 @@ public sealed class CasesService(
         });
 
     public override Task<Api.Case> RecordInterview(RecordInterviewRequest request, ServerCallContext context) =>
-        ChangeAsync(request.CaseId, CaseAction.RecordInterview, context, async (c, ct) =>
+        ChangeAsync(request.CaseId, CaseAction.RecordInterview, [PinganRoles.CommissionOffice], context, async (c, ct) =>
         {
             if (c.Stage is not (Stage.Admonishment or Stage.Listing))
                 throw new DomainRuleException($"An interview belongs to an admonishment or a listing (Art. 34-35); the case is under {CaseStateMachine.Name(c.Stage)}.");
             if (c.InterviewHeldOn is not null)
                 throw new AlreadyExistsException($"The interview of this {CaseStateMachine.Name(c.Stage)} was held on {c.InterviewHeldOn:yyyy-MM-dd}.");
-            EnsureOffice(c.UpperCode, $"The interview is held by the office of {c.UpperCode} (Art. 34)");
+            EnsureBody(c.UpperCode, $"The interview is held by the office of {c.UpperCode} (Art. 34)");
             var heldOn = DateOnly.ParseExact(request.HeldOn, "yyyy-MM-dd");
             if (heldOn > time.Today()) throw new RequestValidationException("held_on", "is in the future");
             if (c.DecidedOn is { } decided && heldOn < decided) throw new RequestValidationException("held_on", $"is before the decision ({decided:yyyy-MM-dd})");
@@ -204,7 +203,7 @@ public sealed class CasesService(
         });
 
     public override Task<Api.Case> SubmitReport(SubmitReportRequest request, ServerCallContext context) =>
-        ChangeAsync(request.CaseId, request.Kind == ReportKind.Measures ? CaseAction.SubmitMeasures : CaseAction.SubmitProgress, context, async (c, ct) =>
+        ChangeAsync(request.CaseId, request.Kind == ReportKind.Measures ? CaseAction.SubmitMeasures : CaseAction.SubmitProgress, [PinganRoles.CommissionOffice, PinganRoles.MemberUnitLiaison], context, async (c, ct) =>
         {
             EnsureSubject(c);
             var kind = request.Kind == ReportKind.Measures ? "Measures" : "Progress";
@@ -220,7 +219,7 @@ public sealed class CasesService(
         });
 
     public override Task<Api.Case> ApplyForAcceptance(ApplyForAcceptanceRequest request, ServerCallContext context) =>
-        ChangeAsync(request.CaseId, CaseAction.ApplyForAcceptance, context, async (c, ct) =>
+        ChangeAsync(request.CaseId, CaseAction.ApplyForAcceptance, [PinganRoles.CommissionOffice, PinganRoles.MemberUnitLiaison], context, async (c, ct) =>
         {
             EnsureSubject(c);
             if (c.Stage is Stage.Admonishment && c.InterviewHeldOn is null)
@@ -232,13 +231,13 @@ public sealed class CasesService(
         });
 
     public override Task<Api.Case> CheckAcceptance(CheckAcceptanceRequest request, ServerCallContext context) =>
-        ChangeAsync(request.CaseId, CaseAction.CheckAcceptance, context, (c, ct) =>
+        ChangeAsync(request.CaseId, CaseAction.CheckAcceptance, [PinganRoles.CommissionOffice], context, (c, ct) =>
         {
             var today = time.Today();
             var precheck = c.Stage == Stage.Listing && c.HasPrecheck && c.Status == CaseStatus.AcceptanceRequested;
             // Art. 36: a listing is checked first by the city (or provincial department), then lifted by the province.
             var checker = precheck ? c.ResponsibleCode : c.BodyFor(c.Stage);
-            EnsureOffice(checker, precheck
+            EnsureBody(checker, precheck
                 ? $"The listing of {c.SubjectName} is checked first by {c.ResponsibleCode} (Art. 36)"
                 : $"The acceptance of this {CaseStateMachine.Name(c.Stage)} is checked by the office of {checker}");
             var findings = request.Findings.Trim();
@@ -259,9 +258,8 @@ public sealed class CasesService(
         });
 
     public override Task<Api.Case> DismissCase(DismissCaseRequest request, ServerCallContext context) =>
-        ChangeAsync(request.CaseId, CaseAction.Dismiss, context, (c, ct) =>
+        ChangeAsync(request.CaseId, CaseAction.Dismiss, [PinganRoles.CommissionOffice], context, (c, ct) =>
         {
-            guard.EnsureRole(PinganRoles.CommissionOffice);
             if (guard.Caller.Jurisdiction != c.ResponsibleCode && guard.Caller.Jurisdiction != c.UpperCode)
                 throw new RpcException(new Status(StatusCode.PermissionDenied, $"The case is verified by the offices of {c.ResponsibleCode} or {c.UpperCode}."));
             c.Status = CaseStatus.Dismissed;
@@ -341,16 +339,16 @@ public sealed class CasesService(
     }
 
     /// <summary>Locks the case, checks the state machine, applies the change, files it and commits; concurrent changes to one case queue on the lock.</summary>
-    private async Task<Api.Case> ChangeAsync(string caseId, CaseAction action, ServerCallContext context,
+    private async Task<Api.Case> ChangeAsync(string caseId, CaseAction action, string[] roles, ServerCallContext context,
         Func<SanctionCase, CancellationToken, Task<(string Action, string Article, object Detail)>> change)
     {
         var ct = context.CancellationToken;
+        guard.EnsureRole(roles);
         var id = Guid.Parse(caseId);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.Database.ExecuteSqlAsync($"SELECT 1 FROM cases WHERE id = {id} FOR UPDATE", ct);
         var c = await db.Cases.Include(x => x.Deadlines).Include(x => x.Interviewees).FirstOrDefaultAsync(x => x.Id == id, ct)
             ?? throw new NotFoundException($"No case {caseId}.");
-        guard.EnsureRole();
         await guard.EnsureVisibleAsync(c.SubjectCode, ct);
         CaseStateMachine.Ensure(c, action);
         var (name, article, detail) = await change(c, ct);
@@ -386,23 +384,13 @@ public sealed class CasesService(
         return c;
     }
 
-    /// <summary>The office of <paramref name="body"/> (commission-office of that very jurisdiction).</summary>
-    private void EnsureOffice(string body, string rule)
-    {
-        guard.EnsureRole(PinganRoles.CommissionOffice);
-        EnsureJurisdiction(body, rule);
-    }
-
-    private void EnsureJurisdiction(string body, string rule)
+    /// <summary>The caller acts for the competent commission <paramref name="body"/> (its role was checked before the case was read).</summary>
+    private void EnsureBody(string body, string rule)
     {
         if (guard.Caller.Jurisdiction != body)
             throw new RpcException(new Status(StatusCode.PermissionDenied, $"{rule}; you act for {guard.Caller.Jurisdiction}."));
     }
 
     /// <summary>The subject reports for itself (its party committee and government, or the unit): Art. 33-35 "被通报/约谈/挂牌督办的地方…报告".</summary>
-    private void EnsureSubject(SanctionCase c)
-    {
-        guard.EnsureRole(PinganRoles.CommissionOffice, PinganRoles.MemberUnitLiaison);
-        guard.EnsureActsFor(c.SubjectCode);
-    }
+    private void EnsureSubject(SanctionCase c) => guard.EnsureActsFor(c.SubjectCode);
 }

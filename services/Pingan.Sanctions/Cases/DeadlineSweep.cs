@@ -18,7 +18,8 @@ namespace Pingan.Sanctions.Cases;
 public sealed class DeadlineSweep(IServiceScopeFactory scopes, TimeProvider clock, IConfiguration configuration, ILogger<DeadlineSweep> logger)
     : PeriodicSweep(clock, logger)
 {
-    private const int BatchSize = 500;
+    /// <summary>Cases locked and fired per transaction.</summary>
+    private int BatchSize => configuration.GetValue("Sanctions:Sweep:BatchSize", 500);
 
     protected override TimeSpan Every => configuration.GetValue("Sanctions:Sweep:Every", TimeSpan.FromMinutes(5));
 
@@ -33,12 +34,13 @@ public sealed class DeadlineSweep(IServiceScopeFactory scopes, TimeProvider cloc
             var db = scope.ServiceProvider.GetRequiredService<SanctionsDb>();
             var outbox = scope.ServiceProvider.GetRequiredService<IOutbox>();
             var today = Time.Today();
+            var batch = BatchSize;
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var ids = await db.Database.SqlQuery<Guid>($"""
                 SELECT c.id AS "Value" FROM cases c
                 WHERE c.id IN (SELECT d.case_id FROM case_deadlines d
                                WHERE d.fired_at IS NULL AND d.cancelled_at IS NULL AND d.fires_on <= {today}
-                               ORDER BY d.fires_on LIMIT {BatchSize})
+                               ORDER BY d.fires_on LIMIT {batch})
                 FOR UPDATE OF c SKIP LOCKED
                 """).ToListAsync(ct);
             if (ids.Count == 0) return fired;

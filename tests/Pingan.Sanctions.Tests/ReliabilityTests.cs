@@ -1,0 +1,108 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Pingan.Sanctions.Api;
+using Pingan.Sanctions.Contracts;
+using Pingan.Sanctions.Persistence;
+using Pingan.Testing;
+
+namespace Pingan.Sanctions.Tests;
+
+/// <summary>
+/// Kill the service at any point of an escalation, run two replicas at once: no deadline lost or fired twice, no
+/// event lost or sent twice. On the real database and broker, with replicas as separate hosts on one database.
+/// </summary>
+public sealed class ReliabilityTests : SanctionsTest
+{
+    private const int Cases = 24;
+
+    [Fact]
+    public async Task Two_replicas_sweeping_together_fire_each_deadline_once()
+    {
+        await using var tap = await EventTap.StartAsync(VirtualHost.AmqpUri, typeof(EscalationProposed));
+        var ids = await NoticesAsync();
+        await using var replica = await StartSanctionsAsync(("Sanctions:Sweep:BatchSize", "4"));
+        Today("2026-07-21"); // every notice's reminder (13 July) and end (20 July) are due
+
+        var fired = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => i % 2 == 0 ? SweepAsync() : SweepAsync(replica)));
+
+        Assert.Equal(2 * Cases, fired.Sum());
+        await WaitForAsync(() => tap.Received<EscalationProposed>().Count >= Cases);
+        await Task.Delay(500); // a duplicate would arrive in this time
+        Assert.Equal(ids.Order(), tap.Received<EscalationProposed>().Select(e => e.CaseId).Order());
+        Assert.Equal(Cases, await CountAsync(db => db.Steps.Where(s => s.Action == "EscalationProposed")));
+    }
+
+    [Fact]
+    public async Task A_sweep_killed_midway_leaves_each_deadline_fired_once_or_still_due_and_the_restart_fires_the_rest()
+    {
+        await using var tap = await EventTap.StartAsync(VirtualHost.AmqpUri, typeof(EscalationProposed));
+        var ids = await NoticesAsync();
+        var doomed = await StartSanctionsAsync(("Sanctions:Sweep:BatchSize", "2"), ("Messaging:Outbox:DispatcherEnabled", "false"));
+        Today("2026-07-21");
+
+        // Killed as soon as its first batch has committed: whatever it was doing then is rolled back.
+        using var kill = new CancellationTokenSource();
+        var sweeping = doomed.Services.GetRequiredService<Pingan.Sanctions.Cases.DeadlineSweep>().SweepAsync(kill.Token);
+        await WaitForAsync(async () => await CountAsync(db => db.Deadlines.Where(d => d.FiredAt != null)) > 0);
+        await kill.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sweeping);
+        await doomed.DisposeAsync();
+        var firedBeforeRestart = await CountAsync(db => db.Deadlines.Where(d => d.FiredAt != null));
+        Assert.InRange(firedBeforeRestart, 1, 2 * Cases - 1);
+
+        // The survivor fires what is left, and publishes what the dead one committed but never sent.
+        Assert.Equal(2 * Cases - firedBeforeRestart, await SweepAsync());
+        await WaitForAsync(() => tap.Received<EscalationProposed>().Count >= Cases);
+        await Task.Delay(500);
+        Assert.Equal(ids.Order(), tap.Received<EscalationProposed>().Select(e => e.CaseId).Order());
+        Assert.Equal(0, await CountAsync(db => db.Deadlines.Where(d => d.FiredAt == null && d.CancelledAt == null && d.FiresOn <= new DateOnly(2026, 7, 21))));
+    }
+
+    [Fact]
+    public async Task A_replica_killed_between_an_approval_and_its_events_loses_no_event_and_sends_none_twice()
+    {
+        await using var tap = await EventTap.StartAsync(VirtualHost.AmqpUri, typeof(MeasureDecided));
+        var opened = await OpenAgainstZhongyuanAsync();
+        // This replica commits the approval with its events in the outbox, then dies before it dispatches anything.
+        var doomed = await StartSanctionsAsync(("Messaging:Outbox:DispatcherEnabled", "false"));
+        Today("2026-05-20");
+        await CasesOf(Zhengzhou, host: doomed).ProposeMeasureAsync(new ProposeMeasureRequest { CaseId = opened.CaseId, Stage = Stage.Notice, Verification = "核实" });
+        var approved = await CasesOf(Zhengzhou, Security.PinganRoles.CommissionLeader, doomed).DecideProposalAsync(
+            new DecideProposalRequest { CaseId = opened.CaseId, Approve = true, DecidedOn = "2026-05-20" });
+        await doomed.DisposeAsync();
+
+        Assert.Equal("ACTIVE", (await CasesOf(Zhengzhou).GetCaseAsync(new GetCaseRequest { CaseId = opened.CaseId })).Status);
+        var decided = await tap.WaitForAsync<MeasureDecided>(e => e.CaseId == Guid.Parse(opened.CaseId));
+        Assert.Equal(new DateOnly(2026, 7, 20), decided.RectificationEndsOn);
+        await Task.Delay(500);
+        Assert.Single(tap.Received<MeasureDecided>(), e => e.CaseId == Guid.Parse(approved.CaseId));
+    }
+
+    /// <summary>Notices against 中原区 approved on 20 May 2026, each with a reminder on 13 July and its end on 20 July.</summary>
+    private async Task<List<Guid>> NoticesAsync()
+    {
+        var ids = new List<Guid>();
+        for (var i = 0; i < Cases; i++) ids.Add(Guid.Parse((await OpenAgainstZhongyuanAsync()).CaseId));
+        Today("2026-05-20");
+        foreach (var id in ids) await ImposeAsync(id.ToString(), Stage.Notice, Zhengzhou, "2026-05-20");
+        return ids;
+    }
+
+    private async Task<int> CountAsync<T>(Func<SanctionsDb, IQueryable<T>> rows)
+    {
+        await using var scope = Host.Services.CreateAsyncScope();
+        return await rows(scope.ServiceProvider.GetRequiredService<SanctionsDb>()).CountAsync();
+    }
+
+    private static Task WaitForAsync(Func<bool> condition) => WaitForAsync(() => Task.FromResult(condition()));
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        var until = DateTime.UtcNow.AddSeconds(20);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException("The condition did not come true within 20 s.");
+            await Task.Delay(5);
+        }
+    }
+}
