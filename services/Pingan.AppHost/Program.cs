@@ -20,5 +20,7 @@ builder.AddPinganService<Projects.Pingan_Identity>("identity", 5091, 5092, postg
 builder.AddPinganService<Projects.Pingan_Registry>("registry", 5101, 5102, postgres, rabbitmq, seedStep: "seed-demo", security);
 builder.AddPinganService<Projects.Pingan_Letters>("letters", 5111, 5112, postgres, rabbitmq, seedStep: null,
     [.. security, ("Services__Registry__Grpc", "http://127.0.0.1:5102")]);
+builder.AddPinganService<Projects.Pingan_Sanctions>("sanctions", 5151, 5152, postgres, rabbitmq, seedStep: null,
+    [.. security, ("Services__Registry__Grpc", "http://127.0.0.1:5102")]);
 
 builder.Build().Run();

@@ -29,6 +29,8 @@ public sealed class DemoAccounts(
         ("province.office", "省平安办 王建国", "410000000000-PLC", "410000000000", [PinganRoles.CommissionOffice], "PINGANPROVINCEDEMOTOTP234"),
         ("zhengzhou.office", "郑州市平安办 李海燕", "410100000000-PLC", "410100000000", [PinganRoles.CommissionOffice], "PINGANZHENGZHOUDEMOTOTP2"),
         ("zhongyuan.office", "中原区平安办 张志强", "410102000000-PLC", "410102000000", [PinganRoles.CommissionOffice], "PINGANZHONGYUANDEMOTOTP3"),
+        // Decides for Zhengzhou's commission (a sanctions case's approval, Art. 33).
+        ("zhengzhou.leader", "郑州市综治委副主任 周卫东", "410100000000-PLC", "410100000000", [PinganRoles.CommissionLeader], "PINGANZHENGZHOULEADER234"),
         ("province.auditor", "省平安办 审计员 赵静", "410000000000-PLC", "410000000000", [PinganRoles.Auditor], null),
     ];
 
