@@ -25,8 +25,8 @@ public static class LettersBenchmark
     {
         var targets = Args.Int(args, "--targets", 30);
         var parallel = Args.Int(args, "--parallel", 4);
-        var registryDb = await RecreateAsync(postgres, "pingan_bench_letters_registry");
-        var lettersDb = await RecreateAsync(postgres, "pingan_bench_letters");
+        var registryDb = await Db.RecreateAsync(postgres, "pingan_bench_letters_registry");
+        var lettersDb = await Db.RecreateAsync(postgres, "pingan_bench_letters");
         Console.WriteLine();
         Console.WriteLine($"Letters benchmark: a province cascade on the demo registry, {targets} targets a letter, {parallel} offices issuing at once; {Environment.ProcessorCount} cores");
 
@@ -78,9 +78,9 @@ public static class LettersBenchmark
         }
         var issuing = clock.Elapsed.TotalSeconds;
         await using var sql = NpgsqlDataSource.Create(lettersDb);
-        while (await ScalarAsync(sql, "SELECT count(*) FROM outbox_messages WHERE dispatched_at IS NULL") > 0) await Task.Delay(200);
+        while (await Db.ScalarAsync(sql, "SELECT count(*) FROM outbox_messages WHERE dispatched_at IS NULL") > 0) await Task.Delay(200);
         var total = clock.Elapsed.TotalSeconds;
-        var targetRows = await ScalarAsync(sql, "SELECT count(*) FROM letter_targets");
+        var targetRows = await Db.ScalarAsync(sql, "SELECT count(*) FROM letter_targets");
         Console.WriteLine($"  cascade: {issued:N0} letters, {targetRows:N0} targets issued in {issuing:N1} s; with their events published {total:N1} s   (target < 60 s)");
 
         await using (var vacuum = sql.CreateCommand("VACUUM ANALYZE")) await vacuum.ExecuteNonQueryAsync();
@@ -108,22 +108,5 @@ public static class LettersBenchmark
             request.PageToken = page.NextPageToken;
         } while (request.PageToken.Length > 0);
         return kinds;
-    }
-
-    private static async Task<string> RecreateAsync(string server, string database)
-    {
-        await using (var conn = new NpgsqlConnection(server))
-        {
-            await conn.OpenAsync();
-            await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE); CREATE DATABASE {database}", conn);
-            await cmd.ExecuteNonQueryAsync();
-        }
-        return new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
-    }
-
-    private static async Task<long> ScalarAsync(NpgsqlDataSource sql, string text)
-    {
-        await using var cmd = sql.CreateCommand(text);
-        return (long)(await cmd.ExecuteScalarAsync())!;
     }
 }

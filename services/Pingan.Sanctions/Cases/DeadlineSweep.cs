@@ -44,15 +44,21 @@ public sealed class DeadlineSweep(IServiceScopeFactory scopes, TimeProvider cloc
                 FOR UPDATE OF c SKIP LOCKED
                 """).ToListAsync(ct);
             if (ids.Count == 0) return fired;
-            var cases = await db.Cases.Include(c => c.Deadlines).Where(c => ids.Contains(c.Id)).ToListAsync(ct);
+            // Only the due rows are tracked; a progress report's period needs the round's earlier report days too.
+            var cases = await db.Cases.Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
+            var dueRows = await db.Deadlines.Where(d => ids.Contains(d.CaseId) && d.FiredAt == null && d.CancelledAt == null && d.FiresOn <= today)
+                .OrderBy(d => d.FiresOn).ThenBy(d => d.Kind).ToListAsync(ct);
+            var withProgress = dueRows.Where(d => d.Kind == DeadlineKind.ProgressDue).Select(d => d.CaseId).Distinct().ToArray();
+            var progressDays = (await db.Deadlines.AsNoTracking().Where(d => withProgress.Contains(d.CaseId) && d.Kind == DeadlineKind.ProgressDue)
+                .Select(d => new { d.CaseId, d.Round, d.DueOn }).ToListAsync(ct)).ToLookup(d => (d.CaseId, d.Round), d => d.DueOn);
             var reports = (await db.Reports.AsNoTracking().Where(r => ids.Contains(r.CaseId))
                 .Select(r => new Submitted(r.CaseId, r.Round, r.Kind, r.SubmittedOn)).ToListAsync(ct)).ToLookup(r => r.CaseId);
-            foreach (var c in cases)
-                foreach (var d in c.Deadlines.Where(d => d.FiredAt is null && d.CancelledAt is null && d.FiresOn <= today).OrderBy(d => d.FiresOn).ThenBy(d => d.Kind))
-                {
-                    Fire(db, outbox, c, d, [.. reports[c.Id].Where(r => r.Round == d.Round)], today);
-                    fired++;
-                }
+            foreach (var d in dueRows)
+            {
+                var c = cases[d.CaseId];
+                Fire(db, outbox, c, d, [.. reports[c.Id].Where(r => r.Round == d.Round)], progressDays[(c.Id, d.Round)], today);
+                fired++;
+            }
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
@@ -60,7 +66,7 @@ public sealed class DeadlineSweep(IServiceScopeFactory scopes, TimeProvider cloc
 
     private sealed record Submitted(Guid CaseId, int Round, string Kind, DateOnly On);
 
-    private void Fire(SanctionsDb db, IOutbox outbox, SanctionCase c, CaseDeadline d, List<Submitted> reports, DateOnly today)
+    private void Fire(SanctionsDb db, IOutbox outbox, SanctionCase c, CaseDeadline d, List<Submitted> reports, IEnumerable<DateOnly> progressDays, DateOnly today)
     {
         var now = Time.GetUtcNow();
         d.FiredAt = now;
@@ -85,8 +91,7 @@ public sealed class DeadlineSweep(IServiceScopeFactory scopes, TimeProvider cloc
                 break;
             case DeadlineKind.ProgressDue:
                 // A progress report in the period the report covers: since the previous one was due (or the period began).
-                var since = c.Deadlines.Where(x => x.Round == d.Round && x.Kind == DeadlineKind.ProgressDue && x.DueOn < d.DueOn)
-                    .Select(x => x.DueOn).DefaultIfEmpty(d.BasisOn).Max();
+                var since = progressDays.Where(day => day < d.DueOn).DefaultIfEmpty(d.BasisOn).Max();
                 d.Outcome = reports.Any(r => r.Kind == "Progress" && r.On > since && r.On <= d.DueOn) ? "Met" : "Missed";
                 if (d.Outcome == "Missed") Overdue(db, outbox, c, d, "progress report", now);
                 break;
