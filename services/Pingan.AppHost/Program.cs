@@ -20,7 +20,14 @@ builder.AddPinganService<Projects.Pingan_Identity>("identity", 5091, 5092, postg
 builder.AddPinganService<Projects.Pingan_Registry>("registry", 5101, 5102, postgres, rabbitmq, seedStep: "seed-demo", security);
 builder.AddPinganService<Projects.Pingan_Letters>("letters", 5111, 5112, postgres, rabbitmq, seedStep: null,
     [.. security, ("Services__Registry__Grpc", "http://127.0.0.1:5102")]);
+// The discipline and organisation departments' own systems, simulated (tests/Pingan.DepartmentSystems): they take
+// the sanctions service's referrals (Art. 32, 39); GET http://127.0.0.1:5191/discipline/referrals shows what they filed.
+builder.AddProject<Projects.Pingan_DepartmentSystems>("department-systems", launchProfileName: null)
+    .WithEnvironment("ASPNETCORE_URLS", "http://127.0.0.1:5191")
+    .WithUrl("http://127.0.0.1:5191/discipline/referrals", "Discipline referrals");
 builder.AddPinganService<Projects.Pingan_Sanctions>("sanctions", 5151, 5152, postgres, rabbitmq, seedStep: null,
-    [.. security, ("Services__Registry__Grpc", "http://127.0.0.1:5102")]);
+    [.. security, ("Services__Registry__Grpc", "http://127.0.0.1:5102"),
+     ("Sanctions__Departments__discipline", "http://127.0.0.1:5191/discipline/"),
+     ("Sanctions__Departments__organisation", "http://127.0.0.1:5191/organisation/")]);
 
 builder.Build().Run();

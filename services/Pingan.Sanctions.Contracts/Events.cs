@@ -34,3 +34,12 @@ public sealed record EscalationProposed(Guid CaseId, string SubjectCode, string 
 
 /// <summary>The case ended: rectified and accepted, dismissed, or referred to the veto rules.</summary>
 public sealed record CaseClosed(Guid CaseId, string SubjectCode, string Stage, string Outcome, DateTimeOffset ClosedAt);
+
+/// <summary>The case was referred to a department's system for a personnel or disciplinary measure (Art. 32, 39).</summary>
+public sealed record CaseReferred(Guid CaseId, Guid ReferralId, string SubjectCode, string Measure, string Department, IReadOnlyList<Guid> LeaderIds, DateTimeOffset ReferredAt);
+
+/// <summary>The department's system took the referral, under its own reference.</summary>
+public sealed record ReferralAcknowledged(Guid CaseId, Guid ReferralId, string Department, string Reference, DateTimeOffset AcknowledgedAt);
+
+/// <summary>The department reported its decision on the referral.</summary>
+public sealed record ReferralOutcomeRecorded(Guid CaseId, Guid ReferralId, string Measure, string Outcome, DateOnly DecidedOn);

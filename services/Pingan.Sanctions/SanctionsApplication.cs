@@ -30,6 +30,11 @@ public static class SanctionsApplication
         builder.Services.AddSingleton<DeadlineSweep>();
         if (builder.Configuration.GetValue("Sanctions:Sweep:Enabled", true))
             builder.Services.AddHostedService(s => s.GetRequiredService<DeadlineSweep>());
+        // The departments' systems (Art. 32, 39): Sanctions:Departments:discipline and :organisation are their base addresses.
+        builder.Services.AddHttpClient("departments", c => c.Timeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddSingleton<ReferralDispatcher>();
+        if (builder.Configuration.GetValue("Sanctions:Referrals:Enabled", true))
+            builder.Services.AddHostedService(s => s.GetRequiredService<ReferralDispatcher>());
 
         var app = builder.Build();
         app.MapServiceDefaults();

@@ -148,3 +148,28 @@ public sealed class DismissCaseValidator : AbstractValidator<DismissCaseRequest>
         RuleFor(r => r.Reasons).Text(2000);
     }
 }
+
+public sealed class ReferCaseValidator : AbstractValidator<ReferCaseRequest>
+{
+    public ReferCaseValidator()
+    {
+        RuleFor(r => r.CaseId).Id();
+        RuleFor(r => r.Measure).Must(m => m != Measure.Unspecified && Enum.IsDefined(m))
+            .WithMessage("must be RESIGNATION, ORDERED_RESIGNATION, REMOVAL, PARTY_DISCIPLINE or CRIMINAL_REFERRAL");
+        // Art. 39: the measures concern leaders, each named.
+        RuleFor(r => r.LeaderIds).Must(l => l.Count is > 0 and <= 20).WithMessage("must name 1-20 leaders, by registry id");
+        RuleForEach(r => r.LeaderIds).Id();
+        RuleFor(r => r.Grounds).Text(4000);
+    }
+}
+
+public sealed class RecordReferralOutcomeValidator : AbstractValidator<RecordReferralOutcomeRequest>
+{
+    public RecordReferralOutcomeValidator()
+    {
+        RuleFor(r => r.CaseId).Id();
+        RuleFor(r => r.ReferralId).Id();
+        RuleFor(r => r.Outcome).Text(2000);
+        RuleFor(r => r.DecidedOn).Date();
+    }
+}

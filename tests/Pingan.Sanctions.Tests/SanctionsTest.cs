@@ -26,6 +26,9 @@ public abstract class SanctionsTest : InfrastructureTest
     protected ServiceHost Registry { get; private set; } = null!;
     protected ServiceHost Host { get; private set; } = null!;
     protected TestAuthority Authority { get; private set; } = null!;
+    /// <summary>The discipline and organisation departments' systems, a real HTTP server (tests/Pingan.DepartmentSystems).</summary>
+    protected Microsoft.AspNetCore.Builder.WebApplication Departments { get; private set; } = null!;
+    protected HttpClient DepartmentsClient { get; private set; } = null!;
     protected string WangGang { get; private set; } = "";
     protected string ChenLiang { get; private set; } = "";
 
@@ -38,6 +41,9 @@ public abstract class SanctionsTest : InfrastructureTest
             ["ConnectionStrings:registry"] = await Database.CreateSiblingAsync("registry"),
             ["ConnectionStrings:rabbitmq"] = VirtualHost.AmqpUri,
         }, services => services.AddSingleton<TimeProvider>(Clock));
+        Departments = DepartmentSystems.DepartmentSystemsApp.Create(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning"]);
+        await Departments.StartAsync();
+        DepartmentsClient = new HttpClient { BaseAddress = new Uri(Departments.Urls.First()) };
         Host = await StartSanctionsAsync();
         var registry = As(Province, PinganRoles.CommissionOffice, Registry);
         var report = await new RegistryApi.Integration.IntegrationClient(registry).ImportUnitsAsync(new RegistryApi.ImportUnitsRequest
@@ -73,6 +79,9 @@ public abstract class SanctionsTest : InfrastructureTest
             ["Services:Registry:Grpc"] = $"http://{Registry.Channel.Target}",
             ["Messaging:Outbox:PollInterval"] = "00:00:00.200",
             ["Sanctions:Sweep:Enabled"] = "false",
+            ["Sanctions:Referrals:Enabled"] = "false",
+            ["Sanctions:Departments:discipline"] = $"{Departments.Urls.First()}/discipline/",
+            ["Sanctions:Departments:organisation"] = $"{Departments.Urls.First()}/organisation/",
         };
         foreach (var (key, value) in settings) configuration[key] = value;
         return await ServiceHost.StartAsync(SanctionsApplication.Create, configuration, services => services.AddSingleton<TimeProvider>(Clock));
@@ -82,6 +91,7 @@ public abstract class SanctionsTest : InfrastructureTest
     {
         await Host.DisposeAsync();
         await Registry.DisposeAsync();
+        await Departments.DisposeAsync();
         await base.DisposeAsync();
     }
 
@@ -92,6 +102,9 @@ public abstract class SanctionsTest : InfrastructureTest
     protected Api.Cases.CasesClient CasesOf(string jurisdiction, string role = PinganRoles.CommissionOffice, ServiceHost? host = null) => new(As(jurisdiction, role, host));
 
     protected void Today(string date) => Clock.SetUtcNow(new DateTimeOffset(DateOnly.ParseExact(date, "yyyy-MM-dd"), new TimeOnly(2, 0), TimeSpan.Zero));
+
+    protected Task<int> DispatchReferralsAsync(ServiceHost? host = null) =>
+        (host ?? Host).Services.GetRequiredService<Pingan.Sanctions.Cases.ReferralDispatcher>().SweepAsync(CancellationToken.None);
 
     protected Task<int> SweepAsync(ServiceHost? host = null) => (host ?? Host).Services.GetRequiredService<DeadlineSweep>().SweepAsync(CancellationToken.None);
 

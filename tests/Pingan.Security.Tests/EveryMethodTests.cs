@@ -45,6 +45,8 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.sanctions.v1.Cases/DecideProposal"] = [MemberUnitLiaison, Inspector, DisciplineLiaison, Auditor],
         ["/pingan.sanctions.v1.Cases/SubmitReport"] = [CommissionLeader, Inspector, DisciplineLiaison, Auditor],
         ["/pingan.sanctions.v1.Cases/ApplyForAcceptance"] = [CommissionLeader, Inspector, DisciplineLiaison, Auditor],
+        // The discipline department's system reports its decisions (Art. 39).
+        ["/pingan.sanctions.v1.Cases/RecordReferralOutcome"] = [CommissionLeader, MemberUnitLiaison, Inspector, Auditor],
     };
 
     /// <summary>
@@ -71,6 +73,7 @@ public sealed class EveryMethodTests : InfrastructureTest
     private static readonly string SamplePublicKey = Convert.ToHexString(
         Org.BouncyCastle.Asn1.GM.GMNamedCurves.GetByName("sm2p256v1").G.Twice().Normalize().GetEncoded(false));
     private string _termId = "", _leaderId = "", _templateId = "", _letterId = "", _evidenceId = "", _caseId = "";
+    private static readonly string SampleReferral = Guid.CreateVersion7().ToString();
     private static readonly Google.Api.HttpBody SamplePdf = new() { ContentType = "application/pdf", Data = ByteString.CopyFromUtf8("%PDF-1.7\n%%EOF\n") };
 
     /// <summary>One request per method, naming Kaifeng's units, leaders and commission.</summary>
@@ -159,6 +162,10 @@ public sealed class EveryMethodTests : InfrastructureTest
             { CaseId = _caseId, Kind = Sanctions.Api.ReportKind.Measures, Text = "整改措施" },
         ["/pingan.sanctions.v1.Cases/ApplyForAcceptance"] = () => new Sanctions.Api.ApplyForAcceptanceRequest { CaseId = _caseId, Statement = "申请验收" },
         ["/pingan.sanctions.v1.Cases/CheckAcceptance"] = () => new Sanctions.Api.CheckAcceptanceRequest { CaseId = _caseId, Passed = true, Findings = "合格" },
+        ["/pingan.sanctions.v1.Cases/ReferCase"] = () => new Sanctions.Api.ReferCaseRequest
+            { CaseId = _caseId, Measure = Sanctions.Api.Measure.PartyDiscipline, LeaderIds = { _leaderId }, Grounds = "负有领导责任" },
+        ["/pingan.sanctions.v1.Cases/RecordReferralOutcome"] = () => new Sanctions.Api.RecordReferralOutcomeRequest
+            { CaseId = _caseId, ReferralId = SampleReferral, Outcome = "警告", DecidedOn = "2026-05-20" },
         ["/pingan.sanctions.v1.Cases/DismissCase"] = () => new Sanctions.Api.DismissCaseRequest { CaseId = _caseId, Reasons = "不属实" },
         ["/pingan.letters.v1.SigningKeys/RegisterSigningKey"] = () => new Letters.Api.RegisterSigningKeyRequest { LeaderId = _leaderId, PublicKey = SamplePublicKey },
         ["/pingan.audit.v1.AuditLog/ListEntries"] = () => new Pingan.Audit.Api.ListEntriesRequest(),

@@ -31,6 +31,12 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 - name: Identity__KeyEncryptionKey
   valueFrom: { secretKeyRef: { name: {{ .root.Values.identityKeySecret }}, key: kek } }
 {{- end }}
+{{- if eq .name "sanctions" }}
+- name: Sanctions__Departments__discipline
+  value: {{ .root.Values.departments.discipline | quote }}
+- name: Sanctions__Departments__organisation
+  value: {{ .root.Values.departments.organisation | quote }}
+{{- end }}
 - name: Calendar__Directory
   value: /etc/pingan/calendars
 - name: ConnectionStrings__postgres

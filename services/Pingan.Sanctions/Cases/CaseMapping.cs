@@ -40,6 +40,18 @@ public static class CaseMapping
             LeaderId = i.LeaderId.ToString(), Name = i.Name, UnitCode = i.UnitCode,
             Role = i.Role switch { "Principal" => "PRINCIPAL", "InCharge" => "IN_CHARGE", _ => "OTHER" },
         }));
+        api.Referrals.AddRange(c.Referrals.OrderBy(r => r.CreatedAt).Select(r =>
+        {
+            var state = new Api.ReferralState
+            {
+                ReferralId = r.Id.ToString(), Measure = (Api.Measure)r.Measure, Department = r.Department, Attempts = r.Attempts,
+                Status = r.Outcome is not null ? "DECIDED" : r.AcknowledgedAt is not null ? "ACKNOWLEDGED" : "PENDING",
+                Reference = r.Reference ?? "", Outcome = r.Outcome ?? "", OutcomeOn = r.OutcomeOn?.ToString("yyyy-MM-dd") ?? "",
+            };
+            using var leaders = JsonDocument.Parse(r.Leaders);
+            state.Leaders.AddRange(leaders.RootElement.EnumerateArray().Select(l => l.GetProperty("name").GetString() ?? ""));
+            return state;
+        }));
         return api;
     }
 }

@@ -5,6 +5,7 @@ namespace Pingan.Sanctions.Cases;
 public enum CaseAction
 {
     Propose, Approve, Reject, Dismiss, RecordJointMeeting, RecordInterview, SubmitMeasures, SubmitProgress, ApplyForAcceptance, CheckAcceptance,
+    Refer, RecordReferralOutcome,
 }
 
 /// <summary>
@@ -21,18 +22,23 @@ public static class CaseStateMachine
         [CaseStatus.Proposed] = [CaseAction.Approve, CaseAction.Reject],
         // A stage in force: the interview (Art. 34-35), the subject's reports, its application for acceptance;
         // after a missed period, the proposal of the next stage (and for a listing, its joint meeting).
+        // Referrals to the departments (Art. 32, 39) may follow at any stage, and after the case's end.
         [CaseStatus.Active] =
         [
             CaseAction.Propose, CaseAction.RecordJointMeeting, CaseAction.RecordInterview, CaseAction.SubmitMeasures, CaseAction.SubmitProgress,
-            CaseAction.ApplyForAcceptance,
+            CaseAction.ApplyForAcceptance, CaseAction.Refer, CaseAction.RecordReferralOutcome,
         ],
         // Art. 34, 35: the office (for a listing the commission) checks the rectification.
-        [CaseStatus.AcceptanceRequested] = [CaseAction.CheckAcceptance, CaseAction.SubmitProgress, CaseAction.Propose, CaseAction.RecordJointMeeting],
+        [CaseStatus.AcceptanceRequested] =
+        [
+            CaseAction.CheckAcceptance, CaseAction.SubmitProgress, CaseAction.Propose, CaseAction.RecordJointMeeting, CaseAction.Refer,
+            CaseAction.RecordReferralOutcome,
+        ],
         // Art. 36: the city (or provincial department) has checked; the listing commission checks and lifts.
-        [CaseStatus.AcceptancePrechecked] = [CaseAction.CheckAcceptance, CaseAction.SubmitProgress],
-        [CaseStatus.Closed] = [],
+        [CaseStatus.AcceptancePrechecked] = [CaseAction.CheckAcceptance, CaseAction.SubmitProgress, CaseAction.Refer, CaseAction.RecordReferralOutcome],
+        [CaseStatus.Closed] = [CaseAction.Refer, CaseAction.RecordReferralOutcome],
         [CaseStatus.Dismissed] = [],
-        [CaseStatus.VetoReferred] = [],
+        [CaseStatus.VetoReferred] = [CaseAction.Refer, CaseAction.RecordReferralOutcome],
     };
 
     public static bool Can(CaseStatus status, CaseAction action) => Allowed[status].Contains(action);
@@ -98,6 +104,8 @@ public static class CaseStateMachine
         CaseAction.SubmitProgress => "take a progress report",
         CaseAction.ApplyForAcceptance => "take an application for acceptance",
         CaseAction.CheckAcceptance => "have its acceptance checked",
+        CaseAction.Refer => "be referred to a department",
+        CaseAction.RecordReferralOutcome => "take a department's decision",
         _ => action.ToString(),
     };
 }

@@ -19,7 +19,7 @@ namespace Pingan.Sanctions.Cases;
 /// machine and the caller's authority, and writes the case, its file entry, its deadlines, its events (outbox) and
 /// its audit entry in one transaction.
 /// </summary>
-public sealed class CasesService(
+public sealed partial class CasesService(
     SanctionsDb db, IOutbox outbox, TimeProvider time, WorkingDayCalendar calendar, IAuditTrail audit, JurisdictionGuard guard,
     IAccountabilityChain chains, RegistryApi.Units.UnitsClient units, RegistryApi.Leadership.LeadershipClient leadership, RegistryLeaders leaders)
     : Api.Cases.CasesBase
@@ -64,7 +64,7 @@ public sealed class CasesService(
     {
         var ct = context.CancellationToken;
         await guard.EnsureCanReadBelowAsync(request.UnitCode, ct);
-        var query = db.Cases.AsNoTracking().Include(c => c.Deadlines).Include(c => c.Interviewees).Where(c => c.SubjectChain.Contains(request.UnitCode));
+        var query = db.Cases.AsNoTracking().Include(c => c.Deadlines).Include(c => c.Interviewees).Include(c => c.Referrals).Where(c => c.SubjectChain.Contains(request.UnitCode));
         if (request.OpenOnly) query = query.Where(c => c.Status != CaseStatus.Closed && c.Status != CaseStatus.Dismissed && c.Status != CaseStatus.VetoReferred);
         var list = new CaseList();
         list.Cases.AddRange((await query.OrderByDescending(c => c.OpenedAt).Take(1000).ToListAsync(ct)).Select(c => c.ToApi()));
@@ -347,7 +347,7 @@ public sealed class CasesService(
         var id = Guid.Parse(caseId);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.Database.ExecuteSqlAsync($"SELECT 1 FROM cases WHERE id = {id} FOR UPDATE", ct);
-        var c = await db.Cases.Include(x => x.Deadlines).Include(x => x.Interviewees).FirstOrDefaultAsync(x => x.Id == id, ct)
+        var c = await db.Cases.Include(x => x.Deadlines).Include(x => x.Interviewees).Include(x => x.Referrals).FirstOrDefaultAsync(x => x.Id == id, ct)
             ?? throw new NotFoundException($"No case {caseId}.");
         await guard.EnsureVisibleAsync(c.SubjectCode, ct);
         CaseStateMachine.Ensure(c, action);
@@ -377,7 +377,7 @@ public sealed class CasesService(
     private async Task<SanctionCase> ReadableAsync(string caseId, CancellationToken ct)
     {
         var id = Guid.Parse(caseId);
-        var c = await db.Cases.AsNoTracking().Include(x => x.Deadlines).Include(x => x.Interviewees).FirstOrDefaultAsync(x => x.Id == id, ct)
+        var c = await db.Cases.AsNoTracking().Include(x => x.Deadlines).Include(x => x.Interviewees).Include(x => x.Referrals).FirstOrDefaultAsync(x => x.Id == id, ct)
             ?? throw new NotFoundException($"No case {caseId}.");
         // The subject's own staff, the commissions above it; not a neighbour.
         await guard.EnsureCanReadAsync(c.SubjectCode, ct);

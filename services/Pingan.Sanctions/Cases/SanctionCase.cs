@@ -47,6 +47,7 @@ public sealed class SanctionCase
     public int Steps { get; set; }
     public List<Interviewee> Interviewees { get; set; } = [];
     public List<CaseDeadline> Deadlines { get; set; } = [];
+    public List<Referral> Referrals { get; set; } = [];
 
     /// <summary>The commission competent for a stage (Art. 33: the responsible level; Art. 34-37: one level up).</summary>
     public string BodyFor(Stage stage) => stage <= Stage.Notice ? ResponsibleCode : UpperCode;

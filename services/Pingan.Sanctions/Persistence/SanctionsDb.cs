@@ -14,6 +14,7 @@ public sealed class SanctionsDb(DbContextOptions<SanctionsDb> options) : PinganD
     public DbSet<CaseDeadline> Deadlines => Set<CaseDeadline>();
     public DbSet<JointMeeting> JointMeetings => Set<JointMeeting>();
     public DbSet<CaseReport> Reports => Set<CaseReport>();
+    public DbSet<Referral> Referrals => Set<Referral>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -37,6 +38,21 @@ public sealed class SanctionsDb(DbContextOptions<SanctionsDb> options) : PinganD
             e.HasIndex(c => c.SubjectChain).HasMethod("gin");
             e.HasMany(c => c.Deadlines).WithOne().HasForeignKey(d => d.CaseId);
             e.HasMany(c => c.Interviewees).WithOne().HasForeignKey(i => i.CaseId);
+            e.HasMany(c => c.Referrals).WithOne().HasForeignKey(r => r.CaseId);
+        });
+        b.Entity<Referral>(e =>
+        {
+            e.ToTable("referrals");
+            e.Property(r => r.Measure).HasConversion<string>().HasMaxLength(32);
+            e.Property(r => r.Department).HasMaxLength(32);
+            e.Property(r => r.Leaders).HasColumnType("jsonb");
+            e.Property(r => r.Grounds).HasMaxLength(4000);
+            e.Property(r => r.CreatedBy).HasMaxLength(200);
+            e.Property(r => r.LastError).HasMaxLength(500);
+            e.Property(r => r.Reference).HasMaxLength(100);
+            e.Property(r => r.Outcome).HasMaxLength(2000);
+            // The dispatcher's question: which referrals wait for delivery now.
+            e.HasIndex(r => r.NextAttemptAt).HasFilter("acknowledged_at IS NULL");
         });
         b.Entity<Cases.CaseStep>(e =>
         {

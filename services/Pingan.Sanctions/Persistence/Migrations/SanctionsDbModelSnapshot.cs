@@ -469,6 +469,94 @@ namespace Pingan.Sanctions.Persistence.Migrations
                     b.ToTable("joint_meetings", (string)null);
                 });
 
+            modelBuilder.Entity("Pingan.Sanctions.Cases.Referral", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("AcknowledgedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("acknowledged_at");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Department")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("department");
+
+                    b.Property<string>("Grounds")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("grounds");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("Leaders")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("leaders");
+
+                    b.Property<string>("Measure")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("measure");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("outcome");
+
+                    b.Property<DateOnly?>("OutcomeOn")
+                        .HasColumnType("date")
+                        .HasColumnName("outcome_on");
+
+                    b.Property<string>("Reference")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("reference");
+
+                    b.HasKey("Id")
+                        .HasName("pk_referrals");
+
+                    b.HasIndex("CaseId")
+                        .HasDatabaseName("ix_referrals_case_id");
+
+                    b.HasIndex("NextAttemptAt")
+                        .HasDatabaseName("ix_referrals_next_attempt_at")
+                        .HasFilter("acknowledged_at IS NULL");
+
+                    b.ToTable("referrals", (string)null);
+                });
+
             modelBuilder.Entity("Pingan.Sanctions.Cases.SanctionCase", b =>
                 {
                     b.Property<Guid>("Id")
@@ -654,11 +742,23 @@ namespace Pingan.Sanctions.Persistence.Migrations
                         .HasConstraintName("fk_joint_meetings_cases_case_id");
                 });
 
+            modelBuilder.Entity("Pingan.Sanctions.Cases.Referral", b =>
+                {
+                    b.HasOne("Pingan.Sanctions.Cases.SanctionCase", null)
+                        .WithMany("Referrals")
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_referrals_cases_case_id");
+                });
+
             modelBuilder.Entity("Pingan.Sanctions.Cases.SanctionCase", b =>
                 {
                     b.Navigation("Deadlines");
 
                     b.Navigation("Interviewees");
+
+                    b.Navigation("Referrals");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,2 @@
+var app = Pingan.DepartmentSystems.DepartmentSystemsApp.Create(args);
+await app.RunAsync();
