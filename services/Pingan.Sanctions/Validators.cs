@@ -173,3 +173,16 @@ public sealed class RecordReferralOutcomeValidator : AbstractValidator<RecordRef
         RuleFor(r => r.DecidedOn).Date();
     }
 }
+
+public sealed class RecordCircumstanceValidator : AbstractValidator<RecordCircumstanceRequest>
+{
+    public RecordCircumstanceValidator()
+    {
+        RuleFor(r => r.CaseId).Id();
+        RuleFor(r => r.Circumstance).Must(c => c != Circumstance.Unspecified && Enum.IsDefined(c))
+            .WithMessage("must be one of Art. 40 (OBSTRUCTION, FALSIFICATION, RETALIATION, OTHER_AGGRAVATING) or Art. 41 (PROMPT_REMEDY, COOPERATION, OTHER_MITIGATING)");
+        RuleFor(r => r.Description).Text(2000);
+        // Art. 40-41 circumstances are facts found: each comes with what shows it.
+        RuleFor(r => r.Evidence).Text(4000);
+    }
+}

@@ -160,6 +160,29 @@ public sealed class EscalationTests : SanctionsTest
             StatusCode.FailedPrecondition);
     }
 
+    [Fact]
+    public async Task An_aggravating_circumstance_allows_a_stage_higher_and_every_decision_traces_its_clauses_Art40_Art41()
+    {
+        var opened = await OpenAgainstZhongyuanAsync();
+        var noEvidence = await Refused(() => CasesOf(Zhengzhou).RecordCircumstanceAsync(new RecordCircumstanceRequest
+            { CaseId = opened.CaseId, Circumstance = Circumstance.Falsification, Description = "瞒报伤亡人数" }).ResponseAsync, StatusCode.InvalidArgument);
+        Assert.Equal(["evidence"], Fields(noEvidence));
+        await CasesOf(Zhengzhou).RecordCircumstanceAsync(new RecordCircumstanceRequest
+            { CaseId = opened.CaseId, Circumstance = Circumstance.Falsification, Description = "瞒报伤亡人数", Evidence = "市公安局核查报告(郑公〔2026〕12号)" });
+        var mitigated = await CasesOf(Zhengzhou).RecordCircumstanceAsync(new RecordCircumstanceRequest
+            { CaseId = opened.CaseId, Circumstance = Circumstance.Cooperation, Description = "区委主动说明情况", Evidence = "谈话笔录" });
+        Assert.Equal([("Art. 40(2)", true), ("Art. 41(2)", false)], mitigated.Circumstances.Select(x => (x.Clause, x.Aggravating)));
+
+        // An ordinary case enters at the notice; falsification makes the response heavier (Art. 40 "应当从重"), not yet a listing.
+        var listing = await Refused(() => CasesOf(Province).ProposeMeasureAsync(new ProposeMeasureRequest
+            { CaseId = opened.CaseId, Stage = Stage.Listing, Verification = "核实", DirectEntryReasons = "瞒报" }).ResponseAsync, StatusCode.FailedPrecondition);
+        Assert.Contains("with an aggravating circumstance enters at admonishment (约谈) at most", listing.Status.Detail);
+        var admonished = await ImposeAsync(opened.CaseId, Stage.Admonishment, Province, "2026-05-12", reasons: "瞒报伤亡人数,从重");
+        Assert.Equal(
+            ["Art. 31(4)", "Art. 34: direct entry, severity Ordinary aggravated (Art. 40)", "Art. 34", "Art. 40(2) aggravating: 瞒报伤亡人数", "Art. 41(2) mitigating: 区委主动说明情况"],
+            admonished.DecisionTrace);
+    }
+
     private static RecordJointMeetingRequest Meeting(string caseId, params Department[] departments)
     {
         var request = new RecordJointMeetingRequest { CaseId = caseId, HeldOn = "2026-05-14", ProposesListing = true, Minutes = "五部门联席会议纪要" };

@@ -166,6 +166,8 @@ public sealed class EveryMethodTests : InfrastructureTest
             { CaseId = _caseId, Measure = Sanctions.Api.Measure.PartyDiscipline, LeaderIds = { _leaderId }, Grounds = "负有领导责任" },
         ["/pingan.sanctions.v1.Cases/RecordReferralOutcome"] = () => new Sanctions.Api.RecordReferralOutcomeRequest
             { CaseId = _caseId, ReferralId = SampleReferral, Outcome = "警告", DecidedOn = "2026-05-20" },
+        ["/pingan.sanctions.v1.Cases/RecordCircumstance"] = () => new Sanctions.Api.RecordCircumstanceRequest
+            { CaseId = _caseId, Circumstance = Sanctions.Api.Circumstance.Cooperation, Description = "主动说明情况", Evidence = "笔录" },
         ["/pingan.sanctions.v1.Cases/DismissCase"] = () => new Sanctions.Api.DismissCaseRequest { CaseId = _caseId, Reasons = "不属实" },
         ["/pingan.letters.v1.SigningKeys/RegisterSigningKey"] = () => new Letters.Api.RegisterSigningKeyRequest { LeaderId = _leaderId, PublicKey = SamplePublicKey },
         ["/pingan.audit.v1.AuditLog/ListEntries"] = () => new Pingan.Audit.Api.ListEntriesRequest(),

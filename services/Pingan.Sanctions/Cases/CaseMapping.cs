@@ -40,6 +40,12 @@ public static class CaseMapping
             LeaderId = i.LeaderId.ToString(), Name = i.Name, UnitCode = i.UnitCode,
             Role = i.Role switch { "Principal" => "PRINCIPAL", "InCharge" => "IN_CHARGE", _ => "OTHER" },
         }));
+        api.Circumstances.AddRange(c.Circumstances.OrderBy(x => x.RecordedAt).Select(x => new Api.CircumstanceRecord
+        {
+            Circumstance = Enum.Parse<Api.Circumstance>(x.Kind), Clause = x.Clause, Aggravating = x.Aggravating, Description = x.Description,
+            Evidence = x.Evidence, RecordedAt = x.RecordedAt.ToString("O"),
+        }));
+        api.DecisionTrace.AddRange(c.DecisionTrace);
         api.Referrals.AddRange(c.Referrals.OrderBy(r => r.CreatedAt).Select(r =>
         {
             var state = new Api.ReferralState

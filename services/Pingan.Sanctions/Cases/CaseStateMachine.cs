@@ -5,7 +5,7 @@ namespace Pingan.Sanctions.Cases;
 public enum CaseAction
 {
     Propose, Approve, Reject, Dismiss, RecordJointMeeting, RecordInterview, SubmitMeasures, SubmitProgress, ApplyForAcceptance, CheckAcceptance,
-    Refer, RecordReferralOutcome,
+    Refer, RecordReferralOutcome, RecordCircumstance,
 }
 
 /// <summary>
@@ -17,22 +17,22 @@ public static class CaseStateMachine
     private static readonly Dictionary<CaseStatus, CaseAction[]> Allowed = new()
     {
         // Intake done (Art. 38): the competent office verifies and proposes a stage, or finds no grounds.
-        [CaseStatus.Registered] = [CaseAction.Propose, CaseAction.Dismiss, CaseAction.RecordJointMeeting],
+        [CaseStatus.Registered] = [CaseAction.Propose, CaseAction.Dismiss, CaseAction.RecordJointMeeting, CaseAction.RecordCircumstance],
         // Art. 33-35 "报综治委批准": the commission approves or rejects the proposal.
-        [CaseStatus.Proposed] = [CaseAction.Approve, CaseAction.Reject],
+        [CaseStatus.Proposed] = [CaseAction.Approve, CaseAction.Reject, CaseAction.RecordCircumstance],
         // A stage in force: the interview (Art. 34-35), the subject's reports, its application for acceptance;
         // after a missed period, the proposal of the next stage (and for a listing, its joint meeting).
         // Referrals to the departments (Art. 32, 39) may follow at any stage, and after the case's end.
         [CaseStatus.Active] =
         [
             CaseAction.Propose, CaseAction.RecordJointMeeting, CaseAction.RecordInterview, CaseAction.SubmitMeasures, CaseAction.SubmitProgress,
-            CaseAction.ApplyForAcceptance, CaseAction.Refer, CaseAction.RecordReferralOutcome,
+            CaseAction.ApplyForAcceptance, CaseAction.Refer, CaseAction.RecordReferralOutcome, CaseAction.RecordCircumstance,
         ],
         // Art. 34, 35: the office (for a listing the commission) checks the rectification.
         [CaseStatus.AcceptanceRequested] =
         [
             CaseAction.CheckAcceptance, CaseAction.SubmitProgress, CaseAction.Propose, CaseAction.RecordJointMeeting, CaseAction.Refer,
-            CaseAction.RecordReferralOutcome,
+            CaseAction.RecordReferralOutcome, CaseAction.RecordCircumstance,
         ],
         // Art. 36: the city (or provincial department) has checked; the listing commission checks and lifts.
         [CaseStatus.AcceptancePrechecked] = [CaseAction.CheckAcceptance, CaseAction.SubmitProgress, CaseAction.Refer, CaseAction.RecordReferralOutcome],
@@ -83,14 +83,22 @@ public static class CaseStateMachine
         _ => "Art. 32",
     };
 
-    /// <summary>The highest stage a case may enter at directly, by how grave it is (Art. 34, 35, 37).</summary>
-    public static Stage HighestDirectEntry(Severity severity) => severity switch
+    /// <summary>
+    /// The highest stage a case may enter at directly, by how grave it is (Art. 34, 35, 37); one stage higher when an
+    /// aggravating circumstance is on record (Art. 40 "应当从重"). Mitigating ones (Art. 41 "可以从轻") are the
+    /// commission's to weigh: recorded and traced, they lower nothing by themselves.
+    /// </summary>
+    public static Stage HighestDirectEntry(Severity severity, bool aggravated = false)
     {
-        Severity.Serious => Stage.Admonishment,
-        Severity.EspeciallySerious => Stage.Listing,
-        Severity.VetoGrade => Stage.Veto,
-        _ => Stage.Notice,
-    };
+        var stage = severity switch
+        {
+            Severity.Serious => Stage.Admonishment,
+            Severity.EspeciallySerious => Stage.Listing,
+            Severity.VetoGrade => Stage.Veto,
+            _ => Stage.Notice,
+        };
+        return aggravated && stage < Stage.Veto ? stage + 1 : stage;
+    }
 
     private static string Verb(CaseAction action) => action switch
     {
@@ -106,6 +114,7 @@ public static class CaseStateMachine
         CaseAction.CheckAcceptance => "have its acceptance checked",
         CaseAction.Refer => "be referred to a department",
         CaseAction.RecordReferralOutcome => "take a department's decision",
+        CaseAction.RecordCircumstance => "have a circumstance recorded",
         _ => action.ToString(),
     };
 }

@@ -64,7 +64,7 @@ public sealed partial class CasesService(
     {
         var ct = context.CancellationToken;
         await guard.EnsureCanReadBelowAsync(request.UnitCode, ct);
-        var query = db.Cases.AsNoTracking().Include(c => c.Deadlines).Include(c => c.Interviewees).Include(c => c.Referrals).Where(c => c.SubjectChain.Contains(request.UnitCode));
+        var query = db.Cases.AsNoTracking().Include(c => c.Deadlines).Include(c => c.Interviewees).Include(c => c.Referrals).Include(c => c.Circumstances).Where(c => c.SubjectChain.Contains(request.UnitCode));
         if (request.OpenOnly) query = query.Where(c => c.Status != CaseStatus.Closed && c.Status != CaseStatus.Dismissed && c.Status != CaseStatus.VetoReferred);
         var list = new CaseList();
         list.Cases.AddRange((await query.OrderByDescending(c => c.OpenedAt).Take(1000).ToListAsync(ct)).Select(c => c.ToApi()));
@@ -84,10 +84,11 @@ public sealed partial class CasesService(
             if (direct)
             {
                 // Art. 34-37: entry above the notice, or a jump, only for a grave case, with its reasons recorded.
-                var highest = CaseStateMachine.HighestDirectEntry(c.Severity);
+                var aggravated = c.Circumstances.Any(x => x.Aggravating);
+                var highest = CaseStateMachine.HighestDirectEntry(c.Severity, aggravated);
                 if (stage > highest)
                     throw new DomainRuleException(c.Stage == Stage.None
-                        ? $"A {c.Severity} case enters at {CaseStateMachine.Name(highest)} at most; {CaseStateMachine.Name(stage)} needs a graver case ({CaseStateMachine.Article(stage)})."
+                        ? $"A {c.Severity} case{(aggravated ? " with an aggravating circumstance" : "")} enters at {CaseStateMachine.Name(highest)} at most; {CaseStateMachine.Name(stage)} needs a graver case ({CaseStateMachine.Article(stage)})."
                         : $"{CaseStateMachine.Name(stage)} follows {CaseStateMachine.Name(c.Stage)} when its period ends without accepted rectification{(c.RectificationEndsOn is { } end ? $" (it runs until {end:yyyy-MM-dd})" : "")}, or for a graver case ({CaseStateMachine.Article(stage)}).");
                 if (request.DirectEntryReasons.Trim().Length == 0)
                     throw new RequestValidationException("direct_entry_reasons", $"are required to enter at {CaseStateMachine.Name(stage)} directly ({CaseStateMachine.Article(stage)})");
@@ -107,11 +108,12 @@ public sealed partial class CasesService(
             c.StatusBeforeProposal = c.Status;
             c.Status = CaseStatus.Proposed;
             c.ProposedStage = stage;
+            c.ProposalTrace = [.. Trace(c, stage, direct, escalation)];
             outbox.Enqueue(new MeasureProposed(c.Id, c.SubjectCode, stage.ToString(), c.BodyFor(stage), direct, time.GetUtcNow()));
             return ("Proposed", CaseStateMachine.Article(stage), new
             {
                 stage = stage.ToString(), body = c.BodyFor(stage), verification = request.Verification.Trim(), directEntry = direct,
-                directEntryReasons = direct ? request.DirectEntryReasons.Trim() : null, escalation, jointMeeting = meeting,
+                directEntryReasons = direct ? request.DirectEntryReasons.Trim() : null, escalation, jointMeeting = meeting, trace = c.ProposalTrace,
             });
         });
 
@@ -126,15 +128,19 @@ public sealed partial class CasesService(
             if (decidedOn > time.Today()) throw new RequestValidationException("decided_on", "is in the future");
             if (decidedOn < c.IncidentOn) throw new RequestValidationException("decided_on", $"is before the incident ({c.IncidentOn:yyyy-MM-dd})");
             c.ProposedStage = Stage.None;
+            var trace = c.ProposalTrace;
+            c.ProposalTrace = [];
             if (!request.Approve)
             {
                 c.Status = c.StatusBeforeProposal;
                 return Task.FromResult<(string, string, object)>(("Rejected", CaseStateMachine.Article(stage), new { stage = stage.ToString(), reasons = request.Reasons.Trim() }));
             }
             Approve(c, stage, decidedOn);
+            c.DecisionTrace = trace;
             return Task.FromResult<(string, string, object)>(("Approved", CaseStateMachine.Article(stage), new
             {
                 stage = stage.ToString(), body, decidedOn = request.DecidedOn, reasons = request.Reasons.Trim(), rectificationEndsOn = c.RectificationEndsOn?.ToString("yyyy-MM-dd"),
+                trace,
             }));
         });
 
@@ -347,7 +353,7 @@ public sealed partial class CasesService(
         var id = Guid.Parse(caseId);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.Database.ExecuteSqlAsync($"SELECT 1 FROM cases WHERE id = {id} FOR UPDATE", ct);
-        var c = await db.Cases.Include(x => x.Deadlines).Include(x => x.Interviewees).Include(x => x.Referrals).FirstOrDefaultAsync(x => x.Id == id, ct)
+        var c = await db.Cases.Include(x => x.Deadlines).Include(x => x.Interviewees).Include(x => x.Referrals).Include(x => x.Circumstances).FirstOrDefaultAsync(x => x.Id == id, ct)
             ?? throw new NotFoundException($"No case {caseId}.");
         await guard.EnsureVisibleAsync(c.SubjectCode, ct);
         CaseStateMachine.Ensure(c, action);
@@ -377,7 +383,7 @@ public sealed partial class CasesService(
     private async Task<SanctionCase> ReadableAsync(string caseId, CancellationToken ct)
     {
         var id = Guid.Parse(caseId);
-        var c = await db.Cases.AsNoTracking().Include(x => x.Deadlines).Include(x => x.Interviewees).Include(x => x.Referrals).FirstOrDefaultAsync(x => x.Id == id, ct)
+        var c = await db.Cases.AsNoTracking().Include(x => x.Deadlines).Include(x => x.Interviewees).Include(x => x.Referrals).Include(x => x.Circumstances).FirstOrDefaultAsync(x => x.Id == id, ct)
             ?? throw new NotFoundException($"No case {caseId}.");
         // The subject's own staff, the commissions above it; not a neighbour.
         await guard.EnsureCanReadAsync(c.SubjectCode, ct);

@@ -48,6 +48,11 @@ public sealed class SanctionCase
     public List<Interviewee> Interviewees { get; set; } = [];
     public List<CaseDeadline> Deadlines { get; set; } = [];
     public List<Referral> Referrals { get; set; } = [];
+    public List<CaseCircumstance> Circumstances { get; set; } = [];
+    /// <summary>The clauses the proposal awaiting decision applies; on approval they become <see cref="DecisionTrace"/>.</summary>
+    public string[] ProposalTrace { get; set; } = [];
+    /// <summary>The clauses the latest approved decision applied.</summary>
+    public string[] DecisionTrace { get; set; } = [];
 
     /// <summary>The commission competent for a stage (Art. 33: the responsible level; Art. 34-37: one level up).</summary>
     public string BodyFor(Stage stage) => stage <= Stage.Notice ? ResponsibleCode : UpperCode;

@@ -15,6 +15,7 @@ public sealed class SanctionsDb(DbContextOptions<SanctionsDb> options) : PinganD
     public DbSet<JointMeeting> JointMeetings => Set<JointMeeting>();
     public DbSet<CaseReport> Reports => Set<CaseReport>();
     public DbSet<Referral> Referrals => Set<Referral>();
+    public DbSet<CaseCircumstance> Circumstances => Set<CaseCircumstance>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -39,6 +40,16 @@ public sealed class SanctionsDb(DbContextOptions<SanctionsDb> options) : PinganD
             e.HasMany(c => c.Deadlines).WithOne().HasForeignKey(d => d.CaseId);
             e.HasMany(c => c.Interviewees).WithOne().HasForeignKey(i => i.CaseId);
             e.HasMany(c => c.Referrals).WithOne().HasForeignKey(r => r.CaseId);
+            e.HasMany(c => c.Circumstances).WithOne().HasForeignKey(x => x.CaseId);
+        });
+        b.Entity<CaseCircumstance>(e =>
+        {
+            e.ToTable("case_circumstances");
+            e.Property(x => x.Kind).HasMaxLength(32);
+            e.Property(x => x.Clause).HasMaxLength(16);
+            e.Property(x => x.Description).HasMaxLength(2000);
+            e.Property(x => x.Evidence).HasMaxLength(4000);
+            e.Property(x => x.RecordedBy).HasMaxLength(200);
         });
         b.Entity<Referral>(e =>
         {

@@ -213,6 +213,64 @@ namespace Pingan.Sanctions.Persistence.Migrations
                     b.ToTable("outbox_messages", (string)null);
                 });
 
+            modelBuilder.Entity("Pingan.Sanctions.Cases.CaseCircumstance", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Aggravating")
+                        .HasColumnType("boolean")
+                        .HasColumnName("aggravating");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<string>("Clause")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("clause");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Evidence")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("evidence");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("recorded_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_case_circumstances");
+
+                    b.HasIndex("CaseId")
+                        .HasDatabaseName("ix_case_circumstances_case_id");
+
+                    b.ToTable("case_circumstances", (string)null);
+                });
+
             modelBuilder.Entity("Pingan.Sanctions.Cases.CaseDeadline", b =>
                 {
                     b.Property<Guid>("Id")
@@ -572,6 +630,11 @@ namespace Pingan.Sanctions.Persistence.Migrations
                         .HasColumnType("date")
                         .HasColumnName("decided_on");
 
+                    b.PrimitiveCollection<string[]>("DecisionTrace")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("decision_trace");
+
                     b.Property<bool>("EscalationProposed")
                         .HasColumnType("boolean")
                         .HasColumnName("escalation_proposed");
@@ -592,6 +655,11 @@ namespace Pingan.Sanctions.Persistence.Migrations
                     b.Property<DateTimeOffset>("OpenedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("opened_at");
+
+                    b.PrimitiveCollection<string[]>("ProposalTrace")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("proposal_trace");
 
                     b.Property<string>("ProposedStage")
                         .IsRequired()
@@ -692,6 +760,16 @@ namespace Pingan.Sanctions.Persistence.Migrations
                     b.ToTable("cases", (string)null);
                 });
 
+            modelBuilder.Entity("Pingan.Sanctions.Cases.CaseCircumstance", b =>
+                {
+                    b.HasOne("Pingan.Sanctions.Cases.SanctionCase", null)
+                        .WithMany("Circumstances")
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_case_circumstances_cases_case_id");
+                });
+
             modelBuilder.Entity("Pingan.Sanctions.Cases.CaseDeadline", b =>
                 {
                     b.HasOne("Pingan.Sanctions.Cases.SanctionCase", null)
@@ -754,6 +832,8 @@ namespace Pingan.Sanctions.Persistence.Migrations
 
             modelBuilder.Entity("Pingan.Sanctions.Cases.SanctionCase", b =>
                 {
+                    b.Navigation("Circumstances");
+
                     b.Navigation("Deadlines");
 
                     b.Navigation("Interviewees");
