@@ -27,6 +27,7 @@ public static class SanctionsApplication
             ?? throw new InvalidOperationException("Set Services:Registry:Grpc to the registry's gRPC address.");
         builder.Services.AddRegistryAccountabilityChain(new Uri(registry));
         builder.Services.AddRequestValidators(typeof(SanctionsApplication).Assembly);
+        builder.Services.AddScoped<DistributionList>();
         builder.Services.AddSingleton<DeadlineSweep>();
         if (builder.Configuration.GetValue("Sanctions:Sweep:Enabled", true))
             builder.Services.AddHostedService(s => s.GetRequiredService<DeadlineSweep>());

@@ -95,6 +95,7 @@ public sealed class RecordJointMeetingValidator : AbstractValidator<RecordJointM
             a.RuleFor(x => x.Department).Must(d => d != Department.Unspecified && Enum.IsDefined(d))
                 .WithMessage("must be COMMISSION, DISCIPLINE, ORGANISATION, PERSONNEL or SUPERVISION");
             a.RuleFor(x => x.Name).Text(50);
+            a.RuleFor(x => x.UnitCode).Must(c => c.Length == 0 || c.Length <= 64).WithMessage("must be a unit code");
         });
         RuleFor(r => r.Minutes).Text(4000);
     }

@@ -21,6 +21,9 @@ public sealed class EscalationTests : SanctionsTest
         var notice = await ImposeAsync(opened.CaseId, Stage.Notice, Zhengzhou, "2026-05-20");
         Assert.Equal(("ACTIVE", Stage.Notice), (notice.Status, notice.Stage));
         Assert.Equal(("RectificationEnds", "2026-07-20"), (notice.Deadlines.Single().Kind, notice.Deadlines.Single().DueOn)); // two months
+        // Art. 33: to the commissions one level below Zhengzhou and its member units; copied to the party committee with cadre authority.
+        Assert.Equal(["LOWER_COMMISSION 中原区", "MEMBER_UNIT 郑州市公安局", "CADRE_AUTHORITY 中共郑州市委员会 (copy)"],
+            notice.Distribution.Select(r => $"{r.Role} {r.UnitName}{(r.Copy ? " (copy)" : "")}"));
 
         // While the notice runs, the admonishment cannot simply follow.
         var early = await Refused(() => CasesOf(Province).ProposeMeasureAsync(new ProposeMeasureRequest
@@ -137,6 +140,9 @@ public sealed class EscalationTests : SanctionsTest
         Assert.Equal(["MeasuresDue 2026-05-29", "ProgressDue 2026-07-15", "ProgressDue 2026-09-15", "RectificationEnds 2026-11-16"],
             listed.Deadlines.Select(d => $"{d.Kind} {d.DueOn}"));
         Assert.Equal(Zhongyuan, (await tap.WaitForAsync<DisqualificationStarted>(e => e.CaseId == Guid.Parse(opened.CaseId))).UnitCode);
+        // Art. 35: the listing is also copied to the discipline and personnel units that sat on the joint meeting.
+        Assert.Equal(["河南省纪委监委", "河南省人力资源和社会保障厅", "中共河南省委组织部"],
+            listed.Distribution.Where(r => r.Role == "DISCIPLINE_AND_PERSONNEL").Select(r => r.UnitName));
 
         // The unit reports its measures and applies; the city checks first, then the province lifts the listing.
         var zhongyuan = CasesOf(Zhongyuan);
@@ -186,7 +192,17 @@ public sealed class EscalationTests : SanctionsTest
     private static RecordJointMeetingRequest Meeting(string caseId, params Department[] departments)
     {
         var request = new RecordJointMeetingRequest { CaseId = caseId, HeldOn = "2026-05-14", ProposesListing = true, Minutes = "五部门联席会议纪要" };
-        request.Attendees.AddRange(departments.Select(d => new Attendee { Department = d, Name = $"{d} 代表" }));
+        request.Attendees.AddRange(departments.Select(d => new Attendee
+        {
+            Department = d, Name = $"{d} 代表",
+            UnitCode = d switch
+            {
+                Department.Discipline or Department.Supervision => Province + "-CDI",
+                Department.Organisation => Province + "-ORG",
+                Department.Personnel => Province + "-HRSS",
+                _ => "",
+            },
+        }));
         return request;
     }
 }

@@ -53,13 +53,24 @@ public abstract class SanctionsTest : InfrastructureTest
                 Unit(Province, "河南省", "province", ""), Unit(Zhengzhou, "郑州市", "city", Province), Unit(Zhongyuan, "中原区", "county", Zhengzhou),
                 Unit(Zhongyuan + "-PC", "中共郑州市中原区委员会", "party_committee", Zhongyuan), Unit(Zhongyuan + "-GOV", "郑州市中原区人民政府", "government", Zhongyuan),
                 Unit(Linshanzhai, "林山寨街道", "township", Zhongyuan), Unit(Kaifeng, "开封市", "city", Province), Unit(Longting, "龙亭区", "county", Kaifeng),
+                Unit(Zhengzhou + "-PC", "中共郑州市委员会", "party_committee", Zhengzhou), Unit(Zhengzhou + "-PSB", "郑州市公安局", "department", Zhengzhou),
+                Unit(Province + "-CDI", "河南省纪委监委", "department", Province), Unit(Province + "-ORG", "中共河南省委组织部", "department", Province),
+                Unit(Province + "-HRSS", "河南省人力资源和社会保障厅", "department", Province),
             },
         });
         Assert.True(report.Applied, string.Join("; ", report.Rows.Select(r => r.Error)));
+        // Zhengzhou's commission with one member unit, to whom its decisions go (Art. 33).
+        var commissions = new RegistryApi.Commissions.CommissionsClient(registry);
+        await commissions.EstablishCommissionAsync(new RegistryApi.EstablishCommissionRequest { JurisdictionCode = Zhengzhou, Name = "郑州市综治委", EstablishedOn = "2018-01-01" });
+        await commissions.AddMemberUnitAsync(new RegistryApi.MemberUnitRequest { JurisdictionCode = Zhengzhou, UnitCode = Zhengzhou + "-PSB", EffectiveOn = "2019-01-01" });
         var leadership = new RegistryApi.Leadership.LeadershipClient(registry);
         async Task<string> AppointAsync(string name, string unit, RegistryApi.LeadershipRole role, string starts, string? ends = null)
         {
-            var term = await leadership.AppointLeaderAsync(new RegistryApi.AppointLeaderRequest { Name = name, UnitCode = unit, Role = role, StartsOn = starts, Portfolio = role == RegistryApi.LeadershipRole.Principal ? "" : "政法" });
+            var term = await leadership.AppointLeaderAsync(new RegistryApi.AppointLeaderRequest
+            {
+                Name = name, UnitCode = unit, Role = role, StartsOn = starts, Portfolio = role == RegistryApi.LeadershipRole.Principal ? "" : "政法",
+                CadreAuthorityCode = Zhengzhou + "-PC", // 中原区's leaders are Zhengzhou's cadres
+            });
             if (ends is not null) await leadership.EndTermAsync(new RegistryApi.EndTermRequest { TermId = term.TermId, EndsOn = ends, Reason = "transferred" });
             return term.LeaderId;
         }

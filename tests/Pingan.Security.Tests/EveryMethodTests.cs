@@ -154,7 +154,7 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.sanctions.v1.Cases/RecordJointMeeting"] = () => new Sanctions.Api.RecordJointMeetingRequest
         {
             CaseId = _caseId, HeldOn = "2026-05-14", Minutes = "纪要", ProposesListing = false,
-            Attendees = { Enum.GetValues<Sanctions.Api.Department>().Skip(1).Select(d => new Sanctions.Api.Attendee { Department = d, Name = "代表" }) },
+            Attendees = { Enum.GetValues<Sanctions.Api.Department>().Skip(1).Select(d => new Sanctions.Api.Attendee { Department = d, Name = "代表", UnitCode = KaifengPsb }) },
         },
         ["/pingan.sanctions.v1.Cases/RecordInterview"] = () => new Sanctions.Api.RecordInterviewRequest
             { CaseId = _caseId, HeldOn = "2026-05-20", Interviewer = "主任", Record = "记录" },

@@ -46,6 +46,8 @@ public static class CaseMapping
             Evidence = x.Evidence, RecordedAt = x.RecordedAt.ToString("O"),
         }));
         api.DecisionTrace.AddRange(c.DecisionTrace);
+        api.Distribution.AddRange(c.Distribution.Where(d => d.Round == c.Round).OrderBy(d => d.Copy).ThenBy(d => d.Role).ThenBy(d => d.UnitCode)
+            .Select(d => new Api.Recipient { UnitCode = d.UnitCode, UnitName = d.UnitName, Role = d.Role, Copy = d.Copy }));
         api.Referrals.AddRange(c.Referrals.OrderBy(r => r.CreatedAt).Select(r =>
         {
             var state = new Api.ReferralState

@@ -21,7 +21,8 @@ namespace Pingan.Sanctions.Cases;
 /// </summary>
 public sealed partial class CasesService(
     SanctionsDb db, IOutbox outbox, TimeProvider time, WorkingDayCalendar calendar, IAuditTrail audit, JurisdictionGuard guard,
-    IAccountabilityChain chains, RegistryApi.Units.UnitsClient units, RegistryApi.Leadership.LeadershipClient leadership, RegistryLeaders leaders)
+    IAccountabilityChain chains, RegistryApi.Units.UnitsClient units, RegistryApi.Leadership.LeadershipClient leadership, RegistryLeaders leaders,
+    DistributionList distribution)
     : Api.Cases.CasesBase
 {
     public override async Task<Api.Case> OpenCase(OpenCaseRequest request, ServerCallContext context)
@@ -64,7 +65,7 @@ public sealed partial class CasesService(
     {
         var ct = context.CancellationToken;
         await guard.EnsureCanReadBelowAsync(request.UnitCode, ct);
-        var query = db.Cases.AsNoTracking().Include(c => c.Deadlines).Include(c => c.Interviewees).Include(c => c.Referrals).Include(c => c.Circumstances).Where(c => c.SubjectChain.Contains(request.UnitCode));
+        var query = db.Cases.AsNoTracking().Include(c => c.Deadlines).Include(c => c.Interviewees).Include(c => c.Referrals).Include(c => c.Circumstances).Include(c => c.Distribution).AsSplitQuery().Where(c => c.SubjectChain.Contains(request.UnitCode));
         if (request.OpenOnly) query = query.Where(c => c.Status != CaseStatus.Closed && c.Status != CaseStatus.Dismissed && c.Status != CaseStatus.VetoReferred);
         var list = new CaseList();
         list.Cases.AddRange((await query.OrderByDescending(c => c.OpenedAt).Take(1000).ToListAsync(ct)).Select(c => c.ToApi()));
@@ -105,6 +106,7 @@ public sealed partial class CasesService(
                     throw new RequestValidationException("joint_meeting_id", $"the joint meeting of {held.HeldOn:yyyy-MM-dd} did not propose the listing");
                 meeting = id;
             }
+            c.ProposalMeetingId = meeting;
             c.StatusBeforeProposal = c.Status;
             c.Status = CaseStatus.Proposed;
             c.ProposedStage = stage;
@@ -118,7 +120,7 @@ public sealed partial class CasesService(
         });
 
     public override Task<Api.Case> DecideProposal(DecideProposalRequest request, ServerCallContext context) =>
-        ChangeAsync(request.CaseId, request.Approve ? CaseAction.Approve : CaseAction.Reject, [PinganRoles.CommissionLeader], context, (c, ct) =>
+        ChangeAsync(request.CaseId, request.Approve ? CaseAction.Approve : CaseAction.Reject, [PinganRoles.CommissionLeader], context, async (c, ct) =>
         {
             var stage = c.ProposedStage;
             var body = c.BodyFor(stage);
@@ -133,19 +135,24 @@ public sealed partial class CasesService(
             if (!request.Approve)
             {
                 c.Status = c.StatusBeforeProposal;
-                return Task.FromResult<(string, string, object)>(("Rejected", CaseStateMachine.Article(stage), new { stage = stage.ToString(), reasons = request.Reasons.Trim() }));
+                return ("Rejected", CaseStateMachine.Article(stage), new { stage = stage.ToString(), reasons = request.Reasons.Trim() });
             }
+            var meetingUnits = await MeetingUnitsAsync(c.ProposalMeetingId, ct);
+            c.ProposalMeetingId = null;
             Approve(c, stage, decidedOn);
             c.DecisionTrace = trace;
-            return Task.FromResult<(string, string, object)>(("Approved", CaseStateMachine.Article(stage), new
+            // Art. 33-35: the decision goes down a level and to the member units, copied to those with cadre authority.
+            var recipients = await distribution.ForAsync(c, body, decidedOn, meetingUnits, ct);
+            db.Distributions.AddRange(recipients);
+            return ("Approved", CaseStateMachine.Article(stage), new
             {
                 stage = stage.ToString(), body, decidedOn = request.DecidedOn, reasons = request.Reasons.Trim(), rectificationEndsOn = c.RectificationEndsOn?.ToString("yyyy-MM-dd"),
-                trace,
-            }));
+                trace, sentTo = recipients.Where(r => !r.Copy).Select(r => r.UnitName), copiedTo = recipients.Where(r => r.Copy).Select(r => r.UnitName),
+            });
         });
 
     public override Task<Api.Case> RecordJointMeeting(RecordJointMeetingRequest request, ServerCallContext context) =>
-        ChangeAsync(request.CaseId, CaseAction.RecordJointMeeting, [PinganRoles.CommissionOffice], context, (c, ct) =>
+        ChangeAsync(request.CaseId, CaseAction.RecordJointMeeting, [PinganRoles.CommissionOffice], context, async (c, ct) =>
         {
             // Art. 35: the commission one level up has the case investigated and convenes the joint meeting.
             EnsureBody(c.UpperCode, $"The joint meeting on listing {c.SubjectName} is convened by the commission of {c.UpperCode} (Art. 35)");
@@ -155,17 +162,37 @@ public sealed partial class CasesService(
                 throw new RequestValidationException("attendees", $"the joint meeting is of five departments (Art. 24); missing: {string.Join(", ", missing.Select(d => d.ToString().ToUpperInvariant()))}");
             var heldOn = DateOnly.ParseExact(request.HeldOn, "yyyy-MM-dd");
             if (heldOn > time.Today()) throw new RequestValidationException("held_on", "is in the future");
+            var attendees = new List<object>();
+            for (var i = 0; i < request.Attendees.Count; i++)
+            {
+                var a = request.Attendees[i];
+                string? unitName = null;
+                if (a.UnitCode.Length > 0)
+                {
+                    try
+                    {
+                        unitName = (await units.GetUnitAsync(new RegistryApi.GetUnitRequest { Code = a.UnitCode }, cancellationToken: ct)).Name;
+                    }
+                    catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.PermissionDenied)
+                    {
+                        throw new RequestValidationException($"attendees[{i}].unit_code", $"{a.UnitCode} is not a unit you can see in the registry");
+                    }
+                }
+                else if (a.Department != Api.Department.Commission)
+                    throw new RequestValidationException($"attendees[{i}].unit_code", "names the unit the attendee represents: the decision is copied to it (Art. 35)");
+                attendees.Add(new { department = a.Department.ToString(), name = a.Name.Trim(), unitCode = a.UnitCode, unitName });
+            }
             var meeting = new JointMeeting
             {
                 Id = Guid.CreateVersion7(time.GetUtcNow()), CaseId = c.Id, HeldOn = heldOn, Departments = [.. present.Order().Select(d => d.ToString())],
-                Attendees = JsonSerializer.Serialize(request.Attendees.Select(a => new { department = a.Department.ToString(), name = a.Name.Trim() })),
+                Attendees = JsonSerializer.Serialize(attendees, CaseMapping.Json),
                 ProposesListing = request.ProposesListing, Minutes = request.Minutes.Trim(), RecordedAt = time.GetUtcNow(),
             };
             db.JointMeetings.Add(meeting);
-            return Task.FromResult<(string, string, object)>(("JointMeetingHeld", "Art. 24, 35", new
+            return ("JointMeetingHeld", "Art. 24, 35", new
             {
-                meeting = meeting.Id, heldOn = request.HeldOn, attendees = request.Attendees.Count, proposesListing = request.ProposesListing, minutes = meeting.Minutes,
-            }));
+                meeting = meeting.Id, heldOn = request.HeldOn, attendees, proposesListing = request.ProposesListing, minutes = meeting.Minutes,
+            });
         });
 
     public override Task<Api.Case> RecordInterview(RecordInterviewRequest request, ServerCallContext context) =>
@@ -288,6 +315,17 @@ public sealed partial class CasesService(
 
     // ------------------------------------------------------------------ the transitions' common part
 
+    /// <summary>The discipline, supervision, organisation and personnel units that sat on a listing's joint meeting (Art. 35 "抄送纪检监察机关、组织人事部门").</summary>
+    private async Task<List<(string Code, string Name)>> MeetingUnitsAsync(Guid? meetingId, CancellationToken ct)
+    {
+        if (meetingId is null) return [];
+        var meeting = await db.JointMeetings.AsNoTracking().FirstAsync(m => m.Id == meetingId, ct);
+        using var attendees = JsonDocument.Parse(meeting.Attendees);
+        return [.. attendees.RootElement.EnumerateArray()
+            .Where(a => a.GetProperty("department").GetString() != nameof(Api.Department.Commission) && a.GetProperty("unitCode").GetString() is { Length: > 0 })
+            .Select(a => (a.GetProperty("unitCode").GetString()!, a.GetProperty("unitName").GetString() ?? ""))];
+    }
+
     private void Approve(SanctionCase c, Stage stage, DateOnly decidedOn)
     {
         var now = time.GetUtcNow();
@@ -353,7 +391,7 @@ public sealed partial class CasesService(
         var id = Guid.Parse(caseId);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.Database.ExecuteSqlAsync($"SELECT 1 FROM cases WHERE id = {id} FOR UPDATE", ct);
-        var c = await db.Cases.Include(x => x.Deadlines).Include(x => x.Interviewees).Include(x => x.Referrals).Include(x => x.Circumstances).FirstOrDefaultAsync(x => x.Id == id, ct)
+        var c = await db.Cases.Include(x => x.Deadlines).Include(x => x.Interviewees).Include(x => x.Referrals).Include(x => x.Circumstances).Include(x => x.Distribution).AsSplitQuery().FirstOrDefaultAsync(x => x.Id == id, ct)
             ?? throw new NotFoundException($"No case {caseId}.");
         await guard.EnsureVisibleAsync(c.SubjectCode, ct);
         CaseStateMachine.Ensure(c, action);
@@ -383,7 +421,7 @@ public sealed partial class CasesService(
     private async Task<SanctionCase> ReadableAsync(string caseId, CancellationToken ct)
     {
         var id = Guid.Parse(caseId);
-        var c = await db.Cases.AsNoTracking().Include(x => x.Deadlines).Include(x => x.Interviewees).Include(x => x.Referrals).Include(x => x.Circumstances).FirstOrDefaultAsync(x => x.Id == id, ct)
+        var c = await db.Cases.AsNoTracking().Include(x => x.Deadlines).Include(x => x.Interviewees).Include(x => x.Referrals).Include(x => x.Circumstances).Include(x => x.Distribution).AsSplitQuery().FirstOrDefaultAsync(x => x.Id == id, ct)
             ?? throw new NotFoundException($"No case {caseId}.");
         // The subject's own staff, the commissions above it; not a neighbour.
         await guard.EnsureCanReadAsync(c.SubjectCode, ct);

@@ -49,6 +49,9 @@ public sealed class SanctionCase
     public List<CaseDeadline> Deadlines { get; set; } = [];
     public List<Referral> Referrals { get; set; } = [];
     public List<CaseCircumstance> Circumstances { get; set; } = [];
+    public List<DistributionEntry> Distribution { get; set; } = [];
+    /// <summary>The joint meeting whose proposal a listing awaiting decision rests on (Art. 35).</summary>
+    public Guid? ProposalMeetingId { get; set; }
     /// <summary>The clauses the proposal awaiting decision applies; on approval they become <see cref="DecisionTrace"/>.</summary>
     public string[] ProposalTrace { get; set; } = [];
     /// <summary>The clauses the latest approved decision applied.</summary>

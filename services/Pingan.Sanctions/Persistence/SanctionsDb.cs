@@ -16,6 +16,7 @@ public sealed class SanctionsDb(DbContextOptions<SanctionsDb> options) : PinganD
     public DbSet<CaseReport> Reports => Set<CaseReport>();
     public DbSet<Referral> Referrals => Set<Referral>();
     public DbSet<CaseCircumstance> Circumstances => Set<CaseCircumstance>();
+    public DbSet<DistributionEntry> Distributions => Set<DistributionEntry>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -41,6 +42,15 @@ public sealed class SanctionsDb(DbContextOptions<SanctionsDb> options) : PinganD
             e.HasMany(c => c.Interviewees).WithOne().HasForeignKey(i => i.CaseId);
             e.HasMany(c => c.Referrals).WithOne().HasForeignKey(r => r.CaseId);
             e.HasMany(c => c.Circumstances).WithOne().HasForeignKey(x => x.CaseId);
+            e.HasMany(c => c.Distribution).WithOne().HasForeignKey(x => x.CaseId);
+        });
+        b.Entity<DistributionEntry>(e =>
+        {
+            e.ToTable("case_distributions");
+            e.HasKey(x => new { x.CaseId, x.Round, x.UnitCode });
+            e.Property(x => x.UnitCode).HasMaxLength(64);
+            e.Property(x => x.UnitName).HasMaxLength(100);
+            e.Property(x => x.Role).HasMaxLength(32);
         });
         b.Entity<CaseCircumstance>(e =>
         {

@@ -441,6 +441,43 @@ namespace Pingan.Sanctions.Persistence.Migrations
                     b.ToTable("case_steps", (string)null);
                 });
 
+            modelBuilder.Entity("Pingan.Sanctions.Cases.DistributionEntry", b =>
+                {
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<int>("Round")
+                        .HasColumnType("integer")
+                        .HasColumnName("round");
+
+                    b.Property<string>("UnitCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("unit_code");
+
+                    b.Property<bool>("Copy")
+                        .HasColumnType("boolean")
+                        .HasColumnName("copy");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("role");
+
+                    b.Property<string>("UnitName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("unit_name");
+
+                    b.HasKey("CaseId", "Round", "UnitCode")
+                        .HasName("pk_case_distributions");
+
+                    b.ToTable("case_distributions", (string)null);
+                });
+
             modelBuilder.Entity("Pingan.Sanctions.Cases.Interviewee", b =>
                 {
                     b.Property<Guid>("CaseId")
@@ -656,6 +693,10 @@ namespace Pingan.Sanctions.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("opened_at");
 
+                    b.Property<Guid?>("ProposalMeetingId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("proposal_meeting_id");
+
                     b.PrimitiveCollection<string[]>("ProposalTrace")
                         .IsRequired()
                         .HasColumnType("text[]")
@@ -800,6 +841,16 @@ namespace Pingan.Sanctions.Persistence.Migrations
                         .HasConstraintName("fk_case_steps_cases_case_id");
                 });
 
+            modelBuilder.Entity("Pingan.Sanctions.Cases.DistributionEntry", b =>
+                {
+                    b.HasOne("Pingan.Sanctions.Cases.SanctionCase", null)
+                        .WithMany("Distribution")
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_case_distributions_cases_case_id");
+                });
+
             modelBuilder.Entity("Pingan.Sanctions.Cases.Interviewee", b =>
                 {
                     b.HasOne("Pingan.Sanctions.Cases.SanctionCase", null)
@@ -835,6 +886,8 @@ namespace Pingan.Sanctions.Persistence.Migrations
                     b.Navigation("Circumstances");
 
                     b.Navigation("Deadlines");
+
+                    b.Navigation("Distribution");
 
                     b.Navigation("Interviewees");
 
