@@ -189,6 +189,32 @@ public sealed class EscalationTests : SanctionsTest
             admonished.DecisionTrace);
     }
 
+    [Fact]
+    public async Task The_case_file_exports_as_one_printable_document_with_every_step_Art32()
+    {
+        var opened = await CasesOf(Zhengzhou).OpenCaseAsync(new OpenCaseRequest
+        {
+            SubjectCode = Zhongyuan, Clause = 6, Source = Source.WrittenReport, Severity = Api.Severity.Ordinary, IncidentOn = "2026-05-10",
+            Summary = "群众反映强烈的治安问题反弹<script>alert(1)</script>", ReportedBy = "郑州市公安局",
+        });
+        Today("2026-05-20");
+        await ImposeAsync(opened.CaseId, Stage.Notice, Zhengzhou, "2026-05-20");
+
+        using var rest = new HttpClient { BaseAddress = Host.Rest.BaseAddress };
+        rest.DefaultRequestHeaders.Authorization = new("Bearer", Authority.Token(Province, [PinganRoles.CommissionOffice]));
+        var response = await rest.GetAsync($"/v1/cases/{opened.CaseId}/file:export");
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(("text/html", "attachment"), (response.Content.Headers.ContentType?.MediaType, response.Content.Headers.ContentDisposition?.DispositionType));
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("第三十一条第(6)项", html);
+        Assert.Contains("郑州市公安局", html);
+        Assert.Contains("2026-07-20", html); // the notice's end
+        Assert.DoesNotContain("<script>", html); // what users typed is text, never markup
+        Assert.Equal(["Opened", "Proposed", "Approved"],
+            System.Text.RegularExpressions.Regex.Matches(html, "<td>(Opened|Proposed|Approved)</td>").Select(m => m.Groups[1].Value));
+        await Refused(() => CasesOf(Kaifeng).ExportCaseFileAsync(new GetCaseFileRequest { CaseId = opened.CaseId }).ResponseAsync, StatusCode.PermissionDenied);
+    }
+
     private static RecordJointMeetingRequest Meeting(string caseId, params Department[] departments)
     {
         var request = new RecordJointMeetingRequest { CaseId = caseId, HeldOn = "2026-05-14", ProposesListing = true, Minutes = "五部门联席会议纪要" };
