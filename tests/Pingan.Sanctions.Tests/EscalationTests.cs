@@ -212,7 +212,7 @@ public sealed class EscalationTests : SanctionsTest
         Assert.DoesNotContain("<script>", html); // what users typed is text, never markup
         Assert.Equal(["Opened", "Proposed", "Approved"],
             System.Text.RegularExpressions.Regex.Matches(html, "<td>(Opened|Proposed|Approved)</td>").Select(m => m.Groups[1].Value));
-        await Refused(() => CasesOf(Kaifeng).ExportCaseFileAsync(new GetCaseFileRequest { CaseId = opened.CaseId }).ResponseAsync, StatusCode.PermissionDenied);
+        await Refused(() => CasesOf(Kaifeng).GetCaseFileDocumentAsync(new GetCaseFileRequest { CaseId = opened.CaseId }).ResponseAsync, StatusCode.PermissionDenied);
     }
 
     private static RecordJointMeetingRequest Meeting(string caseId, params Department[] departments)

@@ -147,7 +147,7 @@ public sealed class EveryMethodTests : InfrastructureTest
         },
         ["/pingan.sanctions.v1.Cases/GetCase"] = () => new Sanctions.Api.GetCaseRequest { CaseId = _caseId },
         ["/pingan.sanctions.v1.Cases/GetCaseFile"] = () => new Sanctions.Api.GetCaseFileRequest { CaseId = _caseId },
-        ["/pingan.sanctions.v1.Cases/ExportCaseFile"] = () => new Sanctions.Api.GetCaseFileRequest { CaseId = _caseId },
+        ["/pingan.sanctions.v1.Cases/GetCaseFileDocument"] = () => new Sanctions.Api.GetCaseFileRequest { CaseId = _caseId },
         ["/pingan.sanctions.v1.Cases/ListCases"] = () => new Sanctions.Api.ListCasesRequest { UnitCode = Kaifeng },
         ["/pingan.sanctions.v1.Cases/ProposeMeasure"] = () => new Sanctions.Api.ProposeMeasureRequest
             { CaseId = _caseId, Stage = Sanctions.Api.Stage.Notice, Verification = "经核实" },

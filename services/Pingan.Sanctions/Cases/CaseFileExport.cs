@@ -12,7 +12,7 @@ namespace Pingan.Sanctions.Cases;
 // The case file exported for the archive (Art. 32 "建立工作档案"): one self-contained, printable document.
 public sealed partial class CasesService
 {
-    public override async Task<HttpBody> ExportCaseFile(GetCaseFileRequest request, ServerCallContext context)
+    public override async Task<HttpBody> GetCaseFileDocument(GetCaseFileRequest request, ServerCallContext context)
     {
         var file = await GetCaseFile(request, context);
         var html = CaseFileDocument.Render(file, guard.Caller.Name, time.GetUtcNow());
