@@ -34,7 +34,8 @@ public sealed class OpenCaseValidator : AbstractValidator<OpenCaseRequest>
     {
         RuleFor(r => r.SubjectCode).UnitCode();
         RuleFor(r => r.Clause).InclusiveBetween(1, 9).WithMessage("must be the Art. 31 clause, 1 to 9");
-        RuleFor(r => r.Source).Must(s => s != Source.Unspecified && Enum.IsDefined(s)).WithMessage("must be WRITTEN_REPORT, INCIDENT, INSPECTION_FINDING or FAILED_ASSESSMENT");
+        RuleFor(r => r.Source).Must(s => s is Source.WrittenReport or Source.Incident or Source.InspectionFinding or Source.FailedAssessment)
+            .WithMessage("must be WRITTEN_REPORT, INCIDENT, INSPECTION_FINDING or FAILED_ASSESSMENT (the yearly selection has its own call)");
         RuleFor(r => r.Severity).Must(s => s != Severity.Unspecified && Enum.IsDefined(s)).WithMessage("must be ORDINARY, SERIOUS, ESPECIALLY_SERIOUS or VETO_GRADE");
         RuleFor(r => r.IncidentOn).Date();
         RuleFor(r => r.Summary).Text(4000);
@@ -90,13 +91,7 @@ public sealed class RecordJointMeetingValidator : AbstractValidator<RecordJointM
         RuleFor(r => r.CaseId).Id();
         RuleFor(r => r.HeldOn).Date();
         RuleFor(r => r.Attendees).Must(a => a.Count is > 0 and <= 50).WithMessage("must list 1-50 attendees");
-        RuleForEach(r => r.Attendees).ChildRules(a =>
-        {
-            a.RuleFor(x => x.Department).Must(d => d != Department.Unspecified && Enum.IsDefined(d))
-                .WithMessage("must be COMMISSION, DISCIPLINE, ORGANISATION, PERSONNEL or SUPERVISION");
-            a.RuleFor(x => x.Name).Text(50);
-            a.RuleFor(x => x.UnitCode).Must(c => c.Length == 0 || c.Length <= 64).WithMessage("must be a unit code");
-        });
+        RuleForEach(r => r.Attendees).SetValidator(new AttendeeValidator());
         RuleFor(r => r.Minutes).Text(4000);
     }
 }
@@ -185,5 +180,35 @@ public sealed class RecordCircumstanceValidator : AbstractValidator<RecordCircum
         RuleFor(r => r.Description).Text(2000);
         // Art. 40-41 circumstances are facts found: each comes with what shows it.
         RuleFor(r => r.Evidence).Text(4000);
+    }
+}
+
+public sealed class ProposeListingBatchValidator : AbstractValidator<ProposeListingBatchRequest>
+{
+    public ProposeListingBatchValidator()
+    {
+        RuleFor(r => r.Year).InclusiveBetween(2000, 2100).WithMessage("must be a year between 2000 and 2100");
+        RuleFor(r => r.HeldOn).Date();
+        RuleFor(r => r.Minutes).Text(4000);
+        RuleFor(r => r.Attendees).Must(a => a.Count is > 0 and <= 50).WithMessage("must list 1-50 attendees");
+        RuleForEach(r => r.Attendees).SetValidator(new AttendeeValidator());
+        RuleFor(r => r.Entries).Must(e => e.Count is > 0 and <= 200).WithMessage("must select 1-200 counties");
+        RuleForEach(r => r.Entries).ChildRules(e =>
+        {
+            e.RuleFor(x => x.SubjectCode).UnitCode();
+            e.RuleFor(x => x.Clause).InclusiveBetween(1, 9).WithMessage("must be the Art. 31 clause, 1 to 9");
+            e.RuleFor(x => x.Reasons).Text(4000);
+        });
+    }
+}
+
+public sealed class AttendeeValidator : AbstractValidator<Attendee>
+{
+    public AttendeeValidator()
+    {
+        RuleFor(x => x.Department).Must(d => d != Department.Unspecified && Enum.IsDefined(d))
+            .WithMessage("must be COMMISSION, DISCIPLINE, ORGANISATION, PERSONNEL or SUPERVISION");
+        RuleFor(x => x.Name).Text(50);
+        RuleFor(x => x.UnitCode).Must(c => c.Length == 0 || c.Length <= 64).WithMessage("must be a unit code");
     }
 }

@@ -169,6 +169,12 @@ public sealed class EveryMethodTests : InfrastructureTest
             { CaseId = _caseId, ReferralId = SampleReferral, Outcome = "警告", DecidedOn = "2026-05-20" },
         ["/pingan.sanctions.v1.Cases/RecordCircumstance"] = () => new Sanctions.Api.RecordCircumstanceRequest
             { CaseId = _caseId, Circumstance = Sanctions.Api.Circumstance.Cooperation, Description = "主动说明情况", Evidence = "笔录" },
+        ["/pingan.sanctions.v1.Cases/ProposeListingBatch"] = () => new Sanctions.Api.ProposeListingBatchRequest
+        {
+            Year = 2026, HeldOn = "2026-05-12", Minutes = "纪要",
+            Attendees = { Enum.GetValues<Sanctions.Api.Department>().Skip(1).Select(d => new Sanctions.Api.Attendee { Department = d, Name = "代表", UnitCode = KaifengPsb }) },
+            Entries = { new Sanctions.Api.BatchEntry { SubjectCode = Longting, Clause = 6, Reasons = "问题突出" } },
+        },
         ["/pingan.sanctions.v1.Cases/DismissCase"] = () => new Sanctions.Api.DismissCaseRequest { CaseId = _caseId, Reasons = "不属实" },
         ["/pingan.letters.v1.SigningKeys/RegisterSigningKey"] = () => new Letters.Api.RegisterSigningKeyRequest { LeaderId = _leaderId, PublicKey = SamplePublicKey },
         ["/pingan.audit.v1.AuditLog/ListEntries"] = () => new Pingan.Audit.Api.ListEntriesRequest(),

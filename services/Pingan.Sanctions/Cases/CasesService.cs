@@ -156,32 +156,7 @@ public sealed partial class CasesService(
         {
             // Art. 35: the commission one level up has the case investigated and convenes the joint meeting.
             EnsureBody(c.UpperCode, $"The joint meeting on listing {c.SubjectName} is convened by the commission of {c.UpperCode} (Art. 35)");
-            var present = request.Attendees.Select(a => a.Department).Distinct().ToHashSet();
-            var missing = Enum.GetValues<Api.Department>().Where(d => d != Api.Department.Unspecified && !present.Contains(d)).ToList();
-            if (missing.Count > 0)
-                throw new RequestValidationException("attendees", $"the joint meeting is of five departments (Art. 24); missing: {string.Join(", ", missing.Select(d => d.ToString().ToUpperInvariant()))}");
-            var heldOn = DateOnly.ParseExact(request.HeldOn, "yyyy-MM-dd");
-            if (heldOn > time.Today()) throw new RequestValidationException("held_on", "is in the future");
-            var attendees = new List<object>();
-            for (var i = 0; i < request.Attendees.Count; i++)
-            {
-                var a = request.Attendees[i];
-                string? unitName = null;
-                if (a.UnitCode.Length > 0)
-                {
-                    try
-                    {
-                        unitName = (await units.GetUnitAsync(new RegistryApi.GetUnitRequest { Code = a.UnitCode }, cancellationToken: ct)).Name;
-                    }
-                    catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.PermissionDenied)
-                    {
-                        throw new RequestValidationException($"attendees[{i}].unit_code", $"{a.UnitCode} is not a unit you can see in the registry");
-                    }
-                }
-                else if (a.Department != Api.Department.Commission)
-                    throw new RequestValidationException($"attendees[{i}].unit_code", "names the unit the attendee represents: the decision is copied to it (Art. 35)");
-                attendees.Add(new { department = a.Department.ToString(), name = a.Name.Trim(), unitCode = a.UnitCode, unitName });
-            }
+            var (heldOn, present, attendees) = await JointMeetingAsync(request.HeldOn, request.Attendees, ct);
             var meeting = new JointMeeting
             {
                 Id = Guid.CreateVersion7(time.GetUtcNow()), CaseId = c.Id, HeldOn = heldOn, Departments = [.. present.Order().Select(d => d.ToString())],
@@ -314,6 +289,39 @@ public sealed partial class CasesService(
     }
 
     // ------------------------------------------------------------------ the transitions' common part
+
+    /// <summary>A joint meeting's date and attendance, checked: all five departments (Art. 24), each but the commission naming its unit.</summary>
+    private async Task<(DateOnly HeldOn, HashSet<Api.Department> Present, List<object> Attendees)> JointMeetingAsync(
+        string held, IList<Attendee> given, CancellationToken ct)
+    {
+        var present = given.Select(a => a.Department).Distinct().ToHashSet();
+        var missing = Enum.GetValues<Api.Department>().Where(d => d != Api.Department.Unspecified && !present.Contains(d)).ToList();
+        if (missing.Count > 0)
+            throw new RequestValidationException("attendees", $"the joint meeting is of five departments (Art. 24); missing: {string.Join(", ", missing.Select(d => d.ToString().ToUpperInvariant()))}");
+        var heldOn = DateOnly.ParseExact(held, "yyyy-MM-dd");
+        if (heldOn > time.Today()) throw new RequestValidationException("held_on", "is in the future");
+        var attendees = new List<object>();
+        for (var i = 0; i < given.Count; i++)
+        {
+            var a = given[i];
+            string? unitName = null;
+            if (a.UnitCode.Length > 0)
+            {
+                try
+                {
+                    unitName = (await units.GetUnitAsync(new RegistryApi.GetUnitRequest { Code = a.UnitCode }, cancellationToken: ct)).Name;
+                }
+                catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.PermissionDenied)
+                {
+                    throw new RequestValidationException($"attendees[{i}].unit_code", $"{a.UnitCode} is not a unit you can see in the registry");
+                }
+            }
+            else if (a.Department != Api.Department.Commission)
+                throw new RequestValidationException($"attendees[{i}].unit_code", "names the unit the attendee represents: the decision is copied to it (Art. 35)");
+            attendees.Add(new { department = a.Department.ToString(), name = a.Name.Trim(), unitCode = a.UnitCode, unitName });
+        }
+        return (heldOn, present, attendees);
+    }
 
     /// <summary>The discipline, supervision, organisation and personnel units that sat on a listing's joint meeting (Art. 35 "抄送纪检监察机关、组织人事部门").</summary>
     private async Task<List<(string Code, string Name)>> MeetingUnitsAsync(Guid? meetingId, CancellationToken ct)

@@ -659,6 +659,10 @@ namespace Pingan.Sanctions.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<Guid?>("BatchId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("batch_id");
+
                     b.Property<int>("Clause")
                         .HasColumnType("integer")
                         .HasColumnName("clause");
