@@ -13,10 +13,11 @@ public sealed record MeasureProposed(Guid CaseId, string SubjectCode, string Sta
 public sealed record MeasureDecided(Guid CaseId, string SubjectCode, string Stage, string BodyCode, DateOnly DecidedOn, DateOnly? RectificationEndsOn);
 
 /// <summary>
-/// While listed (Art. 35), the unit may not be chosen for comprehensive honours and its leaders not for awards or
-/// promotion: for the archives and assessments services. Ends with <see cref="DisqualificationEnded"/>.
+/// While listed (Art. 35), the unit may not be chosen for comprehensive honours and its leaders (LeaderIds: its
+/// principal and in-charge leaders on the incident date and on the decision date, from the registry) not for awards
+/// or promotion: for the archives and assessments services. Ends with <see cref="DisqualificationEnded"/>.
 /// </summary>
-public sealed record DisqualificationStarted(Guid CaseId, string UnitCode, DateOnly StartsOn, string Reason);
+public sealed record DisqualificationStarted(Guid CaseId, string UnitCode, DateOnly StartsOn, string Reason, IReadOnlyList<Guid> LeaderIds);
 
 public sealed record DisqualificationEnded(Guid CaseId, string UnitCode, DateOnly EndsOn);
 

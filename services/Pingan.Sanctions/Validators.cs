@@ -212,3 +212,12 @@ public sealed class AttendeeValidator : AbstractValidator<Attendee>
         RuleFor(x => x.UnitCode).Must(c => c.Length == 0 || c.Length <= 64).WithMessage("must be a unit code");
     }
 }
+
+public sealed class NameFollowUpLeaderValidator : AbstractValidator<NameFollowUpLeaderRequest>
+{
+    public NameFollowUpLeaderValidator()
+    {
+        RuleFor(r => r.CaseId).Id();
+        RuleFor(r => r.LeaderId).Id();
+    }
+}

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Pingan.Sanctions.Api;
 using Pingan.Sanctions.Contracts;
 using Pingan.Security;
@@ -139,7 +140,23 @@ public sealed class EscalationTests : SanctionsTest
         var listed = await ImposeAsync(opened.CaseId, Stage.Listing, Province, "2026-05-15", reasons: "特别严重", meeting: meetingId);
         Assert.Equal(["MeasuresDue 2026-05-29", "ProgressDue 2026-07-15", "ProgressDue 2026-09-15", "RectificationEnds 2026-11-16"],
             listed.Deadlines.Select(d => $"{d.Kind} {d.DueOn}"));
-        Assert.Equal(Zhongyuan, (await tap.WaitForAsync<DisqualificationStarted>(e => e.CaseId == Guid.Parse(opened.CaseId))).UnitCode);
+        var disqualified = await tap.WaitForAsync<DisqualificationStarted>(e => e.CaseId == Guid.Parse(opened.CaseId));
+        Assert.Equal(Zhongyuan, disqualified.UnitCode);
+        // 王刚, 赵强 and 孙丽 led 中原区 then; 陈亮 came in July.
+        Assert.Equal(3, disqualified.LeaderIds.Count);
+        Assert.Contains(Guid.Parse(WangGang), disqualified.LeaderIds);
+        Assert.DoesNotContain(Guid.Parse(ChenLiang), disqualified.LeaderIds);
+
+        // Art. 36: Zhengzhou names the leader who follows the listing up; the province does not, nor a leader from elsewhere.
+        var registry = new Pingan.Registry.Api.Leadership.LeadershipClient(As(Province, PinganRoles.CommissionOffice, Registry));
+        var follower = await registry.AppointLeaderAsync(new Pingan.Registry.Api.AppointLeaderRequest
+            { Name = "周卫东", UnitCode = Zhengzhou + "-PC", Role = Pingan.Registry.Api.LeadershipRole.InCharge, Portfolio = "政法", StartsOn = "2025-01-01" });
+        var follow = new NameFollowUpLeaderRequest { CaseId = opened.CaseId, LeaderId = follower.LeaderId };
+        await Refused(() => CasesOf(Province).NameFollowUpLeaderAsync(follow).ResponseAsync, StatusCode.PermissionDenied);
+        var elsewhere = await Refused(() => CasesOf(Zhengzhou).NameFollowUpLeaderAsync(new NameFollowUpLeaderRequest { CaseId = opened.CaseId, LeaderId = WangGang }).ResponseAsync,
+            StatusCode.InvalidArgument);
+        Assert.Equal(["leader_id"], Fields(elsewhere));
+        Assert.Equal("周卫东", (await CasesOf(Zhengzhou).NameFollowUpLeaderAsync(follow)).FollowUpLeader);
         // Art. 35: the listing is also copied to the discipline and personnel units that sat on the joint meeting.
         Assert.Equal(["河南省纪委监委", "河南省人力资源和社会保障厅", "中共河南省委组织部"],
             listed.Distribution.Where(r => r.Role == "DISCIPLINE_AND_PERSONNEL").Select(r => r.UnitName));
@@ -213,6 +230,24 @@ public sealed class EscalationTests : SanctionsTest
         Assert.Equal(["Opened", "Proposed", "Approved"],
             System.Text.RegularExpressions.Regex.Matches(html, "<td>(Opened|Proposed|Approved)</td>").Select(m => m.Groups[1].Value));
         await Refused(() => CasesOf(Kaifeng).GetCaseFileDocumentAsync(new GetCaseFileRequest { CaseId = opened.CaseId }).ResponseAsync, StatusCode.PermissionDenied);
+    }
+
+    [Fact]
+    public async Task A_deadline_reaching_into_a_year_without_its_holiday_schedule_is_provisional_and_counted_again_when_it_is_loaded()
+    {
+        var opened = await OpenAgainstZhongyuanAsync();
+        Today("2026-11-25");
+        var notice = await ImposeAsync(opened.CaseId, Stage.Notice, Zhengzhou, "2026-11-25");
+        Assert.Equal(("2027-01-25", true), (notice.Deadlines.Single().DueOn, notice.Deadlines.Single().Provisional)); // counted Monday to Friday
+
+        // The operators load 2027's schedule (here a made-up one, with 25 January a holiday).
+        var schedule = Pingan.Time.HolidaySchedule.Parse(new StringReader("date,kind,occasion\n2027-01-25,holiday,测试假日\n"), "china-holidays-2027.csv");
+        Host.Services.GetRequiredService<Pingan.Time.WorkingDayCalendar>().Load(schedule);
+        await SweepAsync();
+
+        var counted = await CasesOf(Zhengzhou).GetCaseAsync(new GetCaseRequest { CaseId = opened.CaseId });
+        Assert.Equal(("2027-01-26", false), (counted.Deadlines.Single().DueOn, counted.Deadlines.Single().Provisional));
+        Assert.Contains("2027-01-26", (await CasesOf(Zhengzhou).GetCaseFileDocumentAsync(new GetCaseFileRequest { CaseId = opened.CaseId })).Data.ToStringUtf8());
     }
 
     private static RecordJointMeetingRequest Meeting(string caseId, params Department[] departments)

@@ -175,6 +175,7 @@ public sealed class EveryMethodTests : InfrastructureTest
             Attendees = { Enum.GetValues<Sanctions.Api.Department>().Skip(1).Select(d => new Sanctions.Api.Attendee { Department = d, Name = "代表", UnitCode = KaifengPsb }) },
             Entries = { new Sanctions.Api.BatchEntry { SubjectCode = Longting, Clause = 6, Reasons = "问题突出" } },
         },
+        ["/pingan.sanctions.v1.Cases/NameFollowUpLeader"] = () => new Sanctions.Api.NameFollowUpLeaderRequest { CaseId = _caseId, LeaderId = _leaderId },
         ["/pingan.sanctions.v1.Cases/DismissCase"] = () => new Sanctions.Api.DismissCaseRequest { CaseId = _caseId, Reasons = "不属实" },
         ["/pingan.letters.v1.SigningKeys/RegisterSigningKey"] = () => new Letters.Api.RegisterSigningKeyRequest { LeaderId = _leaderId, PublicKey = SamplePublicKey },
         ["/pingan.audit.v1.AuditLog/ListEntries"] = () => new Pingan.Audit.Api.ListEntriesRequest(),

@@ -5,7 +5,7 @@ namespace Pingan.Sanctions.Cases;
 public enum CaseAction
 {
     Propose, Approve, Reject, Dismiss, RecordJointMeeting, RecordInterview, SubmitMeasures, SubmitProgress, ApplyForAcceptance, CheckAcceptance,
-    Refer, RecordReferralOutcome, RecordCircumstance,
+    Refer, RecordReferralOutcome, RecordCircumstance, NameFollowUpLeader,
 }
 
 /// <summary>
@@ -27,12 +27,13 @@ public static class CaseStateMachine
         [
             CaseAction.Propose, CaseAction.RecordJointMeeting, CaseAction.RecordInterview, CaseAction.SubmitMeasures, CaseAction.SubmitProgress,
             CaseAction.ApplyForAcceptance, CaseAction.Refer, CaseAction.RecordReferralOutcome, CaseAction.RecordCircumstance,
+            CaseAction.NameFollowUpLeader,
         ],
         // Art. 34, 35: the office (for a listing the commission) checks the rectification.
         [CaseStatus.AcceptanceRequested] =
         [
             CaseAction.CheckAcceptance, CaseAction.SubmitProgress, CaseAction.Propose, CaseAction.RecordJointMeeting, CaseAction.Refer,
-            CaseAction.RecordReferralOutcome, CaseAction.RecordCircumstance,
+            CaseAction.RecordReferralOutcome, CaseAction.RecordCircumstance, CaseAction.NameFollowUpLeader,
         ],
         // Art. 36: the city (or provincial department) has checked; the listing commission checks and lifts.
         [CaseStatus.AcceptancePrechecked] = [CaseAction.CheckAcceptance, CaseAction.SubmitProgress, CaseAction.Refer, CaseAction.RecordReferralOutcome],
@@ -115,6 +116,7 @@ public static class CaseStateMachine
         CaseAction.Refer => "be referred to a department",
         CaseAction.RecordReferralOutcome => "take a department's decision",
         CaseAction.RecordCircumstance => "have a circumstance recorded",
+        CaseAction.NameFollowUpLeader => "have its follow-up leader named",
         _ => action.ToString(),
     };
 }

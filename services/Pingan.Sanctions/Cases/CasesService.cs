@@ -139,7 +139,8 @@ public sealed partial class CasesService(
             }
             var meetingUnits = await MeetingUnitsAsync(c.ProposalMeetingId, ct);
             c.ProposalMeetingId = null;
-            Approve(c, stage, decidedOn);
+            var disqualified = stage == Stage.Listing ? await AnswerableLeadersAsync(c, decidedOn, ct) : [];
+            Approve(c, stage, decidedOn, disqualified);
             c.DecisionTrace = trace;
             // Art. 33-35: the decision goes down a level and to the member units, copied to those with cadre authority.
             var recipients = await distribution.ForAsync(c, body, decidedOn, meetingUnits, ct);
@@ -208,6 +209,27 @@ public sealed partial class CasesService(
                 heldOn = request.HeldOn, interviewer = request.Interviewer.Trim(), record = request.Record.Trim(),
                 interviewees = interviewees.Select(i => new { i.Name, i.Role, i.UnitCode }), rectificationEndsOn = c.RectificationEndsOn?.ToString("yyyy-MM-dd"),
             });
+        });
+
+    public override Task<Api.Case> NameFollowUpLeader(NameFollowUpLeaderRequest request, ServerCallContext context) =>
+        ChangeAsync(request.CaseId, CaseAction.NameFollowUpLeader, [PinganRoles.CommissionOffice], context, async (c, ct) =>
+        {
+            if (c.Stage != Stage.Listing || !c.HasPrecheck)
+                throw new DomainRuleException("A follow-up leader is named for a listing by the level between the subject and the listing commission (Art. 36).");
+            EnsureBody(c.ResponsibleCode, $"The follow-up leader of {c.SubjectName}'s listing is named by {c.ResponsibleCode} (Art. 36)");
+            var leader = await leadership.GetLeaderAsync(new RegistryApi.GetLeaderRequest { LeaderId = request.LeaderId }, cancellationToken: ct);
+            var today = time.Today().ToString("yyyy-MM-dd");
+            // One of the naming level's own leaders, in office now: a post in that jurisdiction or one of its organs.
+            var serving = false;
+            foreach (var term in leader.Terms.Where(t => string.CompareOrdinal(t.StartsOn, today) <= 0 && (t.EndsOn.Length == 0 || string.CompareOrdinal(t.EndsOn, today) >= 0)))
+            {
+                var unit = await units.GetUnitAsync(new RegistryApi.GetUnitRequest { Code = term.UnitCode }, cancellationToken: ct);
+                serving |= unit.Code == c.ResponsibleCode || unit.ParentCode == c.ResponsibleCode;
+            }
+            if (!serving) throw new RequestValidationException("leader_id", $"{leader.Name} holds no post of {c.ResponsibleCode} today");
+            c.FollowUpLeaderId = Guid.Parse(leader.LeaderId);
+            c.FollowUpLeaderName = leader.Name;
+            return ("FollowUpLeaderNamed", "Art. 36", new { leader = leader.Name, leaderId = leader.LeaderId });
         });
 
     public override Task<Api.Case> SubmitReport(SubmitReportRequest request, ServerCallContext context) =>
@@ -334,7 +356,17 @@ public sealed partial class CasesService(
             .Select(a => (a.GetProperty("unitCode").GetString()!, a.GetProperty("unitName").GetString() ?? ""))];
     }
 
-    private void Approve(SanctionCase c, Stage stage, DateOnly decidedOn)
+    /// <summary>The subject's principal and in-charge leaders on the incident date and on <paramref name="day"/> (Art. 35 "主要领导干部、主管领导干部、分管领导干部").</summary>
+    private async Task<List<Guid>> AnswerableLeadersAsync(SanctionCase c, DateOnly day, CancellationToken ct)
+    {
+        var ids = new List<Guid>();
+        foreach (var on in new[] { c.IncidentOn, day }.Distinct())
+            foreach (var role in new[] { RegistryApi.LeadershipRole.Principal, RegistryApi.LeadershipRole.InCharge })
+                ids.AddRange((await leaders.HoldersAsync(c.SubjectCode, role, on, ct)).Select(t => Guid.Parse(t.LeaderId)));
+        return [.. ids.Distinct()];
+    }
+
+    private void Approve(SanctionCase c, Stage stage, DateOnly decidedOn, IReadOnlyList<Guid> disqualified)
     {
         var now = time.GetUtcNow();
         CancelPendingDeadlines(c, now);
@@ -359,7 +391,7 @@ public sealed partial class CasesService(
                 c.Status = CaseStatus.Active;
                 db.Deadlines.AddRange(DeadlineSchedule.Listing(c, decidedOn, calendar, now));
                 // Art. 35: no comprehensive honours for the unit, no awards or promotion for its leaders, while listed.
-                outbox.Enqueue(new DisqualificationStarted(c.Id, c.SubjectCode, decidedOn, "Listed supervision (Art. 35)"));
+                outbox.Enqueue(new DisqualificationStarted(c.Id, c.SubjectCode, decidedOn, "Listed supervision (Art. 35)", disqualified));
                 break;
             case Stage.Veto:
                 c.Status = CaseStatus.VetoReferred; // handled under the separate veto rules (Art. 37)

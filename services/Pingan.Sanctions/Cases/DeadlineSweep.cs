@@ -15,9 +15,11 @@ namespace Pingan.Sanctions.Cases;
 /// queue rather than deadlock), skipping cases another replica holds; the rows fired, the case file entries and
 /// the events commit together, so a crash at any point leaves each deadline either fired once or still due.
 /// </summary>
-public sealed class DeadlineSweep(IServiceScopeFactory scopes, TimeProvider clock, IConfiguration configuration, ILogger<DeadlineSweep> logger)
+public sealed class DeadlineSweep(
+    IServiceScopeFactory scopes, TimeProvider clock, WorkingDayCalendar calendar, IConfiguration configuration, ILogger<DeadlineSweep> logger)
     : PeriodicSweep(clock, logger)
 {
+    private string _countedWith = "";
     /// <summary>Cases locked and fired per transaction.</summary>
     private int BatchSize => configuration.GetValue("Sanctions:Sweep:BatchSize", 500);
 
@@ -27,6 +29,7 @@ public sealed class DeadlineSweep(IServiceScopeFactory scopes, TimeProvider cloc
 
     public override async Task<int> SweepAsync(CancellationToken ct)
     {
+        await RecountProvisionalAsync(ct);
         var fired = 0;
         while (true)
         {
@@ -62,6 +65,40 @@ public sealed class DeadlineSweep(IServiceScopeFactory scopes, TimeProvider cloc
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
+    }
+
+    /// <summary>
+    /// Counts provisional deadlines again once the holiday schedule of their year is loaded (the operators add next
+    /// year's file in November; the pods restart with it). Only when the loaded years changed since the last count.
+    /// </summary>
+    private async Task RecountProvisionalAsync(CancellationToken ct)
+    {
+        var years = string.Join(",", calendar.LoadedYears);
+        if (years == _countedWith) return;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SanctionsDb>();
+        var rows = await db.Deadlines.Where(d => d.Provisional && d.FiredAt == null && d.CancelledAt == null).ToListAsync(ct);
+        var changed = 0;
+        foreach (var d in rows)
+        {
+            var count = int.Parse(d.Rule.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            var (due, provisional) = d.Rule.EndsWith("working days", StringComparison.Ordinal)
+                ? calendar.AddWorkingDaysProvisionally(d.BasisOn, count)
+                : calendar.MonthsDeadlineProvisionally(d.BasisOn, count);
+            if (provisional) continue;
+            var old = d.DueOn;
+            // A reminder keeps its distance before the due day; a due day fires the day after.
+            d.FiresOn = due.AddDays(d.FiresOn.DayNumber - d.DueOn.DayNumber);
+            d.DueOn = due;
+            d.Provisional = false;
+            changed++;
+            if (d.Kind == DeadlineKind.RectificationEnds && due != old)
+                await db.Database.ExecuteSqlAsync(
+                    $"UPDATE cases SET rectification_ends_on = {due} WHERE id = {d.CaseId} AND round = {d.Round} AND rectification_ends_on = {old}", ct);
+        }
+        await db.SaveChangesAsync(ct);
+        if (changed > 0) logger.LogInformation("Counted {Count} provisional deadlines again with the holiday schedules of {Years}", changed, years);
+        _countedWith = years;
     }
 
     private sealed record Submitted(Guid CaseId, int Round, string Kind, DateOnly On);

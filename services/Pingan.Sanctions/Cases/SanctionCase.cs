@@ -40,6 +40,9 @@ public sealed class SanctionCase
     public DateOnly? DecidedOn { get; set; }
     public DateOnly? InterviewHeldOn { get; set; }
     public DateOnly? RectificationEndsOn { get; set; }
+    /// <summary>For a listing: the leader the level between names to follow it up (Art. 36), by registry id and name.</summary>
+    public Guid? FollowUpLeaderId { get; set; }
+    public string? FollowUpLeaderName { get; set; }
     public bool EscalationProposed { get; set; }
     public string? EscalationReason { get; set; }
 

@@ -95,6 +95,8 @@ public sealed class SanctionsDb(DbContextOptions<SanctionsDb> options) : PinganD
             // The sweep's question: which deadlines are due and neither fired nor cancelled.
             e.HasIndex(d => d.FiresOn).HasFilter("fired_at IS NULL AND cancelled_at IS NULL").IncludeProperties(d => d.CaseId);
             e.HasIndex(d => d.CaseId);
+            // Deadlines counted before their year's holiday schedule was loaded, to count again.
+            e.HasIndex(d => d.BasisOn).HasDatabaseName("ix_case_deadlines_provisional").HasFilter("provisional AND fired_at IS NULL AND cancelled_at IS NULL");
         });
         b.Entity<Interviewee>(e =>
         {

@@ -330,6 +330,10 @@ namespace Pingan.Sanctions.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_case_deadlines");
 
+                    b.HasIndex("BasisOn")
+                        .HasDatabaseName("ix_case_deadlines_provisional")
+                        .HasFilter("provisional AND fired_at IS NULL AND cancelled_at IS NULL");
+
                     b.HasIndex("CaseId")
                         .HasDatabaseName("ix_case_deadlines_case_id");
 
@@ -684,6 +688,14 @@ namespace Pingan.Sanctions.Persistence.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)")
                         .HasColumnName("escalation_reason");
+
+                    b.Property<Guid?>("FollowUpLeaderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("follow_up_leader_id");
+
+                    b.Property<string>("FollowUpLeaderName")
+                        .HasColumnType("text")
+                        .HasColumnName("follow_up_leader_name");
 
                     b.Property<DateOnly>("IncidentOn")
                         .HasColumnType("date")
