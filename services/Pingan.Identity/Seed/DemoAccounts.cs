@@ -68,6 +68,23 @@ public sealed class DemoAccounts(
             await applications.CreateAsync(system, ct);
             added++;
         }
+        // ./platform up loads the letters' and sanctions' demo data through their APIs as this system of the provincial office.
+        if (await applications.FindByClientIdAsync("pingan-demo-loader", ct) is null)
+        {
+            var loader = new OpenIddictApplicationDescriptor
+            {
+                ClientId = "pingan-demo-loader",
+                ClientSecret = ClientSecret,
+                ClientType = ClientTypes.Confidential,
+                DisplayName = "省平安办演示数据",
+                Permissions = { Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials, Permissions.Prefixes.Scope + PinganClaims.Scope },
+            };
+            loader.Properties[PinganClaims.Unit] = System.Text.Json.JsonSerializer.SerializeToElement("410000000000-PLC");
+            loader.Properties[PinganClaims.Jurisdiction] = System.Text.Json.JsonSerializer.SerializeToElement("410000000000");
+            loader.Properties["roles"] = System.Text.Json.JsonSerializer.SerializeToElement(new[] { PinganRoles.CommissionOffice, PinganRoles.CommissionLeader });
+            await applications.CreateAsync(loader, ct);
+            added++;
+        }
         if (await applications.FindByClientIdAsync("pingan-cli", ct) is null)
         {
             await applications.CreateAsync(new OpenIddictApplicationDescriptor
