@@ -207,6 +207,22 @@ public sealed class EscalationTests : SanctionsTest
     }
 
     [Fact]
+    public async Task A_case_grave_enough_for_the_veto_is_referred_to_the_veto_rules_and_its_ladder_ends_there_Art37()
+    {
+        await using var tap = await EventTap.StartAsync(VirtualHost.AmqpUri, typeof(CaseClosed));
+        var opened = await OpenAgainstZhongyuanAsync(Api.Severity.VetoGrade);
+        var vetoed = await ImposeAsync(opened.CaseId, Stage.Veto, Province, "2026-05-12", reasons: "发生特别重大群体性事件");
+        Assert.Equal(("VETO_REFERRED", Stage.Veto), (vetoed.Status, vetoed.Stage));
+        Assert.Empty(vetoed.Deadlines);
+        Assert.Equal("VetoReferred", (await tap.WaitForAsync<CaseClosed>(e => e.CaseId == Guid.Parse(opened.CaseId))).Outcome);
+        // The ladder ends; the departments may still be asked to act on the leaders (Art. 39).
+        await Refused(() => CasesOf(Zhongyuan).SubmitReportAsync(new SubmitReportRequest { CaseId = opened.CaseId, Kind = ReportKind.Progress, Text = "整改" }).ResponseAsync,
+            StatusCode.FailedPrecondition);
+        var referred = await CasesOf(Province).ReferCaseAsync(new ReferCaseRequest { CaseId = opened.CaseId, Measure = Measure.Removal, LeaderIds = { WangGang }, Grounds = "一票否决" });
+        Assert.Equal("organisation", referred.Referrals.Single().Department);
+    }
+
+    [Fact]
     public async Task The_case_file_exports_as_one_printable_document_with_every_step_Art32()
     {
         var opened = await CasesOf(Zhengzhou).OpenCaseAsync(new OpenCaseRequest
