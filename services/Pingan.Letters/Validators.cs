@@ -1,31 +1,16 @@
-using System.Text.RegularExpressions;
 using FluentValidation;
 using Pingan.Letters.Api;
 using Pingan.Letters.Templates;
+using Pingan.ServiceDefaults;
 
 namespace Pingan.Letters;
 
 // The shape of each request: checked before any handler runs, each failure named by its proto field.
 
-internal static partial class Rules
+internal static class Rules
 {
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
-    private static partial Regex Code();
-
-    public static IRuleBuilderOptions<T, string> UnitCode<T>(this IRuleBuilder<T, string> rule) =>
-        rule.Must(c => Code().IsMatch(c)).WithMessage("must be a unit code (1-64 letters, digits, '.', '_' or '-')");
-
-    public static IRuleBuilderOptions<T, string> Id<T>(this IRuleBuilder<T, string> rule) =>
-        rule.Must(id => Guid.TryParse(id, out _)).WithMessage("must be an id (a UUID)");
-
-    public static IRuleBuilderOptions<T, string> Text<T>(this IRuleBuilder<T, string> rule, int max) =>
-        rule.Must(n => n.Trim().Length is > 0 && n.Trim().Length <= max).WithMessage($"must be 1-{max} characters");
-
     public static IRuleBuilderOptions<T, string> Decimal<T>(this IRuleBuilder<T, string> rule) =>
         rule.Must(d => Decimals.TryParse(d, out _)).WithMessage("must be a decimal number such as 95 or 0.5");
-
-    public static IRuleBuilderOptions<T, int> Year<T>(this IRuleBuilder<T, int> rule) =>
-        rule.InclusiveBetween(2000, 2100).WithMessage("must be a year between 2000 and 2100");
 }
 
 public sealed class CreateTemplateValidator : AbstractValidator<CreateTemplateRequest>
@@ -134,7 +119,7 @@ public sealed class SignLetterValidator : AbstractValidator<SignLetterRequest>
         RuleFor(r => r.LetterId).Id();
         RuleFor(r => r.Side).Must(s => s is Side.Issuer or Side.Receiver).WithMessage("must be ISSUER or RECEIVER");
         RuleFor(r => r.LeaderId).Id();
-        RuleFor(r => r.SignedOn).Must(d => DateOnly.TryParseExact(d, "yyyy-MM-dd", out _)).WithMessage("must be a date YYYY-MM-DD");
+        RuleFor(r => r.SignedOn).Day();
         RuleFor(r => r.Signature).Must(s => s.Length is > 0 and <= 128).WithMessage("must be an SM2 signature (DER, at most 128 bytes)");
     }
 }
@@ -199,7 +184,7 @@ public sealed class ReportProgressValidator : AbstractValidator<ReportProgressRe
     {
         RuleFor(r => r.LetterId).Id();
         RuleFor(r => r.TargetCode).Text(20);
-        RuleFor(r => r.AsOf).Must(d => DateOnly.TryParseExact(d, "yyyy-MM-dd", out _)).WithMessage("must be a date YYYY-MM-DD");
+        RuleFor(r => r.AsOf).Day();
         RuleFor(r => r.AchievedValue).Decimal();
         RuleFor(r => r.Note).MaximumLength(2000).WithMessage("must be at most 2000 characters");
         // Art. 13: targets are checkable; a figure comes with what shows it.

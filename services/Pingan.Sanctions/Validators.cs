@@ -1,32 +1,11 @@
-using System.Text.RegularExpressions;
 using FluentValidation;
 using Pingan.Sanctions.Api;
+using Pingan.ServiceDefaults;
 using Severity = Pingan.Sanctions.Api.Severity;
 
 namespace Pingan.Sanctions;
 
 // The shape of each request: checked before any handler runs, each failure named by its proto field.
-
-internal static partial class Rules
-{
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
-    private static partial Regex Code();
-
-    public static IRuleBuilderOptions<T, string> UnitCode<T>(this IRuleBuilder<T, string> rule) =>
-        rule.Must(c => Code().IsMatch(c)).WithMessage("must be a unit code (1-64 letters, digits, '.', '_' or '-')");
-
-    public static IRuleBuilderOptions<T, string> Id<T>(this IRuleBuilder<T, string> rule) =>
-        rule.Must(id => Guid.TryParse(id, out _)).WithMessage("must be an id (a UUID)");
-
-    public static IRuleBuilderOptions<T, string> Text<T>(this IRuleBuilder<T, string> rule, int max) =>
-        rule.Must(n => n.Trim().Length is > 0 && n.Trim().Length <= max).WithMessage($"must be 1-{max} characters");
-
-    public static IRuleBuilderOptions<T, string> Optional<T>(this IRuleBuilder<T, string> rule, int max) =>
-        rule.Must(n => n.Length <= max).WithMessage($"must be at most {max} characters");
-
-    public static IRuleBuilderOptions<T, string> Date<T>(this IRuleBuilder<T, string> rule) =>
-        rule.Must(d => DateOnly.TryParseExact(d, "yyyy-MM-dd", out _)).WithMessage("must be a date YYYY-MM-DD");
-}
 
 public sealed class OpenCaseValidator : AbstractValidator<OpenCaseRequest>
 {
@@ -37,9 +16,9 @@ public sealed class OpenCaseValidator : AbstractValidator<OpenCaseRequest>
         RuleFor(r => r.Source).Must(s => s is Source.WrittenReport or Source.Incident or Source.InspectionFinding or Source.FailedAssessment)
             .WithMessage("must be WRITTEN_REPORT, INCIDENT, INSPECTION_FINDING or FAILED_ASSESSMENT (the yearly selection has its own call)");
         RuleFor(r => r.Severity).Must(s => s != Severity.Unspecified && Enum.IsDefined(s)).WithMessage("must be ORDINARY, SERIOUS, ESPECIALLY_SERIOUS or VETO_GRADE");
-        RuleFor(r => r.IncidentOn).Date();
+        RuleFor(r => r.IncidentOn).Day();
         RuleFor(r => r.Summary).Text(4000);
-        RuleFor(r => r.ReportedBy).Optional(200);
+        RuleFor(r => r.ReportedBy).OptionalText(200);
         // Art. 38: a written report names who made it.
         RuleFor(r => r.ReportedBy).Must(b => b.Trim().Length > 0).WithMessage("must name who reported it in writing (Art. 38)")
             .When(r => r.Source == Source.WrittenReport);
@@ -68,7 +47,7 @@ public sealed class ProposeMeasureValidator : AbstractValidator<ProposeMeasureRe
         RuleFor(r => r.CaseId).Id();
         RuleFor(r => r.Stage).Must(s => s != Stage.Unspecified && Enum.IsDefined(s)).WithMessage("must be NOTICE, ADMONISHMENT, LISTING or VETO");
         RuleFor(r => r.Verification).Text(4000);
-        RuleFor(r => r.DirectEntryReasons).Optional(2000);
+        RuleFor(r => r.DirectEntryReasons).OptionalText(2000);
         RuleFor(r => r.JointMeetingId).Must(m => m.Length == 0 || Guid.TryParse(m, out _)).WithMessage("must be empty or an id (a UUID)");
     }
 }
@@ -78,8 +57,8 @@ public sealed class DecideProposalValidator : AbstractValidator<DecideProposalRe
     public DecideProposalValidator()
     {
         RuleFor(r => r.CaseId).Id();
-        RuleFor(r => r.DecidedOn).Date();
-        RuleFor(r => r.Reasons).Optional(2000);
+        RuleFor(r => r.DecidedOn).Day();
+        RuleFor(r => r.Reasons).OptionalText(2000);
         RuleFor(r => r.Reasons).Must(r => r.Trim().Length > 0).WithMessage("must say why the proposal is rejected").When(r => !r.Approve);
     }
 }
@@ -89,7 +68,7 @@ public sealed class RecordJointMeetingValidator : AbstractValidator<RecordJointM
     public RecordJointMeetingValidator()
     {
         RuleFor(r => r.CaseId).Id();
-        RuleFor(r => r.HeldOn).Date();
+        RuleFor(r => r.HeldOn).Day();
         RuleFor(r => r.Attendees).Must(a => a.Count is > 0 and <= 50).WithMessage("must list 1-50 attendees");
         RuleForEach(r => r.Attendees).SetValidator(new AttendeeValidator());
         RuleFor(r => r.Minutes).Text(4000);
@@ -101,7 +80,7 @@ public sealed class RecordInterviewValidator : AbstractValidator<RecordInterview
     public RecordInterviewValidator()
     {
         RuleFor(r => r.CaseId).Id();
-        RuleFor(r => r.HeldOn).Date();
+        RuleFor(r => r.HeldOn).Day();
         RuleFor(r => r.Interviewer).Text(100);
         RuleForEach(r => r.OtherLeaderIds).Id();
         RuleFor(r => r.Record).Text(8000);
@@ -166,7 +145,7 @@ public sealed class RecordReferralOutcomeValidator : AbstractValidator<RecordRef
         RuleFor(r => r.CaseId).Id();
         RuleFor(r => r.ReferralId).Id();
         RuleFor(r => r.Outcome).Text(2000);
-        RuleFor(r => r.DecidedOn).Date();
+        RuleFor(r => r.DecidedOn).Day();
     }
 }
 
@@ -187,8 +166,8 @@ public sealed class ProposeListingBatchValidator : AbstractValidator<ProposeList
 {
     public ProposeListingBatchValidator()
     {
-        RuleFor(r => r.Year).InclusiveBetween(2000, 2100).WithMessage("must be a year between 2000 and 2100");
-        RuleFor(r => r.HeldOn).Date();
+        RuleFor(r => r.Year).Year();
+        RuleFor(r => r.HeldOn).Day();
         RuleFor(r => r.Minutes).Text(4000);
         RuleFor(r => r.Attendees).Must(a => a.Count is > 0 and <= 50).WithMessage("must list 1-50 attendees");
         RuleForEach(r => r.Attendees).SetValidator(new AttendeeValidator());

@@ -12,8 +12,8 @@ using Pingan.Sanctions.Persistence;
 namespace Pingan.Sanctions.Persistence.Migrations
 {
     [DbContext(typeof(SanctionsDb))]
-    [Migration("20261126115537_Referrals")]
-    partial class Referrals
+    [Migration("20261126124303_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -216,6 +216,64 @@ namespace Pingan.Sanctions.Persistence.Migrations
                     b.ToTable("outbox_messages", (string)null);
                 });
 
+            modelBuilder.Entity("Pingan.Sanctions.Cases.CaseCircumstance", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Aggravating")
+                        .HasColumnType("boolean")
+                        .HasColumnName("aggravating");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<string>("Clause")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("clause");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Evidence")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("evidence");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("recorded_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_case_circumstances");
+
+                    b.HasIndex("CaseId")
+                        .HasDatabaseName("ix_case_circumstances_case_id");
+
+                    b.ToTable("case_circumstances", (string)null);
+                });
+
             modelBuilder.Entity("Pingan.Sanctions.Cases.CaseDeadline", b =>
                 {
                     b.Property<Guid>("Id")
@@ -274,6 +332,10 @@ namespace Pingan.Sanctions.Persistence.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_case_deadlines");
+
+                    b.HasIndex("BasisOn")
+                        .HasDatabaseName("ix_case_deadlines_provisional")
+                        .HasFilter("provisional AND fired_at IS NULL AND cancelled_at IS NULL");
 
                     b.HasIndex("CaseId")
                         .HasDatabaseName("ix_case_deadlines_case_id");
@@ -384,6 +446,43 @@ namespace Pingan.Sanctions.Persistence.Migrations
                         .HasName("pk_case_steps");
 
                     b.ToTable("case_steps", (string)null);
+                });
+
+            modelBuilder.Entity("Pingan.Sanctions.Cases.DistributionEntry", b =>
+                {
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<int>("Round")
+                        .HasColumnType("integer")
+                        .HasColumnName("round");
+
+                    b.Property<string>("UnitCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("unit_code");
+
+                    b.Property<bool>("Copy")
+                        .HasColumnType("boolean")
+                        .HasColumnName("copy");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("role");
+
+                    b.Property<string>("UnitName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("unit_name");
+
+                    b.HasKey("CaseId", "Round", "UnitCode")
+                        .HasName("pk_case_distributions");
+
+                    b.ToTable("case_distributions", (string)null);
                 });
 
             modelBuilder.Entity("Pingan.Sanctions.Cases.Interviewee", b =>
@@ -567,6 +666,10 @@ namespace Pingan.Sanctions.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<Guid?>("BatchId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("batch_id");
+
                     b.Property<int>("Clause")
                         .HasColumnType("integer")
                         .HasColumnName("clause");
@@ -574,6 +677,11 @@ namespace Pingan.Sanctions.Persistence.Migrations
                     b.Property<DateOnly?>("DecidedOn")
                         .HasColumnType("date")
                         .HasColumnName("decided_on");
+
+                    b.PrimitiveCollection<string[]>("DecisionTrace")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("decision_trace");
 
                     b.Property<bool>("EscalationProposed")
                         .HasColumnType("boolean")
@@ -583,6 +691,14 @@ namespace Pingan.Sanctions.Persistence.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)")
                         .HasColumnName("escalation_reason");
+
+                    b.Property<Guid?>("FollowUpLeaderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("follow_up_leader_id");
+
+                    b.Property<string>("FollowUpLeaderName")
+                        .HasColumnType("text")
+                        .HasColumnName("follow_up_leader_name");
 
                     b.Property<DateOnly>("IncidentOn")
                         .HasColumnType("date")
@@ -595,6 +711,15 @@ namespace Pingan.Sanctions.Persistence.Migrations
                     b.Property<DateTimeOffset>("OpenedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("opened_at");
+
+                    b.Property<Guid?>("ProposalMeetingId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("proposal_meeting_id");
+
+                    b.PrimitiveCollection<string[]>("ProposalTrace")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("proposal_trace");
 
                     b.Property<string>("ProposedStage")
                         .IsRequired()
@@ -695,6 +820,16 @@ namespace Pingan.Sanctions.Persistence.Migrations
                     b.ToTable("cases", (string)null);
                 });
 
+            modelBuilder.Entity("Pingan.Sanctions.Cases.CaseCircumstance", b =>
+                {
+                    b.HasOne("Pingan.Sanctions.Cases.SanctionCase", null)
+                        .WithMany("Circumstances")
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_case_circumstances_cases_case_id");
+                });
+
             modelBuilder.Entity("Pingan.Sanctions.Cases.CaseDeadline", b =>
                 {
                     b.HasOne("Pingan.Sanctions.Cases.SanctionCase", null)
@@ -723,6 +858,16 @@ namespace Pingan.Sanctions.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_case_steps_cases_case_id");
+                });
+
+            modelBuilder.Entity("Pingan.Sanctions.Cases.DistributionEntry", b =>
+                {
+                    b.HasOne("Pingan.Sanctions.Cases.SanctionCase", null)
+                        .WithMany("Distribution")
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_case_distributions_cases_case_id");
                 });
 
             modelBuilder.Entity("Pingan.Sanctions.Cases.Interviewee", b =>
@@ -757,7 +902,11 @@ namespace Pingan.Sanctions.Persistence.Migrations
 
             modelBuilder.Entity("Pingan.Sanctions.Cases.SanctionCase", b =>
                 {
+                    b.Navigation("Circumstances");
+
                     b.Navigation("Deadlines");
+
+                    b.Navigation("Distribution");
 
                     b.Navigation("Interviewees");
 

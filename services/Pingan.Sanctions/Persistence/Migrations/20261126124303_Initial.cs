@@ -70,10 +70,16 @@ namespace Pingan.Sanctions.Persistence.Migrations
                     decided_on = table.Column<DateOnly>(type: "date", nullable: true),
                     interview_held_on = table.Column<DateOnly>(type: "date", nullable: true),
                     rectification_ends_on = table.Column<DateOnly>(type: "date", nullable: true),
+                    follow_up_leader_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    follow_up_leader_name = table.Column<string>(type: "text", nullable: true),
                     escalation_proposed = table.Column<bool>(type: "boolean", nullable: false),
                     escalation_reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
                     opened_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    steps = table.Column<int>(type: "integer", nullable: false)
+                    steps = table.Column<int>(type: "integer", nullable: false),
+                    batch_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    proposal_meeting_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    proposal_trace = table.Column<string[]>(type: "text[]", nullable: false),
+                    decision_trace = table.Column<string[]>(type: "text[]", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -115,6 +121,31 @@ namespace Pingan.Sanctions.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "case_circumstances",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    case_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    clause = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    aggravating = table.Column<bool>(type: "boolean", nullable: false),
+                    description = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    evidence = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    recorded_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    recorded_by = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_case_circumstances", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_case_circumstances_cases_case_id",
+                        column: x => x.case_id,
+                        principalTable: "cases",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "case_deadlines",
                 columns: table => new
                 {
@@ -136,6 +167,28 @@ namespace Pingan.Sanctions.Persistence.Migrations
                     table.PrimaryKey("pk_case_deadlines", x => x.id);
                     table.ForeignKey(
                         name: "fk_case_deadlines_cases_case_id",
+                        column: x => x.case_id,
+                        principalTable: "cases",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "case_distributions",
+                columns: table => new
+                {
+                    case_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    round = table.Column<int>(type: "integer", nullable: false),
+                    unit_code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    unit_name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    role = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    copy = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_case_distributions", x => new { x.case_id, x.round, x.unit_code });
+                    table.ForeignKey(
+                        name: "fk_case_distributions_cases_case_id",
                         column: x => x.case_id,
                         principalTable: "cases",
                         principalColumn: "id",
@@ -236,6 +289,37 @@ namespace Pingan.Sanctions.Persistence.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "referrals",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    case_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    measure = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    department = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    leaders = table.Column<string>(type: "jsonb", nullable: false),
+                    grounds = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    created_by = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    next_attempt_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    last_error = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    acknowledged_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    reference = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    outcome = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    outcome_on = table.Column<DateOnly>(type: "date", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_referrals", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_referrals_cases_case_id",
+                        column: x => x.case_id,
+                        principalTable: "cases",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.InsertData(
                 table: "audit_head",
                 columns: new[] { "id", "last_hash", "last_sequence" },
@@ -257,6 +341,11 @@ namespace Pingan.Sanctions.Persistence.Migrations
                 columns: new[] { "target", "sequence" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_case_circumstances_case_id",
+                table: "case_circumstances",
+                column: "case_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_case_deadlines_case_id",
                 table: "case_deadlines",
                 column: "case_id");
@@ -267,6 +356,12 @@ namespace Pingan.Sanctions.Persistence.Migrations
                 column: "fires_on",
                 filter: "fired_at IS NULL AND cancelled_at IS NULL")
                 .Annotation("Npgsql:IndexInclude", new[] { "case_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_case_deadlines_provisional",
+                table: "case_deadlines",
+                column: "basis_on",
+                filter: "provisional AND fired_at IS NULL AND cancelled_at IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "ix_case_reports_case_id_round",
@@ -307,6 +402,17 @@ namespace Pingan.Sanctions.Persistence.Migrations
                 columns: new[] { "next_attempt_at", "sequence" },
                 filter: "dispatched_at IS NULL");
 
+            migrationBuilder.CreateIndex(
+                name: "ix_referrals_case_id",
+                table: "referrals",
+                column: "case_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_referrals_next_attempt_at",
+                table: "referrals",
+                column: "next_attempt_at",
+                filter: "acknowledged_at IS NULL");
+
             // The audit trail is append-only (docs/building-blocks/audit.md).
             migrationBuilder.AddAuditTrailGuards();
         }
@@ -321,7 +427,13 @@ namespace Pingan.Sanctions.Persistence.Migrations
                 name: "audit_head");
 
             migrationBuilder.DropTable(
+                name: "case_circumstances");
+
+            migrationBuilder.DropTable(
                 name: "case_deadlines");
+
+            migrationBuilder.DropTable(
+                name: "case_distributions");
 
             migrationBuilder.DropTable(
                 name: "case_interviewees");
@@ -340,6 +452,9 @@ namespace Pingan.Sanctions.Persistence.Migrations
 
             migrationBuilder.DropTable(
                 name: "outbox_messages");
+
+            migrationBuilder.DropTable(
+                name: "referrals");
 
             migrationBuilder.DropTable(
                 name: "cases");

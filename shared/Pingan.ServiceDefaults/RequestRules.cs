@@ -1,0 +1,31 @@
+using System.Text.RegularExpressions;
+using FluentValidation;
+
+namespace Pingan.ServiceDefaults;
+
+/// <summary>The field rules every service's request validators share, each with the message a caller reads.</summary>
+public static partial class RequestRules
+{
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex Code();
+
+    public static IRuleBuilderOptions<T, string> UnitCode<T>(this IRuleBuilder<T, string> rule) =>
+        rule.Must(c => Code().IsMatch(c)).WithMessage("must be a unit code (1-64 letters, digits, '.', '_' or '-')");
+
+    public static IRuleBuilderOptions<T, string> Id<T>(this IRuleBuilder<T, string> rule) =>
+        rule.Must(id => Guid.TryParse(id, out _)).WithMessage("must be an id (a UUID)");
+
+    /// <summary>Required text of at most <paramref name="max"/> characters (surrounding spaces do not count).</summary>
+    public static IRuleBuilderOptions<T, string> Text<T>(this IRuleBuilder<T, string> rule, int max) =>
+        rule.Must(n => n.Trim().Length is > 0 && n.Trim().Length <= max).WithMessage($"must be 1-{max} characters");
+
+    public static IRuleBuilderOptions<T, string> OptionalText<T>(this IRuleBuilder<T, string> rule, int max) =>
+        rule.Must(n => n.Length <= max).WithMessage($"must be at most {max} characters");
+
+    /// <summary>A required calendar day, YYYY-MM-DD.</summary>
+    public static IRuleBuilderOptions<T, string> Day<T>(this IRuleBuilder<T, string> rule) =>
+        rule.Must(d => DateOnly.TryParseExact(d, "yyyy-MM-dd", out _)).WithMessage("must be a date YYYY-MM-DD");
+
+    public static IRuleBuilderOptions<T, int> Year<T>(this IRuleBuilder<T, int> rule) =>
+        rule.InclusiveBetween(2000, 2100).WithMessage("must be a year between 2000 and 2100");
+}
