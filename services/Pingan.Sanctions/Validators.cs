@@ -37,7 +37,12 @@ public sealed class GetCaseFileValidator : AbstractValidator<GetCaseFileRequest>
 
 public sealed class ListCasesValidator : AbstractValidator<ListCasesRequest>
 {
-    public ListCasesValidator() => RuleFor(r => r.UnitCode).UnitCode();
+    public ListCasesValidator()
+    {
+        RuleFor(r => r.UnitCode).UnitCode();
+        RuleFor(r => r.PageSize).InclusiveBetween(0, 500).WithMessage("must be 1-500 (0 for 100)");
+        RuleFor(r => r.PageToken).Must(Cases.CasePageToken.IsValid).WithMessage("must be a next_page_token of an earlier page");
+    }
 }
 
 public sealed class ProposeMeasureValidator : AbstractValidator<ProposeMeasureRequest>

@@ -223,6 +223,30 @@ public sealed class EscalationTests : SanctionsTest
     }
 
     [Fact]
+    public async Task The_cases_within_a_unit_come_newest_first_a_page_at_a_time()
+    {
+        var opened = new List<string>();
+        for (var i = 0; i < 5; i++) opened.Add((await OpenAgainstZhongyuanAsync()).CaseId);
+        var seen = new List<string>();
+        var request = new ListCasesRequest { UnitCode = Zhengzhou, PageSize = 2 };
+        var pages = 0;
+        do
+        {
+            var page = await CasesOf(Zhengzhou).ListCasesAsync(request);
+            seen.AddRange(page.Cases.Select(c => c.CaseId));
+            request.PageToken = page.NextPageToken;
+            pages++;
+        } while (request.PageToken.Length > 0);
+        Assert.Equal(3, pages);
+        Assert.Equal(opened.Order(), seen.Order());
+        Assert.Equal(5, seen.Distinct().Count());
+        Assert.Empty((await CasesOf(Kaifeng).ListCasesAsync(new ListCasesRequest { UnitCode = Kaifeng })).Cases);
+        var bad = await Refused(() => CasesOf(Zhengzhou).ListCasesAsync(new ListCasesRequest { UnitCode = Zhengzhou, PageToken = "not-a-token" }).ResponseAsync,
+            StatusCode.InvalidArgument);
+        Assert.Equal(["page_token"], Fields(bad));
+    }
+
+    [Fact]
     public async Task The_case_file_exports_as_one_printable_document_with_every_step_Art32()
     {
         var opened = await CasesOf(Zhengzhou).OpenCaseAsync(new OpenCaseRequest

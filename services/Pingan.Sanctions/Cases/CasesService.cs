@@ -19,6 +19,35 @@ namespace Pingan.Sanctions.Cases;
 /// machine and the caller's authority, and writes the case, its file entry, its deadlines, its events (outbox) and
 /// its audit entry in one transaction.
 /// </summary>
+/// <summary>The opaque position of a page of cases: the last case's opening time and id.</summary>
+internal static class CasePageToken
+{
+    public static string Write(SanctionCase c) =>
+        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{c.OpenedAt.UtcTicks}|{c.Id}"));
+
+    public static bool TryRead(string token, out DateTimeOffset openedAt, out Guid id)
+    {
+        (openedAt, id) = (default, default);
+        if (token.Length == 0) return false;
+        var parts = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(token)).Split('|');
+        openedAt = new DateTimeOffset(long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), TimeSpan.Zero);
+        id = Guid.Parse(parts[1]);
+        return true;
+    }
+
+    public static bool IsValid(string token)
+    {
+        try
+        {
+            return token.Length == 0 || TryRead(token, out _, out _);
+        }
+        catch (Exception e) when (e is FormatException or IndexOutOfRangeException or OverflowException or ArgumentException)
+        {
+            return false;
+        }
+    }
+}
+
 public sealed partial class CasesService(
     SanctionsDb db, IOutbox outbox, TimeProvider time, WorkingDayCalendar calendar, IAuditTrail audit, JurisdictionGuard guard,
     IAccountabilityChain chains, RegistryApi.Units.UnitsClient units, RegistryApi.Leadership.LeadershipClient leadership, RegistryLeaders leaders,
@@ -65,10 +94,18 @@ public sealed partial class CasesService(
     {
         var ct = context.CancellationToken;
         await guard.EnsureCanReadBelowAsync(request.UnitCode, ct);
-        var query = db.Cases.AsNoTracking().Include(c => c.Deadlines).Include(c => c.Interviewees).Include(c => c.Referrals).Include(c => c.Circumstances).Include(c => c.Distribution).AsSplitQuery().Where(c => c.SubjectChain.Contains(request.UnitCode));
+        var query = db.Cases.AsNoTracking().Where(c => c.SubjectChain.Contains(request.UnitCode));
         if (request.OpenOnly) query = query.Where(c => c.Status != CaseStatus.Closed && c.Status != CaseStatus.Dismissed && c.Status != CaseStatus.VetoReferred);
+        // Newest first, a page at a time: the token is the last case's opening time and id.
+        if (CasePageToken.TryRead(request.PageToken, out var after, out var afterId))
+            query = query.Where(c => c.OpenedAt < after || (c.OpenedAt == after && c.Id.CompareTo(afterId) < 0));
+        var size = request.PageSize is > 0 and <= 500 ? request.PageSize : 100;
+        var page = await query.OrderByDescending(c => c.OpenedAt).ThenByDescending(c => c.Id).Take(size + 1)
+            .Include(c => c.Deadlines).Include(c => c.Interviewees).Include(c => c.Referrals).Include(c => c.Circumstances).Include(c => c.Distribution).AsSplitQuery()
+            .ToListAsync(ct);
         var list = new CaseList();
-        list.Cases.AddRange((await query.OrderByDescending(c => c.OpenedAt).Take(1000).ToListAsync(ct)).Select(c => c.ToApi()));
+        list.Cases.AddRange(page.Take(size).Select(c => c.ToApi()));
+        if (page.Count > size) list.NextPageToken = CasePageToken.Write(page[size - 1]);
         return list;
     }
 
