@@ -34,6 +34,13 @@ public sealed class DemoAccounts(
         ("province.auditor", "省平安办 审计员 赵静", "410000000000-PLC", "410000000000", [PinganRoles.Auditor], null),
     ];
 
+    private static readonly (string ClientId, string Name, string Unit, string[] Roles)[] Systems =
+    [
+        ("hn-organisation-system", "河南省委组织部干部信息系统", "410000000000-ORG", [PinganRoles.OrganisationLiaison]),
+        // ./platform up loads the letters' and sanctions' demo data through their APIs as this system of the provincial office.
+        ("pingan-demo-loader", "省平安办演示数据", "410000000000-PLC", [PinganRoles.CommissionOffice, PinganRoles.CommissionLeader]),
+    ];
+
     public async Task RunAsync(CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -52,37 +59,22 @@ public sealed class DemoAccounts(
         }
         await db.SaveChangesAsync(ct);
 
-        if (await applications.FindByClientIdAsync("hn-organisation-system", ct) is null)
+        // Department systems sign in with client credentials; the demo secret is ClientSecret.
+        foreach (var (clientId, name, unit, roles) in Systems)
         {
+            if (await applications.FindByClientIdAsync(clientId, ct) is not null) continue;
             var system = new OpenIddictApplicationDescriptor
             {
-                ClientId = "hn-organisation-system",
+                ClientId = clientId,
                 ClientSecret = ClientSecret,
                 ClientType = ClientTypes.Confidential,
-                DisplayName = "河南省委组织部干部信息系统",
+                DisplayName = name,
                 Permissions = { Permissions.Endpoints.Token, Permissions.Endpoints.Revocation, Permissions.GrantTypes.ClientCredentials, Permissions.Prefixes.Scope + PinganClaims.Scope },
             };
-            system.Properties[PinganClaims.Unit] = System.Text.Json.JsonSerializer.SerializeToElement("410000000000-ORG");
+            system.Properties[PinganClaims.Unit] = System.Text.Json.JsonSerializer.SerializeToElement(unit);
             system.Properties[PinganClaims.Jurisdiction] = System.Text.Json.JsonSerializer.SerializeToElement("410000000000");
-            system.Properties["roles"] = System.Text.Json.JsonSerializer.SerializeToElement(new[] { PinganRoles.OrganisationLiaison });
+            system.Properties["roles"] = System.Text.Json.JsonSerializer.SerializeToElement(roles);
             await applications.CreateAsync(system, ct);
-            added++;
-        }
-        // ./platform up loads the letters' and sanctions' demo data through their APIs as this system of the provincial office.
-        if (await applications.FindByClientIdAsync("pingan-demo-loader", ct) is null)
-        {
-            var loader = new OpenIddictApplicationDescriptor
-            {
-                ClientId = "pingan-demo-loader",
-                ClientSecret = ClientSecret,
-                ClientType = ClientTypes.Confidential,
-                DisplayName = "省平安办演示数据",
-                Permissions = { Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials, Permissions.Prefixes.Scope + PinganClaims.Scope },
-            };
-            loader.Properties[PinganClaims.Unit] = System.Text.Json.JsonSerializer.SerializeToElement("410000000000-PLC");
-            loader.Properties[PinganClaims.Jurisdiction] = System.Text.Json.JsonSerializer.SerializeToElement("410000000000");
-            loader.Properties["roles"] = System.Text.Json.JsonSerializer.SerializeToElement(new[] { PinganRoles.CommissionOffice, PinganRoles.CommissionLeader });
-            await applications.CreateAsync(loader, ct);
             added++;
         }
         if (await applications.FindByClientIdAsync("pingan-cli", ct) is null)
