@@ -67,10 +67,7 @@ public sealed class ProgressService(
         await access.ReadableAsync(letterId, ct);
         var file = await db.EvidenceFiles.AsNoTracking().FirstAsync(e => e.Id == id, ct);
         // Over REST the body is the file itself; the name travels as an attachment's.
-        var http = context.GetHttpContext();
-        if (http.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) != true)
-            http.Response.Headers.ContentDisposition = new System.Net.Mime.ContentDisposition { FileName = file.FileName, DispositionType = "attachment" }.ToString();
-        return new HttpBody { ContentType = file.ContentType, Data = ByteString.CopyFrom(file.Content) };
+        return context.Attachment(file.ContentType, file.Content, file.FileName);
     }
 
     public override async Task<Api.ProgressReport> ReportProgress(ReportProgressRequest request, ServerCallContext context)

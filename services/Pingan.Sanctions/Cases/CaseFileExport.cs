@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using Google.Api;
-using Google.Protobuf;
 using Grpc.Core;
 using Pingan.Sanctions.Api;
+using Pingan.ServiceDefaults;
 using Pingan.Time;
 using static System.Net.WebUtility;
 
@@ -16,10 +16,7 @@ public sealed partial class CasesService
     {
         var file = await GetCaseFile(request, context);
         var html = CaseFileDocument.Render(file, guard.Caller.Name, time.GetUtcNow());
-        var http = context.GetHttpContext();
-        if (http.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) != true)
-            http.Response.Headers.ContentDisposition = $"attachment; filename=\"case-{file.Case.CaseId}.html\"";
-        return new HttpBody { ContentType = "text/html; charset=utf-8", Data = ByteString.CopyFrom(html, Encoding.UTF8) };
+        return context.Attachment("text/html; charset=utf-8", Encoding.UTF8.GetBytes(html), $"case-{file.Case.CaseId}.html");
     }
 }
 

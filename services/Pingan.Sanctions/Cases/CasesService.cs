@@ -19,35 +19,6 @@ namespace Pingan.Sanctions.Cases;
 /// machine and the caller's authority, and writes the case, its file entry, its deadlines, its events (outbox) and
 /// its audit entry in one transaction.
 /// </summary>
-/// <summary>The opaque position of a page of cases: the last case's opening time and id.</summary>
-internal static class CasePageToken
-{
-    public static string Write(SanctionCase c) =>
-        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{c.OpenedAt.UtcTicks}|{c.Id}"));
-
-    public static bool TryRead(string token, out DateTimeOffset openedAt, out Guid id)
-    {
-        (openedAt, id) = (default, default);
-        if (token.Length == 0) return false;
-        var parts = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(token)).Split('|');
-        openedAt = new DateTimeOffset(long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), TimeSpan.Zero);
-        id = Guid.Parse(parts[1]);
-        return true;
-    }
-
-    public static bool IsValid(string token)
-    {
-        try
-        {
-            return token.Length == 0 || TryRead(token, out _, out _);
-        }
-        catch (Exception e) when (e is FormatException or IndexOutOfRangeException or OverflowException or ArgumentException)
-        {
-            return false;
-        }
-    }
-}
-
 public sealed partial class CasesService(
     SanctionsDb db, IOutbox outbox, TimeProvider time, WorkingDayCalendar calendar, IAuditTrail audit, JurisdictionGuard guard,
     IAccountabilityChain chains, RegistryApi.Units.UnitsClient units, RegistryApi.Leadership.LeadershipClient leadership, RegistryLeaders leaders,
@@ -65,8 +36,7 @@ public sealed partial class CasesService(
             throw new RequestValidationException("subject_code", "is the province itself; its commission is not a subject of its own cases");
         if (chain.Contains(RegistryAccountabilityChain.Hidden))
             throw new RpcException(new Status(StatusCode.PermissionDenied, $"The commissions above {request.SubjectCode} are not visible to you."));
-        var incidentOn = DateOnly.ParseExact(request.IncidentOn, "yyyy-MM-dd");
-        if (incidentOn > time.Today()) throw new RequestValidationException("incident_on", "is in the future");
+        var incidentOn = PastDay(request.IncidentOn, "incident_on");
         var subject = await units.GetUnitAsync(new RegistryApi.GetUnitRequest { Code = request.SubjectCode }, cancellationToken: ct);
 
         var now = time.GetUtcNow();
@@ -95,13 +65,12 @@ public sealed partial class CasesService(
         var ct = context.CancellationToken;
         await guard.EnsureCanReadBelowAsync(request.UnitCode, ct);
         var query = db.Cases.AsNoTracking().Where(c => c.SubjectChain.Contains(request.UnitCode));
-        if (request.OpenOnly) query = query.Where(c => c.Status != CaseStatus.Closed && c.Status != CaseStatus.Dismissed && c.Status != CaseStatus.VetoReferred);
+        if (request.OpenOnly) query = query.Where(c => !SanctionCase.Ended.Contains(c.Status));
         // Newest first, a page at a time: the token is the last case's opening time and id.
         if (CasePageToken.TryRead(request.PageToken, out var after, out var afterId))
             query = query.Where(c => c.OpenedAt < after || (c.OpenedAt == after && c.Id.CompareTo(afterId) < 0));
         var size = request.PageSize is > 0 and <= 500 ? request.PageSize : 100;
-        var page = await query.OrderByDescending(c => c.OpenedAt).ThenByDescending(c => c.Id).Take(size + 1)
-            .Include(c => c.Deadlines).Include(c => c.Interviewees).Include(c => c.Referrals).Include(c => c.Circumstances).Include(c => c.Distribution).AsSplitQuery()
+        var page = await query.OrderByDescending(c => c.OpenedAt).ThenByDescending(c => c.Id).Take(size + 1).WithParts()
             .ToListAsync(ct);
         var list = new CaseList();
         list.Cases.AddRange(page.Take(size).Select(c => c.ToApi()));
@@ -163,8 +132,7 @@ public sealed partial class CasesService(
             var body = c.BodyFor(stage);
             // Art. 33-35 "报综治委批准": the commission itself decides; its leader signs for it.
             EnsureBody(body, $"A {CaseStateMachine.Name(stage)} of {c.SubjectName} is approved by the commission of {body} ({CaseStateMachine.Article(stage)})");
-            var decidedOn = DateOnly.ParseExact(request.DecidedOn, "yyyy-MM-dd");
-            if (decidedOn > time.Today()) throw new RequestValidationException("decided_on", "is in the future");
+            var decidedOn = PastDay(request.DecidedOn, "decided_on");
             if (decidedOn < c.IncidentOn) throw new RequestValidationException("decided_on", $"is before the incident ({c.IncidentOn:yyyy-MM-dd})");
             c.ProposedStage = Stage.None;
             var trace = c.ProposalTrace;
@@ -216,8 +184,7 @@ public sealed partial class CasesService(
             if (c.InterviewHeldOn is not null)
                 throw new AlreadyExistsException($"The interview of this {CaseStateMachine.Name(c.Stage)} was held on {c.InterviewHeldOn:yyyy-MM-dd}.");
             EnsureBody(c.UpperCode, $"The interview is held by the office of {c.UpperCode} (Art. 34)");
-            var heldOn = DateOnly.ParseExact(request.HeldOn, "yyyy-MM-dd");
-            if (heldOn > time.Today()) throw new RequestValidationException("held_on", "is in the future");
+            var heldOn = PastDay(request.HeldOn, "held_on");
             if (c.DecidedOn is { } decided && heldOn < decided) throw new RequestValidationException("held_on", $"is before the decision ({decided:yyyy-MM-dd})");
 
             // Art. 34: the principal and in-charge leaders, and other responsible members, as of the incident date.
@@ -327,8 +294,7 @@ public sealed partial class CasesService(
     public override Task<Api.Case> DismissCase(DismissCaseRequest request, ServerCallContext context) =>
         ChangeAsync(request.CaseId, CaseAction.Dismiss, [PinganRoles.CommissionOffice], context, (c, ct) =>
         {
-            if (guard.Caller.Jurisdiction != c.ResponsibleCode && guard.Caller.Jurisdiction != c.UpperCode)
-                throw new RpcException(new Status(StatusCode.PermissionDenied, $"The case is verified by the offices of {c.ResponsibleCode} or {c.UpperCode}."));
+            EnsureEitherBody(c, "dismissed");
             c.Status = CaseStatus.Dismissed;
             outbox.Enqueue(new CaseClosed(c.Id, c.SubjectCode, c.Stage.ToString(), "Dismissed", time.GetUtcNow()));
             return Task.FromResult<(string, string, object)>(("Dismissed", "Art. 33", new { reasons = request.Reasons.Trim() }));
@@ -357,8 +323,7 @@ public sealed partial class CasesService(
         var missing = Enum.GetValues<Api.Department>().Where(d => d != Api.Department.Unspecified && !present.Contains(d)).ToList();
         if (missing.Count > 0)
             throw new RequestValidationException("attendees", $"the joint meeting is of five departments (Art. 24); missing: {string.Join(", ", missing.Select(d => d.ToString().ToUpperInvariant()))}");
-        var heldOn = DateOnly.ParseExact(held, "yyyy-MM-dd");
-        if (heldOn > time.Today()) throw new RequestValidationException("held_on", "is in the future");
+        var heldOn = PastDay(held, "held_on");
         var attendees = new List<object>();
         for (var i = 0; i < given.Count; i++)
         {
@@ -468,7 +433,7 @@ public sealed partial class CasesService(
         var id = Guid.Parse(caseId);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.Database.ExecuteSqlAsync($"SELECT 1 FROM cases WHERE id = {id} FOR UPDATE", ct);
-        var c = await db.Cases.Include(x => x.Deadlines).Include(x => x.Interviewees).Include(x => x.Referrals).Include(x => x.Circumstances).Include(x => x.Distribution).AsSplitQuery().FirstOrDefaultAsync(x => x.Id == id, ct)
+        var c = await db.Cases.WithParts().FirstOrDefaultAsync(x => x.Id == id, ct)
             ?? throw new NotFoundException($"No case {caseId}.");
         await guard.EnsureVisibleAsync(c.SubjectCode, ct);
         CaseStateMachine.Ensure(c, action);
@@ -478,15 +443,8 @@ public sealed partial class CasesService(
         return c.ToApi();
     }
 
-    private void Step(SanctionCase c, ServerCallContext context, string action, string article, object detail)
-    {
-        var caller = guard.Caller;
-        db.Steps.Add(new Cases.CaseStep
-        {
-            CaseId = c.Id, Sequence = ++c.Steps, At = time.GetUtcNow(), Actor = $"{caller.Name} ({caller.Unit ?? caller.Jurisdiction})", Action = action,
-            Article = article, StatusAfter = c.Status, Detail = JsonSerializer.Serialize(detail, CaseMapping.Json),
-        });
-    }
+    private void Step(SanctionCase c, ServerCallContext context, string action, string article, object detail) =>
+        db.Steps.Add(CaseStep.Next(c, time.GetUtcNow(), $"{guard.Caller.Name} ({guard.Caller.Unit ?? guard.Caller.Jurisdiction})", action, article, detail));
 
     private async Task CommitAsync(SanctionCase c, ServerCallContext context, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, CancellationToken ct)
     {
@@ -498,7 +456,7 @@ public sealed partial class CasesService(
     private async Task<SanctionCase> ReadableAsync(string caseId, CancellationToken ct)
     {
         var id = Guid.Parse(caseId);
-        var c = await db.Cases.AsNoTracking().Include(x => x.Deadlines).Include(x => x.Interviewees).Include(x => x.Referrals).Include(x => x.Circumstances).Include(x => x.Distribution).AsSplitQuery().FirstOrDefaultAsync(x => x.Id == id, ct)
+        var c = await db.Cases.AsNoTracking().WithParts().FirstOrDefaultAsync(x => x.Id == id, ct)
             ?? throw new NotFoundException($"No case {caseId}.");
         // The subject's own staff, the commissions above it; not a neighbour.
         await guard.EnsureCanReadAsync(c.SubjectCode, ct);
@@ -510,6 +468,20 @@ public sealed partial class CasesService(
     {
         if (guard.Caller.Jurisdiction != body)
             throw new RpcException(new Status(StatusCode.PermissionDenied, $"{rule}; you act for {guard.Caller.Jurisdiction}."));
+    }
+
+    /// <summary>A day the validator has checked the shape of, refused when it lies in the future.</summary>
+    private DateOnly PastDay(string value, string field)
+    {
+        var day = DateOnly.ParseExact(value, "yyyy-MM-dd");
+        return day <= time.Today() ? day : throw new RequestValidationException(field, "is in the future");
+    }
+
+    /// <summary>The office of either commission competent for the case (Art. 32 "县级以上综治委…按照职责权限负责实施").</summary>
+    private void EnsureEitherBody(SanctionCase c, string done)
+    {
+        if (guard.Caller.Jurisdiction != c.ResponsibleCode && guard.Caller.Jurisdiction != c.UpperCode)
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"The case is {done} by the offices of {c.ResponsibleCode} or {c.UpperCode}; you act for {guard.Caller.Jurisdiction}."));
     }
 
     /// <summary>The subject reports for itself (its party committee and government, or the unit): Art. 33-35 "被通报/约谈/挂牌督办的地方…报告".</summary>

@@ -38,8 +38,7 @@ public sealed partial class CasesService
     public override Task<Api.Case> RecordCircumstance(RecordCircumstanceRequest request, ServerCallContext context) =>
         ChangeAsync(request.CaseId, CaseAction.RecordCircumstance, [PinganRoles.CommissionOffice], context, (c, ct) =>
         {
-            if (guard.Caller.Jurisdiction != c.ResponsibleCode && guard.Caller.Jurisdiction != c.UpperCode)
-                throw new RpcException(new Status(StatusCode.PermissionDenied, $"The case is verified by the offices of {c.ResponsibleCode} or {c.UpperCode}; you act for {guard.Caller.Jurisdiction}."));
+            EnsureEitherBody(c, "verified");
             var (clause, aggravating) = CaseCircumstance.Of(request.Circumstance);
             var record = new CaseCircumstance
             {

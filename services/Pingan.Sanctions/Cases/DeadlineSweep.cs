@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Pingan.Messaging;
 using Pingan.Sanctions.Contracts;
@@ -157,9 +156,5 @@ public sealed class DeadlineSweep(
     }
 
     private static void File(SanctionsDb db, SanctionCase c, string action, string article, object detail, DateTimeOffset now) =>
-        db.Steps.Add(new CaseStep
-        {
-            CaseId = c.Id, Sequence = ++c.Steps, At = now, Actor = "deadline sweep", Action = action, Article = article, StatusAfter = c.Status,
-            Detail = JsonSerializer.Serialize(detail, CaseMapping.Json),
-        });
+        db.Steps.Add(CaseStep.Next(c, now, "deadline sweep", action, article, detail));
 }

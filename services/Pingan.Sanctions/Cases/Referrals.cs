@@ -19,9 +19,7 @@ public sealed partial class CasesService
     public override Task<Api.Case> ReferCase(ReferCaseRequest request, ServerCallContext context) =>
         ChangeAsync(request.CaseId, CaseAction.Refer, [PinganRoles.CommissionOffice], context, async (c, ct) =>
         {
-            // Art. 32 "县级以上综治委…按照职责权限负责实施": either commission competent for the case.
-            if (guard.Caller.Jurisdiction != c.ResponsibleCode && guard.Caller.Jurisdiction != c.UpperCode)
-                throw new RpcException(new Status(StatusCode.PermissionDenied, $"The case is referred by the offices of {c.ResponsibleCode} or {c.UpperCode}; you act for {guard.Caller.Jurisdiction}."));
+            EnsureEitherBody(c, "referred");
             var leaders = new List<object>();
             foreach (var (id, i) in request.LeaderIds.Distinct().Select((id, i) => (id, i)))
             {
@@ -55,8 +53,7 @@ public sealed partial class CasesService
             if (!own) throw new RpcException(new Status(StatusCode.PermissionDenied, $"The referral went to the {referral.Department} department; its system reports the outcome."));
             if (referral.Outcome is not null)
                 throw new AlreadyExistsException($"The outcome of referral {referral.Id} was recorded on {referral.OutcomeOn:yyyy-MM-dd}.");
-            var decidedOn = DateOnly.ParseExact(request.DecidedOn, "yyyy-MM-dd");
-            if (decidedOn > time.Today()) throw new RequestValidationException("decided_on", "is in the future");
+            var decidedOn = PastDay(request.DecidedOn, "decided_on");
             referral.Outcome = request.Outcome.Trim();
             referral.OutcomeOn = decidedOn;
             outbox.Enqueue(new ReferralOutcomeRecorded(c.Id, referral.Id, referral.Measure.ToString(), referral.Outcome, decidedOn));
@@ -173,12 +170,8 @@ public sealed class ReferralDispatcher(
             row.Reference = reference;
             row.LastError = null;
             var tracked = await db.Cases.FirstAsync(x => x.Id == c.Id, ct);
-            db.Steps.Add(new CaseStep
-            {
-                CaseId = c.Id, Sequence = ++tracked.Steps, At = now, Actor = $"{row.Department} department's system", Action = "ReferralAcknowledged",
-                Article = "Art. 39", StatusAfter = tracked.Status,
-                Detail = JsonSerializer.Serialize(new { referral = row.Id, reference, attempts = row.Attempts }, CaseMapping.Json),
-            });
+            db.Steps.Add(CaseStep.Next(tracked, now, $"{row.Department} department's system", "ReferralAcknowledged", "Art. 39",
+                new { referral = row.Id, reference, attempts = row.Attempts }));
             scope.ServiceProvider.GetRequiredService<IOutbox>().Enqueue(new ReferralAcknowledged(c.Id, row.Id, row.Department, reference, now));
         }
         await db.SaveChangesAsync(ct);

@@ -68,7 +68,10 @@ public sealed class SanctionCase
     /// <summary>Whether a listing's acceptance is checked first by the level between the subject and the listing commission (Art. 36).</summary>
     public bool HasPrecheck => UpperCode != ResponsibleCode;
 
-    public bool IsOver => Status is CaseStatus.Closed or CaseStatus.Dismissed or CaseStatus.VetoReferred;
+    /// <summary>The statuses of a case that is over (queries use this list; <see cref="IsOver"/> asks it of one case).</summary>
+    public static readonly CaseStatus[] Ended = [CaseStatus.Closed, CaseStatus.Dismissed, CaseStatus.VetoReferred];
+
+    public bool IsOver => Ended.Contains(Status);
 }
 
 /// <summary>A leader interviewed in an admonishment, as the registry had them on the incident date (Art. 34).</summary>
@@ -94,6 +97,13 @@ public sealed class CaseStep
     public required string Article { get; set; }
     public CaseStatus StatusAfter { get; set; }
     public required string Detail { get; set; }
+
+    /// <summary>The case's next entry, by whoever acted (a person, the deadline sweep, a department's system).</summary>
+    public static CaseStep Next(SanctionCase c, DateTimeOffset at, string actor, string action, string article, object detail) => new()
+    {
+        CaseId = c.Id, Sequence = ++c.Steps, At = at, Actor = actor, Action = action, Article = article, StatusAfter = c.Status,
+        Detail = System.Text.Json.JsonSerializer.Serialize(detail, CaseMapping.Json),
+    };
 }
 
 /// <summary>The five-department joint meeting on a listing (Art. 24, 35).</summary>

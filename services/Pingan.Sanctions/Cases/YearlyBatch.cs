@@ -47,8 +47,7 @@ public sealed partial class CasesService
                 errors.Add(new($"entries[{i}].subject_code", $"{unit.Name} is not a county-level unit (县、市、区)"));
                 continue;
             }
-            var listed = await db.Cases.AsNoTracking().AnyAsync(c => c.SubjectCode == unit.Code && c.Stage == Stage.Listing
-                && c.Status != CaseStatus.Closed && c.Status != CaseStatus.Dismissed && c.Status != CaseStatus.VetoReferred, ct);
+            var listed = await db.Cases.AsNoTracking().AnyAsync(c => c.SubjectCode == unit.Code && c.Stage == Stage.Listing && !SanctionCase.Ended.Contains(c.Status), ct);
             if (listed)
             {
                 errors.Add(new($"entries[{i}].subject_code", $"{unit.Name} is under listed supervision already"));

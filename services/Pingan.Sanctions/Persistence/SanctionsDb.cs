@@ -128,6 +128,14 @@ public sealed class SanctionsDb(DbContextOptions<SanctionsDb> options) : PinganD
     }
 }
 
+public static class CaseQueries
+{
+    /// <summary>A case with everything its API view shows: deadlines, interviewees, referrals, circumstances, distribution.</summary>
+    public static IQueryable<SanctionCase> WithParts(this IQueryable<SanctionCase> cases) =>
+        cases.Include(c => c.Deadlines).Include(c => c.Interviewees).Include(c => c.Referrals).Include(c => c.Circumstances)
+            .Include(c => c.Distribution).AsSplitQuery();
+}
+
 /// <summary>For `dotnet ef migrations add`: the same conventions the service runs with.</summary>
 public sealed class SanctionsDbDesignTimeFactory : IDesignTimeDbContextFactory<SanctionsDb>
 {
