@@ -14,67 +14,158 @@ public interface IAccountabilityChain
 }
 
 /// <summary>
-/// Every read and write checks its target against the caller's jurisdiction: a unit is within it when the
-/// jurisdiction is on the unit's accountability chain. A county's staff see their county and what answers to
-/// it, and nothing else.
+/// The platform's authorization intents (issue 11). Every handler states which of these it needs; none pairs
+/// checks of its own. "Within" means the caller's jurisdiction is on the unit's accountability chain: the unit is
+/// the caller's jurisdiction or answers to it, directly or through others. The root (the province) has everything
+/// within it. docs/building-blocks/security.md holds the table.
+/// <list type="table">
+/// <item><term><see cref="ReadOrganisationFactsAsync"/></term><description>units, commissions, leaders' names and roles:
+/// within, or one of the units the caller's jurisdiction answers to (a county reads its city's name and commission).</description></item>
+/// <item><term><see cref="ReadBusinessRecordAsync"/></term><description>letters, progress, evidence, completions, cases,
+/// case files, referrals: the unit the record is about is within, or one of the record's bodies (issuer, competent
+/// office) is within. Nothing upward, nothing sideways.</description></item>
+/// <item><term><see cref="ActOnUnitAsync"/></term><description>a write: a writer's role, the unit within, and every object
+/// the write references within as well.</description></item>
+/// <item><term><see cref="ChangeStandingAsync"/></term><description>how a unit answers (parent, answers_to,
+/// province-direct, vertical superior, dissolution): as acting on it, and the caller is strictly above the unit;
+/// a unit never changes its own standing.</description></item>
+/// <item><term><see cref="ActForPersonAsync"/></term><description>enrolling a leader's key, submitting a leader's
+/// signature: the office of a unit where the leader holds a current post, and only when every current post of the
+/// leader is within the caller's jurisdiction (nobody acts for a leader of a higher level).</description></item>
+/// </list>
 /// </summary>
 public sealed class JurisdictionGuard(CallerAccessor callers, IAccountabilityChain chains)
 {
     public Caller Caller => callers.Current;
 
-    /// <summary>PermissionDenied unless <paramref name="unitCode"/> lies within the caller's jurisdiction (or is unknown: then the handler's NotFound stands).</summary>
-    public async Task EnsureWithinAsync(string unitCode, CancellationToken ct)
+    // ---- read organisation facts ----
+
+    /// <summary>Read organisation facts about a unit: any platform role; the unit is within the caller's jurisdiction or above it (an unknown unit passes, for the handler's NotFound).</summary>
+    public async Task ReadOrganisationFactsAsync(string unitCode, CancellationToken ct)
     {
-        var caller = Caller;
-        if ((await EnsureJurisdictionExistsAsync(caller, ct)).Count == 1) return; // the root: the registry holds one tree, all of it the root's
-        var chain = await chains.ChainAsync(unitCode, ct);
-        if (chain is null) return;
-        if (!chain.Contains(caller.Jurisdiction))
-            throw new RpcException(new Status(StatusCode.PermissionDenied, $"{unitCode} is outside your jurisdiction ({caller.Jurisdiction})."));
+        EnsureRole();
+        if (!await MayReadOrganisationFactsAsync(unitCode, ct) && await chains.ChainAsync(unitCode, ct) is not null)
+            throw Refused("read organisation facts", $"{unitCode} is neither within your jurisdiction ({Caller.Jurisdiction}) nor one of the units it answers to");
     }
 
-    /// <summary>
-    /// PermissionDenied unless the unit is within the caller's jurisdiction or is one of those the jurisdiction
-    /// answers to: a county's staff may read their city and province (whom they report to), not a sibling county.
-    /// </summary>
-    public async Task EnsureVisibleAsync(string unitCode, CancellationToken ct)
+    /// <summary>Whether the caller may read organisation facts about the unit (an unknown unit: false).</summary>
+    public async Task<bool> MayReadOrganisationFactsAsync(string unitCode, CancellationToken ct)
     {
-        var caller = Caller;
-        var own = await EnsureJurisdictionExistsAsync(caller, ct);
-        if (own.Count == 1 || own.Contains(unitCode)) return;
-        var chain = await chains.ChainAsync(unitCode, ct);
-        if (chain is not null && !chain.Contains(caller.Jurisdiction))
-            throw new RpcException(new Status(StatusCode.PermissionDenied, $"{unitCode} is outside your jurisdiction ({caller.Jurisdiction})."));
-    }
-
-    /// <summary>Within the caller's jurisdiction or above it (see <see cref="EnsureVisibleAsync"/>), without throwing.</summary>
-    public async Task<bool> IsVisibleAsync(string unitCode, CancellationToken ct)
-    {
-        var own = await chains.ChainAsync(Caller.Jurisdiction, ct);
-        if (own is null) return false;
+        var own = await OwnChainAsync(ct);
         if (own.Contains(unitCode)) return true;
         var chain = await chains.ChainAsync(unitCode, ct);
-        // The root sees every unit there is, and no unit that is not.
         return chain is not null && (own.Count == 1 || chain.Contains(Caller.Jurisdiction));
     }
 
-    /// <summary>A read of one unit's data: any platform role, for a unit within the jurisdiction or one it answers to.</summary>
-    public async Task EnsureCanReadAsync(string unitCode, CancellationToken ct)
+    /// <summary>
+    /// Read what lies below a unit (its subtree, the letters and cases within it): any platform role; the unit is
+    /// within the caller's jurisdiction. A county may not list its city's subtree (its siblings). An unknown unit
+    /// passes, so that the handler's NotFound names it.
+    /// </summary>
+    public async Task ReadBelowAsync(string unitCode, CancellationToken ct)
     {
         EnsureRole();
-        await EnsureVisibleAsync(unitCode, ct);
+        if (!await IsWithinOrUnknownAsync(unitCode, ct))
+            throw Refused("read below a unit", $"{unitCode} is outside your jurisdiction ({Caller.Jurisdiction})");
     }
 
-    /// <summary>A read of what lies below a unit (a subtree, a cascade of letters): any platform role, for a unit within the jurisdiction.</summary>
-    public async Task EnsureCanReadBelowAsync(string unitCode, CancellationToken ct)
+    // ---- read business records ----
+
+    /// <summary>
+    /// Read a business record about <paramref name="aboutUnit"/> (a letter's receiver, a case's subject) issued or
+    /// handled by <paramref name="bodies"/> (the issuer, the competent offices): any platform role; the unit or one
+    /// of the bodies is within the caller's jurisdiction.
+    /// </summary>
+    public async Task ReadBusinessRecordAsync(string aboutUnit, CancellationToken ct, params string?[] bodies)
     {
         EnsureRole();
-        await EnsureWithinAsync(unitCode, ct);
+        if (!await MayReadBusinessRecordAsync(aboutUnit, ct, bodies))
+            throw Refused("read business records", $"the record concerns {aboutUnit}{(bodies.Any(b => !string.IsNullOrEmpty(b)) ? $" (by {string.Join(", ", bodies.Where(b => !string.IsNullOrEmpty(b)))})" : "")}, " +
+                $"none of which is within your jurisdiction ({Caller.Jurisdiction}); business records flow downward only");
+    }
+
+    /// <summary>The per-row test of <see cref="ReadBusinessRecordAsync"/>, for list calls.</summary>
+    public async Task<bool> MayReadBusinessRecordAsync(string aboutUnit, CancellationToken ct, params string?[] bodies)
+    {
+        if (Caller.Roles.Count == 0) return false;
+        if (await IsWithinAsync(aboutUnit, ct)) return true;
+        foreach (var body in bodies)
+            if (!string.IsNullOrEmpty(body) && await IsWithinAsync(body, ct)) return true;
+        return false;
+    }
+
+    // ---- act on a unit ----
+
+    /// <summary>
+    /// A write about a unit: one of <paramref name="roles"/>, the unit within the caller's jurisdiction, and every
+    /// unit the write references (a new parent, a vertical superior, a letter's receivers) within it too.
+    /// An unknown code passes, so that the handler's NotFound or InvalidArgument names it.
+    /// </summary>
+    public async Task ActOnUnitAsync(string[] roles, string unitCode, CancellationToken ct, params string?[] referenced)
+    {
+        EnsureRole(roles);
+        foreach (var code in referenced.Prepend(unitCode))
+            if (!string.IsNullOrEmpty(code) && !await IsWithinOrUnknownAsync(code, ct))
+                throw Refused("act on a unit", $"{code} is outside your jurisdiction ({Caller.Jurisdiction})");
+    }
+
+    /// <summary>
+    /// A change to how a unit answers (its parent, answers_to, province-direct standing, vertical superior, its
+    /// dissolution): as <see cref="ActOnUnitAsync"/>, and the caller's jurisdiction is strictly above the unit.
+    /// </summary>
+    public async Task ChangeStandingAsync(string[] roles, string unitCode, CancellationToken ct, params string?[] referenced)
+    {
+        EnsureRole(roles);
+        if (unitCode == Caller.Jurisdiction || unitCode == Caller.Unit)
+            throw Refused("change how a unit answers", $"{unitCode} is your own unit: only the level it answers to, or above, may change its standing");
+        await ActOnUnitAsync(roles, unitCode, ct, referenced);
     }
 
     /// <summary>Whether the caller's jurisdiction answers to nobody: the province, which sees the whole tree.</summary>
     public async Task<bool> IsTopLevelAsync(CancellationToken ct) =>
         (await chains.ChainAsync(Caller.Jurisdiction, ct))?.Count == 1;
+
+    /// <summary>PermissionDenied unless the caller's jurisdiction is the root (a province-wide batch, a province-direct standing).</summary>
+    public async Task EnsureTopLevelAsync(string intent, CancellationToken ct)
+    {
+        if (!await IsTopLevelAsync(ct))
+            throw Refused(intent, $"this is the province's to do, and your jurisdiction is {Caller.Jurisdiction}");
+    }
+
+    // ---- act for a person ----
+
+    /// <summary>
+    /// Act for a leader (enrol or revoke their signing key, submit their signature) whose posts are
+    /// <paramref name="posts"/> (those held today, or the last one held by someone who has left): the caller's jurisdiction (or own unit) holds one of those posts or is the
+    /// jurisdiction that post answers to directly, and every post lies within the caller's jurisdiction: a county
+    /// never acts for a city's or the province's leader, even one wrongly given a post in the county.
+    /// </summary>
+    public async Task ActForPersonAsync(string[] roles, string person, IReadOnlyCollection<string> posts, CancellationToken ct)
+    {
+        EnsureRole(roles);
+        if (posts.Count == 0)
+            throw Refused("act for a person", $"{person} has held no post, so no office acts for them");
+        var ownsAPost = false;
+        foreach (var post in posts.Distinct())
+        {
+            var chain = await chains.ChainAsync(post, ct);
+            if (chain is null || !chain.Contains(Caller.Jurisdiction))
+                throw Refused("act for a person", $"{person} holds a post in {post}, outside your jurisdiction ({Caller.Jurisdiction}); only that level acts for them");
+            ownsAPost |= post == Caller.Jurisdiction || post == Caller.Unit || (chain.Count > 1 && chain[1] == Caller.Jurisdiction);
+        }
+        if (!ownsAPost)
+            throw Refused("act for a person", $"{person} holds no post in your own unit ({Caller.Unit ?? Caller.Jurisdiction}); the office of their unit acts for them");
+    }
+
+    /// <summary>
+    /// What a unit answers for itself, which the level above must not file for it (a progress report, the
+    /// subject's own measures): the caller's jurisdiction or own unit is that unit.
+    /// </summary>
+    public void ActAsUnit(string unitCode)
+    {
+        if (Caller.Jurisdiction != unitCode && Caller.Unit != unitCode)
+            throw Refused("act as a unit", $"only {unitCode}'s own staff may do this; you act for {Caller.Unit ?? Caller.Jurisdiction}");
+    }
 
     /// <summary>PermissionDenied unless the caller holds one of <paramref name="roles"/>; with none given, any platform role will do.</summary>
     public void EnsureRole(params string[] roles)
@@ -83,18 +174,28 @@ public sealed class JurisdictionGuard(CallerAccessor callers, IAccountabilityCha
             throw new RpcException(new Status(StatusCode.PermissionDenied, $"This needs one of the roles {string.Join(", ", roles)}."));
     }
 
-    /// <summary>
-    /// PermissionDenied unless the caller is the unit's own staff: its jurisdiction's accounts, or the accounts of the
-    /// unit itself (a department). For what a unit answers for itself, which the level above must not file for it.
-    /// </summary>
-    public void EnsureActsFor(string unitCode)
+    /// <summary>Whether the unit is the caller's jurisdiction or answers to it (the root: every unit that exists).</summary>
+    public async Task<bool> IsWithinAsync(string unitCode, CancellationToken ct)
     {
-        if (Caller.Jurisdiction != unitCode && Caller.Unit != unitCode)
-            throw new RpcException(new Status(StatusCode.PermissionDenied, $"Only {unitCode}'s own staff may do this; you act for {Caller.Unit ?? Caller.Jurisdiction}."));
+        var own = await OwnChainAsync(ct);
+        var chain = await chains.ChainAsync(unitCode, ct);
+        return chain is not null && (own.Count == 1 || chain.Contains(Caller.Jurisdiction));
+    }
+
+    private async Task<bool> IsWithinOrUnknownAsync(string unitCode, CancellationToken ct)
+    {
+        var own = await OwnChainAsync(ct);
+        if (own.Count == 1) return true;
+        var chain = await chains.ChainAsync(unitCode, ct);
+        return chain is null || chain.Contains(Caller.Jurisdiction);
     }
 
     /// <summary>A token naming a jurisdiction the registry does not know is refused outright.</summary>
-    private async Task<IReadOnlyList<string>> EnsureJurisdictionExistsAsync(Caller caller, CancellationToken ct) =>
-        await chains.ChainAsync(caller.Jurisdiction, ct)
-        ?? throw new RpcException(new Status(StatusCode.PermissionDenied, $"Your token names jurisdiction {caller.Jurisdiction}, which does not exist."));
+    private async Task<IReadOnlyList<string>> OwnChainAsync(CancellationToken ct) =>
+        await chains.ChainAsync(Caller.Jurisdiction, ct)
+        ?? throw new RpcException(new Status(StatusCode.PermissionDenied, $"Your token names jurisdiction {Caller.Jurisdiction}, which does not exist."));
+
+    /// <summary>A refusal names the intent that refused it (the REST gateway turns it into problem details).</summary>
+    private RpcException Refused(string intent, string why) =>
+        new(new Status(StatusCode.PermissionDenied, $"Refused by the rule '{intent}': {why}."));
 }

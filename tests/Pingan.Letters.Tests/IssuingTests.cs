@@ -96,6 +96,11 @@ public sealed class IssuingTests : LettersTest
         var toZhongyuan = report.Letters.Single(l => l.ReceiverCode == Zhongyuan).LetterId;
         Assert.Single((await LettersOf(Zhongyuan).GetLetterAsync(new GetLetterRequest { LetterId = toZhongyuan })).Targets);
         await Refused(() => LettersOf(Erqi).GetLetterAsync(new GetLetterRequest { LetterId = toZhongyuan }).ResponseAsync, StatusCode.PermissionDenied);
-        await Refused(() => LettersOf(Longting).ListLettersAsync(new ListLettersRequest { UnitCode = Zhengzhou, Side = LetterSide.Issued }).ResponseAsync, StatusCode.PermissionDenied);
+        // A list holds only the rows the caller may read one by one (issue 11): Zhengzhou's issued letters are
+        // Zhongyuan's own one for Zhongyuan, none for Kaifeng's Longting, all of them for Zhengzhou.
+        Assert.Empty((await LettersOf(Longting).ListLettersAsync(new ListLettersRequest { UnitCode = Zhengzhou, Side = LetterSide.Issued })).Letters);
+        Assert.Equal([toZhongyuan], (await LettersOf(Zhongyuan).ListLettersAsync(new ListLettersRequest { UnitCode = Zhengzhou, Side = LetterSide.Issued })).Letters.Select(l => l.LetterId));
+        Assert.Equal(report.Letters.Count, (await LettersOf(Zhengzhou).ListLettersAsync(new ListLettersRequest { UnitCode = Zhengzhou, Side = LetterSide.Issued })).Letters.Count);
+        Assert.True(report.Letters.Count > 1);
     }
 }

@@ -80,6 +80,31 @@ public sealed class ProgressTests : LettersTest
         await Refused(() => ProgressOf(Province).CompleteLetterAsync(Complete(letter, ("1", "100"), ("2", "100"))).ResponseAsync, StatusCode.FailedPrecondition);
     }
 
+    /// <summary>
+    /// Issue 11: a download never runs in the platform's origin as something else. A PDF named ".html" (a polyglot)
+    /// is refused at upload; a name with a right-to-left override comes back without it, ending in the type's own
+    /// extension, with nosniff.
+    /// </summary>
+    [Fact]
+    public async Task Evidence_downloads_are_nosniff_with_a_safe_name_and_a_polyglot_named_otherwise_is_refused_Issue11()
+    {
+        var letter = await IssueToZhengzhouAsync();
+        var zhengzhou = ProgressOf(Zhengzhou);
+        var polyglot = await Refused(() => zhengzhou.UploadEvidenceAsync(Upload(letter, "1", "台账.html", "application/pdf", Pdf)).ResponseAsync, StatusCode.InvalidArgument);
+        Assert.Equal(["file_name"], Fields(polyglot));
+        Assert.Contains("'.html'", polyglot.Status.Detail);
+        Assert.Equal(0, await CountAsync(db => db.EvidenceFiles));
+
+        // "台账<RLO>fdp.exe" would show as "台账exe.pdf"; it is stored as given, and served as a .pdf named plainly.
+        var tricky = await zhengzhou.UploadEvidenceAsync(Upload(letter, "1", "台账\u202Eexe.pdf", "application/pdf", Pdf));
+        using var rest = RestAs(Zhengzhou, PinganRoles.CommissionOffice);
+        var download = await rest.GetAsync($"/v1/evidence/{tricky.EvidenceId}");
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal(["nosniff"], download.Headers.GetValues("X-Content-Type-Options"));
+        Assert.Equal("台账exe.pdf", download.Content.Headers.ContentDisposition?.FileNameStar);
+        Assert.Equal(Pdf, await download.Content.ReadAsByteArrayAsync());
+    }
+
     [Fact]
     public async Task Evidence_whose_bytes_are_not_its_declared_type_or_too_large_is_refused_and_nothing_is_stored()
     {

@@ -135,7 +135,7 @@ public sealed class JurisdictionTests : RegistryTest
         var response = await Host.Rest.SendAsync(request);
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-        Assert.Contains("outside your jurisdiction", problem.GetProperty("detail").GetString());
+        Assert.Contains("Refused by the rule 'read organisation facts'", problem.GetProperty("detail").GetString());
 
         using var anonymous = new HttpRequestMessage(HttpMethod.Get, $"/v1/units/{Longting}");
         anonymous.Headers.Authorization = null;

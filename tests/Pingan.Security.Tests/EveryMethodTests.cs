@@ -62,7 +62,28 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.sanctions.v1.Cases/ApplyForAcceptance"] = Longting,
         ["/pingan.sanctions.v1.Cases/ProposeMeasure"] = Kaifeng,
         ["/pingan.sanctions.v1.Cases/DecideProposal"] = Kaifeng,
+        // Only a side's own office submits its signature, and only the office of a leader's unit enrols their key (issue 11).
+        ["/pingan.letters.v1.Letters/SignLetter"] = Longting,
+        ["/pingan.letters.v1.SigningKeys/RegisterSigningKey"] = Longting,
     };
+
+    /// <summary>The same for the upward samples: Kaifeng answers for itself, and the province is the competent body for a case against it.</summary>
+    private static readonly Dictionary<string, string> UpwardControlFor = new()
+    {
+        ["/pingan.letters.v1.Progress/UploadEvidence"] = Kaifeng,
+        ["/pingan.letters.v1.Progress/ReportProgress"] = Kaifeng,
+        ["/pingan.sanctions.v1.Cases/SubmitReport"] = Kaifeng,
+        ["/pingan.sanctions.v1.Cases/ApplyForAcceptance"] = Kaifeng,
+        ["/pingan.letters.v1.Letters/SignLetter"] = Kaifeng,
+        ["/pingan.letters.v1.SigningKeys/RegisterSigningKey"] = Kaifeng,
+    };
+
+    /// <summary>List calls answer a county with the rows it may read (checked row by row in the list test), not a refusal.</summary>
+    private static readonly string[] FilteredLists = ["/pingan.letters.v1.Letters/ListLetters", "/pingan.letters.v1.Progress/ListCompletions"];
+
+    /// <summary>The registry changes a county must not make to itself or with a higher level's leader.</summary>
+    private static readonly string[] UpwardRegistryChanges =
+        ["/pingan.registry.v1.Units/UpdateUnit", "/pingan.registry.v1.Units/DissolveUnit", "/pingan.registry.v1.Leadership/AppointLeader"];
 
     private ServiceHost _identity = null!;
     private ServiceHost _registry = null!;
@@ -73,14 +94,27 @@ public sealed class EveryMethodTests : InfrastructureTest
     private static readonly string SamplePublicKey = Convert.ToHexString(
         Org.BouncyCastle.Asn1.GM.GMNamedCurves.GetByName("sm2p256v1").G.Twice().Normalize().GetEncoded(false));
     private string _termId = "", _leaderId = "", _templateId = "", _letterId = "", _evidenceId = "", _caseId = "";
+    // Above 龙亭区 (issue 11): Kaifeng's principal, the province's letter to Kaifeng with Kaifeng's evidence, a case against Kaifeng.
+    private string _kaifengLeaderId = "", _upLetterId = "", _upEvidenceId = "", _upCaseId = "";
     private static readonly string SampleReferral = Guid.CreateVersion7().ToString();
     private static readonly Google.Api.HttpBody SamplePdf = new() { ContentType = "application/pdf", Data = ByteString.CopyFromUtf8("%PDF-1.7\n%%EOF\n") };
 
-    /// <summary>One request per method, naming Kaifeng's units, leaders and commission.</summary>
-    private Dictionary<string, Func<IMessage>> Samples() => new()
+    /// <summary>
+    /// One request per method, naming Kaifeng's units, leaders and commission; <paramref name="upward"/>, the
+    /// records above 龙亭区 instead (Kaifeng's letter from the province, the case against Kaifeng, Kaifeng's leader)
+    /// and the changes a county must not make to itself (its own province-direct standing, its dissolution).
+    /// </summary>
+    private Dictionary<string, Func<IMessage>> Samples(bool upward = false)
+    {
+        var (letterId, evidenceId, caseId, leaderId) = upward ? (_upLetterId, _upEvidenceId, _upCaseId, _kaifengLeaderId) : (_letterId, _evidenceId, _caseId, _leaderId);
+        var subject = upward ? Kaifeng : Longting;
+        var (listed, side) = upward ? (Province, Letters.Api.LetterSide.Issued) : (Longting, Letters.Api.LetterSide.Received);
+        return new()
     {
         ["/pingan.registry.v1.Units/RegisterUnit"] = () => new RegisterUnitRequest { Code = "410202001000", Name = "北书店街道", Kind = UnitKind.Township, ParentCode = Longting },
-        ["/pingan.registry.v1.Units/UpdateUnit"] = () => new UpdateUnitRequest { Code = Longting, Name = "龙亭区（改）" },
+        ["/pingan.registry.v1.Units/UpdateUnit"] = () => upward
+            ? new UpdateUnitRequest { Code = Longting, ProvinceDirect = true }
+            : new UpdateUnitRequest { Code = Longting, Name = "龙亭区（改）" },
         ["/pingan.registry.v1.Units/DissolveUnit"] = () => new DissolveUnitRequest { Code = Longting, Reason = "walk" },
         ["/pingan.registry.v1.Units/GetUnit"] = () => new GetUnitRequest { Code = Longting },
         ["/pingan.registry.v1.Units/ListAncestors"] = () => new ListAncestorsRequest { Code = Longting },
@@ -88,7 +122,8 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.registry.v1.Units/SearchUnits"] = () => new SearchUnitsRequest { Query = "龙亭", Within = Kaifeng },
         ["/pingan.registry.v1.Units/GetAccountabilityChain"] = () => new GetAccountabilityChainRequest { Code = Longting },
         ["/pingan.registry.v1.Units/GetCommissionForUnit"] = () => new GetCommissionForUnitRequest { Code = Longting, Relation = CommissionRelation.OneLevelUp },
-        ["/pingan.registry.v1.Leadership/AppointLeader"] = () => new AppointLeaderRequest { Name = "赵三", UnitCode = Longting, Role = LeadershipRole.DualDuty, Portfolio = "平安建设", StartsOn = "2025-01-01" },
+        ["/pingan.registry.v1.Leadership/AppointLeader"] = () => new AppointLeaderRequest
+            { Name = "赵三", LeaderId = upward ? _kaifengLeaderId : "", UnitCode = Longting, Role = LeadershipRole.DualDuty, Portfolio = "平安建设", StartsOn = "2025-01-01" },
         ["/pingan.registry.v1.Leadership/EndTerm"] = () => new EndTermRequest { TermId = _termId, EndsOn = "2026-01-31", Reason = "walk" },
         ["/pingan.registry.v1.Leadership/ChangeRole"] = () => new ChangeRoleRequest { TermId = _termId, Role = LeadershipRole.InCharge, Portfolio = "政法", EffectiveOn = "2025-06-01" },
         ["/pingan.registry.v1.Leadership/ListHolders"] = () => new ListHoldersRequest { UnitCode = Longting },
@@ -112,75 +147,76 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.letters.v1.Templates/GetTemplate"] = () => new Letters.Api.GetTemplateRequest { TemplateId = _templateId },
         ["/pingan.letters.v1.Templates/ListTemplates"] = () => new Letters.Api.ListTemplatesRequest { IssuerCode = Kaifeng },
         ["/pingan.letters.v1.Letters/IssueLetters"] = () => new Letters.Api.IssueLettersRequest { TemplateId = _templateId },
-        ["/pingan.letters.v1.Letters/GetLetter"] = () => new Letters.Api.GetLetterRequest { LetterId = _letterId },
-        ["/pingan.letters.v1.Letters/ListLetters"] = () => new Letters.Api.ListLettersRequest { UnitCode = Longting, Side = Letters.Api.LetterSide.Received },
+        ["/pingan.letters.v1.Letters/GetLetter"] = () => new Letters.Api.GetLetterRequest { LetterId = letterId },
+        ["/pingan.letters.v1.Letters/ListLetters"] = () => new Letters.Api.ListLettersRequest { UnitCode = listed, Side = side },
         ["/pingan.letters.v1.Letters/GetCoverage"] = () => new Letters.Api.GetCoverageRequest { UnitCode = Kaifeng, Year = 2026 },
-        ["/pingan.letters.v1.Letters/GetCanonicalForm"] = () => new Letters.Api.GetCanonicalFormRequest { LetterId = _letterId },
+        ["/pingan.letters.v1.Letters/GetCanonicalForm"] = () => new Letters.Api.GetCanonicalFormRequest { LetterId = letterId },
         ["/pingan.letters.v1.Letters/AmendLetter"] = () => new Letters.Api.AmendLetterRequest
         {
-            LetterId = _letterId, Reason = "调整", Changes = { new Letters.Api.TargetChange { Code = "1", TargetValue = "96" } },
+            LetterId = letterId, Reason = "调整", Changes = { new Letters.Api.TargetChange { Code = "1", TargetValue = "96" } },
         },
         ["/pingan.letters.v1.Letters/GetSigningProgress"] = () => new Letters.Api.GetSigningProgressRequest { UnitCode = Kaifeng, Year = 2026 },
-        ["/pingan.letters.v1.Letters/VerifyLetter"] = () => new Letters.Api.VerifyLetterRequest { LetterId = _letterId },
+        ["/pingan.letters.v1.Letters/VerifyLetter"] = () => new Letters.Api.VerifyLetterRequest { LetterId = letterId },
         // Signed by 孙五, Longting's principal, with a key never enrolled: refused for the caller first, then for the key.
         ["/pingan.letters.v1.Letters/SignLetter"] = () => new Letters.Api.SignLetterRequest
         {
-            LetterId = _letterId, Side = Letters.Api.Side.Receiver, LeaderId = _leaderId, SignedOn = DateTime.UtcNow.ToString("yyyy-MM-dd"),
+            LetterId = letterId, Side = Letters.Api.Side.Receiver, LeaderId = leaderId, SignedOn = DateTime.UtcNow.ToString("yyyy-MM-dd"),
             Signature = Google.Protobuf.ByteString.CopyFrom(new byte[70]),
         },
-        ["/pingan.letters.v1.Progress/UploadEvidence"] = () => new Letters.Api.UploadEvidenceRequest { LetterId = _letterId, TargetCode = "1", FileName = "台账.pdf", File = SamplePdf },
-        ["/pingan.letters.v1.Progress/GetEvidence"] = () => new Letters.Api.GetEvidenceRequest { EvidenceId = _evidenceId },
+        ["/pingan.letters.v1.Progress/UploadEvidence"] = () => new Letters.Api.UploadEvidenceRequest { LetterId = letterId, TargetCode = "1", FileName = "台账.pdf", File = SamplePdf },
+        ["/pingan.letters.v1.Progress/GetEvidence"] = () => new Letters.Api.GetEvidenceRequest { EvidenceId = evidenceId },
         ["/pingan.letters.v1.Progress/ReportProgress"] = () => new Letters.Api.ReportProgressRequest
         {
-            LetterId = _letterId, TargetCode = "1", AsOf = "2026-06-30", AchievedValue = "90", EvidenceIds = { _evidenceId },
+            LetterId = letterId, TargetCode = "1", AsOf = "2026-06-30", AchievedValue = "90", EvidenceIds = { evidenceId },
         },
-        ["/pingan.letters.v1.Progress/GetLetterProgress"] = () => new Letters.Api.GetLetterProgressRequest { LetterId = _letterId },
+        ["/pingan.letters.v1.Progress/GetLetterProgress"] = () => new Letters.Api.GetLetterProgressRequest { LetterId = letterId },
         ["/pingan.letters.v1.Progress/CompleteLetter"] = () => new Letters.Api.CompleteLetterRequest
         {
-            LetterId = _letterId, Results = { new Letters.Api.TargetResult { Code = "1", CompletionPercent = "90" } },
+            LetterId = letterId, Results = { new Letters.Api.TargetResult { Code = "1", CompletionPercent = "90" } },
         },
-        ["/pingan.letters.v1.Progress/ListCompletions"] = () => new Letters.Api.ListCompletionsRequest { UnitCode = Longting, Side = Letters.Api.LetterSide.Received },
+        ["/pingan.letters.v1.Progress/ListCompletions"] = () => new Letters.Api.ListCompletionsRequest { UnitCode = listed, Side = side },
         ["/pingan.sanctions.v1.Cases/OpenCase"] = () => new Sanctions.Api.OpenCaseRequest
         {
-            SubjectCode = Longting, Clause = 4, Source = Sanctions.Api.Source.Incident, Severity = Sanctions.Api.Severity.Ordinary,
+            SubjectCode = subject, Clause = 4, Source = Sanctions.Api.Source.Incident, Severity = Sanctions.Api.Severity.Ordinary,
             IncidentOn = "2026-05-10", Summary = "群体性事件",
         },
-        ["/pingan.sanctions.v1.Cases/GetCase"] = () => new Sanctions.Api.GetCaseRequest { CaseId = _caseId },
-        ["/pingan.sanctions.v1.Cases/GetCaseFile"] = () => new Sanctions.Api.GetCaseFileRequest { CaseId = _caseId },
-        ["/pingan.sanctions.v1.Cases/GetCaseFileDocument"] = () => new Sanctions.Api.GetCaseFileRequest { CaseId = _caseId },
+        ["/pingan.sanctions.v1.Cases/GetCase"] = () => new Sanctions.Api.GetCaseRequest { CaseId = caseId },
+        ["/pingan.sanctions.v1.Cases/GetCaseFile"] = () => new Sanctions.Api.GetCaseFileRequest { CaseId = caseId },
+        ["/pingan.sanctions.v1.Cases/GetCaseFileDocument"] = () => new Sanctions.Api.GetCaseFileRequest { CaseId = caseId },
         ["/pingan.sanctions.v1.Cases/ListCases"] = () => new Sanctions.Api.ListCasesRequest { UnitCode = Kaifeng },
         ["/pingan.sanctions.v1.Cases/ProposeMeasure"] = () => new Sanctions.Api.ProposeMeasureRequest
-            { CaseId = _caseId, Stage = Sanctions.Api.Stage.Notice, Verification = "经核实" },
-        ["/pingan.sanctions.v1.Cases/DecideProposal"] = () => new Sanctions.Api.DecideProposalRequest { CaseId = _caseId, Approve = true, DecidedOn = "2026-05-20" },
+            { CaseId = caseId, Stage = Sanctions.Api.Stage.Notice, Verification = "经核实" },
+        ["/pingan.sanctions.v1.Cases/DecideProposal"] = () => new Sanctions.Api.DecideProposalRequest { CaseId = caseId, Approve = true, DecidedOn = "2026-05-20" },
         ["/pingan.sanctions.v1.Cases/RecordJointMeeting"] = () => new Sanctions.Api.RecordJointMeetingRequest
         {
-            CaseId = _caseId, HeldOn = "2026-05-14", Minutes = "纪要", ProposesListing = false,
+            CaseId = caseId, HeldOn = "2026-05-14", Minutes = "纪要", ProposesListing = false,
             Attendees = { Enum.GetValues<Sanctions.Api.Department>().Skip(1).Select(d => new Sanctions.Api.Attendee { Department = d, Name = "代表", UnitCode = KaifengPsb }) },
         },
         ["/pingan.sanctions.v1.Cases/RecordInterview"] = () => new Sanctions.Api.RecordInterviewRequest
-            { CaseId = _caseId, HeldOn = "2026-05-20", Interviewer = "主任", Record = "记录" },
+            { CaseId = caseId, HeldOn = "2026-05-20", Interviewer = "主任", Record = "记录" },
         ["/pingan.sanctions.v1.Cases/SubmitReport"] = () => new Sanctions.Api.SubmitReportRequest
-            { CaseId = _caseId, Kind = Sanctions.Api.ReportKind.Measures, Text = "整改措施" },
-        ["/pingan.sanctions.v1.Cases/ApplyForAcceptance"] = () => new Sanctions.Api.ApplyForAcceptanceRequest { CaseId = _caseId, Statement = "申请验收" },
-        ["/pingan.sanctions.v1.Cases/CheckAcceptance"] = () => new Sanctions.Api.CheckAcceptanceRequest { CaseId = _caseId, Passed = true, Findings = "合格" },
+            { CaseId = caseId, Kind = Sanctions.Api.ReportKind.Measures, Text = "整改措施" },
+        ["/pingan.sanctions.v1.Cases/ApplyForAcceptance"] = () => new Sanctions.Api.ApplyForAcceptanceRequest { CaseId = caseId, Statement = "申请验收" },
+        ["/pingan.sanctions.v1.Cases/CheckAcceptance"] = () => new Sanctions.Api.CheckAcceptanceRequest { CaseId = caseId, Passed = true, Findings = "合格" },
         ["/pingan.sanctions.v1.Cases/ReferCase"] = () => new Sanctions.Api.ReferCaseRequest
-            { CaseId = _caseId, Measure = Sanctions.Api.Measure.PartyDiscipline, LeaderIds = { _leaderId }, Grounds = "负有领导责任" },
+            { CaseId = caseId, Measure = Sanctions.Api.Measure.PartyDiscipline, LeaderIds = { leaderId }, Grounds = "负有领导责任" },
         ["/pingan.sanctions.v1.Cases/RecordReferralOutcome"] = () => new Sanctions.Api.RecordReferralOutcomeRequest
-            { CaseId = _caseId, ReferralId = SampleReferral, Outcome = "警告", DecidedOn = "2026-05-20" },
+            { CaseId = caseId, ReferralId = SampleReferral, Outcome = "警告", DecidedOn = "2026-05-20" },
         ["/pingan.sanctions.v1.Cases/RecordCircumstance"] = () => new Sanctions.Api.RecordCircumstanceRequest
-            { CaseId = _caseId, Circumstance = Sanctions.Api.Circumstance.Cooperation, Description = "主动说明情况", Evidence = "笔录" },
+            { CaseId = caseId, Circumstance = Sanctions.Api.Circumstance.Cooperation, Description = "主动说明情况", Evidence = "笔录" },
         ["/pingan.sanctions.v1.Cases/ProposeListingBatch"] = () => new Sanctions.Api.ProposeListingBatchRequest
         {
             Year = 2026, HeldOn = "2026-05-12", Minutes = "纪要",
             Attendees = { Enum.GetValues<Sanctions.Api.Department>().Skip(1).Select(d => new Sanctions.Api.Attendee { Department = d, Name = "代表", UnitCode = KaifengPsb }) },
-            Entries = { new Sanctions.Api.BatchEntry { SubjectCode = Longting, Clause = 6, Reasons = "问题突出" } },
+            Entries = { new Sanctions.Api.BatchEntry { SubjectCode = subject, Clause = 6, Reasons = "问题突出" } },
         },
-        ["/pingan.sanctions.v1.Cases/NameFollowUpLeader"] = () => new Sanctions.Api.NameFollowUpLeaderRequest { CaseId = _caseId, LeaderId = _leaderId },
-        ["/pingan.sanctions.v1.Cases/DismissCase"] = () => new Sanctions.Api.DismissCaseRequest { CaseId = _caseId, Reasons = "不属实" },
-        ["/pingan.letters.v1.SigningKeys/RegisterSigningKey"] = () => new Letters.Api.RegisterSigningKeyRequest { LeaderId = _leaderId, PublicKey = SamplePublicKey },
+        ["/pingan.sanctions.v1.Cases/NameFollowUpLeader"] = () => new Sanctions.Api.NameFollowUpLeaderRequest { CaseId = caseId, LeaderId = leaderId },
+        ["/pingan.sanctions.v1.Cases/DismissCase"] = () => new Sanctions.Api.DismissCaseRequest { CaseId = caseId, Reasons = "不属实" },
+        ["/pingan.letters.v1.SigningKeys/RegisterSigningKey"] = () => new Letters.Api.RegisterSigningKeyRequest { LeaderId = leaderId, PublicKey = SamplePublicKey },
         ["/pingan.audit.v1.AuditLog/ListEntries"] = () => new Pingan.Audit.Api.ListEntriesRequest(),
         ["/pingan.audit.v1.AuditLog/VerifyChain"] = () => new Pingan.Audit.Api.VerifyChainRequest(),
     };
+    }
 
     [Fact]
     public async Task Every_method_of_every_service_refuses_no_token_another_jurisdiction_and_a_wrong_role()
@@ -212,7 +248,10 @@ public sealed class EveryMethodTests : InfrastructureTest
                 walked++;
                 var isQuery = AuditServiceCollectionExtensions.IsQuery(method.FullName);
                 Expect(problems, method, "no token", await CallAsync(host, method, sample(), null), StatusCode.Unauthenticated);
-                Expect(problems, method, "中原区 with every role", await CallAsync(host, method, sample(), outsider), StatusCode.PermissionDenied);
+                if (FilteredLists.Contains(method.FullName))
+                    ExpectEmpty(problems, method, "中原区 with every role", await CallForBytesAsync(host, method, sample(), outsider));
+                else
+                    Expect(problems, method, "中原区 with every role", await CallAsync(host, method, sample(), outsider), StatusCode.PermissionDenied);
                 Expect(problems, method, isQuery ? "the province without a role" : "the province with read-only roles",
                     await CallAsync(host, method, sample(), isQuery ? noRole : wrongRoleTokens.GetValueOrDefault(method.FullName, readOnly)), StatusCode.PermissionDenied);
             }
@@ -230,6 +269,120 @@ public sealed class EveryMethodTests : InfrastructureTest
                 problems.Add($"{method.FullName} as the province: {status}");
         }
         Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    /// <summary>
+    /// Issue 11: 龙亭区's office, holding every role, reaches none of the business records of its city or the
+    /// province (letters, evidence, templates, cases, case files), cannot change its own standing, dissolve itself,
+    /// seat Kaifeng's leader in its party committee or enrol that leader's key; and nothing changes. The same
+    /// requests from the level that may make them get past the guard.
+    /// </summary>
+    [Fact]
+    public async Task A_county_reaches_no_business_record_above_it_changes_no_standing_of_its_own_and_binds_no_higher_leader_Issue11()
+    {
+        var samples = Samples(upward: true);
+        var county = await TokenAsync("walk-county", Longting, AllRoles);
+        var controls = new Dictionary<string, string>
+        {
+            [Province] = await TokenAsync("walk-up-province", Province, AllRoles),
+            [Kaifeng] = await TokenAsync("walk-up-kaifeng", Kaifeng, AllRoles),
+        };
+        var walked = UpwardMethods().ToList();
+        Assert.True(walked.Count >= 40, $"only {walked.Count} methods walked");
+        var problems = new List<string>();
+        var changesBefore = await SucceededChangesAsync();
+        foreach (var (host, method) in walked)
+        {
+            if (FilteredLists.Contains(method.FullName))
+                ExpectEmpty(problems, method, "龙亭区 with every role, upward", await CallForBytesAsync(host, method, samples[method.FullName](), county));
+            else
+                Expect(problems, method, "龙亭区 with every role, upward", await CallAsync(host, method, samples[method.FullName](), county), StatusCode.PermissionDenied);
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        Assert.Equal(changesBefore, await SucceededChangesAsync());
+
+        foreach (var (host, method) in walked)
+        {
+            var status = await CallAsync(host, method, samples[method.FullName](), controls[UpwardControlFor.GetValueOrDefault(method.FullName, Province)]);
+            if (status is StatusCode.Unauthenticated or StatusCode.PermissionDenied or StatusCode.NotFound or StatusCode.Internal or StatusCode.Unknown)
+                problems.Add($"{method.FullName} upward, by its own level: {status}");
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    /// <summary>Every letters and sanctions method, and the registry's standing and leader changes.</summary>
+    private IEnumerable<(ServiceHost Host, IMethod Method)> UpwardMethods() =>
+        new[] { _letters, _sanctions }.SelectMany(host => MethodsOf(host)
+                .Where(m => !m.FullName.StartsWith("/pingan.audit.", StringComparison.Ordinal)).Select(m => (host, m)))
+            .Concat(MethodsOf(_registry).Where(m => UpwardRegistryChanges.Contains(m.FullName)).Select(m => (_registry, m)));
+
+    /// <summary>
+    /// Issue 11: a list returns the rows the caller may read one by one. Kaifeng lists the province's issued
+    /// letters and gets its own, not Zhengzhou's; 龙亭区 lists them and gets none; 龙亭区 lists its cases and gets
+    /// the one against itself, never the one against Kaifeng; 龙亭区 reads Kaifeng's organisation facts but not
+    /// the list of Kaifeng's draft templates.
+    /// </summary>
+    [Fact]
+    public async Task Each_list_returns_only_the_rows_the_caller_may_read_Issue11()
+    {
+        CallOptions As(string token) => new(new Metadata { { "Authorization", "Bearer " + token } });
+        var kaifeng = As(await TokenAsync("list-kaifeng", Kaifeng, AllRoles));
+        var county = As(await TokenAsync("list-county", Longting, AllRoles));
+        var province = As(await TokenAsync("list-province", Province, AllRoles));
+        var letters = new Letters.Api.Letters.LettersClient(_letters.Channel);
+        var issued = new Letters.Api.ListLettersRequest { UnitCode = Province, Side = Letters.Api.LetterSide.Issued };
+
+        var all = (await letters.ListLettersAsync(issued, province)).Letters;
+        Assert.Equal([Zhengzhou, Kaifeng], all.Select(l => l.ReceiverCode).Order());
+        Assert.Equal([_upLetterId], (await letters.ListLettersAsync(issued, kaifeng)).Letters.Select(l => l.LetterId));
+        Assert.Empty((await letters.ListLettersAsync(issued, county)).Letters);
+        Assert.Equal([_letterId], (await letters.ListLettersAsync(new Letters.Api.ListLettersRequest { UnitCode = Kaifeng, Side = Letters.Api.LetterSide.Issued }, county)).Letters.Select(l => l.LetterId));
+
+        var cases = new Sanctions.Api.Cases.CasesClient(_sanctions.Channel);
+        Assert.Equal([_caseId], (await cases.ListCasesAsync(new Sanctions.Api.ListCasesRequest { UnitCode = Longting }, county)).Cases.Select(c => c.CaseId));
+        Assert.Equal([_caseId, _upCaseId], (await cases.ListCasesAsync(new Sanctions.Api.ListCasesRequest { UnitCode = Kaifeng }, kaifeng)).Cases.Select(c => c.CaseId).Order());
+        var refused = await Assert.ThrowsAsync<RpcException>(() => cases.ListCasesAsync(new Sanctions.Api.ListCasesRequest { UnitCode = Kaifeng }, county).ResponseAsync);
+        Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
+
+        var units = new Units.UnitsClient(_registry.Channel);
+        Assert.Equal("开封市", (await units.GetUnitAsync(new GetUnitRequest { Code = Kaifeng }, county)).Name);
+        var templates = new Letters.Api.Templates.TemplatesClient(_letters.Channel);
+        refused = await Assert.ThrowsAsync<RpcException>(() => templates.ListTemplatesAsync(new Letters.Api.ListTemplatesRequest { IssuerCode = Kaifeng }, county).ResponseAsync);
+        Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
+        Assert.Contains("read business records", refused.Status.Detail);
+    }
+
+    /// <summary>
+    /// Issue 11 "change how a unit answers": 龙亭区 may rename itself but not move itself, make itself
+    /// province-direct or dissolve itself; Kaifeng may not make it province-direct either (it would then answer to
+    /// the province, outside Kaifeng); the province may. 中原区 (Zhengzhou's) cannot be moved under Kaifeng by Kaifeng.
+    /// </summary>
+    [Fact]
+    public async Task A_unit_never_changes_its_own_standing_and_province_direct_is_the_provinces_Issue11()
+    {
+        CallOptions As(string token) => new(new Metadata { { "Authorization", "Bearer " + token } });
+        var county = As(await TokenAsync("standing-county", Longting, CommissionOffice));
+        var kaifeng = As(await TokenAsync("standing-kaifeng", Kaifeng, CommissionOffice));
+        var province = As(await TokenAsync("standing-province", Province, CommissionOffice));
+        var units = new Units.UnitsClient(_registry.Channel);
+        async Task Denied(UpdateUnitRequest request, CallOptions who, string rule)
+        {
+            var e = await Assert.ThrowsAsync<RpcException>(() => units.UpdateUnitAsync(request, who).ResponseAsync);
+            Assert.Equal(StatusCode.PermissionDenied, e.StatusCode);
+            Assert.Contains(rule, e.Status.Detail);
+        }
+
+        Assert.Equal("龙亭区（新）", (await units.UpdateUnitAsync(new UpdateUnitRequest { Code = Longting, Name = "龙亭区（新）" }, county)).Name);
+        await Denied(new UpdateUnitRequest { Code = Longting, ProvinceDirect = true }, county, "change how a unit answers");
+        await Denied(new UpdateUnitRequest { Code = Longting, ParentCode = Province }, county, "change how a unit answers");
+        var dissolve = await Assert.ThrowsAsync<RpcException>(() => units.DissolveUnitAsync(new DissolveUnitRequest { Code = Longting, Reason = "self" }, county).ResponseAsync);
+        Assert.Equal(StatusCode.PermissionDenied, dissolve.StatusCode);
+        await Denied(new UpdateUnitRequest { Code = Longting, ProvinceDirect = true }, kaifeng, "change how a unit answers");
+        await Denied(new UpdateUnitRequest { Code = Zhongyuan, ParentCode = Kaifeng }, kaifeng, "act on a unit");
+        Assert.Equal([Longting, Kaifeng, Province], (await units.GetAccountabilityChainAsync(new GetAccountabilityChainRequest { Code = Longting }, province)).Codes);
+
+        await units.UpdateUnitAsync(new UpdateUnitRequest { Code = Longting, ProvinceDirect = true }, province);
+        Assert.Equal([Longting, Province], (await units.GetAccountabilityChainAsync(new GetAccountabilityChainRequest { Code = Longting }, province)).Codes);
     }
 
     /// <summary>Every service in services/ is started by this test: a new one must be added to it to be walked.</summary>
@@ -262,7 +415,17 @@ public sealed class EveryMethodTests : InfrastructureTest
             .DistinctBy(m => m.FullName)
             .OrderBy(m => m.FullName, StringComparer.Ordinal)];
 
-    private static async Task<StatusCode> CallAsync(ServiceHost host, IMethod method, IMessage request, string? token)
+    /// <summary>A list answered with no rows: an empty message is zero bytes on the wire.</summary>
+    private static void ExpectEmpty(List<string> problems, IMethod method, string who, (StatusCode Status, byte[] Response) answer)
+    {
+        if (answer.Status != StatusCode.OK) problems.Add($"{method.FullName} by {who}: {answer.Status}, expected OK with no rows");
+        else if (answer.Response.Length != 0) problems.Add($"{method.FullName} by {who}: rows the caller may not read ({answer.Response.Length} bytes)");
+    }
+
+    private static async Task<StatusCode> CallAsync(ServiceHost host, IMethod method, IMessage request, string? token) =>
+        (await CallForBytesAsync(host, method, request, token)).Status;
+
+    private static async Task<(StatusCode Status, byte[] Response)> CallForBytesAsync(ServiceHost host, IMethod method, IMessage request, string? token)
     {
         var call = new Method<IMessage, byte[]>(MethodType.Unary, method.ServiceName, method.Name,
             Marshallers.Create<IMessage>(m => m.ToByteArray(), _ => throw new NotSupportedException()),
@@ -271,12 +434,11 @@ public sealed class EveryMethodTests : InfrastructureTest
         if (token is not null) headers.Add("Authorization", "Bearer " + token);
         try
         {
-            await host.Channel.CreateCallInvoker().AsyncUnaryCall(call, null, new CallOptions(headers), request);
-            return StatusCode.OK;
+            return (StatusCode.OK, await host.Channel.CreateCallInvoker().AsyncUnaryCall(call, null, new CallOptions(headers), request));
         }
         catch (RpcException e)
         {
-            return e.StatusCode;
+            return (e.StatusCode, []);
         }
     }
 
@@ -327,6 +489,8 @@ public sealed class EveryMethodTests : InfrastructureTest
         var term = await new Leadership.LeadershipClient(invoker).AppointLeaderAsync(
             new AppointLeaderRequest { Name = "孙五", UnitCode = Longting, Role = LeadershipRole.Principal, StartsOn = "2024-01-01" }, options);
         (_termId, _leaderId) = (term.TermId, term.LeaderId);
+        _kaifengLeaderId = (await new Leadership.LeadershipClient(invoker).AppointLeaderAsync(
+            new AppointLeaderRequest { Name = "钱一", UnitCode = Kaifeng, Role = LeadershipRole.Principal, StartsOn = "2024-01-01" }, options)).LeaderId;
 
         _letters = await ServiceHost.StartAsync(Letters.LettersApplication.Create, new Dictionary<string, string?>
         {
@@ -344,6 +508,17 @@ public sealed class EveryMethodTests : InfrastructureTest
         var longting = new CallOptions(new Metadata { { "Authorization", "Bearer " + await TokenAsync("walk-setup-longting", Longting, CommissionOffice) } });
         _evidenceId = (await new Letters.Api.Progress.ProgressClient(_letters.Channel).UploadEvidenceAsync(
             (Letters.Api.UploadEvidenceRequest)Samples()["/pingan.letters.v1.Progress/UploadEvidence"](), longting)).EvidenceId;
+        // Above 龙亭区: the province's letters to its cities, Kaifeng's evidence on its own.
+        var provinceTemplate = await templates.CreateTemplateAsync(new Letters.Api.CreateTemplateRequest
+        {
+            Year = 2026, IssuerCode = Province, Title = "2026年度省对市目标责任书",
+            Targets = { new Letters.Api.TargetDraft { Code = "1", Indicator = "命案发案率下降", TargetValue = "5", UnitOfMeasure = "%", EvidenceRequired = "统计", Weight = "100" } },
+        }, letterOptions);
+        _upLetterId = (await new Letters.Api.Letters.LettersClient(_letters.Channel).IssueLettersAsync(
+            new Letters.Api.IssueLettersRequest { TemplateId = provinceTemplate.TemplateId }, letterOptions)).Letters.Single(l => l.ReceiverCode == Kaifeng).LetterId;
+        var kaifengOffice = new CallOptions(new Metadata { { "Authorization", "Bearer " + await TokenAsync("walk-setup-kaifeng", Kaifeng, CommissionOffice) } });
+        _upEvidenceId = (await new Letters.Api.Progress.ProgressClient(_letters.Channel).UploadEvidenceAsync(
+            (Letters.Api.UploadEvidenceRequest)Samples(upward: true)["/pingan.letters.v1.Progress/UploadEvidence"](), kaifengOffice)).EvidenceId;
         _sanctions = await ServiceHost.StartAsync(Sanctions.SanctionsApplication.Create, new Dictionary<string, string?>
         {
             ["ConnectionStrings:sanctions"] = await Database.CreateSiblingAsync("sanctions"),
@@ -354,6 +529,8 @@ public sealed class EveryMethodTests : InfrastructureTest
         });
         _caseId = (await new Sanctions.Api.Cases.CasesClient(_sanctions.Channel).OpenCaseAsync(
             (Sanctions.Api.OpenCaseRequest)Samples()["/pingan.sanctions.v1.Cases/OpenCase"](), letterOptions)).CaseId;
+        _upCaseId = (await new Sanctions.Api.Cases.CasesClient(_sanctions.Channel).OpenCaseAsync(
+            (Sanctions.Api.OpenCaseRequest)Samples(upward: true)["/pingan.sanctions.v1.Cases/OpenCase"](), letterOptions)).CaseId;
         // A draft for the samples: issuing it from the province gets past the guard.
         _templateId = (await templates.CreateTemplateAsync(new Letters.Api.CreateTemplateRequest
         {

@@ -51,7 +51,7 @@ public sealed class ProbeService(JurisdictionGuard guard, Probe.Probe.ProbeClien
 
     public override async Task<LookReply> Look(LookRequest request, ServerCallContext context)
     {
-        await guard.EnsureWithinAsync(request.Code, context.CancellationToken);
+        await guard.ReadBelowAsync(request.Code, context.CancellationToken);
         return new LookReply { Subject = guard.Caller.Subject, Jurisdiction = guard.Caller.Jurisdiction };
     }
 }

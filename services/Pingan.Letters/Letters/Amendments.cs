@@ -20,7 +20,7 @@ public sealed partial class LettersService
         var current = await db.Letters.Include(l => l.Targets).FirstOrDefaultAsync(l => l.Id == Guid.Parse(request.LetterId), ct)
             ?? throw new NotFoundException($"No letter {request.LetterId}.");
         // The issuing commission amends its letter.
-        await guard.EnsureWithinAsync(current.IssuerCode, ct);
+        await guard.ActOnUnitAsync([PinganRoles.CommissionOffice], current.IssuerCode, ct);
         await access.EnsureOpenAsync(current, ct);
 
         var now = time.GetUtcNow();

@@ -8,13 +8,12 @@ namespace Pingan.Letters.Letters;
 /// <summary>Who may see a letter, and which version of a letter may still change.</summary>
 public sealed class LetterAccess(LettersDb db, JurisdictionGuard guard)
 {
-    /// <summary>A letter with its targets, for the receiver's staff, the issuer's, and those above either.</summary>
+    /// <summary>A letter with its targets, for the receiver's staff, the issuer's, and those above either ("read business records").</summary>
     public async Task<Letter> ReadableAsync(Guid id, CancellationToken ct)
     {
         var letter = await db.Letters.AsNoTracking().Include(l => l.Targets).FirstOrDefaultAsync(l => l.Id == id, ct)
             ?? throw new NotFoundException($"No letter {id}.");
-        guard.EnsureRole();
-        if (!await guard.IsVisibleAsync(letter.ReceiverCode, ct)) await guard.EnsureWithinAsync(letter.IssuerCode, ct);
+        await guard.ReadBusinessRecordAsync(letter.ReceiverCode, ct, letter.IssuerCode);
         return letter;
     }
 

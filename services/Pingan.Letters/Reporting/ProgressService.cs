@@ -40,6 +40,7 @@ public sealed class ProgressService(
             throw new RequestValidationException("file", $"is {Size(data.Length)}; the limit is {Size(MaxEvidenceBytes)}");
         var contentType = request.File!.ContentType;
         if (EvidenceFormats.Problem(contentType, data) is { } problem) throw new RequestValidationException("file.content_type", problem);
+        if (EvidenceFormats.NameProblem(contentType, request.FileName) is { } misnamed) throw new RequestValidationException("file_name", misnamed);
 
         var now = time.GetUtcNow();
         var file = new EvidenceFile
@@ -67,7 +68,7 @@ public sealed class ProgressService(
         await access.ReadableAsync(letterId, ct);
         var file = await db.EvidenceFiles.AsNoTracking().FirstAsync(e => e.Id == id, ct);
         // Over REST the body is the file itself; the name travels as an attachment's.
-        return context.Attachment(file.ContentType, file.Content, file.FileName);
+        return context.Attachment(file.ContentType, file.Content, file.FileName, EvidenceFormats.ExtensionOf(file.ContentType));
     }
 
     public override async Task<Api.ProgressReport> ReportProgress(ReportProgressRequest request, ServerCallContext context)
@@ -141,11 +142,10 @@ public sealed class ProgressService(
     {
         var ct = context.CancellationToken;
         // The issuing commission assesses the letters it issued (Art. 20).
-        guard.EnsureRole(PinganRoles.CommissionOffice);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var letter = await db.Letters.Include(l => l.Targets).FirstOrDefaultAsync(l => l.Id == Guid.Parse(request.LetterId), ct)
             ?? throw new NotFoundException($"No letter {request.LetterId}.");
-        await guard.EnsureWithinAsync(letter.IssuerCode, ct);
+        await guard.ActOnUnitAsync([PinganRoles.CommissionOffice], letter.IssuerCode, ct);
         await access.EnsureOpenAsync(letter, ct);
         var today = time.Today();
         var opens = new DateOnly(letter.Year, CompletionOpensInMonth, 1);
@@ -182,14 +182,16 @@ public sealed class ProgressService(
     public override async Task<CompletionList> ListCompletions(ListCompletionsRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
-        await guard.EnsureCanReadAsync(request.UnitCode, ct);
+        guard.EnsureRole();
         var letters = db.Letters.AsNoTracking().Where(l => l.Status == LetterStatus.Completed);
         letters = request.Side == LetterSide.Issued ? letters.Where(l => l.IssuerCode == request.UnitCode) : letters.Where(l => l.ReceiverCode == request.UnitCode);
         if (request.Year != 0) letters = letters.Where(l => l.Year == request.Year);
         var rows = await letters.Join(db.Completions.AsNoTracking().Include(c => c.Results), l => l.Id, c => c.LetterId, (l, c) => new { l, c })
             .OrderByDescending(x => x.l.Year).ThenBy(x => x.l.ReceiverCode).ThenBy(x => x.l.IssuerCode).ToListAsync(ct);
         var list = new CompletionList();
-        list.Completions.AddRange(rows.Select(x => x.c.ToApi(x.l)));
+        // Each figure passes "read business records" on its own: a county listing its city's issued letters sees its own figure, not its siblings'.
+        foreach (var x in rows)
+            if (await guard.MayReadBusinessRecordAsync(x.l.ReceiverCode, ct, x.l.IssuerCode)) list.Completions.Add(x.c.ToApi(x.l));
         return list;
     }
 
@@ -200,7 +202,7 @@ public sealed class ProgressService(
         var letter = await db.Letters.AsNoTracking().Include(l => l.Targets).FirstOrDefaultAsync(l => l.Id == Guid.Parse(letterId), ct)
             ?? throw new NotFoundException($"No letter {letterId}.");
         // The receiver reports for itself; the level above, which will assess the figures, does not file them.
-        guard.EnsureActsFor(letter.ReceiverCode);
+        guard.ActAsUnit(letter.ReceiverCode);
         await access.EnsureOpenAsync(letter, ct);
         if (letter.Targets.All(t => t.Code != targetCode)) throw new RequestValidationException("target_code", $"the letter has no target {targetCode}");
         return letter;

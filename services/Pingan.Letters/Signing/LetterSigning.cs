@@ -31,8 +31,9 @@ public sealed partial class LettersService
             ?? throw new NotFoundException($"No letter {request.LetterId}.");
         var side = request.Side == Side.Issuer ? SignatureSide.Issuer : SignatureSide.Receiver;
         var unit = side == SignatureSide.Issuer ? letter.IssuerCode : letter.ReceiverCode;
-        // Each side's office (or its leader) submits that side's signature.
-        await guard.EnsureWithinAsync(unit, ct);
+        // Each side's own office (or its leader) submits that side's signature, and only for that side's own
+        // principal (checked below against the registry): nobody signs for a leader of another level (issue 11).
+        guard.ActAsUnit(unit);
         var signatures = await db.Signatures.Where(s => s.LetterId == letter.Id).ToListAsync(ct);
         if (letter.Status == LetterStatus.Signed)
             throw new DomainRuleException($"Letter {letter.Id} is signed by both sides and cannot change; an amendment is a new version.");
@@ -105,12 +106,22 @@ public sealed partial class LettersService
 public sealed class SigningKeysService(LettersDb db, TimeProvider time, IAuditTrail audit, JurisdictionGuard guard, RegistryApi.Leadership.LeadershipClient leadership)
     : Api.SigningKeys.SigningKeysBase
 {
+    /// <summary>A leader's key is enrolled by the office of the leader's unit, or by the organisation department that appointed them.</summary>
+    private static readonly string[] KeyEnrollers = [PinganRoles.CommissionOffice, PinganRoles.OrganisationLiaison];
+
     public override async Task<Api.SigningKey> RegisterSigningKey(RegisterSigningKeyRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
-        guard.EnsureRole(PinganRoles.CommissionOffice, PinganRoles.OrganisationLiaison);
-        // The registry shows a leader only to those whose jurisdiction the leader served in.
+        guard.EnsureRole(KeyEnrollers);
+        // The registry shows a leader only to those whose jurisdiction the leader served in, with the posts the
+        // caller may know of (its own and those above it).
         var leader = await leadership.GetLeaderAsync(new RegistryApi.GetLeaderRequest { LeaderId = request.LeaderId }, cancellationToken: ct);
+        var today = time.Today().ToString("yyyy-MM-dd");
+        // Issue 11 "act for a person": the office of the leader's own unit, never for a leader who holds a post above it.
+        // A leader who has left every post is acted for by the office of the last one (a key for the letters they signed).
+        var current = leader.Terms.Where(t => string.CompareOrdinal(t.StartsOn, today) <= 0 && (t.EndsOn.Length == 0 || string.CompareOrdinal(t.EndsOn, today) >= 0)).ToList();
+        var posts = current.Count > 0 ? current : [.. leader.Terms.OrderByDescending(t => t.EndsOn, StringComparer.Ordinal).Take(1)];
+        await guard.ActForPersonAsync(KeyEnrollers, leader.Name, [.. posts.Select(t => t.UnitCode)], ct);
         var now = time.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var leaderId = Guid.Parse(request.LeaderId);

@@ -15,8 +15,7 @@ public sealed class TemplatesService(LettersDb db, TimeProvider time, IAuditTrai
     {
         var ct = context.CancellationToken;
         // The commission office of the issuing level drafts its letters.
-        guard.EnsureRole(PinganRoles.CommissionOffice);
-        await guard.EnsureWithinAsync(request.IssuerCode, ct);
+        await guard.ActOnUnitAsync([PinganRoles.CommissionOffice], request.IssuerCode, ct);
         await EnsureUnitExistsAsync(request.IssuerCode, ct);
         await parents.CheckAsync(request.Year, request.IssuerCode, request.Targets, ct);
 
@@ -56,13 +55,14 @@ public sealed class TemplatesService(LettersDb db, TimeProvider time, IAuditTrai
         var template = await db.Templates.AsNoTracking().Include(t => t.Targets)
             .FirstOrDefaultAsync(t => t.Id == Guid.Parse(request.TemplateId), context.CancellationToken)
             ?? throw new NotFoundException($"No template {request.TemplateId}.");
-        await guard.EnsureCanReadAsync(template.IssuerCode, context.CancellationToken);
+        // A template is its issuer's draft: for the issuer and those above it, not for the units it will be sent to.
+        await guard.ReadBusinessRecordAsync(template.IssuerCode, context.CancellationToken);
         return template.ToApi();
     }
 
     public override async Task<TemplateList> ListTemplates(ListTemplatesRequest request, ServerCallContext context)
     {
-        await guard.EnsureCanReadAsync(request.IssuerCode, context.CancellationToken);
+        await guard.ReadBusinessRecordAsync(request.IssuerCode, context.CancellationToken);
         var query = db.Templates.AsNoTracking().Include(t => t.Targets).Where(t => t.IssuerCode == request.IssuerCode);
         if (request.Year != 0) query = query.Where(t => t.Year == request.Year);
         var list = new TemplateList();
@@ -73,7 +73,7 @@ public sealed class TemplatesService(LettersDb db, TimeProvider time, IAuditTrai
     /// <summary>An unknown issuer is the caller's mistake, named as such (the guard lets unknown codes through to here).</summary>
     private async Task EnsureUnitExistsAsync(string code, CancellationToken ct)
     {
-        if (await guard.IsVisibleAsync(code, ct)) return;
+        if (await guard.MayReadOrganisationFactsAsync(code, ct)) return;
         throw new RequestValidationException("issuer_code", $"no unit {code}");
     }
 }

@@ -6,9 +6,9 @@ using static Pingan.Security.PinganRoles;
 namespace Pingan.Registry.Access;
 
 /// <summary>
-/// Who may read and change what in the registry (issue 4). Any platform role reads the units within its
-/// jurisdiction and those it answers to; changes need a writer's role and a target within the jurisdiction;
-/// imports and the personnel feed cover the whole tree, so they need a province-level account.
+/// Who may read and change what in the registry (issues 4 and 11), in the terms of the guard's intents. Any
+/// platform role reads the units within its jurisdiction and those it answers to; changes need a writer's role
+/// and a target within the jurisdiction; a unit's standing changes only from above it; imports and the personnel feed cover the whole tree, so they need a province-level account.
 /// </summary>
 public sealed class RegistryAccess(JurisdictionGuard guard, RegistryDb db, ChainCache chains)
 {
@@ -25,22 +25,46 @@ public sealed class RegistryAccess(JurisdictionGuard guard, RegistryDb db, Chain
 
     public Caller Caller => guard.Caller;
 
-    /// <summary>A read of one unit: within the jurisdiction, or above it.</summary>
-    public Task ReadAsync(string unitCode, CancellationToken ct) => guard.EnsureCanReadAsync(unitCode, ct);
+    /// <summary>Organisation facts about one unit: within the jurisdiction, or above it (the guard's "read organisation facts").</summary>
+    public Task ReadAsync(string unitCode, CancellationToken ct) => guard.ReadOrganisationFactsAsync(unitCode, ct);
 
     /// <summary>A read of a subtree: its root must be within the jurisdiction.</summary>
-    public Task ReadBelowAsync(string unitCode, CancellationToken ct) => guard.EnsureCanReadBelowAsync(unitCode, ct);
+    public Task ReadBelowAsync(string unitCode, CancellationToken ct) => guard.ReadBelowAsync(unitCode, ct);
 
-    public Task<bool> IsVisibleAsync(string unitCode, CancellationToken ct) => guard.IsVisibleAsync(unitCode, ct);
+    public Task<bool> IsVisibleAsync(string unitCode, CancellationToken ct) => guard.MayReadOrganisationFactsAsync(unitCode, ct);
 
     public void EnsureRole(string[] roles) => guard.EnsureRole(roles);
 
-    /// <summary>A change: the caller holds one of <paramref name="roles"/> and every named unit is within the jurisdiction.</summary>
-    public async Task WriteAsync(string[] roles, CancellationToken ct, params string?[] unitCodes)
+    /// <summary>A change to a unit (the guard's "act on a unit"): the role, the unit and every unit the change references within the jurisdiction.</summary>
+    public Task WriteAsync(string[] roles, CancellationToken ct, string unitCode, params string?[] referenced) =>
+        guard.ActOnUnitAsync(roles, unitCode, ct, referenced);
+
+    /// <summary>
+    /// A change to how a unit answers (the guard's "change how a unit answers"): never by the unit itself; a new
+    /// parent or vertical superior within the jurisdiction; province-direct standing, which makes the unit the
+    /// province's, only by the province (Art. 42).
+    /// </summary>
+    public async Task ChangeStandingAsync(string[] roles, string unitCode, bool touchesProvinceDirect, CancellationToken ct, params string?[] referenced)
     {
-        guard.EnsureRole(roles);
-        foreach (var code in unitCodes)
-            if (!string.IsNullOrEmpty(code)) await guard.EnsureWithinAsync(code, ct);
+        await guard.ChangeStandingAsync(roles, unitCode, ct, referenced);
+        if (touchesProvinceDirect) await guard.EnsureTopLevelAsync("change how a unit answers", ct);
+    }
+
+    /// <summary>
+    /// A term that binds an existing leader references that person: every post the leader holds on
+    /// <paramref name="today"/> (or, with none, the last one held) must lie within the caller's jurisdiction, so a
+    /// county cannot seat the provincial secretary in its party committee (issue 11, "act on a unit").
+    /// </summary>
+    public async Task BindLeaderAsync(Guid leaderId, string leaderName, DateOnly today, CancellationToken ct)
+    {
+        var posts = await db.Terms.AsNoTracking().Where(t => t.LeaderId == leaderId && (t.EndsOn == null || t.EndsOn >= today))
+            .Select(t => t.UnitCode).Distinct().ToListAsync(ct);
+        if (posts.Count == 0)
+            posts = await db.Terms.AsNoTracking().Where(t => t.LeaderId == leaderId).OrderByDescending(t => t.StartsOn).Select(t => t.UnitCode).Take(1).ToListAsync(ct);
+        foreach (var post in posts)
+            if (!await guard.IsWithinAsync(post, ct))
+                throw new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.PermissionDenied,
+                    $"Refused by the rule 'act on a unit': {leaderName} holds a post in {post}, outside your jurisdiction ({Caller.Jurisdiction}); only that level may give them another."));
     }
 
     /// <summary>

@@ -22,6 +22,7 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await TermQueries.LockAsync(db, ct);
         var leader = await ResolveLeaderAsync(request, now, ct);
+        await access.BindLeaderAsync(leader.Id, leader.Name, time.Today(), ct);
         var externalId = Text.OrNull(request.ExternalId);
         var cadre = Text.OrNull(request.CadreAuthorityCode);
         var book = await TermBook.LoadAsync(db, cadre is null ? [request.UnitCode] : [request.UnitCode, cadre],

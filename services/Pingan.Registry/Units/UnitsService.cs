@@ -16,19 +16,27 @@ public sealed class UnitsService(
     RegistryDb db, IOutbox outbox, TimeProvider time, CommissionQueries commissions, IAuditTrail audit, RegistryAccess access,
     Security.IAccountabilityChain chains) : Api.Units.UnitsBase
 {
-    // A new unit goes under a parent within the caller's jurisdiction; a root only into an empty registry (ImportAsync's rule).
+    // A new unit goes under a parent within the caller's jurisdiction, standing as the caller may set it (a
+    // province-direct unit only by the province); a root only into an empty registry (ImportAsync's rule).
     public override Task<Api.Unit> RegisterUnit(RegisterUnitRequest request, ServerCallContext context) =>
         WriteAsync([request.Code, request.ParentCode, request.VerticalSuperiorCode],
-            ct => request.ParentCode.Length > 0
-                ? access.WriteAsync(RegistryAccess.StructureWriters, ct, request.ParentCode)
-                : access.ImportAsync(RegistryAccess.StructureWriters, ct),
+            async ct =>
+            {
+                if (request.ParentCode.Length == 0) { await access.ImportAsync(RegistryAccess.StructureWriters, ct); return; }
+                await access.WriteAsync(RegistryAccess.StructureWriters, ct, request.ParentCode, Text.OrNull(request.VerticalSuperiorCode));
+                if (request.ProvinceDirect) await access.ChangeStandingAsync(RegistryAccess.StructureWriters, request.Code, true, ct);
+            },
             (planner, _) => planner.Register(new UnitDraft(
             request.Code, request.Name, request.Kind.ToDomain(), Text.OrNull(request.ParentCode), request.ProvinceDirect,
             Text.OrNull(request.VerticalSuperiorCode), Dates.ParseOr(request.EffectiveOn, Today))), context);
 
     public override Task<Api.Unit> UpdateUnit(UpdateUnitRequest request, ServerCallContext context) =>
         WriteAsync([request.Code, request.ParentCode, request.VerticalSuperiorCode],
-            ct => access.WriteAsync(RegistryAccess.StructureWriters, ct, request.Code, request.HasParentCode ? request.ParentCode : null),
+            // A new name is the unit's own to keep; where and how it answers is for the levels above it (issue 11).
+            ct => request.HasParentCode || request.HasProvinceDirect || request.HasVerticalSuperiorCode
+                ? access.ChangeStandingAsync(RegistryAccess.StructureWriters, request.Code, request.HasProvinceDirect, ct,
+                    request.HasParentCode ? request.ParentCode : null, request.HasVerticalSuperiorCode ? Text.OrNull(request.VerticalSuperiorCode) : null)
+                : access.WriteAsync(RegistryAccess.StructureWriters, ct, request.Code),
             (planner, _) => planner.Update(new UnitPatch(
             request.Code,
             request.HasName ? request.Name : null,
@@ -38,7 +46,7 @@ public sealed class UnitsService(
             Dates.ParseOr(request.EffectiveOn, Today))), context);
 
     public override Task<Api.Unit> DissolveUnit(DissolveUnitRequest request, ServerCallContext context) =>
-        WriteAsync([request.Code], ct => access.WriteAsync(RegistryAccess.StructureWriters, ct, request.Code), async (planner, ct) =>
+        WriteAsync([request.Code], ct => access.ChangeStandingAsync(RegistryAccess.StructureWriters, request.Code, false, ct), async (planner, ct) =>
         {
             var on = Dates.ParseOr(request.EffectiveOn, Today);
             return planner.Dissolve(request.Code, on, Text.OrNull(request.Reason), await StillRunningAsync(request.Code, on, ct));

@@ -16,7 +16,7 @@ public sealed partial class CasesService
     {
         var file = await GetCaseFile(request, context);
         var html = CaseFileDocument.Render(file, guard.Caller.Name, time.GetUtcNow());
-        return context.Attachment("text/html; charset=utf-8", Encoding.UTF8.GetBytes(html), $"case-{file.Case.CaseId}.html");
+        return context.Attachment("text/html; charset=utf-8", Encoding.UTF8.GetBytes(html), $"case-{file.Case.CaseId}", ".html");
     }
 }
 

@@ -29,8 +29,7 @@ public sealed partial class CasesService(
     {
         var ct = context.CancellationToken;
         // Art. 38: the office registers what it finds or is told; member units and inspectors report in writing.
-        guard.EnsureRole(PinganRoles.CommissionOffice, PinganRoles.MemberUnitLiaison, PinganRoles.Inspector);
-        await guard.EnsureWithinAsync(request.SubjectCode, ct);
+        await guard.ActOnUnitAsync([PinganRoles.CommissionOffice, PinganRoles.MemberUnitLiaison, PinganRoles.Inspector], request.SubjectCode, ct);
         var chain = await chains.ChainAsync(request.SubjectCode, ct) ?? throw new NotFoundException($"No unit {request.SubjectCode}.");
         if (chain.Count < 2)
             throw new RequestValidationException("subject_code", "is the province itself; its commission is not a subject of its own cases");
@@ -63,7 +62,8 @@ public sealed partial class CasesService(
     public override async Task<CaseList> ListCases(ListCasesRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
-        await guard.EnsureCanReadBelowAsync(request.UnitCode, ct);
+        // Every case listed is about a unit within request.UnitCode, itself within the caller's jurisdiction: each row passes "read business records".
+        await guard.ReadBelowAsync(request.UnitCode, ct);
         var query = db.Cases.AsNoTracking().Where(c => c.SubjectChain.Contains(request.UnitCode));
         if (request.OpenOnly) query = query.Where(c => !SanctionCase.Ended.Contains(c.Status));
         // Newest first, a page at a time: the token is the last case's opening time and id.
@@ -431,11 +431,13 @@ public sealed partial class CasesService(
         var ct = context.CancellationToken;
         guard.EnsureRole(roles);
         var id = Guid.Parse(caseId);
+        // Remote facts first (the registry, for the caller's right to the case: its parties never change), then the lock.
+        var parties = await db.Cases.AsNoTracking().Where(x => x.Id == id).Select(x => new { x.SubjectCode, x.ResponsibleCode, x.UpperCode }).FirstOrDefaultAsync(ct)
+            ?? throw new NotFoundException($"No case {caseId}.");
+        await guard.ReadBusinessRecordAsync(parties.SubjectCode, ct, parties.ResponsibleCode, parties.UpperCode);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.Database.ExecuteSqlAsync($"SELECT 1 FROM cases WHERE id = {id} FOR UPDATE", ct);
-        var c = await db.Cases.WithParts().FirstOrDefaultAsync(x => x.Id == id, ct)
-            ?? throw new NotFoundException($"No case {caseId}.");
-        await guard.EnsureVisibleAsync(c.SubjectCode, ct);
+        var c = await db.Cases.WithParts().FirstAsync(x => x.Id == id, ct);
         CaseStateMachine.Ensure(c, action);
         var (name, article, detail) = await change(c, ct);
         Step(c, context, name, article, detail);
@@ -458,8 +460,9 @@ public sealed partial class CasesService(
         var id = Guid.Parse(caseId);
         var c = await db.Cases.AsNoTracking().WithParts().FirstOrDefaultAsync(x => x.Id == id, ct)
             ?? throw new NotFoundException($"No case {caseId}.");
-        // The subject's own staff, the commissions above it; not a neighbour.
-        await guard.EnsureCanReadAsync(c.SubjectCode, ct);
+        // The subject's own staff, the competent commissions and those above them; not a neighbour, nor the subject's
+        // staff reading upward (a case against the city is not the county's to read).
+        await guard.ReadBusinessRecordAsync(c.SubjectCode, ct, c.ResponsibleCode, c.UpperCode);
         return c;
     }
 
@@ -485,5 +488,5 @@ public sealed partial class CasesService(
     }
 
     /// <summary>The subject reports for itself (its party committee and government, or the unit): Art. 33-35 "被通报/约谈/挂牌督办的地方…报告".</summary>
-    private void EnsureSubject(SanctionCase c) => guard.EnsureActsFor(c.SubjectCode);
+    private void EnsureSubject(SanctionCase c) => guard.ActAsUnit(c.SubjectCode);
 }
