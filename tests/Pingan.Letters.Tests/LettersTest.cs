@@ -90,6 +90,13 @@ public abstract class LettersTest : InfrastructureTest
 
     protected static List<string> Fields(RpcException error) => GrpcAssert.Fields(error);
 
+    /// <summary>How many rows a set of the letters database holds now.</summary>
+    protected async Task<int> CountAsync<T>(Func<Pingan.Letters.Persistence.LettersDb, IQueryable<T>> set)
+    {
+        await using var scope = Host.Services.CreateAsyncScope();
+        return await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(set(scope.ServiceProvider.GetRequiredService<Pingan.Letters.Persistence.LettersDb>()));
+    }
+
     private static RegistryApi.UnitRecord Unit(string code, string name, string kind, string parent, bool provinceDirect = false) =>
         new() { Code = code, Name = name, Kind = kind, ParentCode = parent, ProvinceDirect = provinceDirect, EffectiveOn = "2023-01-01" };
 }

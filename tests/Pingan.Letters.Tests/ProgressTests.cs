@@ -228,10 +228,4 @@ public sealed class ProgressTests : LettersTest
                 using (var writer = new StreamWriter(zip.CreateEntry(entry).Open())) writer.Write("<x/>");
         return stream.ToArray();
     }
-
-    private async Task<int> CountAsync<T>(Func<LettersDb, IQueryable<T>> set)
-    {
-        await using var scope = Host.Services.CreateAsyncScope();
-        return await set(scope.ServiceProvider.GetRequiredService<LettersDb>()).CountAsync();
-    }
 }

@@ -39,8 +39,57 @@ public sealed class SigningTests : LettersTest
         _zhangWei = await AppointAsync("张伟", Zhengzhou + "-PC", "2021-06-01", "2026-01-31");
         _liuYang = await AppointAsync("刘洋", Zhengzhou + "-PC", "2026-02-01");
         foreach (var (leader, office) in new[] { (_liMing, Province), (_zhangWei, Zhengzhou), (_liuYang, Zhengzhou) })
-            await new SigningKeys.SigningKeysClient(As(office, PinganRoles.OrganisationLiaison)).RegisterSigningKeyAsync(
-                new RegisterSigningKeyRequest { LeaderId = leader, PublicKey = Enrol(leader) });
+        {
+            var keys = new SigningKeys.SigningKeysClient(As(office, PinganRoles.OrganisationLiaison));
+            var publicKey = Enrol(leader);
+            await keys.RegisterSigningKeyAsync(await ProveAsync(keys, leader, publicKey, leader));
+        }
+    }
+
+    /// <summary>Asks for a challenge for <paramref name="leader"/> and has <paramref name="device"/>'s key sign it.</summary>
+    private async Task<RegisterSigningKeyRequest> ProveAsync(SigningKeys.SigningKeysClient keys, string leader, string publicKey, string device)
+    {
+        var challenge = await keys.CreateEnrolmentChallengeAsync(new CreateEnrolmentChallengeRequest { LeaderId = leader });
+        return new RegisterSigningKeyRequest
+        {
+            LeaderId = leader, PublicKey = publicKey, ChallengeId = challenge.ChallengeId,
+            Proof = ByteString.CopyFrom(SignOnDevice(device, challenge.Data.ToByteArray())),
+        };
+    }
+
+    /// <summary>
+    /// Issue 11: enrolling a key proves possession of its private key, with a one-time challenge naming the leader.
+    /// Someone else's public key (李明's, copied) cannot be enrolled for 刘洋, a challenge is answered once and only
+    /// by whoever asked for it, and Zhongyuan's office enrols nobody of Zhengzhou's. Nothing changes on refusal.
+    /// </summary>
+    [Fact]
+    public async Task Enrolling_a_key_proves_possession_with_a_one_time_challenge_for_that_leader_Issue11()
+    {
+        var zhengzhou = new SigningKeys.SigningKeysClient(As(Zhengzhou, PinganRoles.OrganisationLiaison));
+        var keysBefore = await CountAsync(db => db.SigningKeys);
+
+        // A public key whose private half the enroller does not hold: the proof made with another key fails.
+        Enrol("the enroller's own device");
+        var copied = await ProveAsync(zhengzhou, _liuYang, Enrol("someone's device"), "the enroller's own device");
+        var e = await Refused(() => zhengzhou.RegisterSigningKeyAsync(copied).ResponseAsync, StatusCode.InvalidArgument);
+        Assert.Equal(["proof"], Fields(e));
+
+        var newKey = Enrol("刘洋's new device");
+        var proven = await ProveAsync(zhengzhou, _liuYang, newKey, "刘洋's new device");
+        var someoneElse = new SigningKeys.SigningKeysClient(Pingan.Testing.TestAuthority.As(Host.Channel, Authority.Token(Zhengzhou, [PinganRoles.CommissionOffice], "another-clerk-of-zhengzhou")));
+        e = await Refused(() => someoneElse.RegisterSigningKeyAsync(proven).ResponseAsync, StatusCode.InvalidArgument);
+        Assert.Equal(["challenge_id"], Fields(e));
+        var forZhangWei = proven.Clone();
+        forZhangWei.LeaderId = _zhangWei;
+        await Refused(() => zhengzhou.RegisterSigningKeyAsync(forZhangWei).ResponseAsync, StatusCode.InvalidArgument);
+        await Refused(() => new SigningKeys.SigningKeysClient(As(Zhongyuan, PinganRoles.CommissionOffice))
+            .CreateEnrolmentChallengeAsync(new CreateEnrolmentChallengeRequest { LeaderId = _liuYang }).ResponseAsync, StatusCode.PermissionDenied);
+        Assert.Equal(keysBefore, await CountAsync(db => db.SigningKeys));
+
+        var enrolled = await zhengzhou.RegisterSigningKeyAsync(proven);
+        Assert.Equal(newKey.ToLowerInvariant(), enrolled.PublicKey);
+        e = await Refused(() => zhengzhou.RegisterSigningKeyAsync(proven).ResponseAsync, StatusCode.InvalidArgument);
+        Assert.Contains("answered already", e.Status.Detail);
     }
 
     [Fact]

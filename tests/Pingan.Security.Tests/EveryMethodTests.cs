@@ -65,6 +65,7 @@ public sealed class EveryMethodTests : InfrastructureTest
         // Only a side's own office submits its signature, and only the office of a leader's unit enrols their key (issue 11).
         ["/pingan.letters.v1.Letters/SignLetter"] = Longting,
         ["/pingan.letters.v1.SigningKeys/RegisterSigningKey"] = Longting,
+        ["/pingan.letters.v1.SigningKeys/CreateEnrolmentChallenge"] = Longting,
     };
 
     /// <summary>The same for the upward samples: Kaifeng answers for itself, and the province is the competent body for a case against it.</summary>
@@ -76,6 +77,7 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.sanctions.v1.Cases/ApplyForAcceptance"] = Kaifeng,
         ["/pingan.letters.v1.Letters/SignLetter"] = Kaifeng,
         ["/pingan.letters.v1.SigningKeys/RegisterSigningKey"] = Kaifeng,
+        ["/pingan.letters.v1.SigningKeys/CreateEnrolmentChallenge"] = Kaifeng,
     };
 
     /// <summary>List calls answer a county with the rows it may read (checked row by row in the list test), not a refusal.</summary>
@@ -212,7 +214,10 @@ public sealed class EveryMethodTests : InfrastructureTest
         },
         ["/pingan.sanctions.v1.Cases/NameFollowUpLeader"] = () => new Sanctions.Api.NameFollowUpLeaderRequest { CaseId = caseId, LeaderId = leaderId },
         ["/pingan.sanctions.v1.Cases/DismissCase"] = () => new Sanctions.Api.DismissCaseRequest { CaseId = caseId, Reasons = "不属实" },
-        ["/pingan.letters.v1.SigningKeys/RegisterSigningKey"] = () => new Letters.Api.RegisterSigningKeyRequest { LeaderId = leaderId, PublicKey = SamplePublicKey },
+        ["/pingan.letters.v1.SigningKeys/CreateEnrolmentChallenge"] = () => new Letters.Api.CreateEnrolmentChallengeRequest { LeaderId = leaderId },
+        // A challenge nobody asked for: refused for the caller first, then for the challenge.
+        ["/pingan.letters.v1.SigningKeys/RegisterSigningKey"] = () => new Letters.Api.RegisterSigningKeyRequest
+            { LeaderId = leaderId, PublicKey = SamplePublicKey, ChallengeId = SampleReferral, Proof = ByteString.CopyFrom(new byte[70]) },
         ["/pingan.audit.v1.AuditLog/ListEntries"] = () => new Pingan.Audit.Api.ListEntriesRequest(),
         ["/pingan.audit.v1.AuditLog/VerifyChain"] = () => new Pingan.Audit.Api.VerifyChainRequest(),
     };

@@ -15,6 +15,7 @@ public sealed class LettersDb(DbContextOptions<LettersDb> options) : PinganDbCon
     public DbSet<Letter> Letters => Set<Letter>();
     public DbSet<LetterTarget> LetterTargets => Set<LetterTarget>();
     public DbSet<Signing.SigningKey> SigningKeys => Set<Signing.SigningKey>();
+    public DbSet<Signing.EnrolmentChallenge> EnrolmentChallenges => Set<Signing.EnrolmentChallenge>();
     public DbSet<Signing.LetterSignature> Signatures => Set<Signing.LetterSignature>();
     public DbSet<SigningReminder> SigningReminders => Set<SigningReminder>();
     public DbSet<Reporting.EvidenceFile> EvidenceFiles => Set<Reporting.EvidenceFile>();
@@ -63,6 +64,11 @@ public sealed class LettersDb(DbContextOptions<LettersDb> options) : PinganDbCon
             e.Property(k => k.RegisteredBy).HasMaxLength(200);
             // One key in use per leader; a new one revokes the old.
             e.HasIndex(k => k.LeaderId).IsUnique().HasFilter("revoked_at IS NULL");
+        });
+        b.Entity<Signing.EnrolmentChallenge>(e =>
+        {
+            e.Property(c => c.Nonce).HasMaxLength(32);
+            e.Property(c => c.IssuedTo).HasMaxLength(200);
         });
         b.Entity<Signing.LetterSignature>(e =>
         {

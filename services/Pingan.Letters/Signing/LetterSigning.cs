@@ -109,36 +109,72 @@ public sealed class SigningKeysService(LettersDb db, TimeProvider time, IAuditTr
     /// <summary>A leader's key is enrolled by the office of the leader's unit, or by the organisation department that appointed them.</summary>
     private static readonly string[] KeyEnrollers = [PinganRoles.CommissionOffice, PinganRoles.OrganisationLiaison];
 
+    public override async Task<Api.EnrolmentChallenge> CreateEnrolmentChallenge(CreateEnrolmentChallengeRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        await ActForLeaderAsync(request.LeaderId, ct);
+        var now = time.GetUtcNow();
+        var challenge = new Signing.EnrolmentChallenge
+        {
+            Id = Guid.CreateVersion7(now), LeaderId = Guid.Parse(request.LeaderId), Nonce = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32),
+            IssuedTo = guard.Caller.Subject, ExpiresAt = now + Signing.EnrolmentChallenge.Lifetime,
+        };
+        db.EnrolmentChallenges.Add(challenge);
+        await db.SaveChangesAsync(ct);
+        return new Api.EnrolmentChallenge { ChallengeId = challenge.Id.ToString(), Data = Google.Protobuf.ByteString.CopyFrom(challenge.Data()), ExpiresAt = challenge.ExpiresAt.ToString("O") };
+    }
+
     public override async Task<Api.SigningKey> RegisterSigningKey(RegisterSigningKeyRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
-        guard.EnsureRole(KeyEnrollers);
-        // The registry shows a leader only to those whose jurisdiction the leader served in, with the posts the
-        // caller may know of (its own and those above it).
-        var leader = await leadership.GetLeaderAsync(new RegistryApi.GetLeaderRequest { LeaderId = request.LeaderId }, cancellationToken: ct);
-        var today = time.Today().ToString("yyyy-MM-dd");
-        // Issue 11 "act for a person": the office of the leader's own unit, never for a leader who holds a post above it.
-        // A leader who has left every post is acted for by the office of the last one (a key for the letters they signed).
-        var current = leader.Terms.Where(t => string.CompareOrdinal(t.StartsOn, today) <= 0 && (t.EndsOn.Length == 0 || string.CompareOrdinal(t.EndsOn, today) >= 0)).ToList();
-        var posts = current.Count > 0 ? current : [.. leader.Terms.OrderByDescending(t => t.EndsOn, StringComparer.Ordinal).Take(1)];
-        await guard.ActForPersonAsync(KeyEnrollers, leader.Name, [.. posts.Select(t => t.UnitCode)], ct);
+        var leader = await ActForLeaderAsync(request.LeaderId, ct);
         var now = time.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var leaderId = Guid.Parse(request.LeaderId);
+        var publicKey = request.PublicKey.ToLowerInvariant();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Lock the challenge: two enrolments answering one challenge, one wins.
+        var challengeId = Guid.Parse(request.ChallengeId);
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM enrolment_challenges WHERE id = {challengeId} FOR UPDATE", ct);
+        var challenge = await db.EnrolmentChallenges.FirstOrDefaultAsync(c => c.Id == challengeId, ct);
+        if (challenge is null || challenge.LeaderId != leaderId || challenge.IssuedTo != guard.Caller.Subject)
+            throw new RequestValidationException("challenge_id", $"is not a challenge you asked for leader {request.LeaderId}");
+        if (challenge.UsedAt is not null) throw new RequestValidationException("challenge_id", "was answered already; ask for a new one");
+        if (challenge.ExpiresAt < now) throw new RequestValidationException("challenge_id", $"expired at {challenge.ExpiresAt:O}; ask for a new one");
+        // Possession: the proof verifies with the key being enrolled over this leader's nonce (issue 11).
+        if (!Sm2.Verify(publicKey, challenge.Data(), request.Proof.ToByteArray()))
+            throw new RequestValidationException("proof", "does not verify with public_key over the challenge's data: the key's holder must sign it on their device");
+        challenge.UsedAt = now;
         foreach (var old in await db.SigningKeys.Where(k => k.LeaderId == leaderId && k.RevokedAt == null).ToListAsync(ct)) old.RevokedAt = now;
         await db.SaveChangesAsync(ct);
         var key = new Signing.SigningKey
         {
-            Id = Guid.CreateVersion7(now), LeaderId = leaderId, LeaderName = leader.Name, PublicKey = request.PublicKey.ToLowerInvariant(),
+            Id = Guid.CreateVersion7(now), LeaderId = leaderId, LeaderName = leader.Name, PublicKey = publicKey,
             RegisteredAt = now, RegisteredBy = guard.Caller.Subject,
         };
         db.SigningKeys.Add(key);
         await db.SaveChangesAsync(ct);
-        await audit.RecordAsync(new AuditRecord(context.Method, $"leader/{leaderId}", Detail: $"{{\"keyId\":\"{key.Id}\"}}"), ct);
+        await audit.RecordAsync(new AuditRecord(context.Method, $"leader/{leaderId}", Detail: $"{{\"keyId\":\"{key.Id}\",\"challenge\":\"{challenge.Id}\"}}"), ct);
         await tx.CommitAsync(ct);
         return new Api.SigningKey
         {
             KeyId = key.Id.ToString(), LeaderId = key.LeaderId.ToString(), LeaderName = key.LeaderName, PublicKey = key.PublicKey, RegisteredAt = key.RegisteredAt.ToString("O"),
         };
+    }
+
+    /// <summary>
+    /// Issue 11 "act for a person": the office of the leader's own unit, never for a leader who holds a post above
+    /// it. The registry shows a leader only to those whose jurisdiction the leader served in, with the posts the
+    /// caller may know of (its own and those above it).
+    /// </summary>
+    private async Task<RegistryApi.Leader> ActForLeaderAsync(string leaderId, CancellationToken ct)
+    {
+        guard.EnsureRole(KeyEnrollers);
+        var leader = await leadership.GetLeaderAsync(new RegistryApi.GetLeaderRequest { LeaderId = leaderId }, cancellationToken: ct);
+        var today = time.Today().ToString("yyyy-MM-dd");
+        // A leader who has left every post is acted for by the office of the last one (a key for the letters they signed).
+        var current = leader.Terms.Where(t => string.CompareOrdinal(t.StartsOn, today) <= 0 && (t.EndsOn.Length == 0 || string.CompareOrdinal(t.EndsOn, today) >= 0)).ToList();
+        var posts = current.Count > 0 ? current : [.. leader.Terms.OrderByDescending(t => t.EndsOn, StringComparer.Ordinal).Take(1)];
+        await guard.ActForPersonAsync(KeyEnrollers, leader.Name, [.. posts.Select(t => t.UnitCode)], ct);
+        return leader;
     }
 }

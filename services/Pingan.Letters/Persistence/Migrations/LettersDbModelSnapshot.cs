@@ -538,6 +538,43 @@ namespace Pingan.Letters.Persistence.Migrations
                     b.ToTable("progress_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Pingan.Letters.Signing.EnrolmentChallenge", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("IssuedTo")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("issued_to");
+
+                    b.Property<Guid>("LeaderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("leader_id");
+
+                    b.Property<byte[]>("Nonce")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("nonce");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_enrolment_challenges");
+
+                    b.ToTable("enrolment_challenges", (string)null);
+                });
+
             modelBuilder.Entity("Pingan.Letters.Signing.LetterSignature", b =>
                 {
                     b.Property<Guid>("Id")
