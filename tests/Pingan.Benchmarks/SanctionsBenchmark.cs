@@ -56,10 +56,11 @@ public static class SanctionsBenchmark
         await Db.ExecuteAsync(sql, $"""
             INSERT INTO cases (id, subject_code, subject_name, clause, source, severity, incident_on, summary, responsible_code, upper_code,
                                subject_chain, status, stage, proposed_stage, status_before_proposal, round, decided_on, rectification_ends_on,
-                               escalation_proposed, opened_at, steps)
+                               escalation_proposed, opened_at, steps, proposal_trace, decision_trace)
             SELECT uuid_in(md5('case' || i)::cstring), '4101' || lpad(i::text, 8, '0'), '县' || i, 4, 'Incident', 'Ordinary', DATE '{today.AddMonths(-3):yyyy-MM-dd}',
                    '基准', '410100000000', '{Province}', ARRAY['4101' || lpad(i::text, 8, '0'), '410100000000', '{Province}'],
-                   'Active', 'Notice', 'None', 'Registered', 1, DATE '{today.AddMonths(-2):yyyy-MM-dd}', DATE '{today.AddDays(-1):yyyy-MM-dd}', false, now(), 2
+                   'Active', 'Notice', 'None', 'Registered', 1, DATE '{today.AddMonths(-2):yyyy-MM-dd}', DATE '{today.AddDays(-1):yyyy-MM-dd}', false, now(), 2,
+                   ARRAY['Art. 31(4)', 'Art. 33'], ARRAY['Art. 33']
             FROM generate_series(0, {cases - 1}) i;
             INSERT INTO case_deadlines (id, case_id, round, kind, due_on, fires_on, basis_on, rule, provisional)
             SELECT uuid_in(md5('deadline' || i)::cstring), uuid_in(md5('case' || (i % {cases}))::cstring), 1,
@@ -110,10 +111,10 @@ public static class SanctionsBenchmark
                 var insert = new NpgsqlBatchCommand($"""
                     INSERT INTO cases (id, subject_code, subject_name, clause, source, severity, incident_on, summary, responsible_code, upper_code,
                                        subject_chain, status, stage, proposed_stage, status_before_proposal, round, decided_on, rectification_ends_on,
-                                       escalation_proposed, escalation_reason, opened_at, steps)
+                                       escalation_proposed, escalation_reason, opened_at, steps, proposal_trace, decision_trace)
                     VALUES ($1, $2, $2, 4, 'Incident', 'Ordinary', DATE '{today.AddMonths(-3):yyyy-MM-dd}', '基准', $3, '{Province}', ARRAY[$2, $3, '{Province}'],
                             'Active', 'Notice', 'None', 'Registered', 1, DATE '{today.AddMonths(-2):yyyy-MM-dd}', DATE '{today.AddDays(-1):yyyy-MM-dd}',
-                            true, '逾期未整改', now(), 2)
+                            true, '逾期未整改', now(), 2, ARRAY['Art. 31(4)', 'Art. 33'], ARRAY['Art. 33'])
                     """);
                 insert.Parameters.Add(new NpgsqlParameter { Value = ids[i] });
                 insert.Parameters.Add(new NpgsqlParameter { Value = county });
