@@ -18,27 +18,29 @@ public sealed class BrokerRestartTests(ITestOutputHelper output) : Infrastructur
         using var consumer = await TestService.StartAsync(consumerDb, VirtualHost.AmqpUri, output, consumer: true);
         using var publisher = await TestService.StartAsync(Database.ConnectionString, VirtualHost.AmqpUri, output);
 
-        const int total = 150;
+        // Events keep being committed before, during and after the outage: the producer runs until the restart
+        // has been observed and 20 more events followed it, however slow the machine (issue 19: established, not hoped for).
+        const int afterwards = 20;
         var produced = 0;
-        using var stop = new CancellationTokenSource();
-        // Events keep being committed before, during and after the outage.
+        var restarted = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var producer = Task.Run(async () =>
         {
-            for (; produced < total; produced++)
+            while (!restarted.Task.IsCompleted || produced < await restarted.Task + afterwards)
             {
                 await publisher.OpenCaseAsync("410201");
+                produced++;
                 await Task.Delay(40);
             }
         });
 
         await Eventually.HoldsAsync(async () => await consumer.TallyAsync("410201") >= 20, TimeSpan.FromSeconds(30), "traffic before the restart");
         await VirtualHost.RestartBrokerAsync(TimeSpan.FromSeconds(2));
-        var afterRestart = await consumer.TallyAsync("410201");
-        await producer;
+        restarted.SetResult(Volatile.Read(ref produced));
+        await producer.WaitAsync(TimeSpan.FromSeconds(120));
+        Assert.True(produced >= 20 + afterwards);
 
-        await Eventually.HoldsAsync(async () => await consumer.TallyAsync("410201") == total, TimeSpan.FromSeconds(90),
-            $"all {total} cases after the restart");
-        Assert.True(afterRestart < total, "the restart happened mid-stream");
+        await Eventually.HoldsAsync(async () => await consumer.TallyAsync("410201") == produced, TimeSpan.FromSeconds(90),
+            $"all {produced} cases after the restart, each once");
         Assert.All(await publisher.OutboxAsync(), m => Assert.NotNull(m.DispatchedAt));
     }
 }
