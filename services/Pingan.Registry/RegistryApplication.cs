@@ -23,12 +23,17 @@ public static class RegistryApplication
         configure?.Invoke(builder);
         builder.AddServiceDefaults("Pingan organisation registry");
         builder.AddPinganDbContext<RegistryDb>("registry");
-        builder.AddPinganMessaging<RegistryDb>();
+        builder.AddPinganMessaging<RegistryDb>(bus =>
+        {
+            bus.AddConsumer<SanctionCaseOpening>();
+            bus.AddConsumer<SanctionCaseClosing>();
+        });
         builder.AddPinganAudit<RegistryDb>();
         builder.AddPinganSecurity();
         builder.Services.AddSingleton<ChainCache>();
         builder.Services.AddScoped<IAccountabilityChain, RegistryChain>();
         builder.Services.AddScoped<RegistryAccess>();
+        builder.Services.AddScoped<HistoryCorrections>();
         builder.Services.AddRequestValidators(typeof(RegistryApplication).Assembly);
         builder.Services.AddScoped<CommissionQueries>();
         builder.Services.AddScoped<DemoSeed>();

@@ -137,6 +137,7 @@ public sealed class AppointLeaderValidator : AbstractValidator<AppointLeaderRequ
         RuleFor(r => r.StartsOn).Date();
         RuleFor(r => r.CadreAuthorityCode).OptionalUnitCode();
         RuleFor(r => r.ExternalId).MaximumLength(100);
+        RuleFor(r => r.CorrectionReason).MaximumLength(500);
     }
 }
 
@@ -147,6 +148,7 @@ public sealed class EndTermValidator : AbstractValidator<EndTermRequest>
         RuleFor(r => r.TermId).Id();
         RuleFor(r => r.EndsOn).Date();
         RuleFor(r => r.Reason).MaximumLength(500);
+        RuleFor(r => r.CorrectionReason).MaximumLength(500);
     }
 }
 
@@ -159,6 +161,7 @@ public sealed class ChangeRoleValidator : AbstractValidator<ChangeRoleRequest>
         RuleFor(r => r.Portfolio).MaximumLength(50);
         RuleFor(r => r.Title).MaximumLength(100);
         RuleFor(r => r.EffectiveOn).Date();
+        RuleFor(r => r.CorrectionReason).MaximumLength(500);
     }
 }
 

@@ -28,11 +28,11 @@ public sealed class SigningTests : LettersTest
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        var registry = new RegistryApi.Leadership.LeadershipClient(As(Province, PinganRoles.CommissionOffice, Registry));
+        var registry = new RegistryApi.Leadership.LeadershipClient(As(Province, PinganRoles.OrganisationLiaison, Registry));
         async Task<string> AppointAsync(string name, string unit, string starts, string? ends = null)
         {
-            var term = await registry.AppointLeaderAsync(new RegistryApi.AppointLeaderRequest { Name = name, UnitCode = unit, Role = RegistryApi.LeadershipRole.Principal, StartsOn = starts });
-            if (ends is not null) await registry.EndTermAsync(new RegistryApi.EndTermRequest { TermId = term.TermId, EndsOn = ends, Reason = "transferred" });
+            var term = await registry.AppointLeaderAsync(new RegistryApi.AppointLeaderRequest { CorrectionReason = "补录历史任职记录", Name = name, UnitCode = unit, Role = RegistryApi.LeadershipRole.Principal, StartsOn = starts });
+            if (ends is not null) await registry.EndTermAsync(new RegistryApi.EndTermRequest { CorrectionReason = "补录历史任职记录", TermId = term.TermId, EndsOn = ends, Reason = "transferred" });
             return term.LeaderId;
         }
         _liMing = await AppointAsync("李明", Province + "-PC", "2021-06-01");

@@ -81,7 +81,7 @@ public sealed class AuditTrailTests : RegistryTest
             try
             {
                 await Leadership.AppointLeaderAsync(new AppointLeaderRequest
-                {
+                { CorrectionReason = "补录历史任职记录",
                     Name = $"成员{i}", UnitCode = "410100000000-GOV", Role = LeadershipRole.DualDuty, Portfolio = $"分工{i}", StartsOn = "2026-01-01",
                 });
             }

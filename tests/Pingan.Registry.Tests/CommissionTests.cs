@@ -52,7 +52,7 @@ public sealed class CommissionTests : RegistryTest
         await Commissions.AddMemberUnitAsync(new MemberUnitRequest { JurisdictionCode = "410100000000", UnitCode = "410100000000-PC", EffectiveOn = "2019-03-01" });
         await Commissions.RemoveMemberUnitAsync(new MemberUnitRequest { JurisdictionCode = "410100000000", UnitCode = "410100000000-GOV", EffectiveOn = "2025-01-01" });
         var leader = await Leadership.AppointLeaderAsync(new AppointLeaderRequest
-        {
+        { CorrectionReason = "补录历史任职记录",
             Name = "张志强", UnitCode = "410100000000-PC", Role = LeadershipRole.InCharge, Portfolio = "政法", StartsOn = "2022-01-01",
         });
         await Commissions.AppointCommissionMemberAsync(new CommissionMemberRequest

@@ -14,7 +14,7 @@ public sealed class ConcurrencyAndEventsTests : RegistryTest
     {
         await LoadSmallTreeAsync();
         var attempts = Enumerable.Range(1, 20).Select(i => Leadership.AppointLeaderAsync(new AppointLeaderRequest
-        {
+        { CorrectionReason = "补录历史任职记录",
             Name = $"候选人{i}", ExternalPersonId = $"P-{i}", UnitCode = "410102000000-PC", Role = LeadershipRole.Principal, StartsOn = "2026-01-01",
         }).ResponseAsync).ToList();
         var outcomes = await Task.WhenAll(attempts.Select(async a =>
@@ -48,10 +48,10 @@ public sealed class ConcurrencyAndEventsTests : RegistryTest
         await Units.UpdateUnitAsync(new UpdateUnitRequest { Code = "410202000000", ProvinceDirect = true, EffectiveOn = "2026-02-01" });
         await Units.DissolveUnitAsync(new DissolveUnitRequest { Code = "410102001000", EffectiveOn = "2026-03-01", Reason = "撤销" });
         var term = await Leadership.AppointLeaderAsync(new AppointLeaderRequest
-        {
+        { CorrectionReason = "补录历史任职记录",
             Name = "张志强", UnitCode = "410100000000-PC", Role = LeadershipRole.DualDuty, Portfolio = "组织", StartsOn = "2024-01-01",
         });
-        await Leadership.ChangeRoleAsync(new ChangeRoleRequest { TermId = term.TermId, Role = LeadershipRole.InCharge, Portfolio = "政法", EffectiveOn = "2026-04-01" });
+        await Leadership.ChangeRoleAsync(new ChangeRoleRequest { CorrectionReason = "补录历史任职记录", TermId = term.TermId, Role = LeadershipRole.InCharge, Portfolio = "政法", EffectiveOn = "2026-04-01" });
 
         var registered = await tap.WaitForAsync<UnitRegistered>(e => e.Code == "410103000000");
         Assert.Equal(("410100000000", Contracts.UnitLevel.County), (registered.AnswersToCode, registered.Level));

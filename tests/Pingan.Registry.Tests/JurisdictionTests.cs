@@ -94,12 +94,12 @@ public sealed class JurisdictionTests : RegistryTest
         await LoadSmallTreeAsync();
         var cityOrganisation = As(Zhengzhou, PinganRoles.OrganisationLiaison);
         var term = await new Api.Leadership.LeadershipClient(cityOrganisation).AppointLeaderAsync(new AppointLeaderRequest
-        {
+        { CorrectionReason = "补录历史任职记录",
             Name = "王一", UnitCode = Zhongyuan + "-PC", Role = LeadershipRole.Principal, StartsOn = "2025-01-01",
         });
         Assert.Equal(Zhongyuan + "-PC", term.UnitCode);
         await Refused(() => new Api.Leadership.LeadershipClient(cityOrganisation).AppointLeaderAsync(new AppointLeaderRequest
-        {
+        { CorrectionReason = "补录历史任职记录",
             Name = "李二", UnitCode = Longting, Role = LeadershipRole.Principal, StartsOn = "2025-01-01",
         }).ResponseAsync, StatusCode.PermissionDenied);
         await Refused(() => new Api.Units.UnitsClient(cityOrganisation).UpdateUnitAsync(new UpdateUnitRequest { Code = Zhongyuan, Name = "改名" }).ResponseAsync,
@@ -108,7 +108,7 @@ public sealed class JurisdictionTests : RegistryTest
         // Kaifeng's office cannot see the leader, nor end the term.
         var kaifeng = new Api.Leadership.LeadershipClient(As(Kaifeng, PinganRoles.CommissionOffice));
         await Refused(() => kaifeng.GetLeaderAsync(new GetLeaderRequest { LeaderId = term.LeaderId }).ResponseAsync, StatusCode.PermissionDenied);
-        await Refused(() => kaifeng.EndTermAsync(new EndTermRequest { TermId = term.TermId, EndsOn = "2026-01-01" }).ResponseAsync, StatusCode.PermissionDenied);
+        await Refused(() => kaifeng.EndTermAsync(new EndTermRequest { CorrectionReason = "补录历史任职记录", TermId = term.TermId, EndsOn = "2026-01-01" }).ResponseAsync, StatusCode.PermissionDenied);
         Assert.Equal("", (await Leadership.GetLeaderAsync(new GetLeaderRequest { LeaderId = term.LeaderId })).Terms.Single().EndsOn);
     }
 

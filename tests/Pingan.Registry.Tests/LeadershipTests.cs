@@ -9,10 +9,41 @@ public sealed class LeadershipTests : RegistryTest
 
     private Task<Term> AppointAsync(string name, LeadershipRole role, string startsOn, string portfolio = "", string unit = PartyCommittee) =>
         Leadership.AppointLeaderAsync(new AppointLeaderRequest
-        {
+        { CorrectionReason = "补录历史任职记录",
             Name = name, UnitCode = unit, Role = role, Portfolio = portfolio, StartsOn = startsOn, Title = "市委书记",
             CadreAuthorityCode = unit == PartyCommittee ? "" : PartyCommittee,
         }).ResponseAsync;
+
+    /// <summary>
+    /// Issue 11: a term dated more than 30 days back (today is 2026-06-15) corrects the record. The commission
+    /// office may not make it; the organisation department makes it with its reason, and the audit trail records
+    /// it as a correction. A date within the window needs neither.
+    /// </summary>
+    [Fact]
+    public async Task A_term_dated_more_than_30_days_back_is_a_correction_by_the_organisation_department_with_its_reason_Issue11()
+    {
+        await LoadSmallTreeAsync();
+        var office = new Api.Leadership.LeadershipClient(As(Province, Pingan.Security.PinganRoles.CommissionOffice));
+        AppointLeaderRequest Appoint(string startsOn, string reason) => new()
+        {
+            Name = "李建国", UnitCode = PartyCommittee, Role = LeadershipRole.Principal, StartsOn = startsOn, CorrectionReason = reason,
+        };
+
+        var denied = await Refused(() => office.AppointLeaderAsync(Appoint("2026-05-01", "补录")).ResponseAsync, StatusCode.PermissionDenied);
+        Assert.Contains("correct leader history", denied.Status.Detail);
+        var unexplained = await Refused(() => Leadership.AppointLeaderAsync(Appoint("2026-05-01", " ")).ResponseAsync, StatusCode.InvalidArgument);
+        Assert.Equal(["correction_reason"], Fields(unexplained));
+        Assert.Empty((await Leadership.ListHoldersAsync(new ListHoldersRequest { UnitCode = PartyCommittee })).Terms);
+
+        var corrected = await Leadership.AppointLeaderAsync(Appoint("2026-05-01", "任职文件（郑发〔2026〕12号）晚到补录"));
+        var audit = (await new Pingan.Audit.Api.AuditLog.AuditLogClient(Invoker).ListEntriesAsync(
+            new Pingan.Audit.Api.ListEntriesRequest { Action = "/pingan.registry.v1.Leadership/AppointLeader", PageSize = 10 })).Entries.Single(e => e.Outcome == "SUCCEEDED");
+        Assert.Contains("任职文件（郑发〔2026〕12号）晚到补录", audit.Detail);
+
+        // Within the window it is an ordinary change, the office's to make.
+        var ended = await office.EndTermAsync(new EndTermRequest { TermId = corrected.TermId, EndsOn = "2026-06-01", Reason = "调任" });
+        Assert.Equal("2026-06-01", ended.EndsOn);
+    }
 
     [Fact]
     public async Task A_second_principal_over_the_same_days_is_refused_naming_the_holder_Art9()
@@ -46,7 +77,7 @@ public sealed class LeadershipTests : RegistryTest
     {
         await LoadSmallTreeAsync();
         var first = await AppointAsync("李建国", LeadershipRole.Principal, "2021-03-01");
-        await Leadership.EndTermAsync(new EndTermRequest { TermId = first.TermId, EndsOn = "2025-06-30", Reason = "transferred" });
+        await Leadership.EndTermAsync(new EndTermRequest { CorrectionReason = "补录历史任职记录", TermId = first.TermId, EndsOn = "2025-06-30", Reason = "transferred" });
         var second = await AppointAsync("王海燕", LeadershipRole.Principal, "2025-07-01");
 
         async Task<string> Holder(string day) =>
@@ -61,7 +92,7 @@ public sealed class LeadershipTests : RegistryTest
         Assert.Empty((await Leadership.GetAccountabilityAsync(new GetAccountabilityRequest { LeaderId = first.LeaderId, AsOf = "2026-01-01" })).Terms);
 
         // A recorded end is not rewritten.
-        var error = await Refused(() => Leadership.EndTermAsync(new EndTermRequest { TermId = first.TermId, EndsOn = "2025-12-31" }).ResponseAsync,
+        var error = await Refused(() => Leadership.EndTermAsync(new EndTermRequest { CorrectionReason = "补录历史任职记录", TermId = first.TermId, EndsOn = "2025-12-31" }).ResponseAsync,
             StatusCode.FailedPrecondition);
         Assert.Contains("2025-06-30", error.Status.Detail);
         Assert.Equal("王海燕", (await Leadership.GetLeaderAsync(new GetLeaderRequest { LeaderId = second.LeaderId })).Name);
@@ -73,7 +104,7 @@ public sealed class LeadershipTests : RegistryTest
         await LoadSmallTreeAsync();
         var term = await AppointAsync("张志强", LeadershipRole.DualDuty, "2023-01-01", "组织");
         var changed = await Leadership.ChangeRoleAsync(new ChangeRoleRequest
-        {
+        { CorrectionReason = "补录历史任职记录",
             TermId = term.TermId, Role = LeadershipRole.InCharge, Portfolio = "政法", Title = "常委、政法委书记", EffectiveOn = "2026-02-01",
         });
         Assert.Equal("2026-02-01", changed.StartsOn);
@@ -91,7 +122,7 @@ public sealed class LeadershipTests : RegistryTest
         var error = await Refused(() => AppointAsync("李建国", LeadershipRole.Principal, "2024-01-01", unit: "410100000099-PC"), StatusCode.InvalidArgument);
         Assert.Contains("unit_code", Fields(error));
         error = await Refused(() => Leadership.AppointLeaderAsync(new AppointLeaderRequest
-        {
+        { CorrectionReason = "补录历史任职记录",
             Name = "李建国", UnitCode = "410102000000-PC", Role = LeadershipRole.Principal, StartsOn = "2024-01-01", CadreAuthorityCode = "410100000000-GOV",
         }).ResponseAsync, StatusCode.InvalidArgument);
         Assert.Equal(["cadre_authority_code"], Fields(error));

@@ -80,7 +80,7 @@ public sealed class PersonnelFeedTests : RegistryTest
         await LoadSmallTreeAsync();
         await SendAsync(false, Appointment("c1", "A-1", "P-1", "张志强", "410100000000-PC", LeadershipRole.DualDuty, "2023-01-01", "组织"));
         var term = (await Leadership.ListHoldersAsync(new ListHoldersRequest { UnitCode = "410100000000-PC" })).Terms.Single();
-        await Leadership.ChangeRoleAsync(new ChangeRoleRequest { TermId = term.TermId, Role = LeadershipRole.InCharge, Portfolio = "政法", EffectiveOn = "2026-01-01" });
+        await Leadership.ChangeRoleAsync(new ChangeRoleRequest { CorrectionReason = "补录历史任职记录", TermId = term.TermId, Role = LeadershipRole.InCharge, Portfolio = "政法", EffectiveOn = "2026-01-01" });
 
         var removal = await SendAsync(false, new PersonnelChange { ChangeId = "c2", Removal = new Removal { AppointmentId = "A-1", EndsOn = "2026-05-31" } });
         Assert.Equal(0, removal.Failed);

@@ -43,7 +43,8 @@ public abstract class RegistryTest : InfrastructureTest
         Host.Rest.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", office);
         Invoker = TestAuthority.As(Host.Channel, office);
         Units = new(Invoker);
-        Leadership = new(Invoker);
+        // Leaders' history is recorded by the organisation department (issue 11: corrections are its to make).
+        Leadership = new(TestAuthority.As(Host.Channel, Authority.Token(Province, [PinganRoles.OrganisationLiaison, PinganRoles.CommissionOffice], "province.organisation")));
         Commissions = new(Invoker);
         Integration = new(Invoker);
     }

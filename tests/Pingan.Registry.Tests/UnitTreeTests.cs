@@ -74,7 +74,7 @@ public sealed class UnitTreeTests : RegistryTest
     {
         await LoadSmallTreeAsync();
         await Leadership.AppointLeaderAsync(new AppointLeaderRequest
-        {
+        { CorrectionReason = "补录历史任职记录",
             Name = "李建国", UnitCode = "410102000000-PSB", Role = LeadershipRole.Principal, StartsOn = "2024-01-01",
         });
         var error = await Refused(() => Units.DissolveUnitAsync(new DissolveUnitRequest { Code = "410102000000-PSB", EffectiveOn = "2026-06-01" }).ResponseAsync,

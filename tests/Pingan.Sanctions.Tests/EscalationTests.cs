@@ -148,9 +148,9 @@ public sealed class EscalationTests : SanctionsTest
         Assert.DoesNotContain(Guid.Parse(ChenLiang), disqualified.LeaderIds);
 
         // Art. 36: Zhengzhou names the leader who follows the listing up; the province does not, nor a leader from elsewhere.
-        var registry = new Pingan.Registry.Api.Leadership.LeadershipClient(As(Province, PinganRoles.CommissionOffice, Registry));
+        var registry = new Pingan.Registry.Api.Leadership.LeadershipClient(As(Province, PinganRoles.OrganisationLiaison, Registry));
         var follower = await registry.AppointLeaderAsync(new Pingan.Registry.Api.AppointLeaderRequest
-            { Name = "周卫东", UnitCode = Zhengzhou + "-PC", Role = Pingan.Registry.Api.LeadershipRole.InCharge, Portfolio = "政法", StartsOn = "2025-01-01" });
+            { CorrectionReason = "补录历史任职记录", Name = "周卫东", UnitCode = Zhengzhou + "-PC", Role = Pingan.Registry.Api.LeadershipRole.InCharge, Portfolio = "政法", StartsOn = "2025-01-01" });
         var follow = new NameFollowUpLeaderRequest { CaseId = opened.CaseId, LeaderId = follower.LeaderId };
         await Refused(() => CasesOf(Province).NameFollowUpLeaderAsync(follow).ResponseAsync, StatusCode.PermissionDenied);
         var elsewhere = await Refused(() => CasesOf(Zhengzhou).NameFollowUpLeaderAsync(new NameFollowUpLeaderRequest { CaseId = opened.CaseId, LeaderId = WangGang }).ResponseAsync,

@@ -63,15 +63,16 @@ public abstract class SanctionsTest : InfrastructureTest
         var commissions = new RegistryApi.Commissions.CommissionsClient(registry);
         await commissions.EstablishCommissionAsync(new RegistryApi.EstablishCommissionRequest { JurisdictionCode = Zhengzhou, Name = "郑州市综治委", EstablishedOn = "2018-01-01" });
         await commissions.AddMemberUnitAsync(new RegistryApi.MemberUnitRequest { JurisdictionCode = Zhengzhou, UnitCode = Zhengzhou + "-PSB", EffectiveOn = "2019-01-01" });
-        var leadership = new RegistryApi.Leadership.LeadershipClient(registry);
+        // Leaders' history is recorded by the organisation department (issue 11: corrections are its to make).
+        var leadership = new RegistryApi.Leadership.LeadershipClient(As(Province, PinganRoles.OrganisationLiaison, Registry));
         async Task<string> AppointAsync(string name, string unit, RegistryApi.LeadershipRole role, string starts, string? ends = null)
         {
             var term = await leadership.AppointLeaderAsync(new RegistryApi.AppointLeaderRequest
-            {
+            { CorrectionReason = "补录历史任职记录",
                 Name = name, UnitCode = unit, Role = role, StartsOn = starts, Portfolio = role == RegistryApi.LeadershipRole.Principal ? "" : "政法",
                 CadreAuthorityCode = Zhengzhou + "-PC", // 中原区's leaders are Zhengzhou's cadres
             });
-            if (ends is not null) await leadership.EndTermAsync(new RegistryApi.EndTermRequest { TermId = term.TermId, EndsOn = ends, Reason = "transferred" });
+            if (ends is not null) await leadership.EndTermAsync(new RegistryApi.EndTermRequest { CorrectionReason = "补录历史任职记录", TermId = term.TermId, EndsOn = ends, Reason = "transferred" });
             return term.LeaderId;
         }
         WangGang = await AppointAsync("王刚", Zhongyuan + "-PC", RegistryApi.LeadershipRole.Principal, "2021-06-01", "2026-06-30");

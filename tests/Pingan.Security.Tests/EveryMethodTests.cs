@@ -125,9 +125,9 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.registry.v1.Units/GetAccountabilityChain"] = () => new GetAccountabilityChainRequest { Code = Longting },
         ["/pingan.registry.v1.Units/GetCommissionForUnit"] = () => new GetCommissionForUnitRequest { Code = Longting, Relation = CommissionRelation.OneLevelUp },
         ["/pingan.registry.v1.Leadership/AppointLeader"] = () => new AppointLeaderRequest
-            { Name = "赵三", LeaderId = upward ? _kaifengLeaderId : "", UnitCode = Longting, Role = LeadershipRole.DualDuty, Portfolio = "平安建设", StartsOn = "2025-01-01" },
-        ["/pingan.registry.v1.Leadership/EndTerm"] = () => new EndTermRequest { TermId = _termId, EndsOn = "2026-01-31", Reason = "walk" },
-        ["/pingan.registry.v1.Leadership/ChangeRole"] = () => new ChangeRoleRequest { TermId = _termId, Role = LeadershipRole.InCharge, Portfolio = "政法", EffectiveOn = "2025-06-01" },
+            { CorrectionReason = "补录历史任职记录", Name = "赵三", LeaderId = upward ? _kaifengLeaderId : "", UnitCode = Longting, Role = LeadershipRole.DualDuty, Portfolio = "平安建设", StartsOn = "2025-01-01" },
+        ["/pingan.registry.v1.Leadership/EndTerm"] = () => new EndTermRequest { CorrectionReason = "补录历史任职记录", TermId = _termId, EndsOn = "2026-01-31", Reason = "walk" },
+        ["/pingan.registry.v1.Leadership/ChangeRole"] = () => new ChangeRoleRequest { CorrectionReason = "补录历史任职记录", TermId = _termId, Role = LeadershipRole.InCharge, Portfolio = "政法", EffectiveOn = "2025-06-01" },
         ["/pingan.registry.v1.Leadership/ListHolders"] = () => new ListHoldersRequest { UnitCode = Longting },
         ["/pingan.registry.v1.Leadership/GetAccountability"] = () => new GetAccountabilityRequest { LeaderId = _leaderId },
         ["/pingan.registry.v1.Leadership/GetLeader"] = () => new GetLeaderRequest { LeaderId = _leaderId },
@@ -491,11 +491,12 @@ public sealed class EveryMethodTests : InfrastructureTest
             new EstablishCommissionRequest { JurisdictionCode = Kaifeng, Name = "开封市综治委", EstablishedOn = "2018-01-01" }, options);
         await new Commissions.CommissionsClient(invoker).AddMemberUnitAsync(
             new MemberUnitRequest { JurisdictionCode = Kaifeng, UnitCode = KaifengPsb, EffectiveOn = "2019-01-01" }, options);
+        var organisation = new CallOptions(new Metadata { { "Authorization", "Bearer " + await TokenAsync("walk-setup-organisation", Province, OrganisationLiaison) } });
         var term = await new Leadership.LeadershipClient(invoker).AppointLeaderAsync(
-            new AppointLeaderRequest { Name = "孙五", UnitCode = Longting, Role = LeadershipRole.Principal, StartsOn = "2024-01-01" }, options);
+            new AppointLeaderRequest { CorrectionReason = "补录历史任职记录", Name = "孙五", UnitCode = Longting, Role = LeadershipRole.Principal, StartsOn = "2024-01-01" }, organisation);
         (_termId, _leaderId) = (term.TermId, term.LeaderId);
         _kaifengLeaderId = (await new Leadership.LeadershipClient(invoker).AppointLeaderAsync(
-            new AppointLeaderRequest { Name = "钱一", UnitCode = Kaifeng, Role = LeadershipRole.Principal, StartsOn = "2024-01-01" }, options)).LeaderId;
+            new AppointLeaderRequest { CorrectionReason = "补录历史任职记录", Name = "钱一", UnitCode = Kaifeng, Role = LeadershipRole.Principal, StartsOn = "2024-01-01" }, organisation)).LeaderId;
 
         _letters = await ServiceHost.StartAsync(Letters.LettersApplication.Create, new Dictionary<string, string?>
         {

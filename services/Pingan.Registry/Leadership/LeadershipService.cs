@@ -12,7 +12,8 @@ using LeadershipRole = Pingan.Registry.Contracts.LeadershipRole;
 
 namespace Pingan.Registry.Leadership;
 
-public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvider time, IAuditTrail audit, RegistryAccess access) : Api.Leadership.LeadershipBase
+public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvider time, IAuditTrail audit, RegistryAccess access, HistoryCorrections corrections)
+    : Api.Leadership.LeadershipBase
 {
     public override async Task<Api.Term> AppointLeader(AppointLeaderRequest request, ServerCallContext context)
     {
@@ -23,18 +24,21 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
         await TermQueries.LockAsync(db, ct);
         var leader = await ResolveLeaderAsync(request, now, ct);
         await access.BindLeaderAsync(leader.Id, leader.Name, time.Today(), ct);
+        var startsOn = Dates.ParseOr(request.StartsOn, time.Today());
+        var correction = corrections.Check(startsOn, request.CorrectionReason);
+        if (correction is not null) await corrections.EnsureNoOpenCaseAsync(request.UnitCode, startsOn, null, ct);
         var externalId = Text.OrNull(request.ExternalId);
         var cadre = Text.OrNull(request.CadreAuthorityCode);
         var book = await TermBook.LoadAsync(db, cadre is null ? [request.UnitCode] : [request.UnitCode, cadre],
             externalId is null ? [] : [externalId], [], ct);
         var term = new TermPlanner(book).Appoint(leader, new TermDraft(
             externalId, request.UnitCode, (LeadershipRole)(int)request.Role, request.Portfolio, request.Title,
-            Dates.ParseOr(request.StartsOn, time.Today()), null, null, cadre), now);
+            startsOn, null, null, cadre), now);
         db.Terms.Add(term);
         outbox.Enqueue(TermPlanner.Appointed(term, leader));
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditRecord(context.Method, $"term/{term.Id}",
-            Detail: AuditDetail.Of(new { leader = leader.Name, unit = term.UnitCode, role = term.Role.ToString(), term.Portfolio, startsOn = Dates.Write(term.StartsOn) })), ct);
+            Detail: AuditDetail.Of(new { leader = leader.Name, unit = term.UnitCode, role = term.Role.ToString(), term.Portfolio, startsOn = Dates.Write(term.StartsOn), correction })), ct);
         await tx.CommitAsync(ct);
         return await TermQueries.GetAsync(db, term.Id, ct);
     }
@@ -47,12 +51,15 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
         await TermQueries.LockAsync(db, ct);
         var term = await FindTermAsync(request.TermId, ct);
         await access.WriteAsync(RegistryAccess.TermWriters, ct, term.UnitCode);
-        if (TermPlanner.End(term, Dates.ParseOr(request.EndsOn, time.Today()), Text.OrNull(request.Reason)))
+        var endsOn = Dates.ParseOr(request.EndsOn, time.Today());
+        var correction = term.EndsOn == endsOn ? null : corrections.Check(endsOn, request.CorrectionReason);
+        if (correction is not null) await corrections.EnsureNoOpenCaseAsync(term.UnitCode, endsOn.AddDays(1), null, ct);
+        if (TermPlanner.End(term, endsOn, Text.OrNull(request.Reason)))
         {
             outbox.Enqueue(TermPlanner.Left(term));
             await db.SaveChangesAsync(ct);
             await audit.RecordAsync(new AuditRecord(context.Method, $"term/{term.Id}",
-                Detail: AuditDetail.Of(new { endsOn = Dates.Write(term.EndsOn), reason = term.EndReason })), ct);
+                Detail: AuditDetail.Of(new { endsOn = Dates.Write(term.EndsOn), reason = term.EndReason, correction })), ct);
         }
         await tx.CommitAsync(ct);
         return await TermQueries.GetAsync(db, term.Id, ct);
@@ -72,6 +79,8 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
             throw new DomainRuleException(
                 $"Term {current.Id} runs from {Dates.Write(current.StartsOn)} to {(current.EndsOn is null ? "now" : Dates.Write(current.EndsOn))}; " +
                 $"a role change on {Dates.Write(effective)} must fall after its first day and within it.");
+        var correction = corrections.Check(effective, request.CorrectionReason);
+        if (correction is not null) await corrections.EnsureNoOpenCaseAsync(current.UnitCode, effective, current.EndsOn, ct);
         var leader = await db.Leaders.FirstAsync(l => l.Id == current.LeaderId, ct);
         var book = await TermBook.LoadAsync(db,
             current.CadreAuthorityCode is { } cadre ? [current.UnitCode, cadre] : [current.UnitCode], [], [current.Id], ct);
@@ -85,7 +94,7 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
             next.Portfolio.Length == 0 ? null : next.Portfolio, effective));
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditRecord(context.Method, $"term/{current.Id}",
-            Detail: AuditDetail.Of(new { newTerm = next.Id, role = next.Role.ToString(), next.Portfolio, effectiveOn = Dates.Write(effective) })), ct);
+            Detail: AuditDetail.Of(new { newTerm = next.Id, role = next.Role.ToString(), next.Portfolio, effectiveOn = Dates.Write(effective), correction })), ct);
         await tx.CommitAsync(ct);
         return await TermQueries.GetAsync(db, next.Id, ct);
     }

@@ -18,6 +18,7 @@ public sealed class RegistryDb(DbContextOptions<RegistryDb> options) : PinganDbC
     public DbSet<Term> Terms => Set<Term>();
     public DbSet<Commission> Commissions => Set<Commission>();
     public DbSet<AppliedChange> AppliedChanges => Set<AppliedChange>();
+    public DbSet<Leadership.SanctionCaseRecord> SanctionCases => Set<Leadership.SanctionCaseRecord>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -75,6 +76,13 @@ public sealed class RegistryDb(DbContextOptions<RegistryDb> options) : PinganDbC
             e.HasOne<Leader>().WithMany().HasForeignKey(m => m.LeaderId).OnDelete(DeleteBehavior.Restrict));
         b.Entity<AppliedChange>(e => e.HasKey(a => new { a.Source, a.ChangeId }));
 
+        b.Entity<Leadership.SanctionCaseRecord>(e =>
+        {
+            e.ToTable("sanction_cases");
+            e.HasKey(c => c.CaseId);
+            e.Property(c => c.SubjectCode).HasMaxLength(64);
+            e.HasIndex(c => new { c.SubjectCode, c.IncidentOn }).HasFilter("closed_at IS NULL");
+        });
         b.AddTransactionalMessaging();
         b.AddAuditTrail();
         base.OnModelCreating(b);

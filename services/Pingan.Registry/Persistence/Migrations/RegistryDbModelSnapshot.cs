@@ -388,6 +388,37 @@ namespace Pingan.Registry.Persistence.Migrations
                     b.ToTable("leaders", (string)null);
                 });
 
+            modelBuilder.Entity("Pingan.Registry.Leadership.SanctionCaseRecord", b =>
+                {
+                    b.Property<Guid>("CaseId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<DateOnly?>("IncidentOn")
+                        .HasColumnType("date")
+                        .HasColumnName("incident_on");
+
+                    b.Property<string>("SubjectCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("subject_code");
+
+                    b.HasKey("CaseId")
+                        .HasName("pk_sanction_cases");
+
+                    b.HasIndex("SubjectCode", "IncidentOn")
+                        .HasDatabaseName("ix_sanction_cases_subject_code_incident_on")
+                        .HasFilter("closed_at IS NULL");
+
+                    b.ToTable("sanction_cases", (string)null);
+                });
+
             modelBuilder.Entity("Pingan.Registry.Leadership.Term", b =>
                 {
                     b.Property<Guid>("Id")
