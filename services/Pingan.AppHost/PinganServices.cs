@@ -15,6 +15,14 @@ internal static class PinganServices
         where TProject : IProjectMetadata, new()
     {
         string rest = $"http://127.0.0.1:{restPort}", grpc = $"http://127.0.0.1:{grpcPort}";
+        // The audit chain's key (issue 11), kept by ./platform up in .local/run/audit-key.secret, outside the
+        // database; each service anchors its verified tips in .local/run/anchors/<service>.log.
+        environment =
+        [
+            .. environment,
+            ("Audit__ChainKey", builder.Configuration["Pingan:AuditKey"] ?? throw new InvalidOperationException("Pingan:AuditKey is not set: start the platform with ./platform up")),
+            ("Audit__AnchorFile", Path.Combine(builder.Configuration["Pingan:AnchorDirectory"] ?? throw new InvalidOperationException("Pingan:AnchorDirectory is not set: start the platform with ./platform up"), name + ".log")),
+        ];
         var migrate = builder.AddProject<TProject>($"{name}-migrate", launchProfileName: null)
             .WithArgs("migrate")
             .WithReference(postgres)

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -19,18 +18,23 @@ public sealed class AuditEntry
     public string? Detail { get; set; }
     public required string PreviousHash { get; set; }
     public required string Hash { get; set; }
+    /// <summary>The chain key the hash was made with (<see cref="AuditChainKey"/>); empty for an unkeyed entry.</summary>
+    public string KeyId { get; set; } = "";
 
     /// <summary>
-    /// SHA-256 over every field and the previous entry's hash, as a JSON array (unambiguous, unlike a joined
-    /// string). Changing any field of any entry, or removing or inserting one, breaks every hash after it.
+    /// The hash over every field and the previous entry's hash, as a JSON array (unambiguous, unlike a joined
+    /// string): HMAC-SHA256 under the chain key the entry names, or SHA-256 for an unkeyed entry. Changing any
+    /// field of any entry, or removing or inserting one, breaks every hash after it; without the key nobody can
+    /// make them agree again. Null when the entry names a key this service does not hold.
     /// </summary>
-    public string ComputeHash()
+    public string? ComputeHash(AuditChainKey key)
     {
-        var canonical = JsonSerializer.SerializeToUtf8Bytes(new object?[]
-        {
+        object?[] fields =
+        [
             Sequence, At.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", System.Globalization.CultureInfo.InvariantCulture), Actor, ActorUnit, Action, Target, Outcome, Detail, PreviousHash,
-        });
-        return Convert.ToHexStringLower(SHA256.HashData(canonical));
+        ];
+        // An unkeyed entry keeps the form it always had; a keyed one also covers the key's name.
+        return key.Hash(KeyId, JsonSerializer.SerializeToUtf8Bytes(KeyId.Length == 0 ? fields : [.. fields, KeyId]));
     }
 }
 
@@ -71,6 +75,7 @@ public static class AuditModel
             e.Property(x => x.Outcome).HasMaxLength(16);
             e.Property(x => x.PreviousHash).HasMaxLength(64);
             e.Property(x => x.Hash).HasMaxLength(64);
+            e.Property(x => x.KeyId).HasMaxLength(16).HasDefaultValue("");
             e.HasIndex(x => x.At);
             e.HasIndex(x => new { x.Actor, x.Sequence });
             e.HasIndex(x => new { x.Target, x.Sequence });

@@ -23,6 +23,8 @@ public static class AuditServiceCollectionExtensions
     {
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<IAuditTrail, AuditTrail<TDb>>();
+        builder.Services.AddSingleton<AuditChainKey>();
+        builder.Services.AddHostedService<AuditKeyWarning>();
         builder.Services.AddSingleton<AuditInterceptor>();
         // Outermost, so it sees every call's final status, validation refusals included.
         builder.Services.Configure<Grpc.AspNetCore.Server.GrpcServiceOptions>(o =>
@@ -115,7 +117,7 @@ internal sealed class AuditInterceptor(IServiceScopeFactory scopes, ILogger<Audi
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
 }
 
-internal sealed class AuditLogService<TDb>(TDb db) : AuditLog.AuditLogBase where TDb : DbContext
+internal sealed class AuditLogService<TDb>(TDb db, AuditChainKey key) : AuditLog.AuditLogBase where TDb : DbContext
 {
     public override async Task<EntryPage> ListEntries(ListEntriesRequest request, ServerCallContext context)
     {
@@ -150,8 +152,12 @@ internal sealed class AuditLogService<TDb>(TDb db) : AuditLog.AuditLogBase where
 
     public override async Task<ChainVerification> VerifyChain(VerifyChainRequest request, ServerCallContext context)
     {
-        var check = await AuditVerifier.VerifyAsync(db, context.CancellationToken);
-        return new ChainVerification { Intact = check.Intact, Entries = check.Entries, BrokenAt = check.BrokenAt, Problem = check.Problem };
+        var check = await AuditVerifier.VerifyAsync(db, key, context.CancellationToken);
+        return new ChainVerification
+        {
+            Intact = check.Intact, Entries = check.Entries, BrokenAt = check.BrokenAt, Problem = check.Problem,
+            Keyed = check.Keyed, RowsPastTip = check.RowsPastTip, Anchor = check.Anchor,
+        };
     }
 
     private static DateTimeOffset Instant(string text, string field) =>
@@ -167,12 +173,27 @@ internal sealed class VerifyAuditStep<TDb>(IServiceScopeFactory scopes, ILogger<
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var check = await AuditVerifier.VerifyAsync(scope.ServiceProvider.GetRequiredService<TDb>(), cancellationToken);
+        var check = await AuditVerifier.VerifyAsync(scope.ServiceProvider.GetRequiredService<TDb>(), scope.ServiceProvider.GetRequiredService<AuditChainKey>(), cancellationToken);
         if (!check.Intact)
             throw new InvalidOperationException($"Audit trail broken at entry {check.BrokenAt}: {check.Problem} ({check.Entries} entries hold before it).");
         var tip = await scope.ServiceProvider.GetRequiredService<TDb>().Set<AuditHead>().AsNoTracking().SingleAsync(h => h.Id == 1, cancellationToken);
         // The tip's hash in the logs each day anchors the chain outside the database: a rewrite of the whole
         // chain would not match yesterday's line.
-        logger.LogInformation("Audit trail intact: {Entries} entries, tip {Sequence} {Hash}", check.Entries, tip.LastSequence, tip.LastHash);
+        logger.LogInformation("Audit trail intact: {Entries} entries, tip {Sequence} {Hash}, keyed {Keyed}; {Anchor}", check.Entries, tip.LastSequence, tip.LastHash, check.Keyed, check.Anchor);
     }
+}
+
+/// <summary>Says at start when the audit chain is unkeyed: a database administrator could then rewrite it undetected.</summary>
+internal sealed class AuditKeyWarning(AuditChainKey key, ILogger<AuditKeyWarning> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!key.IsKeyed)
+            logger.LogWarning("Audit:ChainKey is not set: the audit chain is hashed unkeyed, and whoever can write the database could recompute it. Set it from a secret.");
+        if (key.AnchorFile is null)
+            logger.LogWarning("Audit:AnchorFile is not set: verified tips are anchored only in the logs.");
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

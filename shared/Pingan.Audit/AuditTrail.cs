@@ -35,14 +35,14 @@ public interface IAuditTrail
     Task RecordSeparatelyAsync(AuditRecord record, CancellationToken ct);
 }
 
-internal sealed class AuditTrail<TDb>(TDb db, IServiceScopeFactory scopes, IHttpContextAccessor http, TimeProvider time) : IAuditTrail
+internal sealed class AuditTrail<TDb>(TDb db, IServiceScopeFactory scopes, IHttpContextAccessor http, TimeProvider time, AuditChainKey key) : IAuditTrail
     where TDb : DbContext
 {
     public Task RecordAsync(AuditRecord record, CancellationToken ct)
     {
         if (db.Database.CurrentTransaction is null)
             throw new InvalidOperationException("RecordAsync needs the change's transaction open, so the entry commits with it.");
-        return AppendAsync(db, record, AuditActor.Of(http.HttpContext), time.GetUtcNow(), ct);
+        return AppendAsync(db, key, record, AuditActor.Of(http.HttpContext), time.GetUtcNow(), ct);
     }
 
     public async Task RecordSeparatelyAsync(AuditRecord record, CancellationToken ct)
@@ -51,11 +51,11 @@ internal sealed class AuditTrail<TDb>(TDb db, IServiceScopeFactory scopes, IHttp
         await using var scope = scopes.CreateAsyncScope();
         var own = scope.ServiceProvider.GetRequiredService<TDb>();
         await using var tx = await own.Database.BeginTransactionAsync(ct);
-        await AppendAsync(own, record, actor, time.GetUtcNow(), ct);
+        await AppendAsync(own, key, record, actor, time.GetUtcNow(), ct);
         await tx.CommitAsync(ct);
     }
 
-    private static async Task AppendAsync(DbContext db, AuditRecord record, AuditActor actor, DateTimeOffset now, CancellationToken ct)
+    private static async Task AppendAsync(DbContext db, AuditChainKey key, AuditRecord record, AuditActor actor, DateTimeOffset now, CancellationToken ct)
     {
         // The tip's row lock orders the writers: the next entry is chained on this one's hash after it commits.
         var head = await db.Set<AuditHead>().FromSqlRaw("SELECT * FROM audit_head WHERE id = 1 FOR UPDATE").AsNoTracking().SingleAsync(ct);
@@ -72,13 +72,14 @@ internal sealed class AuditTrail<TDb>(TDb db, IServiceScopeFactory scopes, IHttp
             Detail = record.Detail,
             PreviousHash = head.LastHash,
             Hash = "",
+            KeyId = key.Id,
         };
-        entry.Hash = entry.ComputeHash();
+        entry.Hash = entry.ComputeHash(key)!;
         await db.Database.ExecuteSqlInterpolatedAsync(
             $"""
-            INSERT INTO audit_entries (sequence, at, actor, actor_unit, action, target, outcome, detail, previous_hash, hash)
+            INSERT INTO audit_entries (sequence, at, actor, actor_unit, action, target, outcome, detail, previous_hash, hash, key_id)
             VALUES ({entry.Sequence}, {entry.At}, {entry.Actor}, {entry.ActorUnit}, {entry.Action}, {entry.Target}, {entry.Outcome},
-                    {entry.Detail}, {entry.PreviousHash}, {entry.Hash});
+                    {entry.Detail}, {entry.PreviousHash}, {entry.Hash}, {entry.KeyId});
             UPDATE audit_head SET last_sequence = {entry.Sequence}, last_hash = {entry.Hash} WHERE id = 1;
             """, ct);
     }

@@ -50,6 +50,9 @@ public sealed class ServiceHost : IAsyncDisposable
         }
     }
 
+    /// <summary>The audit chain key of test hosts: fixed, so a test can tell what a forger without it cannot make.</summary>
+    public const string TestAuditKey = "cGluZ2FuLXRlc3QtYXVkaXQtY2hhaW4ta2V5LTMyLWJ5dGVzIQ==";
+
     private static async Task<ServiceHost> StartOnFreePortsAsync(
         Func<string[], Action<WebApplicationBuilder>, WebApplication> create,
         IDictionary<string, string?> settings,
@@ -67,6 +70,9 @@ public sealed class ServiceHost : IAsyncDisposable
                 ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
                 ["Messaging:Outbox:PublishTimeout"] = "00:00:02",
                 ["Logging:Console:LogLevel:Default"] = "None",
+                // Every test host keys its audit chain, as production does (issue 11); a test may set its own.
+                ["Audit:ChainKey"] = TestAuditKey,
+                ["Audit:AnchorFile"] = Path.Combine(Path.GetTempPath(), "pingan-test-anchors", $"{Guid.NewGuid():N}.log"),
             });
             builder.Configuration.AddInMemoryCollection(settings.ToDictionary(s => s.Key, s => s.Value?.Replace("{rest-url}", $"http://127.0.0.1:{rest}/", StringComparison.Ordinal)));
             services?.Invoke(builder.Services);

@@ -96,7 +96,7 @@ public sealed class IdentityTests : IdentityTest
         Assert.Contains(entries, e => e.Detail is not null && e.Detail.Contains("account locked"));
         Assert.Contains(entries, e => e.Detail == "locked");
         Assert.Equal("SUCCEEDED", entries[0].Outcome);
-        Assert.True((await Audit.AuditVerifier.VerifyAsync(db, CancellationToken.None)).Intact);
+        Assert.True((await Audit.AuditVerifier.VerifyAsync(db, scope.ServiceProvider.GetRequiredService<Audit.AuditChainKey>(), CancellationToken.None)).Intact);
     }
 
     [Fact]

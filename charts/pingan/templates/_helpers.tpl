@@ -39,6 +39,12 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- end }}
 - name: Calendar__Directory
   value: /etc/pingan/calendars
+- name: Audit__ChainKey
+  valueFrom: { secretKeyRef: { name: {{ .root.Values.audit.keySecret }}, key: chain-key } }
+{{- if .root.Values.audit.anchorClaim }}
+- name: Audit__AnchorFile
+  value: {{ printf "/var/lib/pingan/anchors/%s.log" .name | quote }}
+{{- end }}
 - name: ConnectionStrings__postgres
   valueFrom: { secretKeyRef: { name: {{ .root.Values.connectionSecret }}, key: postgres } }
 - name: ConnectionStrings__rabbitmq

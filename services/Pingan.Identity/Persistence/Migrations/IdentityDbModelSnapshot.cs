@@ -324,6 +324,14 @@ namespace Pingan.Identity.Persistence.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("hash");
 
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("")
+                        .HasColumnName("key_id");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(16)

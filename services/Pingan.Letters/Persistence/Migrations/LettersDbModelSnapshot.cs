@@ -59,6 +59,14 @@ namespace Pingan.Letters.Persistence.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("hash");
 
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("")
+                        .HasColumnName("key_id");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(16)
