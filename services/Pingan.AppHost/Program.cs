@@ -11,6 +11,8 @@ const string issuer = "http://127.0.0.1:5091/";
 builder.AddPinganService<Projects.Pingan_Identity>("identity", 5091, 5092, postgres, rabbitmq, seedStep: "seed-demo",
     // Loopback only: the cluster's ingress terminates TLS in production.
     ("Identity__AllowHttp", "true"), ("Identity__Issuer", issuer),
+    // The demo accounts and systems with their published secrets: the local profile only (issue 11).
+    ("Identity__DemoAccounts", "true"),
     // Seals its keys and TOTP secrets at rest; ./platform up keeps it in .local/run/identity-kek.secret.
     ("Identity__KeyEncryptionKey", builder.Configuration["Pingan:IdentityKek"]
         ?? throw new InvalidOperationException("Pingan:IdentityKek is not set: start the platform with ./platform up")));

@@ -87,6 +87,8 @@ public static class IdentityApplication
                     .AllowRefreshTokenFlow();
                 o.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.OfflineAccess, PinganClaims.Scope);
                 o.SetAccessTokenLifetime(AccessTokenLifetime).SetRefreshTokenLifetime(RefreshTokenLifetime);
+                // Issue 11: a refresh token renewed keeps its first expiry, so a stolen one lives a working day at most.
+                o.DisableSlidingRefreshTokenExpiration();
                 // Services validate access tokens themselves with the published keys: signed, not encrypted.
                 o.DisableAccessTokenEncryption();
                 // Requests OpenIddict refuses itself (a wrong client secret, a replayed code or refresh token, a PKCE
@@ -127,6 +129,7 @@ public static class IdentityApplication
         builder.Services.AddSingleton<IOptionsChangeTokenSource<OpenIddict.Validation.OpenIddictValidationOptions>>(s => s.GetRequiredService<KeyRotation>());
         builder.Services.AddScoped<DemoAccounts>();
         builder.Services.AddSingleton<IServiceStep, DemoAccountsStep>();
+        builder.Services.AddHostedService<DemoCredentialGuard>();
         builder.Services.AddSingleton<IServiceStep, DemoTotpStep>();
 
         static Task GrpcOr(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)

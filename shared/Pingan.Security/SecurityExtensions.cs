@@ -23,6 +23,7 @@ public static class SecurityExtensions
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<CallerAccessor>();
         builder.Services.AddScoped<JurisdictionGuard>();
+        builder.Services.AddSingleton<AnonymousRefusals>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
         {
             o.Authority = authority;
@@ -41,6 +42,10 @@ public static class SecurityExtensions
                     // Whose token it claimed to be, unvalidated: worth knowing for a forged or expired one.
                     var claimed = ClaimedSubject(context.Request.Headers.Authorization.ToString());
                     var why = context.AuthenticateFailure?.Message ?? context.ErrorDescription ?? "no access token";
+                    // Counted always, recorded as a sample (issue 11): an anonymous flood must not queue on the audit chain.
+                    var kind = AnonymousRefusals.KindOf(context.AuthenticateFailure);
+                    if (context.HttpContext.RequestServices.GetRequiredService<AnonymousRefusals>().Count(kind) is not { } unrecorded) return Task.CompletedTask;
+                    if (unrecorded > 0) why = $"{why} [sampled: {unrecorded} more '{kind}' refusal(s) since the last recorded one went unrecorded]";
                     return AuditRefusalAsync(context.HttpContext, claimed is null ? null : $"claimed-subject/{claimed}", why);
                 },
             };
@@ -58,7 +63,7 @@ public static class SecurityExtensions
         if (http.RequestServices.GetService<IAuditTrail>() is not { } audit) return;
         try
         {
-            await audit.RecordSeparatelyAsync(new AuditRecord(http.Request.Path, target, Outcomes.Denied, why.Length > 500 ? why[..500] : why),
+            await audit.RecordSeparatelyAsync(new AuditRecord(http.Request.Path, target, Outcomes.Denied, why.Length > 700 ? why[..700] : why),
                 CancellationToken.None);
         }
         catch (Exception ex)

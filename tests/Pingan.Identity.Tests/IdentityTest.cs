@@ -40,6 +40,7 @@ public abstract partial class IdentityTest : InfrastructureTest
             ["ConnectionStrings:identity"] = Database.ConnectionString,
             ["Identity:AllowHttp"] = "true",
             ["Identity:KeyEncryptionKey"] = TestSecrets.IdentityKeyEncryptionKey,
+            ["Identity:DemoAccounts"] = "true",
         };
         foreach (var (key, value) in more ?? []) settings[key] = value;
         var host = await ServiceHost.StartAsync(IdentityApplication.Create, settings, services => services.AddSingleton<TimeProvider>(Clock));
@@ -80,6 +81,14 @@ public abstract partial class IdentityTest : InfrastructureTest
         public string Verifier { get; } = Base64Url(RandomNumberGenerator.GetBytes(32));
 
         public Task<HttpResponseMessage> GetAsync(string url) => _http.GetAsync(url);
+
+        /// <summary>Signs out with the sign-in page's antiforgery token, as its form would.</summary>
+        public async Task<HttpResponseMessage> SignOutAsync()
+        {
+            var page = await _http.GetStringAsync("/account/login");
+            var token = HiddenToken().Match(page).Groups[1].Value;
+            return await _http.PostAsync("/account/logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token) }));
+        }
 
         public async Task<HttpResponseMessage> SignInAsync(string userName, string password, string code, string returnUrl = "/")
         {

@@ -11,6 +11,25 @@ namespace Pingan.Identity.Tests;
 
 public sealed class IdentityTests : IdentityTest
 {
+    /// <summary>
+    /// Issue 11: the demo accounts and systems exist only where the local profile asks for them. A start without
+    /// Identity:DemoAccounts on a database that holds them refuses, naming them.
+    /// </summary>
+    [Fact]
+    public async Task A_start_outside_the_local_profile_refuses_while_demo_credentials_are_present_Issue11()
+    {
+        var production = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:identity"] = Database.ConnectionString,
+            ["Identity:AllowHttp"] = "true",
+            ["Identity:KeyEncryptionKey"] = Testing.TestSecrets.IdentityKeyEncryptionKey,
+        };
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => Testing.ServiceHost.StartAsync(IdentityApplication.Create, production));
+        Assert.Contains("Refusing to start", refused.Message);
+        Assert.Contains("province.office", refused.Message);
+        Assert.Contains("pingan-demo-loader", refused.Message);
+    }
+
     [Fact]
     public async Task Discovery_names_the_endpoints_and_publishes_a_signing_key()
     {
@@ -40,6 +59,36 @@ public sealed class IdentityTests : IdentityTest
         var denied = await scope.ServiceProvider.GetRequiredService<Persistence.IdentityDb>().Set<Audit.AuditEntry>()
             .SingleAsync(e => e.Target == "client/hn-organisation-system" && e.Outcome == "DENIED");
         Assert.StartsWith("invalid_client", denied.Detail);
+    }
+
+    /// <summary>
+    /// Issue 11: signing out ends the session and revokes the person's refresh tokens; a refresh token renewed
+    /// keeps its first expiry (8 hours), however often it is renewed.
+    /// </summary>
+    [Fact]
+    public async Task Sign_out_revokes_the_refresh_tokens_and_a_refresh_token_expires_eight_hours_after_sign_in_however_renewed_Issue11()
+    {
+        using var browser = new Browser(Host.Rest.BaseAddress!);
+        var tokens = await browser.LogInAsync("zhongyuan.office", DemoAccounts.Password, Totp("zhongyuan.office"));
+        var refresh = tokens.GetProperty("refresh_token").GetString()!;
+        for (var hour = 1; hour <= 7; hour++)
+        {
+            Clock.Advance(TimeSpan.FromHours(1));
+            var renewed = await browser.TokenAsync(new() { ["grant_type"] = "refresh_token", ["client_id"] = "pingan-cli", ["refresh_token"] = refresh });
+            refresh = renewed.TryGetProperty("refresh_token", out var next) ? next.GetString()! : throw new Xunit.Sdk.XunitException($"hour {hour}: {renewed}");
+        }
+        Clock.Advance(TimeSpan.FromMinutes(61));
+        var expired = await browser.TokenAsync(new() { ["grant_type"] = "refresh_token", ["client_id"] = "pingan-cli", ["refresh_token"] = refresh });
+        Assert.Equal("invalid_grant", expired.GetProperty("error").GetString());
+
+        // A new day's sign-in, then sign-out: its refresh token no longer works.
+        using var today = new Browser(Host.Rest.BaseAddress!);
+        var fresh = (await today.LogInAsync("zhongyuan.office", DemoAccounts.Password, Totp("zhongyuan.office"))).GetProperty("refresh_token").GetString()!;
+        Assert.Equal(HttpStatusCode.Redirect, (await today.SignOutAsync()).StatusCode);
+        var afterSignOut = await today.TokenAsync(new() { ["grant_type"] = "refresh_token", ["client_id"] = "pingan-cli", ["refresh_token"] = fresh });
+        Assert.Equal("invalid_grant", afterSignOut.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.Redirect, (await today.GetAsync(today.AuthorizeUrl())).StatusCode); // back to the sign-in page
+        Assert.Contains("/account/login", (await today.GetAsync(today.AuthorizeUrl())).Headers.Location!.ToString());
     }
 
     [Fact]
@@ -73,8 +122,9 @@ public sealed class IdentityTests : IdentityTest
         Assert.Equal(HttpStatusCode.Redirect, (await browser.SignInAsync("province.office", DemoAccounts.Password, code)).StatusCode);
         using var replay = new Browser(Host.Rest.BaseAddress!);
         Assert.Equal(HttpStatusCode.Unauthorized, (await replay.SignInAsync("province.office", DemoAccounts.Password, code)).StatusCode);
-        // The auditor role signs in without one.
-        Assert.Equal(HttpStatusCode.Redirect, (await replay.SignInAsync("province.auditor", DemoAccounts.Password, "")).StatusCode);
+        // Every person needs one, whatever the role (issue 11): the auditor too.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await replay.SignInAsync("province.auditor", DemoAccounts.Password, "")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await replay.SignInAsync("province.auditor", DemoAccounts.Password, Totp("province.auditor"))).StatusCode);
     }
 
     [Fact]
@@ -203,7 +253,7 @@ public sealed class IdentityTests : IdentityTest
     public async Task A_session_ends_eight_hours_after_sign_in_however_active_it_was()
     {
         using var browser = new Browser(Host.Rest.BaseAddress!);
-        var signedIn = await browser.SignInAsync("province.auditor", DemoAccounts.Password, "");
+        var signedIn = await browser.SignInAsync("province.auditor", DemoAccounts.Password, Totp("province.auditor"));
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         // Active every ten minutes: the idle timeout never strikes.
         for (var elapsed = TimeSpan.Zero; elapsed < TimeSpan.FromHours(7.5); elapsed += TimeSpan.FromMinutes(10))

@@ -17,6 +17,7 @@ public static class IdentityTokens
             ["ConnectionStrings:identity"] = connectionString,
             ["Identity:AllowHttp"] = "true",
             ["Identity:KeyEncryptionKey"] = TestSecrets.IdentityKeyEncryptionKey,
+            ["Identity:DemoAccounts"] = "true",
             ["Identity:Issuer"] = "{rest-url}",
         }, services);
 

@@ -90,9 +90,47 @@ public sealed class SecurityTests : InfrastructureTest
         Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
         var auditor = await TokenAsync("audit-system", "410000000000", "auditor");
         var entries = (await log.ListEntriesAsync(new ListEntriesRequest { Outcome = "DENIED" }, new Metadata { { "Authorization", "Bearer " + auditor } })).Entries;
-        Assert.Equal(5, entries.Count);
+        // No token over gRPC and over REST are one kind of refusal: the first is recorded, the second counted (issue 11).
+        Assert.Equal(4, entries.Count);
         Assert.Contains(entries, e => e.Detail.Contains("lacks the role"));
         Assert.Contains(entries, e => e.Detail.Contains("expired", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// Issue 11: an anonymous flood is counted in the metrics, call by call, and sampled into the audit trail
+    /// (one entry for the kind), so it never queues every call on the audit chain's lock.
+    /// </summary>
+    [Fact]
+    public async Task An_anonymous_flood_is_counted_in_metrics_and_sampled_into_the_audit_trail_Issue11()
+    {
+        var answers = await Task.WhenAll(Enumerable.Range(0, 300).Select(_ => LookAsync(null, "410102000000")));
+        Assert.All(answers, a => Assert.Equal(StatusCode.Unauthenticated, a));
+
+        var metrics = await _probe.Rest.GetStringAsync("/metrics");
+        // prometheus-net publishes the meter's counter under its meter's prefix: match the instrument, not the whole name.
+        var line = metrics.Split('\n').SingleOrDefault(l => !l.StartsWith('#') && l.Contains("unauthenticated_refusals") && l.Contains("no-token"))
+            ?? throw new Xunit.Sdk.XunitException("no refusal counter in /metrics:\n" + string.Join("\n", metrics.Split('\n').Where(l => l.Contains("pingan", StringComparison.OrdinalIgnoreCase))));
+        Assert.True(double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture) >= 300, line);
+
+        await using var scope = _probe.Services.CreateAsyncScope();
+        var recorded = await scope.ServiceProvider.GetRequiredService<ProbeDb>().Set<Pingan.Audit.AuditEntry>()
+            .CountAsync(e => e.Outcome == "DENIED" && e.Actor.StartsWith("anonymous"));
+        Assert.Equal(1, recorded);
+    }
+
+    /// <summary>The sampling itself, on a clock the test moves: the first of a kind, then one per interval with the count it skipped.</summary>
+    [Fact]
+    public void Refusals_are_sampled_one_per_kind_per_interval_with_the_number_skipped_Issue11()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var refusals = new AnonymousRefusals(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), clock);
+        Assert.Equal(0, refusals.Count("no-token"));
+        Assert.Null(refusals.Count("no-token"));
+        Assert.Null(refusals.Count("no-token"));
+        Assert.Equal(0, refusals.Count("expired"));
+        clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.Equal(2, refusals.Count("no-token"));
+        Assert.Null(refusals.Count("no-token"));
     }
 
     [Fact]

@@ -28,6 +28,11 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 - name: Network__TrustedProxies
   value: {{ .root.Values.trustedProxies | quote }}
 {{- if eq .name "identity" }}
+{{- if .root.Values.demoData }}
+# The demo accounts and systems with their published secrets (staging and training only; issue 11).
+- name: Identity__DemoAccounts
+  value: "true"
+{{- end }}
 - name: Identity__KeyEncryptionKey
   valueFrom: { secretKeyRef: { name: {{ .root.Values.identityKeySecret }}, key: kek } }
 {{- end }}

@@ -15,7 +15,7 @@ public sealed class Account
     public required string JurisdictionCode { get; set; }
     public string[] Roles { get; set; } = [];
 
-    /// <summary>Base32 TOTP secret (RFC 6238); required for office and leader roles.</summary>
+    /// <summary>Base32 TOTP secret (RFC 6238), sealed; every person signs in with it (issue 11).</summary>
     public string? TotpSecret { get; set; }
     /// <summary>The TOTP time step last accepted: a code is good once.</summary>
     public long LastTotpStep { get; set; }
@@ -31,7 +31,10 @@ public sealed class Account
 /// <summary>The roles of the platform are <see cref="Pingan.Security.PinganRoles"/>; which of them sign in with two factors.</summary>
 public static class Roles
 {
-    /// <summary>等保 level 3: those who run and decide cases sign in with a second factor.</summary>
-    public static bool NeedsSecondFactor(IEnumerable<string> roles) =>
-        roles.Any(r => r is Pingan.Security.PinganRoles.CommissionOffice or Pingan.Security.PinganRoles.CommissionLeader);
+    /// <summary>
+    /// 等保 level 3: every person signs in with a second factor, whatever their roles (issue 11; an auditor reads
+    /// everyone's actions, an organisation liaison changes leaders' records). Department systems use client
+    /// credentials, not this page.
+    /// </summary>
+    public static bool NeedsSecondFactor(IEnumerable<string> roles) => true;
 }

@@ -44,7 +44,37 @@ public static class LoginEndpoints
         app.MapGet("/account/login", (HttpContext context, IAntiforgery antiforgery, string? returnUrl) =>
             Page(context, antiforgery, returnUrl, null, HttpStatusCode.OK));
         app.MapPost("/account/login", LoginAsync).DisableAntiforgery();
+        app.MapPost("/account/logout", LogoutAsync).DisableAntiforgery();
         return app;
+    }
+
+    /// <summary>
+    /// Sign-out (issue 11): the session ends, and every refresh token and authorization of the person is revoked,
+    /// so no client of theirs renews an access token afterwards (one already issued lives out its 15 minutes).
+    /// The form carries the page's antiforgery token, like sign-in.
+    /// </summary>
+    private static async Task<IResult> LogoutAsync(HttpContext context, IAntiforgery antiforgery, OpenIddict.Abstractions.IOpenIddictTokenManager tokens,
+        OpenIddict.Abstractions.IOpenIddictAuthorizationManager authorizations, IAuditTrail audit)
+    {
+        try
+        {
+            await antiforgery.ValidateRequestAsync(context);
+        }
+        catch (AntiforgeryValidationException)
+        {
+            return Results.Problem("The sign-out form has expired; open it again.", statusCode: 400);
+        }
+        var session = await context.AuthenticateAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        var subject = session.Principal?.FindFirstValue(Claims.Subject);
+        if (!session.Succeeded || subject is null) return Results.Redirect("/account/login");
+        var revoked = 0;
+        await foreach (var token in tokens.FindBySubjectAsync(subject, context.RequestAborted))
+            if (await tokens.GetStatusAsync(token, context.RequestAborted) == Statuses.Valid && await tokens.TryRevokeAsync(token, context.RequestAborted)) revoked++;
+        await foreach (var authorization in authorizations.FindBySubjectAsync(subject, context.RequestAborted))
+            await authorizations.TryRevokeAsync(authorization, context.RequestAborted);
+        await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        await audit.RecordSeparatelyAsync(new AuditRecord("logout", $"account/{subject}", Detail: $"{{\"tokensRevoked\":{revoked}}}"), context.RequestAborted);
+        return Results.Redirect("/account/login");
     }
 
     private static async Task<IResult> LoginAsync(

@@ -1,4 +1,8 @@
 using Pingan.Identity.Keys;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
@@ -31,7 +35,7 @@ public sealed class DemoAccounts(
         ("zhongyuan.office", "中原区平安办 张志强", "410102000000-PLC", "410102000000", [PinganRoles.CommissionOffice], "PINGANZHONGYUANDEMOTOTP3"),
         // Decides for Zhengzhou's commission (a sanctions case's approval, Art. 33).
         ("zhengzhou.leader", "郑州市综治委副主任 周卫东", "410100000000-PLC", "410100000000", [PinganRoles.CommissionLeader], "PINGANZHENGZHOULEADER234"),
-        ("province.auditor", "省平安办 审计员 赵静", "410000000000-PLC", "410000000000", [PinganRoles.Auditor], null),
+        ("province.auditor", "省平安办 审计员 赵静", "410000000000-PLC", "410000000000", [PinganRoles.Auditor], "PINGANAUDITORDEMOTOTP234"),
     ];
 
     private static readonly (string ClientId, string Name, string Unit, string[] Roles)[] Systems =
@@ -41,13 +45,21 @@ public sealed class DemoAccounts(
         ("pingan-demo-loader", "省平安办演示数据", "410000000000-PLC", [PinganRoles.CommissionOffice, PinganRoles.CommissionLeader]),
     ];
 
+    /// <summary>The confidential demo systems, whose secret is <see cref="ClientSecret"/>.</summary>
+    public static IEnumerable<string> SystemClientIds => Systems.Select(s => s.ClientId);
+
     public async Task RunAsync(CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var added = 0;
         foreach (var p in People)
         {
-            if (await db.Accounts.AnyAsync(a => a.UserName == p.UserName, ct)) continue;
+            if (await db.Accounts.FirstOrDefaultAsync(a => a.UserName == p.UserName, ct) is { } known)
+            {
+                // Every person now has a second factor (issue 11): a demo account seeded before that gets its own.
+                if (known.TotpSecret is null && p.Totp is not null) { known.TotpSecret = sealer.Seal(p.Totp); added++; }
+                continue;
+            }
             var account = new Account
             {
                 Id = Guid.CreateVersion7(time.GetUtcNow()), UserName = p.UserName, DisplayName = p.Name, PasswordHash = "",
@@ -102,12 +114,15 @@ public sealed class DemoAccounts(
     public string CurrentCode(string secret) => new Totp(Base32Encoding.ToBytes(secret)).ComputeTotp(time.GetUtcNow().UtcDateTime);
 }
 
-internal sealed class DemoAccountsStep(IServiceScopeFactory scopes) : IServiceStep
+internal sealed class DemoAccountsStep(IServiceScopeFactory scopes, IConfiguration configuration) : IServiceStep
 {
     public string Name => "seed-demo";
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        if (!DemoCredentialGuard.Allowed(configuration))
+            throw new InvalidOperationException("seed-demo creates the demo accounts and their fixed secrets: it runs only where Identity:DemoAccounts=true " +
+                "(./platform up, or a staging installation with demoData), never in production.");
         await using var scope = scopes.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<DemoAccounts>().RunAsync(cancellationToken);
     }
@@ -125,4 +140,39 @@ internal sealed class DemoTotpStep(IServiceScopeFactory scopes) : IServiceStep
         foreach (var p in DemoAccounts.People.Where(p => p.Totp is not null))
             Console.WriteLine($"{p.UserName,-20} {demo.CurrentCode(p.Totp!)}");
     }
+}
+
+/// <summary>
+/// Issue 11: the demo accounts, the demo systems and their fixed secrets exist only where the local profile (or a
+/// staging installation) asks for them with <c>Identity:DemoAccounts=true</c>. Anywhere else the service refuses
+/// to start while any of them is in its database, naming them.
+/// </summary>
+internal sealed class DemoCredentialGuard(IServiceScopeFactory scopes, IConfiguration configuration, ILogger<DemoCredentialGuard> logger) : IHostedService
+{
+    public static bool Allowed(IConfiguration configuration) => configuration.GetValue("Identity:DemoAccounts", false);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Allowed(configuration)) return;
+        await using var scope = scopes.CreateAsyncScope();
+        var found = new List<string>();
+        try
+        {
+            var names = DemoAccounts.People.Select(p => p.UserName).ToArray();
+            found.AddRange(await scope.ServiceProvider.GetRequiredService<IdentityDb>().Accounts.Where(a => names.Contains(a.UserName)).Select(a => a.UserName).ToListAsync(cancellationToken));
+            var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+            foreach (var client in DemoAccounts.SystemClientIds)
+                if (await applications.FindByClientIdAsync(client, cancellationToken) is not null) found.Add(client);
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.UndefinedTable)
+        {
+            return; // not migrated yet: nothing in it
+        }
+        if (found.Count == 0) return;
+        logger.LogCritical("Demo credentials are present ({Demo}) and Identity:DemoAccounts is not set: refusing to start", string.Join(", ", found));
+        throw new InvalidOperationException($"Refusing to start: the demo credentials {string.Join(", ", found)} (with their published passwords and secrets) are in this database. " +
+            "Remove them, or set Identity:DemoAccounts=true on an installation that is not production.");
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
