@@ -27,7 +27,8 @@ public static class IdentityApplication
     public static readonly TimeSpan RefreshTokenLifetime = TimeSpan.FromHours(8);
 
     private static bool IsAttempt(HttpRequest request) =>
-        HttpMethods.IsPost(request.Method) && (request.Path.StartsWithSegments("/account/login") || request.Path.StartsWithSegments("/connect/token"));
+        HttpMethods.IsPost(request.Method) && (request.Path.StartsWithSegments("/account/login") || request.Path.StartsWithSegments("/connect/token")
+            || request.Path.StartsWithSegments("/connect/revoke")); // issue 11: revocation is limited like sign-in
 
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -107,6 +108,23 @@ public static class IdentityApplication
                     catch (Exception ex)
                     {
                         services.GetRequiredService<ILoggerFactory>().CreateLogger("Pingan.Identity").LogError(ex, "Could not audit a refused token request");
+                    }
+                }));
+                // Issue 11: every revocation request is audited, granted or refused.
+                o.AddEventHandler<OpenIddictServerEvents.ApplyRevocationResponseContext>(h => h.UseInlineHandler(async context =>
+                {
+                    var services = context.Transaction.GetHttpRequest()?.HttpContext.RequestServices;
+                    if (services?.GetService<IAuditTrail>() is not { } audit) return;
+                    try
+                    {
+                        var client = context.Request?.ClientId is { Length: > 0 and <= 100 } id ? id : "unknown";
+                        await audit.RecordSeparatelyAsync(new AuditRecord("token/revoke", $"client/{client}",
+                            context.Response.Error is null ? Outcomes.Succeeded : Outcomes.Denied,
+                            context.Response.Error is null ? context.Request?.TokenTypeHint : $"{context.Response.Error}: {context.Response.ErrorDescription}"), CancellationToken.None);
+                    }
+                    catch (Exception ex)
+                    {
+                        services.GetRequiredService<ILoggerFactory>().CreateLogger("Pingan.Identity").LogError(ex, "Could not audit a revocation");
                     }
                 }));
                 var aspnet = o.UseAspNetCore().EnableAuthorizationEndpointPassthrough().EnableTokenEndpointPassthrough();

@@ -41,6 +41,8 @@ public abstract partial class IdentityTest : InfrastructureTest
             ["Identity:AllowHttp"] = "true",
             ["Identity:KeyEncryptionKey"] = TestSecrets.IdentityKeyEncryptionKey,
             ["Identity:DemoAccounts"] = "true",
+            // The tests' own address stands for the ingress, so X-Forwarded-For names the person's (issue 11).
+            ["Network:TrustedProxies"] = "127.0.0.1",
         };
         foreach (var (key, value) in more ?? []) settings[key] = value;
         var host = await ServiceHost.StartAsync(IdentityApplication.Create, settings, services => services.AddSingleton<TimeProvider>(Clock));
@@ -81,6 +83,9 @@ public abstract partial class IdentityTest : InfrastructureTest
         public string Verifier { get; } = Base64Url(RandomNumberGenerator.GetBytes(32));
 
         public Task<HttpResponseMessage> GetAsync(string url) => _http.GetAsync(url);
+
+        /// <summary>The client address the (trusted) ingress forwards for this browser.</summary>
+        public string ForwardedFor { set => _http.DefaultRequestHeaders.Add("X-Forwarded-For", value); }
 
         /// <summary>Signs out with the sign-in page's antiforgery token, as its form would.</summary>
         public async Task<HttpResponseMessage> SignOutAsync()

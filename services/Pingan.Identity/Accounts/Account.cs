@@ -19,7 +19,10 @@ public sealed class Account
     public string? TotpSecret { get; set; }
     /// <summary>The TOTP time step last accepted: a code is good once.</summary>
     public long LastTotpStep { get; set; }
+    /// <summary>Failed sign-ins from any address since the last successful one (issue 11: the person is told of them).</summary>
     public int FailedAttempts { get; set; }
+    /// <summary>What to tell the person at their next sign-in (failed attempts against their account).</summary>
+    public string? Notice { get; set; }
     public DateTimeOffset? LockedUntil { get; set; }
     public bool Disabled { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

@@ -15,8 +15,10 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace Pingan.Identity.Endpoints;
 
 /// <summary>
-/// The sign-in page: user name, password and, for office and leader roles, a TOTP code (等保 level 3: two
-/// factors). Five failures in a row lock the account for fifteen minutes; every attempt is audited.
+/// The sign-in page: user name, password and a TOTP code (等保 level 3: two factors, for every person). Five
+/// failures from one address lock the account for that address for fifteen minutes (nobody locks a person out
+/// from elsewhere); from the tenth failure since the last sign-in the person is told at their next one. Every
+/// attempt is audited.
 /// </summary>
 public static class LoginEndpoints
 {
@@ -107,33 +109,45 @@ public static class LoginEndpoints
             return Page(context, antiforgery, returnUrl, Refused, HttpStatusCode.Unauthorized);
         }
         var passwordOk = hasher.VerifyHashedPassword(account, account.PasswordHash, password) != PasswordVerificationResult.Failed;
-        if (account.LockedUntil > now)
+        // Issue 11: locks are per account and client address (the forwarded one only behind Network:TrustedProxies).
+        var address = Short(context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        var pair = await db.SignInLocks.FirstOrDefaultAsync(l => l.AccountId == account.Id && l.Address == address, context.RequestAborted);
+        if (account.LockedUntil > now || pair?.LockedUntil > now)
         {
-            await audit.RecordAsync(new AuditRecord("login", $"account/{userName}", Outcomes.Denied, "locked"), context.RequestAborted);
+            await audit.RecordAsync(new AuditRecord("login", $"account/{userName}", Outcomes.Denied, account.LockedUntil > now ? "locked" : $"locked for {address}"), context.RequestAborted);
             await tx.CommitAsync(context.RequestAborted);
             return Page(context, antiforgery, returnUrl, Refused, HttpStatusCode.Unauthorized);
         }
         var secondOk = !Roles.NeedsSecondFactor(account.Roles) || VerifyTotp(account, code, now, sealer);
         if (!passwordOk || !secondOk)
         {
-            account.FailedAttempts++;
-            var locked = account.FailedAttempts >= Lockout.MaxFailures;
+            if (pair is null) db.SignInLocks.Add(pair = new SignInLock { AccountId = account.Id, Address = address });
+            pair.Failures++;
+            var locked = pair.Failures >= Lockout.MaxFailures;
             if (locked)
             {
-                account.LockedUntil = now + Lockout.Duration;
-                account.FailedAttempts = 0;
+                pair.LockedUntil = now + Lockout.Duration;
+                pair.Failures = 0;
             }
+            account.FailedAttempts++;
+            var notice = account.FailedAttempts >= Lockout.NoticeAfter;
+            if (notice)
+                account.Notice = $"{account.FailedAttempts} failed sign-ins to your account since your last sign-in, the latest at {now:yyyy-MM-dd HH:mm} UTC from {address}. " +
+                    "If they were not yours, tell your security officer.";
             await db.SaveChangesAsync(context.RequestAborted);
             await audit.RecordAsync(new AuditRecord("login", $"account/{userName}", Outcomes.Denied,
-                (passwordOk ? "wrong second factor" : "wrong password") + (locked ? "; account locked" : "")), context.RequestAborted);
+                (passwordOk ? "wrong second factor" : "wrong password") + (locked ? $"; account locked for {address}" : "") +
+                (notice ? $"; {account.FailedAttempts} failures since the last sign-in: the holder is told" : "")), context.RequestAborted);
             await tx.CommitAsync(context.RequestAborted);
             return Page(context, antiforgery, returnUrl, Refused, HttpStatusCode.Unauthorized);
         }
 
+        var told = account.Notice;
         account.FailedAttempts = 0;
-        account.LockedUntil = null;
+        account.Notice = null;
+        if (pair is not null) db.SignInLocks.Remove(pair);
         await db.SaveChangesAsync(context.RequestAborted);
-        await audit.RecordAsync(new AuditRecord("login", $"account/{userName}"), context.RequestAborted);
+        await audit.RecordAsync(new AuditRecord("login", $"account/{userName}", Detail: told is null ? null : System.Text.Json.JsonSerializer.Serialize(new { told })), context.RequestAborted);
         await tx.CommitAsync(context.RequestAborted);
         var identity = new ClaimsIdentity(CookieAuthenticationDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
         identity.AddClaim(new Claim(Claims.Subject, account.Id.ToString()));
@@ -142,7 +156,12 @@ public static class LoginEndpoints
         identity.AddClaim(new Claim(SignedInAt, now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
         foreach (var role in account.Roles) identity.AddClaim(new Claim(Claims.Role, role));
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
-        return Results.Redirect(IsLocal(returnUrl) ? returnUrl : "/");
+        if (told is null) return Results.Redirect(IsLocal(returnUrl) ? returnUrl : "/");
+        // Told once, before going on: the page says what happened and links where the person was going.
+        return Results.Content($"""
+            <!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>登录提示 Notice</title></head><body>
+            <p role="alert">{WebUtility.HtmlEncode(told)}</p><p><a href="{WebUtility.HtmlEncode(IsLocal(returnUrl) ? returnUrl : "/")}">继续 Continue</a></p></body></html>
+            """, "text/html; charset=utf-8");
     }
 
     private static readonly Account Decoy = new()

@@ -102,18 +102,33 @@ public sealed class KeyRotation(IServiceScopeFactory scopes, TimeProvider time, 
 
     public IChangeToken GetChangeToken() => new CancellationChangeToken(_change.Token);
 
-    /// <summary>True when the keys were reloaded.</summary>
+    private readonly SemaphoreSlim _one = new(1, 1);
+
+    /// <summary>
+    /// True when the keys were reloaded. One check at a time, and the new ring is loaded before the next: the timer's
+    /// check and an explicit one (or a test's) never both reload.
+    /// </summary>
     public async Task<bool> CheckAsync(CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<IdentityDb>();
-        var newest = await db.ServerKeys.Where(k => k.Purpose == "signing").OrderByDescending(k => k.CreatedAt).FirstOrDefaultAsync(ct);
-        if (newest is not null && newest.Id == ring.LoadedSigningKey && time.GetUtcNow() - newest.CreatedAt < KeyRing.RotateAfter) return false;
-        logger.LogInformation("Signing key {Key} is due for rotation or superseded: reloading the key ring", ring.LoadedSigningKey);
-        var previous = Interlocked.Exchange(ref _change, new CancellationTokenSource());
-        await previous.CancelAsync();
-        previous.Dispose();
-        return true;
+        await _one.WaitAsync(ct);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<IdentityDb>();
+            var newest = await db.ServerKeys.Where(k => k.Purpose == "signing").OrderByDescending(k => k.CreatedAt).FirstOrDefaultAsync(ct);
+            if (newest is not null && newest.Id == ring.LoadedSigningKey && time.GetUtcNow() - newest.CreatedAt < KeyRing.RotateAfter) return false;
+            logger.LogInformation("Signing key {Key} is due for rotation or superseded: reloading the key ring", ring.LoadedSigningKey);
+            var previous = Interlocked.Exchange(ref _change, new CancellationTokenSource());
+            await previous.CancelAsync();
+            previous.Dispose();
+            // Build the new options (and so the ring) now, while the next check waits.
+            _ = scope.ServiceProvider.GetRequiredService<IOptionsMonitor<OpenIddictServerOptions>>().CurrentValue;
+            return true;
+        }
+        finally
+        {
+            _one.Release();
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

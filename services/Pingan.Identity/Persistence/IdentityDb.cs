@@ -11,6 +11,7 @@ public sealed class IdentityDb(DbContextOptions<IdentityDb> options) : PinganDbC
 {
     public DbSet<Account> Accounts => Set<Account>();
     public DbSet<ServerKey> ServerKeys => Set<ServerKey>();
+    public DbSet<SignInLock> SignInLocks => Set<SignInLock>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -25,6 +26,12 @@ public sealed class IdentityDb(DbContextOptions<IdentityDb> options) : PinganDbC
             e.Property(a => a.JurisdictionCode).HasMaxLength(64);
         });
         b.Entity<ServerKey>(e => e.HasIndex(k => new { k.Purpose, k.CreatedAt }));
+        b.Entity<SignInLock>(e =>
+        {
+            e.HasKey(l => new { l.AccountId, l.Address });
+            e.Property(l => l.Address).HasMaxLength(64);
+        });
+        b.Entity<Account>().Property(a => a.Notice).HasMaxLength(500);
         b.AddAuditTrail();
         base.OnModelCreating(b);
     }

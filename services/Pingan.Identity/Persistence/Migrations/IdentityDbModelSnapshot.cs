@@ -433,6 +433,11 @@ namespace Pingan.Identity.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("locked_until");
 
+                    b.Property<string>("Notice")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("notice");
+
                     b.Property<string>("PasswordHash")
                         .IsRequired()
                         .HasColumnType("text")
@@ -467,6 +472,31 @@ namespace Pingan.Identity.Persistence.Migrations
                         .HasDatabaseName("ix_accounts_user_name");
 
                     b.ToTable("accounts", (string)null);
+                });
+
+            modelBuilder.Entity("Pingan.Identity.Accounts.SignInLock", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("address");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer")
+                        .HasColumnName("failures");
+
+                    b.Property<DateTimeOffset?>("LockedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("locked_until");
+
+                    b.HasKey("AccountId", "Address")
+                        .HasName("pk_sign_in_locks");
+
+                    b.ToTable("sign_in_locks", (string)null);
                 });
 
             modelBuilder.Entity("Pingan.Identity.Keys.ServerKey", b =>
