@@ -86,7 +86,7 @@ public static class IdentityApplication
                 o.AllowClientCredentialsFlow()
                     .AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange()
                     .AllowRefreshTokenFlow();
-                o.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.OfflineAccess, PinganClaims.Scope);
+                o.RegisterScopes([Scopes.OpenId, Scopes.Profile, Scopes.OfflineAccess, .. Pingan.Security.Audiences.Scopes]);
                 o.SetAccessTokenLifetime(AccessTokenLifetime).SetRefreshTokenLifetime(RefreshTokenLifetime);
                 // Issue 11: a refresh token renewed keeps its first expiry, so a stolen one lives a working day at most.
                 o.DisableSlidingRefreshTokenExpiration();

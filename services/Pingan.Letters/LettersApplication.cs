@@ -22,7 +22,7 @@ public static class LettersApplication
         builder.AddPinganDbContext<LettersDb>("letters");
         builder.AddPinganMessaging<LettersDb>();
         builder.AddPinganAudit<LettersDb>();
-        builder.AddPinganSecurity();
+        builder.AddPinganSecurity("letters");
         // Units, leaders and the accountability chain come from the registry, asked on the caller's token.
         var registry = builder.Configuration["Services:Registry:Grpc"]
             ?? throw new InvalidOperationException("Set Services:Registry:Grpc to the registry's gRPC address.");

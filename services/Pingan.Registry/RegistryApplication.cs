@@ -29,7 +29,7 @@ public static class RegistryApplication
             bus.AddConsumer<SanctionCaseClosing>();
         });
         builder.AddPinganAudit<RegistryDb>();
-        builder.AddPinganSecurity();
+        builder.AddPinganSecurity("registry");
         builder.Services.AddSingleton<ChainCache>();
         builder.Services.AddScoped<IAccountabilityChain, RegistryChain>();
         builder.Services.AddScoped<RegistryAccess>();

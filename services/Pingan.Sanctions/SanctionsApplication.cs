@@ -21,7 +21,7 @@ public static class SanctionsApplication
         builder.AddPinganDbContext<SanctionsDb>("sanctions");
         builder.AddPinganMessaging<SanctionsDb>();
         builder.AddPinganAudit<SanctionsDb>();
-        builder.AddPinganSecurity();
+        builder.AddPinganSecurity("sanctions");
         // Units, leaders and the accountability chain come from the registry, asked on the caller's token.
         var registry = builder.Configuration["Services:Registry:Grpc"]
             ?? throw new InvalidOperationException("Set Services:Registry:Grpc to the registry's gRPC address.");

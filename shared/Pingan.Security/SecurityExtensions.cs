@@ -13,11 +13,14 @@ public static class SecurityExtensions
 {
     /// <summary>
     /// Every call needs an access token of the identity service (<c>Security:Authority</c>, its discovery document
-    /// and keys) for the audience <c>pingan</c>; health, metrics and the OpenAPI document stay open. A refused
-    /// token (missing, expired, forged, wrong audience) is answered 401 / Unauthenticated and audited.
+    /// and keys) whose audiences include this service's own, <c>pingan-{service}</c> (issue 11: each service is its
+    /// own audience; <c>Security:Audience</c> overrides it); health, metrics and the OpenAPI document stay open.
+    /// A refused token (missing, expired, forged, wrong audience) is answered 401 / Unauthenticated, counted and
+    /// sampled into the audit trail.
     /// </summary>
-    public static IHostApplicationBuilder AddPinganSecurity(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddPinganSecurity(this IHostApplicationBuilder builder, string service)
     {
+        var audience = builder.Configuration["Security:Audience"] is { Length: > 0 } configured ? configured : Audiences.Of(service);
         var authority = builder.Configuration["Security:Authority"]
             ?? throw new InvalidOperationException("Set Security:Authority to the identity service's address (its issuer).");
         builder.Services.AddHttpContextAccessor();
@@ -27,7 +30,7 @@ public static class SecurityExtensions
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
         {
             o.Authority = authority;
-            o.Audience = "pingan";
+            o.Audience = audience;
             o.MapInboundClaims = false;
             o.RequireHttpsMetadata = builder.Configuration.GetValue("Security:RequireHttpsMetadata", true);
             o.TokenValidationParameters.NameClaimType = "name";

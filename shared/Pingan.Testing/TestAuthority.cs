@@ -40,12 +40,11 @@ public sealed class TestAuthority
         ["Security:RequireHttpsMetadata"] = "false",
     };
 
-    /// <summary>An access token for the audience pingan, valid ten minutes, with the claims the identity service issues.</summary>
+    /// <summary>An access token for every service's audience (the scope pingan), valid ten minutes, with the claims the identity service issues.</summary>
     public string Token(string jurisdiction, string[] roles, string subject = "test-user", string? unit = null) =>
         new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = Issuer,
-            Audience = "pingan",
             Expires = DateTime.UtcNow.AddMinutes(10),
             Claims = new Dictionary<string, object>
             {
@@ -54,6 +53,7 @@ public sealed class TestAuthority
                 ["unit"] = unit ?? jurisdiction,
                 ["jurisdiction"] = jurisdiction,
                 ["role"] = roles,
+                ["aud"] = Pingan.Security.Audiences.ForScopes(["pingan"]),
             },
             SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.RsaSha256),
         });

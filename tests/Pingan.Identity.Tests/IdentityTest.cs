@@ -70,7 +70,7 @@ public abstract partial class IdentityTest : InfrastructureTest
         return await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
         {
             ValidIssuer = Host.Rest.BaseAddress!.ToString(),
-            ValidAudience = "pingan",
+            ValidAudiences = Pingan.Security.Audiences.ForScopes(["pingan"]),
             IssuerSigningKeys = jwks.GetSigningKeys(),
             LifetimeValidator = (_, _, _, _) => true,
         });

@@ -390,6 +390,30 @@ public sealed class EveryMethodTests : InfrastructureTest
         Assert.Equal([Longting, Province], (await units.GetAccountabilityChainAsync(new GetAccountabilityChainRequest { Code = Longting }, province)).Codes);
     }
 
+    /// <summary>
+    /// Issue 11: each service is its own token audience. A token a system got for the registry alone
+    /// (scope pingan.registry) reads the registry and is refused by the letters and sanctions services; one for
+    /// the letters service (pingan.letters) also reaches the registry the letters service calls on it.
+    /// </summary>
+    [Fact]
+    public async Task A_token_for_one_service_is_refused_by_the_others_Issue11()
+    {
+        var registryOnly = new Metadata { { "Authorization", "Bearer " + await IdentityTokens.ScopedTokenAsync(_identity, "audience-registry", Province, "pingan.registry", CommissionOffice) } };
+        Assert.Equal("开封市", (await new Units.UnitsClient(_registry.Channel).GetUnitAsync(new GetUnitRequest { Code = Kaifeng }, registryOnly)).Name);
+        var letters = await Assert.ThrowsAsync<RpcException>(() => new Letters.Api.Templates.TemplatesClient(_letters.Channel)
+            .ListTemplatesAsync(new Letters.Api.ListTemplatesRequest { IssuerCode = Kaifeng }, registryOnly).ResponseAsync);
+        Assert.Equal(StatusCode.Unauthenticated, letters.StatusCode);
+        var sanctions = await Assert.ThrowsAsync<RpcException>(() => new Sanctions.Api.Cases.CasesClient(_sanctions.Channel)
+            .ListCasesAsync(new Sanctions.Api.ListCasesRequest { UnitCode = Kaifeng }, registryOnly).ResponseAsync);
+        Assert.Equal(StatusCode.Unauthenticated, sanctions.StatusCode);
+
+        var lettersOnly = new Metadata { { "Authorization", "Bearer " + await IdentityTokens.ScopedTokenAsync(_identity, "audience-letters", Province, "pingan.letters", CommissionOffice) } };
+        Assert.NotEmpty((await new Letters.Api.Templates.TemplatesClient(_letters.Channel).ListTemplatesAsync(new Letters.Api.ListTemplatesRequest { IssuerCode = Kaifeng }, lettersOnly)).Templates);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => new Sanctions.Api.Cases.CasesClient(_sanctions.Channel)
+            .ListCasesAsync(new Sanctions.Api.ListCasesRequest { UnitCode = Kaifeng }, lettersOnly).ResponseAsync);
+        Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
+    }
+
     /// <summary>Every service in services/ is started by this test: a new one must be added to it to be walked.</summary>
     [Fact]
     public void Every_service_of_the_platform_is_walked()

@@ -21,17 +21,21 @@ public static class IdentityTokens
             ["Identity:Issuer"] = "{rest-url}",
         }, services);
 
-    public static async Task<string> TokenAsync(ServiceHost identity, string clientId, string jurisdiction, params string[] roles)
+    public static Task<string> TokenAsync(ServiceHost identity, string clientId, string jurisdiction, params string[] roles) =>
+        ScopedTokenAsync(identity, clientId, jurisdiction, "pingan", roles);
+
+    /// <summary>A department system's token for <paramref name="scope"/>: pingan (every service) or pingan.{service} (issue 11).</summary>
+    public static async Task<string> ScopedTokenAsync(ServiceHost identity, string clientId, string jurisdiction, string scope, params string[] roles)
     {
-        await using (var scope = identity.Services.CreateAsyncScope())
+        await using (var services = identity.Services.CreateAsyncScope())
         {
-            var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+            var applications = services.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
             if (await applications.FindByClientIdAsync(clientId) is null)
             {
                 var client = new OpenIddictApplicationDescriptor
                 {
                     ClientId = clientId, ClientSecret = "secret-" + clientId, ClientType = ClientTypes.Confidential, DisplayName = clientId,
-                    Permissions = { Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials, Permissions.Prefixes.Scope + "pingan" },
+                    Permissions = { Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials, Permissions.Prefixes.Scope + scope },
                 };
                 client.Properties["unit"] = JsonSerializer.SerializeToElement(jurisdiction + "-PSB");
                 client.Properties["jurisdiction"] = JsonSerializer.SerializeToElement(jurisdiction);
@@ -41,7 +45,7 @@ public static class IdentityTokens
         }
         var response = await identity.Rest.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = "secret-" + clientId, ["scope"] = "pingan",
+            ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = "secret-" + clientId, ["scope"] = scope,
         }));
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         return body.TryGetProperty("access_token", out var token) ? token.GetString()! : throw new InvalidOperationException($"no token for {clientId}: {body}");

@@ -20,7 +20,7 @@ public static class ProbeApplication
         builder.AddServiceDefaults("Probe");
         builder.AddPinganDbContext<ProbeDb>("probe");
         builder.AddPinganAudit<ProbeDb>();
-        builder.AddPinganSecurity();
+        builder.AddPinganSecurity("registry"); // the probe stands where a service would: tokens for the platform reach it
         // The chain from a real registry when the test names one, else a fixed small tree.
         if (builder.Configuration["Probe:Registry"] is { } registry) builder.Services.AddRegistryAccountabilityChain(new Uri(registry));
         else builder.Services.AddSingleton<IAccountabilityChain, SmallTree>();

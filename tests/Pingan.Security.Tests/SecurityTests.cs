@@ -184,7 +184,7 @@ public sealed class SecurityTests : InfrastructureTest
     private string Forged() => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
     {
         Issuer = _identity.Rest.BaseAddress!.ToString(),
-        Audience = "pingan",
+        Audience = Audiences.Of("registry"),
         Expires = DateTime.UtcNow.AddMinutes(10),
         Claims = new Dictionary<string, object> { ["sub"] = "intruder", ["jurisdiction"] = "410000000000", ["role"] = "commission-office" },
         SigningCredentials = new SigningCredentials(new RsaSecurityKey(RSA.Create(2048)) { KeyId = "forged" }, SecurityAlgorithms.RsaSha256),

@@ -10,8 +10,9 @@ public static class PinganClaims
 {
     public const string Unit = "unit";
     public const string Jurisdiction = "jurisdiction";
-    /// <summary>The audience of the platform's access tokens: every service accepts tokens for it.</summary>
-    public const string Audience = "pingan";
+    /// <summary>The identity service's own audience (its audit log API); each service has its own (issue 11).</summary>
+    public static readonly string Audience = Pingan.Security.Audiences.Of("identity");
+    /// <summary>The whole platform: a token for every service's audience.</summary>
     public const string Scope = "pingan";
 
     public static ClaimsIdentity Identity(string subject, string name, string unit, string jurisdiction, IEnumerable<string> roles, IEnumerable<string> scopes)
@@ -24,7 +25,9 @@ public static class PinganClaims
             .SetClaim(Jurisdiction, jurisdiction)
             .SetClaims(Claims.Role, [.. roles]);
         identity.SetScopes(scopes);
-        identity.SetResources(Audience);
+        // Issue 11: the audiences of the scopes granted (pingan: every service; pingan.letters: the letters service
+        // and the registry it calls on the caller's token).
+        identity.SetResources(Pingan.Security.Audiences.ForScopes(scopes));
         identity.SetDestinations(claim => claim.Type switch
         {
             Claims.Name or Claims.Subject => [Destinations.AccessToken, Destinations.IdentityToken],
