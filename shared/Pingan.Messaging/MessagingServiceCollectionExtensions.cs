@@ -45,6 +45,9 @@ public static class MessagingServiceCollectionExtensions
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(
                 options.EndpointPrefix ?? builder.Environment.ApplicationName.Split('.').Last().ToLowerInvariant(), false));
             configure?.Invoke(bus);
+            // Issue 12: a broker outage is what the outbox rides out, so it must not take the service out of the
+            // load balancer. The bus reports Degraded at worst: readiness stays 200 and names the broker's state.
+            bus.ConfigureHealthCheckOptions(o => o.MinimalFailureStatus = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded);
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
             {
                 // Retries run inside the endpoint's concurrency limit: one poison message occupies one
