@@ -69,4 +69,39 @@ public sealed class CommissionTests : RegistryTest
             StatusCode.InvalidArgument);
         Assert.Equal(["unit_code"], Fields(error));
     }
+    /// <summary>
+    /// Issue 12: ten offices adding the same member unit at once, and ten appointing the same leader to the same
+    /// seat, leave one membership and one seat; the others are told it exists already, and none is a 500.
+    /// </summary>
+    [Fact]
+    public async Task Concurrent_adds_of_one_member_unit_or_one_seat_leave_one_Issue12()
+    {
+        await LoadSmallTreeAsync();
+        await EstablishAsync("410100000000", "郑州市平安建设领导小组");
+        var leader = await Leadership.AppointLeaderAsync(new AppointLeaderRequest
+        {
+            Name = "张志强", UnitCode = "410100000000-PC", Role = LeadershipRole.InCharge, Portfolio = "政法", StartsOn = "2026-06-01",
+        });
+
+        async Task<StatusCode> Try(Func<Task> call)
+        {
+            try { await call(); return StatusCode.OK; }
+            catch (RpcException e) { return e.StatusCode; }
+        }
+        var units = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Try(() => Commissions.AddMemberUnitAsync(
+            new MemberUnitRequest { JurisdictionCode = "410100000000", UnitCode = "410100000000-GOV", EffectiveOn = "2026-06-01" }).ResponseAsync)));
+        var seats = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Try(() => Commissions.AppointCommissionMemberAsync(new CommissionMemberRequest
+        {
+            JurisdictionCode = "410100000000", LeaderId = leader.LeaderId, Position = "副组长", StartsOn = "2026-06-01",
+        }).ResponseAsync)));
+
+        foreach (var outcomes in new[] { units, seats })
+        {
+            Assert.Equal(1, outcomes.Count(s => s == StatusCode.OK));
+            Assert.All(outcomes.Where(s => s != StatusCode.OK), s => Assert.Equal(StatusCode.AlreadyExists, s));
+        }
+        var commission = await Commissions.GetCommissionAsync(new GetCommissionRequest { JurisdictionCode = "410100000000" });
+        Assert.Single(commission.MemberUnits, m => m.UnitCode == "410100000000-GOV");
+        Assert.Single(commission.Members);
+    }
 }

@@ -119,6 +119,8 @@ public sealed class CommissionsService(RegistryDb db, TimeProvider time, Commiss
         if (!await db.Leaders.AnyAsync(l => l.Id == leaderId, ct))
             throw new RequestValidationException("leader_id", $"no leader {request.LeaderId}");
         if (ends is { } e && e < starts) throw new RequestValidationException("ends_on", "must not be before starts_on");
+        if (ends is null && commission.Members.Any(m => m.LeaderId == leaderId && m.Position == request.Position.Trim() && m.EndsOn is null))
+            throw new AlreadyExistsException($"Leader {request.LeaderId} holds the seat '{request.Position.Trim()}' on {commission.Name} already.");
         if (request.MemberUnitCode.Length > 0 && !commission.MemberUnits.Any(m => m.UnitCode == request.MemberUnitCode && m.SitsOn(starts)))
             throw new RequestValidationException("member_unit_code", $"{request.MemberUnitCode} does not sit on {commission.Name} on {Dates.Write(starts)}");
         commission.Members.Add(new CommissionMember

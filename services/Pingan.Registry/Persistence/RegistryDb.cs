@@ -70,10 +70,16 @@ public sealed class RegistryDb(DbContextOptions<RegistryDb> options) : PinganDbC
         b.Entity<CommissionMemberUnit>(e =>
         {
             e.HasIndex(m => new { m.CommissionId, m.UnitCode });
+            // Issue 12: one open membership per unit, held by the database against two concurrent adds.
+            e.HasIndex(m => new { m.CommissionId, m.UnitCode }, "ux_commission_member_units_open").IsUnique().HasFilter("left_on IS NULL");
             e.HasOne<Unit>().WithMany().HasForeignKey(m => m.UnitCode).OnDelete(DeleteBehavior.Restrict);
         });
         b.Entity<CommissionMember>(e =>
-            e.HasOne<Leader>().WithMany().HasForeignKey(m => m.LeaderId).OnDelete(DeleteBehavior.Restrict));
+        {
+            e.HasOne<Leader>().WithMany().HasForeignKey(m => m.LeaderId).OnDelete(DeleteBehavior.Restrict);
+            // Issue 12: one open seat per leader and position on a commission.
+            e.HasIndex(m => new { m.CommissionId, m.LeaderId, m.Position }, "ux_commission_members_open").IsUnique().HasFilter("ends_on IS NULL");
+        });
         b.Entity<AppliedChange>(e => e.HasKey(a => new { a.Source, a.ChangeId }));
 
         b.Entity<Leadership.SanctionCaseRecord>(e =>

@@ -298,11 +298,13 @@ namespace Pingan.Registry.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_commission_member");
 
-                    b.HasIndex("CommissionId")
-                        .HasDatabaseName("ix_commission_member_commission_id");
-
                     b.HasIndex("LeaderId")
                         .HasDatabaseName("ix_commission_member_leader_id");
+
+                    b.HasIndex(new[] { "CommissionId", "LeaderId", "Position" }, "ux_commission_members_open")
+                        .IsUnique()
+                        .HasDatabaseName("ix_commission_member_commission_id_leader_id_position")
+                        .HasFilter("ends_on IS NULL");
 
                     b.ToTable("commission_member", (string)null);
                 });
@@ -341,6 +343,11 @@ namespace Pingan.Registry.Persistence.Migrations
 
                     b.HasIndex("CommissionId", "UnitCode")
                         .HasDatabaseName("ix_commission_member_unit_commission_id_unit_code");
+
+                    b.HasIndex(new[] { "CommissionId", "UnitCode" }, "ux_commission_member_units_open")
+                        .IsUnique()
+                        .HasDatabaseName("ix_commission_member_unit_commission_id_unit_code1")
+                        .HasFilter("left_on IS NULL");
 
                     b.ToTable("commission_member_unit", (string)null);
                 });
