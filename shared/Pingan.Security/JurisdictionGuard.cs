@@ -145,16 +145,27 @@ public sealed class JurisdictionGuard(CallerAccessor callers, IAccountabilityCha
         EnsureRole(roles);
         if (posts.Count == 0)
             throw Refused("act for a person", $"{person} has held no post, so no office acts for them");
+        await EnsurePostsWithinAsync("act for a person", person, posts, ct);
         var ownsAPost = false;
         foreach (var post in posts.Distinct())
         {
-            var chain = await chains.ChainAsync(post, ct);
-            if (chain is null || !chain.Contains(Caller.Jurisdiction))
-                throw Refused("act for a person", $"{person} holds a post in {post}, outside your jurisdiction ({Caller.Jurisdiction}); only that level acts for them");
+            var chain = (await chains.ChainAsync(post, ct))!; // known to exist: within the jurisdiction
             ownsAPost |= post == Caller.Jurisdiction || post == Caller.Unit || (chain.Count > 1 && chain[1] == Caller.Jurisdiction);
         }
         if (!ownsAPost)
             throw Refused("act for a person", $"{person} holds no post in your own unit ({Caller.Unit ?? Caller.Jurisdiction}); the office of their unit acts for them");
+    }
+
+    /// <summary>
+    /// PermissionDenied under <paramref name="intent"/> unless every one of <paramref name="person"/>'s posts lies
+    /// within the caller's jurisdiction: nobody acts for a leader of a higher level (act for a person), nor gives
+    /// them another post (act on a unit, when a term binds an existing leader).
+    /// </summary>
+    public async Task EnsurePostsWithinAsync(string intent, string person, IEnumerable<string> posts, CancellationToken ct)
+    {
+        foreach (var post in posts.Distinct())
+            if (!await IsWithinAsync(post, ct))
+                throw Refused(intent, $"{person} holds a post in {post}, outside your jurisdiction ({Caller.Jurisdiction}); only that level acts for them or gives them another");
     }
 
     /// <summary>
@@ -195,7 +206,10 @@ public sealed class JurisdictionGuard(CallerAccessor callers, IAccountabilityCha
         await chains.ChainAsync(Caller.Jurisdiction, ct)
         ?? throw new RpcException(new Status(StatusCode.PermissionDenied, $"Your token names jurisdiction {Caller.Jurisdiction}, which does not exist."));
 
-    /// <summary>A refusal names the intent that refused it (the REST gateway turns it into problem details).</summary>
-    private RpcException Refused(string intent, string why) =>
+    /// <summary>
+    /// A refusal names the intent that refused it (the REST gateway turns it into problem details); for a rule a
+    /// service adds on top of the intents (the registry's corrections of leader history), the same form.
+    /// </summary>
+    public static RpcException Refused(string intent, string why) =>
         new(new Status(StatusCode.PermissionDenied, $"Refused by the rule '{intent}': {why}."));
 }

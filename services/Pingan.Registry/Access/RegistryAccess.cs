@@ -61,10 +61,7 @@ public sealed class RegistryAccess(JurisdictionGuard guard, RegistryDb db, Chain
             .Select(t => t.UnitCode).Distinct().ToListAsync(ct);
         if (posts.Count == 0)
             posts = await db.Terms.AsNoTracking().Where(t => t.LeaderId == leaderId).OrderByDescending(t => t.StartsOn).Select(t => t.UnitCode).Take(1).ToListAsync(ct);
-        foreach (var post in posts)
-            if (!await guard.IsWithinAsync(post, ct))
-                throw new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.PermissionDenied,
-                    $"Refused by the rule 'act on a unit': {leaderName} holds a post in {post}, outside your jurisdiction ({Caller.Jurisdiction}); only that level may give them another."));
+        await guard.EnsurePostsWithinAsync("act on a unit", leaderName, posts, ct);
     }
 
     /// <summary>

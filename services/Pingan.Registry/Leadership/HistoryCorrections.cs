@@ -1,4 +1,3 @@
-using Grpc.Core;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -32,9 +31,8 @@ public sealed class HistoryCorrections(IConfiguration configuration, TimeProvide
         var limit = time.Today().AddDays(-WindowDays);
         if (earliest >= limit) return null;
         if (!guard.Caller.HasAnyRole(PinganRoles.OrganisationLiaison))
-            throw new RpcException(new Status(StatusCode.PermissionDenied,
-                $"Refused by the rule 'correct leader history': {Dates.Write(earliest)} is more than {WindowDays} days back (before {Dates.Write(limit)}); " +
-                "only the organisation department (organisation-liaison) corrects a leader's history, with its reason."));
+            throw JurisdictionGuard.Refused("correct leader history", $"{Dates.Write(earliest)} is more than {WindowDays} days back (before {Dates.Write(limit)}); " +
+                "only the organisation department (organisation-liaison) corrects a leader's history, with its reason");
         if (string.IsNullOrWhiteSpace(reason))
             throw new RequestValidationException("correction_reason",
                 $"is required: {Dates.Write(earliest)} is more than {WindowDays} days back, so this corrects the record; say why");
