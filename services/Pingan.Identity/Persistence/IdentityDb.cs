@@ -33,6 +33,7 @@ public sealed class IdentityDb(DbContextOptions<IdentityDb> options) : PinganDbC
         });
         b.Entity<Account>().Property(a => a.Notice).HasMaxLength(500);
         b.AddAuditTrail();
+        b.AddDemoDataLedger();
         base.OnModelCreating(b);
     }
 }

@@ -11,6 +11,7 @@ using Pingan.Audit;
 using Pingan.Identity.Accounts;
 using Pingan.Identity.Endpoints;
 using Pingan.Identity.Persistence;
+using Pingan.Persistence;
 using Pingan.Security;
 using Pingan.ServiceDefaults;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -25,6 +26,8 @@ public sealed class DemoAccounts(
     IdentityDb db, IPasswordHasher<Account> hasher, IOpenIddictApplicationManager applications, IAuditTrail audit, TimeProvider time, SecretSealer sealer)
 {
     public const string Password = "Pingan-Demo-2026";
+    /// <summary>The version of this demo data set in the ledger; raise it when the people or systems change.</summary>
+    public const int Version = 1;
     public const string ClientSecret = "pingan-demo-client-secret";
     public const string CliRedirect = "http://127.0.0.1:8765/callback";
 
@@ -48,7 +51,8 @@ public sealed class DemoAccounts(
     /// <summary>The confidential demo systems, whose secret is <see cref="ClientSecret"/>.</summary>
     public static IEnumerable<string> SystemClientIds => Systems.Select(s => s.ClientId);
 
-    public async Task RunAsync(CancellationToken ct)
+    /// <summary>Adds the demo accounts and systems that are missing; answers how many it added.</summary>
+    public async Task<int> RunAsync(CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var added = 0;
@@ -109,12 +113,13 @@ public sealed class DemoAccounts(
         }
         if (added > 0) await audit.RecordAsync(new AuditRecord("seed-demo/accounts", "accounts", Detail: $"{{\"added\":{added}}}"), ct);
         await tx.CommitAsync(ct);
+        return added;
     }
 
     public string CurrentCode(string secret) => new Totp(Base32Encoding.ToBytes(secret)).ComputeTotp(time.GetUtcNow().UtcDateTime);
 }
 
-internal sealed class DemoAccountsStep(IServiceScopeFactory scopes, IConfiguration configuration) : IServiceStep
+internal sealed class DemoAccountsStep(IServiceScopeFactory scopes, IConfiguration configuration, ILogger<DemoAccountsStep> logger) : IServiceStep
 {
     public string Name => "seed-demo";
 
@@ -124,7 +129,11 @@ internal sealed class DemoAccountsStep(IServiceScopeFactory scopes, IConfigurati
             throw new InvalidOperationException("seed-demo creates the demo accounts and their fixed secrets: it runs only where Identity:DemoAccounts=true " +
                 "(./platform up, or a staging installation with demoData), never in production.");
         await using var scope = scopes.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<DemoAccounts>().RunAsync(cancellationToken);
+        var services = scope.ServiceProvider;
+        // Loaded once (issue 19): a later start leaves the demo accounts as the user has changed them since.
+        await new DemoDataLedger(services.GetRequiredService<IdentityDb>(), services.GetRequiredService<TimeProvider>(), logger).LoadOnceAsync(
+            "identity/accounts", DemoAccounts.Version,
+            async (_, ct) => $"{await services.GetRequiredService<DemoAccounts>().RunAsync(ct)} accounts and systems added", cancellationToken);
     }
 }
 

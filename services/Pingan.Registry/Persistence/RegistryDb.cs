@@ -91,6 +91,7 @@ public sealed class RegistryDb(DbContextOptions<RegistryDb> options) : PinganDbC
         });
         b.AddTransactionalMessaging();
         b.AddAuditTrail();
+        b.AddDemoDataLedger();
         base.OnModelCreating(b);
     }
 }

@@ -221,6 +221,33 @@ namespace Pingan.Registry.Persistence.Migrations
                     b.ToTable("outbox_messages", (string)null);
                 });
 
+            modelBuilder.Entity("Pingan.Persistence.DemoDataSet", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("LoadedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("loaded_at");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("summary");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Name")
+                        .HasName("pk_demo_data_sets");
+
+                    b.ToTable("demo_data_sets", (string)null);
+                });
+
             modelBuilder.Entity("Pingan.Registry.Commissions.Commission", b =>
                 {
                     b.Property<Guid>("Id")
