@@ -7,7 +7,7 @@ var rabbitmq = builder.AddConnectionString("rabbitmq");
 
 // Each service is added with AddPinganService (PinganServices.cs): a migrate step that must finish,
 // then the service with its fixed REST and gRPC ports (README.md lists them), then its demo-data seed.
-const string issuer = "http://127.0.0.1:5091/";
+var issuer = PinganServices.Url(builder, 5091) + "/";
 builder.AddPinganService<Projects.Pingan_Identity>("identity", 5091, 5092, postgres, rabbitmq, seedStep: "seed-demo",
     // Loopback only: the cluster's ingress terminates TLS in production.
     ("Identity__AllowHttp", "true"), ("Identity__Issuer", issuer),
@@ -21,15 +21,18 @@ builder.AddPinganService<Projects.Pingan_Identity>("identity", 5091, 5092, postg
 (string, string)[] security = [("Security__Authority", issuer), ("Security__RequireHttpsMetadata", "false")];
 builder.AddPinganService<Projects.Pingan_Registry>("registry", 5101, 5102, postgres, rabbitmq, seedStep: "seed-demo", security);
 builder.AddPinganService<Projects.Pingan_Letters>("letters", 5111, 5112, postgres, rabbitmq, seedStep: null,
-    [.. security, ("Services__Registry__Grpc", "http://127.0.0.1:5102")]);
+    [.. security, ("Services__Registry__Grpc", PinganServices.Url(builder, 5102))]);
 // The discipline and organisation departments' own systems, simulated (tests/Pingan.DepartmentSystems): they take
 // the sanctions service's referrals (Art. 32, 39); GET http://127.0.0.1:5191/discipline/referrals shows what they filed.
+var departments = PinganServices.Url(builder, 5191);
 builder.AddProject<Projects.Pingan_DepartmentSystems>("department-systems", launchProfileName: null)
-    .WithEnvironment("ASPNETCORE_URLS", "http://127.0.0.1:5191")
-    .WithUrl("http://127.0.0.1:5191/discipline/referrals", "Discipline referrals");
+    .WithEnvironment("ASPNETCORE_URLS", departments)
+    .WithEnvironment("Logging__Console__FormatterOptions__ColorBehavior", "Disabled")
+    .WithUrl(departments + "/discipline/referrals", "Discipline referrals");
+PinganServices.Plan(builder).Services.Add(new("department-systems", departments, GrpcUrl: null));
 builder.AddPinganService<Projects.Pingan_Sanctions>("sanctions", 5151, 5152, postgres, rabbitmq, seedStep: null,
-    [.. security, ("Services__Registry__Grpc", "http://127.0.0.1:5102"),
-     ("Sanctions__Departments__discipline", "http://127.0.0.1:5191/discipline/"),
-     ("Sanctions__Departments__organisation", "http://127.0.0.1:5191/organisation/")]);
+    [.. security, ("Services__Registry__Grpc", PinganServices.Url(builder, 5102)),
+     ("Sanctions__Departments__discipline", departments + "/discipline/"),
+     ("Sanctions__Departments__organisation", departments + "/organisation/")]);
 
 builder.Build().Run();
