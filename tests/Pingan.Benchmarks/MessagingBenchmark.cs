@@ -7,10 +7,10 @@ public static class MessagingBenchmark
 {
     public static async Task<int> RunAsync(string postgres, string amqp, string[] args)
     {
-        int Arg(string name, int fallback) => Args.Int(args, name, fallback);
-        var events = Arg("--events", 20_000);
-        var rounds = Arg("--rounds", 3);
-        var latencySeconds = Arg("--latency-seconds", 15);
+        int Arg(string name, int fallback, int smoke) => Args.Int(args, name, fallback, smoke);
+        var events = Arg("--events", 20_000, 500);
+        var rounds = Arg("--rounds", 3, 1);
+        var latencySeconds = Arg("--latency-seconds", 15, 2);
 
         Console.WriteLine($"Pingan benchmark: {events:N0} events a round, {rounds} rounds, median shown; {Environment.ProcessorCount} cores");
 
@@ -75,7 +75,7 @@ public static class MessagingBenchmark
         var ratioMedian = Median([.. raw.Select((r, i) => outbox[i] / r)]);
 
         // Latency: one event per transaction at half the measured peak, commit to inbox consumer.
-        var target = Arg("--latency-rate", 0) is > 0 and var fixedRate ? fixedRate : outboxMedian / 2;
+        var target = Arg("--latency-rate", 0, 0) is > 0 and var fixedRate ? fixedRate : outboxMedian / 2;
         double achieved;
         recorder.LatenciesMs.Clear();
         using (var service = await pipeline.StartAsync("pingan_bench_publisher", dispatcher: true, consumer: false, recorder))
@@ -99,6 +99,9 @@ public static class MessagingBenchmark
         Console.WriteLine($"Commit-to-consume latency at half the peak ({achieved:N0} events/s offered, one event per transaction, {latencies.Length:N0} samples):");
         Console.WriteLine($"  p50 {P(0.50):N1} ms   p99 {P(0.99):N1} ms   max {P(1.0):N1} ms   (target p99 < 200 ms)");
 
+        var ratios = raw.Select((r, i) => outbox[i] / r).ToList();
+        Verdicts.Record("messaging", $"outbox / raw client, every round: {string.Join(" / ", ratios.Select(r => r.ToString("P1")))}", ">= 25% in every round", ratios.All(r => r >= 0.25));
+        Verdicts.Record("messaging", $"commit-to-consume p99 {P(0.99):N0} ms at {achieved:N0} events/s", "p99 < 200 ms at half the peak", P(0.99) < 200);
         await consumer.StopAsync();
         return 0;
     }

@@ -19,9 +19,9 @@ public static class RegistryBenchmark
 
     public static async Task<int> RunAsync(string postgres, string amqp, string[] args)
     {
-        var villages = Args.Int(args, "--villages", 50_000);
-        var lookups = Args.Int(args, "--lookups", 5_000);
-        var pagingRounds = Args.Int(args, "--paging-rounds", 5);
+        var villages = Args.Int(args, "--villages", 50_000, 500);
+        var lookups = Args.Int(args, "--lookups", 5_000, 100);
+        var pagingRounds = Args.Int(args, "--paging-rounds", 5, 1);
         var connection = new NpgsqlConnectionStringBuilder(postgres) { Database = Database }.ConnectionString;
         await RecreateAsync(postgres);
         Console.WriteLine();
@@ -56,6 +56,7 @@ public static class RegistryBenchmark
                 string.Join("; ", unitReport.Rows.Concat(termReport.Rows).Where(r => r.Outcome == RowOutcome.Failed).Take(3).Select(r => r.Error)));
         Console.WriteLine($"  import: {villageRows.Count:N0} units in {unitSeconds:N1} s, {termRows.Count:N0} terms in {termSeconds:N1} s " +
             $"= {villageRows.Count + termRows.Count:N0} rows in {unitSeconds + termSeconds:N1} s   (target < 60 s)");
+        Verdicts.Record("registry", $"import of {villageRows.Count + termRows.Count:N0} rows in {unitSeconds + termSeconds:N1} s", "< 60 s for 150,000 rows", unitSeconds + termSeconds < 60);
 
         await using var sql = NpgsqlDataSource.Create(connection);
         // The import's 150,000 events leave through the outbox; the reads are timed once they have gone.
@@ -96,6 +97,8 @@ public static class RegistryBenchmark
         Console.WriteLine($"  baseline  bare keyset SQL (Npgsql, same rows)    p50 {P(sqlPages, 0.5),6:N1} ms   p99 {P(sqlPages, 0.99),6:N1} ms   total {sqlPages.Sum(),8:N0} ms");
         Console.WriteLine($"  measured  gRPC ListDescendants                   p50 {P(grpcPages, 0.5),6:N1} ms   p99 {P(grpcPages, 0.99),6:N1} ms   total {grpcPages.Sum(),8:N0} ms");
         Console.WriteLine($"  gRPC / SQL {grpcPages.Sum() / sqlPages.Sum():N2}x (target within 2x)   p99 per 1,000 rows {P(grpcPages, 0.99):N1} ms (target < 50 ms)");
+        Verdicts.Record("registry", $"subtree paging gRPC / bare SQL {grpcPages.Sum() / sqlPages.Sum():N2}x", "within 2x", grpcPages.Sum() / sqlPages.Sum() <= 2);
+        Verdicts.Record("registry", $"subtree paging p99 {P(grpcPages, 0.99):N1} ms a page of 1,000", "< 50 ms", P(grpcPages, 0.99) < 50);
 
         // Who held a role in a unit on a day: random village, role and date.
         var random = new Random(42);
@@ -120,6 +123,7 @@ public static class RegistryBenchmark
         Console.WriteLine($"As-of role lookup ({lookups:N0} random village/role/date):");
         Console.WriteLine($"  baseline  bare SQL (Npgsql)          p50 {P(sqlLookups, 0.5),6:N2} ms   p99 {P(sqlLookups, 0.99),6:N2} ms");
         Console.WriteLine($"  measured  gRPC ListHolders           p50 {P(grpcLookups, 0.5),6:N2} ms   p99 {P(grpcLookups, 0.99),6:N2} ms   (target p99 < 5 ms)");
+        Verdicts.Record("registry", $"as-of role lookup p99 {P(grpcLookups, 0.99):N2} ms (bare SQL {P(sqlLookups, 0.99):N2} ms)", "p99 < 5 ms", P(grpcLookups, 0.99) < 5);
         return 0;
     }
 

@@ -26,10 +26,10 @@ public static class SanctionsBenchmark
 
     public static async Task<int> RunAsync(string postgres, string amqp, string[] args)
     {
-        var rows = Args.Int(args, "--deadlines", 1_000_000);
-        var due = Args.Int(args, "--due", 1_000);
-        var escalations = Args.Int(args, "--escalations", 1_000);
-        var parallel = Args.Int(args, "--parallel", 64);
+        var rows = Args.Int(args, "--deadlines", 1_000_000, 2_000);
+        var due = Args.Int(args, "--due", 1_000, 20);
+        var escalations = Args.Int(args, "--escalations", 1_000, 10);
+        var parallel = Args.Int(args, "--parallel", 64, 4);
         var registryDb = await Db.RecreateAsync(postgres, "pingan_bench_sanctions_registry");
         var sanctionsDb = await Db.RecreateAsync(postgres, "pingan_bench_sanctions");
         Console.WriteLine();
@@ -96,6 +96,7 @@ public static class SanctionsBenchmark
             Console.WriteLine($"  {round}:");
             Console.WriteLine($"    baseline, the bare query counting the due rows: {found:N0} in {findMs:N1} ms");
             Console.WriteLine($"    sweep: found and fired {fired:N0} (escalation proposals, case file entries, events in the outbox) in {sweepMs:N0} ms   (target < 1,000 ms)");
+            Verdicts.Record("sanctions", $"{round}: {fired:N0} due of {rows:N0} swept in {sweepMs:N0} ms", "< 1,000 ms for 1,000 due of 1,000,000", sweepMs < 1000);
             Console.WriteLine($"    the next sweep, nothing due: {idle} fired in {idleMs:N1} ms");
             failed |= fired != due || idle != 0 ? 1 : 0;
         }
@@ -165,6 +166,7 @@ public static class SanctionsBenchmark
         Console.WriteLine($"  {escalations:N0} escalations (propose + approve) in {escalating:N1} s, {escalations / escalating:N0}/s; each p50 {Percentile(sorted, 0.5):N0} ms, p99 {Percentile(sorted, 0.99):N0} ms; "
             + $"the sweep fired {reminders:N0} deadlines on the same cases meanwhile");
         Console.WriteLine($"  errors that reached a user: {errors.Count}   (target 0); cases now under admonishment: {admonished:N0}");
+        Verdicts.Record("sanctions", $"{errors.Count} errors in {escalations:N0} concurrent escalations", "0", errors.IsEmpty);
         foreach (var e in errors.GroupBy(e => e).Take(5)) Console.WriteLine($"    {e.Count()} × {e.Key}");
         return failed | (errors.IsEmpty && admonished == escalations ? 0 : 1);
     }
