@@ -44,6 +44,8 @@ public sealed class JurisdictionGuard(CallerAccessor callers, IAccountabilityCha
     public async Task ReadOrganisationFactsAsync(string unitCode, CancellationToken ct)
     {
         EnsureRole();
+        // The root's jurisdiction holds every unit there is, and an unknown one passes: no lookup of the unit's chain.
+        if ((await OwnChainAsync(ct)).Count == 1) return;
         if (!await MayReadOrganisationFactsAsync(unitCode, ct) && await chains.ChainAsync(unitCode, ct) is not null)
             throw Refused("read organisation facts", $"{unitCode} is neither within your jurisdiction ({Caller.Jurisdiction}) nor one of the units it answers to");
     }

@@ -97,6 +97,51 @@ public abstract class LettersTest : InfrastructureTest
         return await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(set(scope.ServiceProvider.GetRequiredService<Pingan.Letters.Persistence.LettersDb>()));
     }
 
+    /// <summary>The province's 2026 letter to Zhengzhou, issued with two targets weighted 60 and 40.</summary>
+    protected async Task<string> IssueToZhengzhouAsync()
+    {
+        var template = await TemplatesOf(Province).CreateTemplateAsync(Draft(Province, ("1", "60", ""), ("2", "40", "")));
+        var report = await LettersOf(Province).IssueLettersAsync(new IssueLettersRequest { TemplateId = template.TemplateId });
+        return report.Letters.Single(l => l.ReceiverCode == Zhengzhou).LetterId;
+    }
+
+    /// <summary>
+    /// Takes a letter's row lock in a transaction of the test's own and keeps it until disposed: calls made meanwhile
+    /// that change the letter queue behind it (issue 12). With <see cref="WaitForWaitersAsync"/>, a test establishes
+    /// that several calls are in flight at once instead of hoping they overlap.
+    /// </summary>
+    protected async Task<IAsyncDisposable> HoldLetterAsync(string letterId)
+    {
+        var connection = new Npgsql.NpgsqlConnection(Database.ConnectionString);
+        await connection.OpenAsync();
+        var tx = await connection.BeginTransactionAsync();
+        await using (var command = new Npgsql.NpgsqlCommand("SELECT 1 FROM letters WHERE id = $1 FOR UPDATE", connection, tx) { Parameters = { new() { Value = Guid.Parse(letterId) } } })
+            await command.ExecuteScalarAsync();
+        return new Held(connection, tx);
+    }
+
+    /// <summary>Waits until <paramref name="count"/> sessions of the letters database wait for a lock.</summary>
+    protected async Task WaitForWaitersAsync(int count)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(Database.ConnectionString);
+        await connection.OpenAsync();
+        await Eventually.HoldsAsync(async () =>
+        {
+            await using var command = new Npgsql.NpgsqlCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", connection);
+            return (long)(await command.ExecuteScalarAsync())! >= count;
+        }, TimeSpan.FromSeconds(30), $"{count} calls waiting for the letter's lock");
+    }
+
+    private sealed class Held(Npgsql.NpgsqlConnection connection, Npgsql.NpgsqlTransaction tx) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await tx.CommitAsync();
+            await connection.DisposeAsync();
+        }
+    }
+
     private static RegistryApi.UnitRecord Unit(string code, string name, string kind, string parent, bool provinceDirect = false) =>
         new() { Code = code, Name = name, Kind = kind, ParentCode = parent, ProvinceDirect = provinceDirect, EffectiveOn = "2023-01-01" };
 }

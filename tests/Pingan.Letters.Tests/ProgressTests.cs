@@ -192,11 +192,33 @@ public sealed class ProgressTests : LettersTest
         Assert.Equal([1, 2], first.Reports.Select(r => r.Version));
     }
 
-    private async Task<string> IssueToZhengzhouAsync()
+
+    /// <summary>
+    /// Issue 12: Zhengzhou files a progress report while the province sets the year-end figure. Both calls are in
+    /// flight together, the figure first: the report does not land on the completed letter, and nothing half-done
+    /// remains; filed again it is refused the same way.
+    /// </summary>
+    [Fact]
+    public async Task A_report_filed_while_the_year_end_figure_is_set_never_lands_on_the_completed_letter_Issue12()
     {
-        var template = await TemplatesOf(Province).CreateTemplateAsync(Draft(Province, ("1", "60", ""), ("2", "40", "")));
-        var report = await LettersOf(Province).IssueLettersAsync(new IssueLettersRequest { TemplateId = template.TemplateId });
-        return report.Letters.Single(l => l.ReceiverCode == Zhengzhou).LetterId;
+        var letter = await IssueToZhengzhouAsync();
+        Clock.SetUtcNow(new DateTimeOffset(2026, 12, 15, 2, 0, 0, TimeSpan.Zero));
+        var ledger = await ProgressOf(Zhengzhou).UploadEvidenceAsync(Upload(letter, "1", "台账.pdf", "application/pdf", Pdf));
+        var report = new ReportProgressRequest { LetterId = letter, TargetCode = "1", AsOf = "2026-12-14", AchievedValue = "90", EvidenceIds = { ledger.EvidenceId } };
+        Task<LetterCompletion> completing;
+        Task<Api.ProgressReport> reporting;
+        await using (await HoldLetterAsync(letter))
+        {
+            completing = ProgressOf(Province).CompleteLetterAsync(Complete(letter, ("1", "90"), ("2", "50"))).ResponseAsync;
+            await WaitForWaitersAsync(1);
+            reporting = ProgressOf(Zhengzhou).ReportProgressAsync(report).ResponseAsync;
+            await WaitForWaitersAsync(2);
+        }
+        Assert.Equal("74", (await completing).Completion);
+        var refused = await Refused(() => reporting, StatusCode.FailedPrecondition);
+        Assert.Contains("year-end completion figure", refused.Status.Detail);
+        Assert.Equal(0, await CountAsync(db => db.ProgressEntries));
+        await Refused(() => ProgressOf(Zhengzhou).ReportProgressAsync(report).ResponseAsync, StatusCode.FailedPrecondition);
     }
 
     private Api.Progress.ProgressClient ProgressOf(string jurisdiction, string role = PinganRoles.CommissionOffice) => new(As(jurisdiction, role));

@@ -187,12 +187,30 @@ public sealed class SigningTests : LettersTest
         Assert.Equal([1, 2], (await LettersOf(Zhengzhou).ListLettersAsync(new ListLettersRequest { UnitCode = Zhengzhou, Side = LetterSide.Received })).Letters.Select(l => l.Version));
     }
 
-    private async Task<string> IssueToZhengzhouAsync()
+    /// <summary>
+    /// Issue 12: the two sides sign at the same moment. Both calls are in flight together (held behind the letter's
+    /// lock, then released at once); each side's signature lands, the letter is SIGNED, and LetterSigned leaves once.
+    /// </summary>
+    [Fact]
+    public async Task Both_sides_signing_at_once_leave_the_letter_signed_with_one_LetterSigned_Issue12_Art13()
     {
-        var template = await TemplatesOf(Province).CreateTemplateAsync(Draft(Province, ("1", "60", ""), ("2", "40", "")));
-        var report = await LettersOf(Province).IssueLettersAsync(new IssueLettersRequest { TemplateId = template.TemplateId });
-        return report.Letters.Single(l => l.ReceiverCode == Zhengzhou).LetterId;
+        var letter = await IssueToZhengzhouAsync();
+        var form = await LettersOf(Zhengzhou).GetCanonicalFormAsync(new GetCanonicalFormRequest { LetterId = letter });
+        Task<Api.Letter> issuer, receiver;
+        await using (await HoldLetterAsync(letter))
+        {
+            issuer = LettersOf(Province).SignLetterAsync(Sign(letter, Side.Issuer, _liMing, form)).ResponseAsync;
+            receiver = LettersOf(Zhengzhou).SignLetterAsync(Sign(letter, Side.Receiver, _liuYang, form)).ResponseAsync;
+            await WaitForWaitersAsync(2);
+        }
+        await Task.WhenAll(issuer, receiver);
+
+        var signed = await LettersOf(Zhengzhou).GetLetterAsync(new GetLetterRequest { LetterId = letter });
+        Assert.Equal("SIGNED", signed.Status);
+        Assert.Equal(2, signed.Signatures.Count);
+        Assert.Equal(1, await CountAsync(db => db.Set<Pingan.Messaging.OutboxMessage>().Where(m => m.MessageType.Contains("LetterSigned"))));
     }
+
 
     private SignLetterRequest Sign(string letter, Side side, string leader, CanonicalForm form) => new()
     {

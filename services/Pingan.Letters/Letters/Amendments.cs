@@ -17,8 +17,8 @@ public sealed partial class LettersService
         var ct = context.CancellationToken;
         guard.EnsureRole(PinganRoles.CommissionOffice);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var current = await db.Letters.Include(l => l.Targets).FirstOrDefaultAsync(l => l.Id == Guid.Parse(request.LetterId), ct)
-            ?? throw new NotFoundException($"No letter {request.LetterId}.");
+        // Locked (issue 12): two amendments of one version at once make one new version; the second is told to use it.
+        var current = await access.LockAsync(Guid.Parse(request.LetterId), ct);
         // The issuing commission amends its letter.
         await guard.ActOnUnitAsync([PinganRoles.CommissionOffice], current.IssuerCode, ct);
         await access.EnsureOpenAsync(current, ct);

@@ -17,6 +17,20 @@ public sealed class LetterAccess(LettersDb db, JurisdictionGuard guard)
         return letter;
     }
 
+    /// <summary>
+    /// Lock, validate, commit (issue 12): every change to a letter (signing, amending, completing, reporting progress,
+    /// uploading evidence) takes the letter's row lock inside its transaction and reads the letter again under it, so
+    /// two changes at once are applied one after the other, and each validates against what the other committed.
+    /// Remote facts (the registry's) are gathered before, never while the lock is held.
+    /// </summary>
+    public async Task<Letter> LockAsync(Guid id, CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("A letter is locked inside the transaction that changes it.");
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM letters WHERE id = {id} FOR UPDATE", ct);
+        return await db.Letters.Include(l => l.Targets).FirstOrDefaultAsync(l => l.Id == id, ct)
+            ?? throw new NotFoundException($"No letter {id}.");
+    }
+
     /// <summary>Refuses a version that was replaced (naming the latest) or a letter whose year is closed.</summary>
     public async Task EnsureOpenAsync(Letter letter, CancellationToken ct)
     {

@@ -33,7 +33,6 @@ public sealed class ProgressService(
     public override async Task<Api.Evidence> UploadEvidence(UploadEvidenceRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
-        var letter = await ReportableAsync(request.LetterId, request.TargetCode, ct);
         var data = request.File?.Data.ToByteArray() ?? [];
         if (data.Length == 0) throw new RequestValidationException("file", "is empty");
         if (data.Length > MaxEvidenceBytes)
@@ -42,6 +41,8 @@ public sealed class ProgressService(
         if (EvidenceFormats.Problem(contentType, data) is { } problem) throw new RequestValidationException("file.content_type", problem);
         if (EvidenceFormats.NameProblem(contentType, request.FileName) is { } misnamed) throw new RequestValidationException("file_name", misnamed);
 
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var letter = await ReportableAsync(request.LetterId, request.TargetCode, ct);
         var now = time.GetUtcNow();
         var file = new EvidenceFile
         {
@@ -50,7 +51,6 @@ public sealed class ProgressService(
             SizeBytes = data.Length, Sha256 = Convert.ToHexStringLower(SHA256.HashData(data)), Content = data,
             UploadedAt = now, UploadedBy = guard.Caller.Subject,
         };
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.EvidenceFiles.Add(file);
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditRecord(context.Method, $"letter/{letter.Id}",
@@ -74,6 +74,7 @@ public sealed class ProgressService(
     public override async Task<Api.ProgressReport> ReportProgress(ReportProgressRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var letter = await ReportableAsync(request.LetterId, request.TargetCode, ct);
         var asOf = DateOnly.ParseExact(request.AsOf, "yyyy-MM-dd");
         if (asOf.Year != letter.Year) throw new RequestValidationException("as_of", $"is not in {letter.Year}, the letter's year");
@@ -100,7 +101,6 @@ public sealed class ProgressService(
             ReceiverCode = letter.ReceiverCode, TargetCode = request.TargetCode, AsOf = asOf, AchievedValue = Decimals.Parse(request.AchievedValue),
             Note = request.Note.Trim(), EvidenceIds = ids, ReportedAt = now, ReportedBy = guard.Caller.Subject,
         };
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.ProgressEntries.Add(entry);
         outbox.Enqueue(new TargetProgressReported(entry.Id, letter.Id, letter.Year, letter.IssuerCode, letter.ReceiverCode, entry.TargetCode,
             entry.AchievedValue, target.TargetValue, target.UnitOfMeasure, asOf, ids.Length, now));
@@ -143,8 +143,8 @@ public sealed class ProgressService(
         var ct = context.CancellationToken;
         // The issuing commission assesses the letters it issued (Art. 20).
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var letter = await db.Letters.Include(l => l.Targets).FirstOrDefaultAsync(l => l.Id == Guid.Parse(request.LetterId), ct)
-            ?? throw new NotFoundException($"No letter {request.LetterId}.");
+        // Locked (issue 12): a progress report or an amendment under way finishes first, or waits for the figure and is refused.
+        var letter = await access.LockAsync(Guid.Parse(request.LetterId), ct);
         await guard.ActOnUnitAsync([PinganRoles.CommissionOffice], letter.IssuerCode, ct);
         await access.EnsureOpenAsync(letter, ct);
         var today = time.Today();
@@ -196,11 +196,14 @@ public sealed class ProgressService(
     }
 
     /// <summary>The latest version of a letter whose receiver reports on it, and one of its targets (Art. 13: the receiver answers for its targets).</summary>
+    /// <summary>
+    /// The letter a report or evidence is filed against, locked in the caller's transaction (issue 12): a report
+    /// never lands on a version that an amendment or the year-end figure closed while it was being filed.
+    /// </summary>
     private async Task<Letter> ReportableAsync(string letterId, string targetCode, CancellationToken ct)
     {
         guard.EnsureRole(PinganRoles.CommissionOffice, PinganRoles.MemberUnitLiaison);
-        var letter = await db.Letters.AsNoTracking().Include(l => l.Targets).FirstOrDefaultAsync(l => l.Id == Guid.Parse(letterId), ct)
-            ?? throw new NotFoundException($"No letter {letterId}.");
+        var letter = await access.LockAsync(Guid.Parse(letterId), ct);
         // The receiver reports for itself; the level above, which will assess the figures, does not file them.
         guard.ActAsUnit(letter.ReceiverCode);
         await access.EnsureOpenAsync(letter, ct);

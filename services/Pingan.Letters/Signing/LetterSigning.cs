@@ -26,14 +26,24 @@ public sealed partial class LettersService
     {
         var ct = context.CancellationToken;
         guard.EnsureRole(PinganRoles.CommissionOffice, PinganRoles.CommissionLeader);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var letter = await db.Letters.Include(l => l.Targets).FirstOrDefaultAsync(l => l.Id == Guid.Parse(request.LetterId), ct)
+        var id = Guid.Parse(request.LetterId);
+        // Who signs for which unit never changes on a letter: read it, and ask the registry, before taking the lock.
+        var issued = await db.Letters.AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, ct)
             ?? throw new NotFoundException($"No letter {request.LetterId}.");
         var side = request.Side == Side.Issuer ? SignatureSide.Issuer : SignatureSide.Receiver;
-        var unit = side == SignatureSide.Issuer ? letter.IssuerCode : letter.ReceiverCode;
+        var unit = side == SignatureSide.Issuer ? issued.IssuerCode : issued.ReceiverCode;
         // Each side's own office (or its leader) submits that side's signature, and only for that side's own
         // principal (checked below against the registry): nobody signs for a leader of another level (issue 11).
         guard.ActAsUnit(unit);
+        var signedOn = DateOnly.ParseExact(request.SignedOn, "yyyy-MM-dd");
+        if (signedOn > time.Today()) throw new RequestValidationException("signed_on", "is in the future");
+        if (signedOn < ChinaTime.DateOf(issued.IssuedAt)) throw new RequestValidationException("signed_on", $"is before the letter was issued ({ChinaTime.DateOf(issued.IssuedAt):yyyy-MM-dd})");
+        var principals = await PrincipalsAsync(unit, signedOn, ct);
+
+        // Lock, validate, commit (issue 12): the two sides signing at once are applied one after the other, so
+        // the second sees the first's signature and the letter becomes SIGNED with its LetterSigned event.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var letter = await access.LockAsync(id, ct);
         var signatures = await db.Signatures.Where(s => s.LetterId == letter.Id).ToListAsync(ct);
         if (letter.Status == LetterStatus.Signed)
             throw new DomainRuleException($"Letter {letter.Id} is signed by both sides and cannot change; an amendment is a new version.");
@@ -41,12 +51,7 @@ public sealed partial class LettersService
         if (signatures.Any(s => s.Side == side))
             throw new AlreadyExistsException($"The {side.ToString().ToLowerInvariant()} side of letter {letter.Id} has signed already.");
 
-        var signedOn = DateOnly.ParseExact(request.SignedOn, "yyyy-MM-dd");
-        if (signedOn > time.Today()) throw new RequestValidationException("signed_on", "is in the future");
-        if (signedOn < ChinaTime.DateOf(letter.IssuedAt)) throw new RequestValidationException("signed_on", $"is before the letter was issued ({ChinaTime.DateOf(letter.IssuedAt):yyyy-MM-dd})");
-
         var leaderId = Guid.Parse(request.LeaderId);
-        var principals = await PrincipalsAsync(unit, signedOn, ct);
         var principal = principals.FirstOrDefault(t => t.LeaderId == request.LeaderId);
         if (principal is null)
             throw new RequestValidationException("leader_id", principals.Count == 0
