@@ -165,6 +165,7 @@ public static class IdentityApplication
         app.UseAntiforgery();
         app.MapConnect();
         app.MapLogin();
+        app.MapAccountAdmin();
         app.MapAuditLog<IdentityDb>().RequireAuthorization(new AuthorizeAttribute
         {
             AuthenticationSchemes = CookieAuthenticationDefaults.AuthenticationScheme + "," + OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme,

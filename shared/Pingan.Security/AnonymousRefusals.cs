@@ -32,6 +32,7 @@ public sealed class AnonymousRefusals(IConfiguration configuration, TimeProvider
         SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "bad-signature",
         SecurityTokenInvalidAudienceException => "wrong-audience",
         SecurityTokenInvalidIssuerException => "wrong-issuer",
+        TokenRevokedException => "revoked",
         _ => "invalid-token",
     };
 

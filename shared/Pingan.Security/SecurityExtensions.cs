@@ -27,6 +27,8 @@ public static class SecurityExtensions
         builder.Services.AddScoped<CallerAccessor>();
         builder.Services.AddScoped<JurisdictionGuard>();
         builder.Services.AddSingleton<AnonymousRefusals>();
+        builder.Services.AddSingleton<RevokedSubjects>();
+        builder.Services.AddHostedService<RevokedSubjectsPoller>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
         {
             o.Authority = authority;
@@ -38,6 +40,14 @@ public static class SecurityExtensions
             o.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
             o.Events = new JwtBearerEvents
             {
+                // A token of an account disabled since it was issued (issue 11): the identity service's revocation list.
+                OnTokenValidated = context =>
+                {
+                    if (context.SecurityToken is Microsoft.IdentityModel.JsonWebTokens.JsonWebToken { Subject: { Length: > 0 } subject } token
+                        && context.HttpContext.RequestServices.GetRequiredService<RevokedSubjects>().IsRevoked(subject, token.IssuedAt, out var revokedAt))
+                        context.Fail(new TokenRevokedException($"The token's account was disabled at {revokedAt:yyyy-MM-dd HH:mm:ss}Z, after the token was issued."));
+                    return Task.CompletedTask;
+                },
                 // A valid token without the role an endpoint requires (the audit log's auditor role, say).
                 OnForbidden = context => AuditRefusalAsync(context.HttpContext, null, "the token lacks the role or the jurisdiction this needs"),
                 OnChallenge = context =>

@@ -82,6 +82,8 @@ public sealed class TestAuthority
             ["jwks_uri"] = issuer + "jwks",
             ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
         }));
+        // The identity service's token revocation list (issue 11): nobody's tokens are revoked here.
+        app.MapGet("/" + Pingan.Security.RevokedSubjects.Path, () => Results.Json(new Pingan.Security.RevocationList([], 1200)));
         app.MapGet("/jwks", () => Results.Json(new Dictionary<string, object>
         {
             ["keys"] = new[] { new Dictionary<string, string> { ["kty"] = "RSA", ["use"] = "sig", ["alg"] = "RS256", ["kid"] = jwk.Kid, ["n"] = jwk.N, ["e"] = jwk.E } },

@@ -25,6 +25,13 @@ public sealed class Account
     public string? Notice { get; set; }
     public DateTimeOffset? LockedUntil { get; set; }
     public bool Disabled { get; set; }
+    /// <summary>Why and by whom the account was last disabled or enabled.</summary>
+    public string? DisabledReason { get; set; }
+    /// <summary>
+    /// Every token of the account issued before this instant is refused, by the identity service and, through its
+    /// revocation list, by every service (issue 11): set when the account is disabled.
+    /// </summary>
+    public DateTimeOffset? TokensRevokedAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 
     /// <summary>Neither disabled nor locked at <paramref name="now"/>: the account may hold a session and get tokens.</summary>

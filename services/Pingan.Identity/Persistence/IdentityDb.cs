@@ -32,6 +32,8 @@ public sealed class IdentityDb(DbContextOptions<IdentityDb> options) : PinganDbC
             e.Property(l => l.Address).HasMaxLength(64);
         });
         b.Entity<Account>().Property(a => a.Notice).HasMaxLength(500);
+        b.Entity<Account>().Property(a => a.DisabledReason).HasMaxLength(700);
+        b.Entity<Account>().HasIndex(a => a.TokensRevokedAt).HasFilter("tokens_revoked_at IS NOT NULL");
         b.AddAuditTrail();
         b.AddDemoDataLedger();
         base.OnModelCreating(b);

@@ -409,6 +409,11 @@ namespace Pingan.Identity.Persistence.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("disabled");
 
+                    b.Property<string>("DisabledReason")
+                        .HasMaxLength(700)
+                        .HasColumnType("character varying(700)")
+                        .HasColumnName("disabled_reason");
+
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasMaxLength(50)
@@ -448,6 +453,10 @@ namespace Pingan.Identity.Persistence.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("roles");
 
+                    b.Property<DateTimeOffset?>("TokensRevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("tokens_revoked_at");
+
                     b.Property<string>("TotpSecret")
                         .HasColumnType("text")
                         .HasColumnName("totp_secret");
@@ -466,6 +475,10 @@ namespace Pingan.Identity.Persistence.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_accounts");
+
+                    b.HasIndex("TokensRevokedAt")
+                        .HasDatabaseName("ix_accounts_tokens_revoked_at")
+                        .HasFilter("tokens_revoked_at IS NOT NULL");
 
                     b.HasIndex("UserName")
                         .IsUnique()
