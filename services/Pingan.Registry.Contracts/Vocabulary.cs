@@ -55,6 +55,6 @@ public static class UnitKinds
 
     public static bool IsOrgan(this UnitKind kind) => kind >= UnitKind.PartyCommittee;
 
-    /// <summary>People's organisations, public institutions and state-owned enterprises apply the measures by reference (Art. 43).</summary>
+    /// <summary>People's organisations, public institutions and state-owned enterprises apply the measures by reference (Art. 2 ¶2).</summary>
     public static bool AppliesByReference(this UnitKind kind) => kind >= UnitKind.PeoplesOrganisation;
 }

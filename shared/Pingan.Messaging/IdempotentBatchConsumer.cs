@@ -8,8 +8,11 @@ namespace Pingan.Messaging;
 /// The inbox for high-volume streams: applies a batch of deliveries in one transaction, each message id
 /// once, as <see cref="IdempotentConsumer{TMessage,TDb}"/> does for one. When the batch fails, every
 /// message is applied again on its own; one that still fails goes back to the queue with its attempt
-/// count, and after <see cref="MessagingOptions.RetryLimit"/> attempts to the endpoint's <c>_error</c>
-/// queue, so a poison message neither blocks nor drags the rest of its batch along.
+/// count after a growing delay (<see cref="MessagingOptions.RetryMinInterval"/> doubling up to
+/// <see cref="MessagingOptions.RetryMaxInterval"/>), and after <see cref="MessagingOptions.RetryLimit"/> attempts
+/// to the endpoint's <c>_error</c> queue, so a poison message neither blocks nor drags the rest of its batch
+/// along. A transient fault (<see cref="TransientFaults"/>) gets <see cref="MessagingOptions.TransientRetryLimit"/>
+/// attempts instead: a database blip is waited out, never filed as poison (issue 12).
 /// Register with <see cref="MessagingServiceCollectionExtensions.AddIdempotentBatchConsumer{TConsumer}"/>.
 /// </summary>
 public abstract class IdempotentBatchConsumer<TMessage, TDb>(TDb db, MessagingOptions options, ILogger logger) : IConsumer<Batch<TMessage>>
@@ -30,16 +33,21 @@ public abstract class IdempotentBatchConsumer<TMessage, TDb>(TDb db, MessagingOp
         var messages = context.Message.ToArray();
         var ct = context.CancellationToken;
         var time = context.GetServiceOrCreateInstance<TimeProvider>();
-        try
+        if (messages.Length > 1)
         {
-            await ApplyAsync(messages, time, ct);
-            return;
+            try
+            {
+                await ApplyAsync(messages, time, ct);
+                return;
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                db.ChangeTracker.Clear();
+                logger.LogWarning(ex, "A batch of {Count} {MessageType} failed; applying its messages one by one", messages.Length, typeof(TMessage).Name);
+            }
         }
-        catch (Exception ex) when (messages.Length > 1 && !ct.IsCancellationRequested)
-        {
-            db.ChangeTracker.Clear();
-            logger.LogWarning(ex, "A batch of {Count} {MessageType} failed; applying its messages one by one", messages.Length, typeof(TMessage).Name);
-        }
+        // One by one, and a message alone the same way (issue 12: a lone message once fell through to the
+        // endpoint's immediate retries and the error queue, however transient its fault).
         foreach (var message in messages)
         {
             try
@@ -74,9 +82,14 @@ public abstract class IdempotentBatchConsumer<TMessage, TDb>(TDb db, MessagingOp
     {
         var attempt = message.Headers.Get<int>(AttemptHeader) ?? 1;
         var input = message.ReceiveContext.InputAddress;
-        if (attempt <= options.RetryLimit)
+        var transient = TransientFaults.IsTransient(ex);
+        if (attempt <= (transient ? options.TransientRetryLimit : options.RetryLimit))
         {
-            logger.LogWarning(ex, "{MessageType} {MessageId} failed on attempt {Attempt}; queued again", typeof(TMessage).Name, message.MessageId, attempt);
+            var delay = TransientFaults.Delay(attempt, options.RetryMinInterval, options.RetryMaxInterval);
+            logger.LogWarning(ex, "{MessageType} {MessageId} failed on attempt {Attempt} ({Kind}); queued again in {Delay}",
+                typeof(TMessage).Name, message.MessageId, attempt, transient ? "transient" : "fault", delay);
+            // The delay holds this message's slot, not the endpoint: the others go on through the remaining slots.
+            await Task.Delay(delay, message.CancellationToken);
             await message.Send(input, message.Message, ctx =>
             {
                 ctx.MessageId = message.MessageId;
@@ -85,7 +98,9 @@ public abstract class IdempotentBatchConsumer<TMessage, TDb>(TDb db, MessagingOp
             return;
         }
         logger.LogError(ex, "{MessageType} {MessageId} failed {Attempt} times; moved to the error queue", typeof(TMessage).Name, message.MessageId, attempt);
-        var error = new UriBuilder(input) { Path = input.AbsolutePath + "_error" }.Uri;
+        // bind=true declares the error queue and binds it to its exchange: the endpoint may not have faulted before,
+        // and a send to an exchange without its queue would drop the message.
+        var error = new UriBuilder(input) { Path = input.AbsolutePath + "_error", Query = "bind=true" }.Uri;
         await message.Send(error, message.Message, ctx =>
         {
             ctx.MessageId = message.MessageId;

@@ -19,6 +19,13 @@ public sealed class MessagingOptions
     public TimeSpan RetryMinInterval { get; set; } = TimeSpan.FromMilliseconds(200);
     public TimeSpan RetryMaxInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// A transient fault (the database or the network briefly away: <see cref="TransientFaults"/>) is retried this
+    /// many times, each after the same growing delay, before the message counts as poison (issue 12): with the
+    /// defaults about four minutes, long enough to ride out a database failover.
+    /// </summary>
+    public int TransientRetryLimit { get; set; } = 30;
+
     public OutboxOptions Outbox { get; set; } = new();
 }
 

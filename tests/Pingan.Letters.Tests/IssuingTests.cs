@@ -12,7 +12,7 @@ namespace Pingan.Letters.Tests;
 public sealed class IssuingTests : LettersTest
 {
     [Fact]
-    public async Task The_province_issues_to_its_cities_province_direct_counties_and_departments_in_one_action_Art13_Art42()
+    public async Task The_province_issues_to_its_cities_province_direct_counties_and_departments_in_one_action_Art13()
     {
         var template = await TemplatesOf(Province).CreateTemplateAsync(Draft(Province, ("1", "60", ""), ("2", "40", "")));
         Assert.Equal("DRAFT", template.Status);
@@ -76,7 +76,7 @@ public sealed class IssuingTests : LettersTest
             TemplateId = template.TemplateId,
             Adjustments =
             {
-                new Adjustment { ReceiverCode = Gongyi, TargetCode = "1", TargetValue = "80" },   // the province's (Art. 42)
+                new Adjustment { ReceiverCode = Gongyi, TargetCode = "1", TargetValue = "80" },   // the province's (省直管县: the province's administrative arrangement, not Art. 42)
                 new Adjustment { ReceiverCode = Zhongyuan, TargetCode = "9", TargetValue = "80" },
             },
         }).ResponseAsync, StatusCode.InvalidArgument);

@@ -53,6 +53,10 @@ namespace Pingan.Messaging.Tests
         public ConcurrentDictionary<string, byte> Sources { get; } = new();
         public ConcurrentBag<TimeSpan> Latencies { get; } = [];
         public int PoisonAttempts;
+
+        /// <summary>While set, a case for the unit "flaky" fails as if the database were briefly away.</summary>
+        public volatile bool DatabaseAway;
+        public int FlakyAttempts;
     }
 
     internal static class CaseTally
@@ -64,6 +68,11 @@ namespace Pingan.Messaging.Tests
             {
                 Interlocked.Increment(ref log.PoisonAttempts);
                 throw new InvalidOperationException("this message can never be applied");
+            }
+            if (context.Message.Unit == "flaky" && log.DatabaseAway)
+            {
+                Interlocked.Increment(ref log.FlakyAttempts);
+                throw new TimeoutException("the database did not answer (simulated blip)");
             }
             // An atomic upsert: concurrent consumers of one unit must neither collide nor lose a count.
             await db.Database.ExecuteSqlInterpolatedAsync(

@@ -12,7 +12,7 @@ public sealed class CommissionTests : RegistryTest
         await Units.GetCommissionForUnitAsync(new GetCommissionForUnitRequest { Code = code, Relation = CommissionRelation.OneLevelUp, AsOf = asOf ?? "" });
 
     [Fact]
-    public async Task The_commission_one_level_up_is_the_city_for_a_county_and_the_province_for_a_province_direct_county_Art34_Art42()
+    public async Task The_commission_one_level_up_is_the_city_for_a_county_and_the_province_for_a_province_direct_county_Art34()
     {
         await LoadSmallTreeAsync();
         await EstablishAsync("410000000000", "平安河南建设领导小组");

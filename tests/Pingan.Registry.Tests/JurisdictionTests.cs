@@ -9,7 +9,7 @@ namespace Pingan.Registry.Tests;
 
 /// <summary>
 /// What each account may read and change (issue 4): its jurisdiction and below, the units it answers to, and
-/// nothing of a neighbour's; a province-direct county belongs to the province, not to its city (Art. 42).
+/// nothing of a neighbour's; a province-direct county belongs to the province, not to its city (省直管县: the province's administrative arrangement, not Art. 42).
 /// </summary>
 public sealed class JurisdictionTests : RegistryTest
 {
@@ -37,7 +37,7 @@ public sealed class JurisdictionTests : RegistryTest
     }
 
     [Fact]
-    public async Task A_city_office_does_not_see_the_province_direct_county_under_its_statistics_Art42()
+    public async Task A_city_office_does_not_see_the_province_direct_county_under_its_statistics_ProvinceDirect()
     {
         await LoadSmallTreeAsync();
         var city = new Api.Units.UnitsClient(As(Zhengzhou, PinganRoles.CommissionOffice));

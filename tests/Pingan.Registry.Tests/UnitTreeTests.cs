@@ -6,7 +6,7 @@ namespace Pingan.Registry.Tests;
 public sealed class UnitTreeTests : RegistryTest
 {
     [Fact]
-    public async Task Province_direct_county_answers_to_the_province_but_stays_under_its_city_Art42()
+    public async Task Province_direct_county_answers_to_the_province_but_stays_under_its_city_ProvinceDirect()
     {
         await LoadSmallTreeAsync();
         var gongyi = await Units.GetUnitAsync(new GetUnitRequest { Code = "410181000000" });

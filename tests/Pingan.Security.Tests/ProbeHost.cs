@@ -56,7 +56,7 @@ public sealed class ProbeService(JurisdictionGuard guard, Probe.Probe.ProbeClien
     }
 }
 
-/// <summary>Whom each unit answers to, as the registry would say for part of Henan (巩义 answers to the province, Art. 42).</summary>
+/// <summary>Whom each unit answers to, as the registry would say for part of Henan (巩义 answers to the province, 省直管县: the province's administrative arrangement, not Art. 42).</summary>
 public sealed class SmallTree : IAccountabilityChain
 {
     private static readonly Dictionary<string, string?> AnswersTo = new()

@@ -62,7 +62,7 @@ public sealed class RegistryChainTests : InfrastructureTest
     }
 
     [Fact]
-    public async Task A_county_caller_reaches_its_own_units_through_another_service_and_nothing_beside_Art42()
+    public async Task A_county_caller_reaches_its_own_units_through_another_service_and_nothing_beside_ProvinceDirect()
     {
         var county = await IdentityTokens.TokenAsync(_identity, "chain-county", "410102000000", PinganRoles.CommissionOffice);
         Assert.Equal(StatusCode.OK, await LookAsync(county, "410102000000-PSB"));

@@ -134,7 +134,7 @@ public sealed class SecurityTests : InfrastructureTest
     }
 
     [Fact]
-    public async Task A_county_system_sees_its_county_and_below_but_not_its_city_nor_a_province_direct_county_Art42()
+    public async Task A_county_system_sees_its_county_and_below_but_not_its_city_nor_a_province_direct_county_ProvinceDirect()
     {
         var county = await TokenAsync("county-system", "410102000000");
         Assert.Equal(StatusCode.OK, await LookAsync(county, "410102000000"));

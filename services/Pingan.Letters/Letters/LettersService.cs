@@ -121,7 +121,7 @@ public sealed partial class LettersService(
 
     /// <summary>
     /// The units that answer to the issuer, from the registry on the caller's token: the jurisdictions one level
-    /// below (the province's include the province-direct counties under its cities, Art. 42), and its departments if asked.
+    /// below (the province's include the province-direct counties under its cities, 省直管县: the province's administrative arrangement, not Art. 42), and its departments if asked.
     /// </summary>
     private async Task<List<RegistryApi.Unit>> ReceiversAsync(string issuer, bool departments, CancellationToken ct)
     {

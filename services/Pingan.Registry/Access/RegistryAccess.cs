@@ -42,7 +42,7 @@ public sealed class RegistryAccess(JurisdictionGuard guard, RegistryDb db, Chain
     /// <summary>
     /// A change to how a unit answers (the guard's "change how a unit answers"): never by the unit itself; a new
     /// parent or vertical superior within the jurisdiction; province-direct standing, which makes the unit the
-    /// province's, only by the province (Art. 42).
+    /// province's, only by the province (省直管县: the province's administrative arrangement, not Art. 42).
     /// </summary>
     public async Task ChangeStandingAsync(string[] roles, string unitCode, bool touchesProvinceDirect, CancellationToken ct, params string?[] referenced)
     {
@@ -82,7 +82,7 @@ public sealed class RegistryAccess(JurisdictionGuard guard, RegistryDb db, Chain
 
     /// <summary>
     /// The paths of units below <paramref name="rootPath"/> that answer outside the caller's jurisdiction, with
-    /// everything under them: a province-direct county under a city's statistics is the province's (Art. 42).
+    /// everything under them: a province-direct county under a city's statistics is the province's (省直管县: the province's administrative arrangement, not Art. 42).
     /// A province-level caller has none.
     /// </summary>
     public async Task<string[]> ForeignSubtreesAsync(string rootPath, CancellationToken ct)

@@ -8,7 +8,7 @@ namespace Pingan.Registry.Access;
 
 /// <summary>
 /// The registry answers the accountability chain from its own table: the unit, whom it answers to, and so on up
-/// (answers_to, so a province-direct county's chain skips its city: Art. 42). The statistical grouping row answers
+/// (answers_to, so a province-direct county's chain skips its city: 省直管县: the province's administrative arrangement, not Art. 42). The statistical grouping row answers
 /// to nobody; it is in the chain of its parent, the province, so that only the province sees it.
 /// </summary>
 public sealed class RegistryChain(RegistryDb db, ChainCache cache) : IAccountabilityChain

@@ -153,7 +153,7 @@ public sealed class CommissionQueries(RegistryDb db)
 {
     /// <summary>
     /// The commission of the unit's own level (an organ's is its jurisdiction's), or the one a level up: for a
-    /// county the city's, for a province-direct county or Jiyuan the province's (Art. 34-35 "上一级", Art. 42).
+    /// county the city's, for a province-direct county or Jiyuan the province's (Art. 34-35 "上一级"; 省直管县 by the province's administrative arrangement).
     /// </summary>
     public async Task<Api.Commission> ForUnitAsync(string code, CommissionRelation relation, DateOnly day, CancellationToken ct)
     {

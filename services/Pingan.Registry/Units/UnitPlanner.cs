@@ -224,7 +224,7 @@ public sealed class UnitPlanner(UnitSet units, DateOnly today)
 
     /// <summary>
     /// Whom a unit answers to in this system (not in the statistics): a province-direct county, and a county-level
-    /// unit under a statistical grouping, answer to the province (Art. 42); an organ answers to its jurisdiction
+    /// unit under a statistical grouping, answer to the province (省直管县: the province's administrative arrangement, not Art. 42); an organ answers to its jurisdiction
     /// (属地管理, Art. 4); every other jurisdiction to its parent.
     /// </summary>
     private string? AnswersTo(Unit unit, Unit? parent)

@@ -45,8 +45,8 @@ public static class DeadlineSchedule
         [.. Measures(c, interviewOn, calendar, now), .. Progress(c, interviewOn, 1, 3, calendar, now), .. Rectification(c, interviewOn, 3, calendar, now)];
 
     /// <summary>
-    /// Art. 35: measures within 10 working days of the listing decision, a progress report every two months,
-    /// rectification within six months.
+    /// Art. 35: measures within 10 working days of receiving the listing decision ("收到挂牌督办决定后10个工作日内"; the decision date
+    /// stands for its receipt until a receipt is recorded), a progress report every two months, rectification within six months.
     /// </summary>
     public static List<CaseDeadline> Listing(SanctionCase c, DateOnly decidedOn, WorkingDayCalendar calendar, DateTimeOffset now) =>
         [.. Measures(c, decidedOn, calendar, now), .. Progress(c, decidedOn, 2, 6, calendar, now), .. Rectification(c, decidedOn, 6, calendar, now)];
