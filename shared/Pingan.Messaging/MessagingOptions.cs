@@ -26,6 +26,12 @@ public sealed class MessagingOptions
     /// </summary>
     public int TransientRetryLimit { get; set; } = 30;
 
+    /// <summary>
+    /// A PEM file of the certificate authorities that sign the broker's certificate, for an <c>amqps://</c> broker
+    /// whose CA is not in the system's trust store (a cluster's own CA). Empty: the system's trust store.
+    /// </summary>
+    public string? CaCertificate { get; set; }
+
     public OutboxOptions Outbox { get; set; } = new();
 }
 

@@ -39,6 +39,8 @@ public static class MessagingServiceCollectionExtensions
         var options = section.Get<MessagingOptions>() ?? new MessagingOptions();
         var broker = BrokerAddress.Parse(builder.Configuration.GetConnectionString("rabbitmq")
             ?? throw new InvalidOperationException("No broker: set ConnectionStrings:rabbitmq (amqp://user:password@host:port/vhost)."));
+        var tls = new BrokerTls(options.CaCertificate);
+        builder.Services.AddSingleton(tls);
 
         builder.Services.AddMassTransit(bus =>
         {
@@ -70,6 +72,14 @@ public static class MessagingServiceCollectionExtensions
                     h.Password(broker.Password);
                     h.PublisherConfirmation = true;
                     h.RequestedConnectionTimeout(TimeSpan.FromSeconds(10));
+                    // Issue 12: amqps is TLS, never silently plain text; the certificate is checked (BrokerTls).
+                    if (broker.Tls)
+                        h.UseSsl(s =>
+                        {
+                            s.Protocol = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
+                            s.ServerName = broker.Host;
+                            s.CertificateValidationCallback = tls.Validate;
+                        });
                 });
                 cfg.ConfigureEndpoints(context);
             });
@@ -92,8 +102,11 @@ public static class MessagingServiceCollectionExtensions
     }
 }
 
-/// <summary>The parts of an <c>amqp://user:password@host:port/vhost</c> address.</summary>
-public sealed record BrokerAddress(string Host, ushort Port, string VirtualHost, string Username, string Password)
+/// <summary>
+/// The parts of an <c>amqp://user:password@host:port/vhost</c> address; <c>amqps://</c> (default port 5671) is
+/// AMQP over TLS, the broker's certificate checked against the system's trust store or <c>Messaging:CaCertificate</c>.
+/// </summary>
+public sealed record BrokerAddress(string Host, ushort Port, string VirtualHost, string Username, string Password, bool Tls = false)
 {
     public static BrokerAddress Parse(string uri)
     {
@@ -101,12 +114,14 @@ public sealed record BrokerAddress(string Host, ushort Port, string VirtualHost,
             throw new InvalidOperationException($"'{Redact(uri)}' is not an amqp://user:password@host:port/vhost address.");
         var user = u.UserInfo.Split(':', 2);
         var vhost = Uri.UnescapeDataString(u.AbsolutePath.TrimStart('/'));
+        var tls = u.Scheme == "amqps";
         return new BrokerAddress(
             u.Host,
-            (ushort)(u.IsDefaultPort || u.Port <= 0 ? 5672 : u.Port),
+            (ushort)(u.IsDefaultPort || u.Port <= 0 ? (tls ? 5671 : 5672) : u.Port),
             vhost.Length == 0 ? "/" : vhost,
             user.Length > 0 && user[0].Length > 0 ? Uri.UnescapeDataString(user[0]) : "guest",
-            user.Length > 1 ? Uri.UnescapeDataString(user[1]) : "guest");
+            user.Length > 1 ? Uri.UnescapeDataString(user[1]) : "guest",
+            tls);
     }
 
     private static string Redact(string uri) => System.Text.RegularExpressions.Regex.Replace(uri, ":[^:@/]*@", ":***@");

@@ -16,7 +16,7 @@ namespace Pingan.Messaging;
 /// MassTransit's own publish awaits each confirm in turn and reaches a fraction of the rate
 /// (docs/adr/0002 has the figures). The stored JSON body goes into the envelope as it is, unparsed.
 /// </summary>
-public sealed class OutboxPublisher(BrokerAddress broker, IBus bus, ILogger<OutboxPublisher> logger) : IAsyncDisposable
+public sealed class OutboxPublisher(BrokerAddress broker, BrokerTls tls, IBus bus, ILogger<OutboxPublisher> logger) : IAsyncDisposable
 {
     public const string ContentType = "application/vnd.masstransit+json";
     private static readonly ConcurrentDictionary<Type, (string Exchange, string Urn)> Topology = new();
@@ -153,6 +153,9 @@ public sealed class OutboxPublisher(BrokerAddress broker, IBus bus, ILogger<Outb
             Password = broker.Password,
             AutomaticRecoveryEnabled = false, // a broken connection is replaced on the next batch
             ClientProvidedName = $"pingan-outbox-{Environment.MachineName}",
+            Ssl = broker.Tls
+                ? new SslOption(broker.Host) { Enabled = true, Version = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13, CertificateValidationCallback = tls.Validate }
+                : new SslOption(),
         };
         _connection = await factory.CreateConnectionAsync(cancellationToken);
         _channel = await _connection.CreateChannelAsync(
