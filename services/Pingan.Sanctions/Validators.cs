@@ -19,6 +19,7 @@ public sealed class OpenCaseValidator : AbstractValidator<OpenCaseRequest>
         RuleFor(r => r.IncidentOn).Day();
         RuleFor(r => r.Summary).Text(4000);
         RuleFor(r => r.ReportedBy).OptionalText(200);
+        RuleFor(r => r.RequestId).RequestId();
         // Art. 38: a written report names who made it.
         RuleFor(r => r.ReportedBy).Must(b => b.Trim().Length > 0).WithMessage("must name who reported it in writing (Art. 38)")
             .When(r => r.Source == Source.WrittenReport);
@@ -174,6 +175,7 @@ public sealed class ProposeListingBatchValidator : AbstractValidator<ProposeList
         RuleFor(r => r.Year).Year();
         RuleFor(r => r.HeldOn).Day();
         RuleFor(r => r.Minutes).Text(4000);
+        RuleFor(r => r.RequestId).RequestId();
         RuleFor(r => r.Attendees).Must(a => a.Count is > 0 and <= 50).WithMessage("must list 1-50 attendees");
         RuleForEach(r => r.Attendees).SetValidator(new AttendeeValidator());
         RuleFor(r => r.Entries).Must(e => e.Count is > 0 and <= 200).WithMessage("must select 1-200 counties");

@@ -26,6 +26,22 @@ public sealed class IsolatedDatabase : IAsyncLifetime
     }
 
     /// <summary>Another fresh database on the same server, dropped with this one (two services, two databases).</summary>
+    /// <summary>
+    /// Waits until <paramref name="count"/> sessions of this database wait for a lock: with a lock the test holds
+    /// itself, it establishes that several calls are in flight at once instead of hoping they overlap.
+    /// </summary>
+    public async Task WaitForLockWaitersAsync(int count)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await Eventually.HoldsAsync(async () =>
+        {
+            await using var command = new Npgsql.NpgsqlCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", connection);
+            return (long)(await command.ExecuteScalarAsync())! >= count;
+        }, TimeSpan.FromSeconds(30), $"{count} calls waiting for a lock");
+    }
+
     public async Task<string> CreateSiblingAsync(string suffix)
     {
         var name = $"{Name}_{suffix}";

@@ -120,18 +120,8 @@ public abstract class LettersTest : InfrastructureTest
         return new Held(connection, tx);
     }
 
-    /// <summary>Waits until <paramref name="count"/> sessions of the letters database wait for a lock.</summary>
-    protected async Task WaitForWaitersAsync(int count)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(Database.ConnectionString);
-        await connection.OpenAsync();
-        await Eventually.HoldsAsync(async () =>
-        {
-            await using var command = new Npgsql.NpgsqlCommand(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", connection);
-            return (long)(await command.ExecuteScalarAsync())! >= count;
-        }, TimeSpan.FromSeconds(30), $"{count} calls waiting for the letter's lock");
-    }
+    /// <summary>Waits until <paramref name="count"/> calls queue behind a lock of the letters database.</summary>
+    protected Task WaitForWaitersAsync(int count) => Database.WaitForLockWaitersAsync(count);
 
     private sealed class Held(Npgsql.NpgsqlConnection connection, Npgsql.NpgsqlTransaction tx) : IAsyncDisposable
     {

@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Pingan.Sanctions.Api;
@@ -14,6 +15,29 @@ namespace Pingan.Sanctions.Tests;
 public sealed class ReliabilityTests : SanctionsTest
 {
     private const int Cases = 24;
+
+    /// <summary>
+    /// Issue 12 (AIP-155): an office whose OpenCase timed out sends it again with the same request id and gets the
+    /// case the first request opened; sent at once, the two still open one case; the id reused for another subject
+    /// is the caller's mistake.
+    /// </summary>
+    [Fact]
+    public async Task Opening_a_case_again_with_its_request_id_returns_the_first_case_and_opens_no_other_Issue12()
+    {
+        OpenCaseRequest Request(string subject) => new()
+        {
+            SubjectCode = subject, Clause = 4, Source = Source.Incident, Severity = Api.Severity.Ordinary, IncidentOn = "2026-05-10",
+            Summary = "中原区短期内连续发生两起群体性事件", RequestId = "zz-2026-0510-001",
+        };
+        var together = await Task.WhenAll(CasesOf(Zhengzhou).OpenCaseAsync(Request(Zhongyuan)).ResponseAsync, CasesOf(Zhengzhou).OpenCaseAsync(Request(Zhongyuan)).ResponseAsync);
+        Assert.Equal(together[0].CaseId, together[1].CaseId);
+        var retry = await CasesOf(Zhengzhou).OpenCaseAsync(Request(Zhongyuan));
+        Assert.Equal(together[0].CaseId, retry.CaseId);
+        var misuse = await Refused(() => CasesOf(Zhengzhou).OpenCaseAsync(Request(Linshanzhai)).ResponseAsync, StatusCode.InvalidArgument);
+        Assert.Equal(["request_id"], Fields(misuse));
+        await using var scope = Host.Services.CreateAsyncScope();
+        Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<SanctionsDb>().Cases.CountAsync());
+    }
 
     [Fact]
     public async Task Two_replicas_sweeping_together_fire_each_deadline_once()

@@ -42,6 +42,67 @@ public sealed class YearlyBatchTests : SanctionsTest
         Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<SanctionsDb>().Cases.CountAsync());
     }
 
+    /// <summary>
+    /// Issue 12 (AIP-155): a batch sent again with its request id (a retry after a timeout) returns the batch the
+    /// first request proposed, and a county proposed for listing but not yet decided is not selected again.
+    /// </summary>
+    [Fact]
+    public async Task A_batch_sent_again_returns_the_first_and_a_proposed_listing_counts_as_open_Issue12_Art35()
+    {
+        var request = Batch((Zhongyuan, "命案、盗抢案件高发"), (Longting, "电信诈骗案件突出"));
+        request.RequestId = "2026-listing-selection-1";
+        var first = await CasesOf(Province).ProposeListingBatchAsync(request);
+        var retry = await CasesOf(Province).ProposeListingBatchAsync(request);
+        Assert.Equal(first.BatchId, retry.BatchId);
+        Assert.Equal(first.Cases.Select(c => c.CaseId), retry.Cases.Select(c => c.CaseId));
+        Assert.Equal(2, await CasesCountAsync());
+
+        var other = Batch((Zhongyuan, "仍然突出"));
+        other.RequestId = "2026-listing-selection-2";
+        var refused = await Refused(() => CasesOf(Province).ProposeListingBatchAsync(other).ResponseAsync, StatusCode.InvalidArgument);
+        Assert.Equal(["entries[0].subject_code"], Fields(refused));
+        Assert.Contains("or proposed for it", refused.Status.Detail);
+        Assert.Equal(2, await CasesCountAsync());
+    }
+
+    /// <summary>
+    /// Issue 12: two selections committing at the same moment both name 中原区. Both pass their checks while the
+    /// test holds the cases table (so both are in flight together); the database lets one listing in, the other
+    /// batch is refused whole, and 中原区 has one open listing.
+    /// </summary>
+    [Fact]
+    public async Task Two_batches_at_once_propose_a_county_for_listing_once_Issue12_Art35()
+    {
+        Task<ListingBatch> one, two;
+        await using (var connection = new Npgsql.NpgsqlConnection(Database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var hold = await connection.BeginTransactionAsync();
+            await using (var command = new Npgsql.NpgsqlCommand("LOCK TABLE cases IN SHARE MODE", connection, hold)) await command.ExecuteNonQueryAsync();
+            one = CasesOf(Province).ProposeListingBatchAsync(Batch((Zhongyuan, "命案高发"))).ResponseAsync;
+            two = CasesOf(Province).ProposeListingBatchAsync(Batch((Zhongyuan, "盗抢高发"), (Longting, "电信诈骗突出"))).ResponseAsync;
+            await Database.WaitForLockWaitersAsync(2);
+            await hold.CommitAsync();
+        }
+        var outcomes = await Task.WhenAll(Settle(one), Settle(two));
+        Assert.Single(outcomes, o => o == StatusCode.OK);
+        Assert.Single(outcomes, o => o == StatusCode.FailedPrecondition);
+        await using var scope = Host.Services.CreateAsyncScope();
+        Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<SanctionsDb>().Cases.CountAsync(c => c.SubjectCode == Zhongyuan));
+
+        static async Task<StatusCode> Settle(Task<ListingBatch> call)
+        {
+            try { await call; return StatusCode.OK; }
+            catch (RpcException e) { return e.StatusCode; }
+        }
+    }
+
+    private async Task<int> CasesCountAsync()
+    {
+        await using var scope = Host.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<SanctionsDb>().Cases.CountAsync();
+    }
+
     private static ProposeListingBatchRequest Batch(params (string Code, string Reasons)[] entries)
     {
         var request = new ProposeListingBatchRequest { Year = 2026, HeldOn = "2026-05-12", Minutes = "2026年度挂牌督办重点整治单位研究会议纪要" };

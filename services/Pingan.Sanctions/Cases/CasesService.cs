@@ -30,6 +30,9 @@ public sealed partial class CasesService(
         var ct = context.CancellationToken;
         // Art. 38: the office registers what it finds or is told; member units and inspectors report in writing.
         await guard.ActOnUnitAsync([PinganRoles.CommissionOffice, PinganRoles.MemberUnitLiaison, PinganRoles.Inspector], request.SubjectCode, ct);
+        var requestId = request.RequestId.Trim() is { Length: > 0 } given ? given : null;
+        // AIP-155: a retry of a request that went through returns what it made.
+        if (requestId is not null && await OpenedByAsync(requestId, request.SubjectCode, ct) is { } made) return made;
         var chain = await chains.ChainAsync(request.SubjectCode, ct) ?? throw new NotFoundException($"No unit {request.SubjectCode}.");
         if (chain.Count < 2)
             throw new RequestValidationException("subject_code", "is the province itself; its commission is not a subject of its own cases");
@@ -46,14 +49,33 @@ public sealed partial class CasesService(
             ReportedBy = request.ReportedBy.Trim() is { Length: > 0 } by ? by : null,
             // Art. 33 the level the subject answers to notices; Art. 34-35 the level above it admonishes and lists.
             ResponsibleCode = chain[1], UpperCode = chain.Count > 2 ? chain[2] : chain[1],
-            SubjectChain = [.. chain], Status = CaseStatus.Registered, OpenedAt = now,
+            SubjectChain = [.. chain], Status = CaseStatus.Registered, OpenedAt = now, RequestId = requestId,
         };
         db.Cases.Add(c);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        Step(c, context, "Opened", "Art. 31, 38", new { clause = c.Clause, source = c.Source, severity = c.Severity.ToString(), incidentOn = request.IncidentOn, c.ReportedBy });
-        outbox.Enqueue(new CaseOpened(c.Id, c.SubjectCode, c.Clause, c.Source, c.Severity.ToString(), c.IncidentOn, now));
-        await CommitAsync(c, context, tx, ct);
+        try
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            Step(c, context, "Opened", "Art. 31, 38", new { clause = c.Clause, source = c.Source, severity = c.Severity.ToString(), incidentOn = request.IncidentOn, c.ReportedBy });
+            outbox.Enqueue(new CaseOpened(c.Id, c.SubjectCode, c.Clause, c.Source, c.Severity.ToString(), c.IncidentOn, now));
+            await CommitAsync(c, context, tx, ct);
+        }
+        catch (Exception e) when (requestId is not null && SanctionCase.SameRequestId(e))
+        {
+            // The same request, sent twice at once: the other one opened the case.
+            db.ChangeTracker.Clear();
+            return await OpenedByAsync(requestId, request.SubjectCode, ct) ?? throw new InvalidOperationException("request id taken but no case found");
+        }
         return c.ToApi();
+    }
+
+    /// <summary>The case an earlier OpenCase with <paramref name="requestId"/> opened; a different subject under the same id is the caller's mistake.</summary>
+    private async Task<Api.Case?> OpenedByAsync(string requestId, string subjectCode, CancellationToken ct)
+    {
+        var made = await db.Cases.AsNoTracking().WithParts().FirstOrDefaultAsync(c => c.RequestId == requestId, ct);
+        if (made is null) return null;
+        if (made.SubjectCode != subjectCode)
+            throw new RequestValidationException("request_id", $"was used for a case against {made.SubjectName} ({made.SubjectCode}); a new request needs a new id");
+        return made.ToApi();
     }
 
     public override async Task<Api.Case> GetCase(GetCaseRequest request, ServerCallContext context) =>

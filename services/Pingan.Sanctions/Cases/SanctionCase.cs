@@ -55,6 +55,8 @@ public sealed class SanctionCase
     public List<DistributionEntry> Distribution { get; set; } = [];
     /// <summary>The province's yearly selection for listing the case came from (Art. 35, second paragraph).</summary>
     public Guid? BatchId { get; set; }
+    /// <summary>The client's request id of the OpenCase that opened it (AIP-155): a retry returns this case.</summary>
+    public string? RequestId { get; set; }
     /// <summary>The joint meeting whose proposal a listing awaiting decision rests on (Art. 35).</summary>
     public Guid? ProposalMeetingId { get; set; }
     /// <summary>The clauses the proposal awaiting decision applies; on approval they become <see cref="DecisionTrace"/>.</summary>
@@ -70,6 +72,17 @@ public sealed class SanctionCase
 
     /// <summary>The statuses of a case that is over (queries use this list; <see cref="IsOver"/> asks it of one case).</summary>
     public static readonly CaseStatus[] Ended = [CaseStatus.Closed, CaseStatus.Dismissed, CaseStatus.VetoReferred];
+
+    /// <summary>The unique index that allows one open listing (proposed or decided) per unit (issue 12).</summary>
+    public const string OneOpenListing = "ux_cases_one_open_listing";
+
+    /// <summary>Whether a failed write broke the one-open-listing rule (a concurrent batch or proposal won).</summary>
+    public static bool BrokeOneOpenListing(Exception e) =>
+        e is Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: Npgsql.PostgresException { SqlState: "23505", ConstraintName: OneOpenListing } };
+
+    /// <summary>Whether a failed write met another request with the same request id (AIP-155).</summary>
+    public static bool SameRequestId(Exception e) =>
+        e is Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: Npgsql.PostgresException { SqlState: "23505", ConstraintName: var name } } && name?.Contains("request_id") == true;
 
     public bool IsOver => Ended.Contains(Status);
 }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Pingan.Registry.Contracts;
 using Pingan.Sanctions.Api;
 using Pingan.Sanctions.Contracts;
+using Pingan.Sanctions.Persistence;
 using Pingan.Security;
 using Pingan.ServiceDefaults;
 using Pingan.Time;
@@ -20,6 +21,10 @@ public sealed partial class CasesService
         guard.EnsureRole(PinganRoles.CommissionOffice);
         if (!await guard.IsTopLevelAsync(ct))
             throw new RpcException(new Status(StatusCode.PermissionDenied, "The yearly selection for listed supervision is the provincial office's (Art. 35)."));
+        // AIP-155: the batch's id follows from the client's request id, so a retry finds what the first request proposed.
+        var requestId = request.RequestId.Trim() is { Length: > 0 } given ? given : null;
+        Guid? requested = requestId is null ? null : new Guid(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("listing-batch:" + requestId))[..16]);
+        if (requested is { } earlier && await ProposedBatchAsync(earlier, request.Year, ct) is { } done) return done;
         var (heldOn, present, attendees) = await JointMeetingAsync(request.HeldOn, request.Attendees, ct);
 
         var errors = new List<FieldError>();
@@ -47,20 +52,23 @@ public sealed partial class CasesService
                 errors.Add(new($"entries[{i}].subject_code", $"{unit.Name} is not a county-level unit (县、市、区)"));
                 continue;
             }
-            var listed = await db.Cases.AsNoTracking().AnyAsync(c => c.SubjectCode == unit.Code && c.Stage == Stage.Listing && !SanctionCase.Ended.Contains(c.Status), ct);
-            if (listed)
-            {
-                errors.Add(new($"entries[{i}].subject_code", $"{unit.Name} is under listed supervision already"));
-                continue;
-            }
             subjects.Add((unit, (await chains.ChainAsync(unit.Code, ct))!, entry));
         }
         if (errors.Count > 0) throw new RequestValidationException(errors);
 
         var now = time.GetUtcNow();
-        var batchId = Guid.CreateVersion7(now);
+        var batchId = requested ?? Guid.CreateVersion7(now);
         var cases = new List<SanctionCase>();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Checked inside the transaction, a listing proposed but not yet decided counting as one (issue 12); the
+        // unique index behind it settles two batches committing at once.
+        var codes = subjects.Select(s => s.Unit.Code).ToList();
+        var listed = await db.Cases.AsNoTracking()
+            .Where(c => codes.Contains(c.SubjectCode) && (c.Stage == Stage.Listing || c.ProposedStage == Stage.Listing) && !SanctionCase.Ended.Contains(c.Status))
+            .Select(c => c.SubjectCode).Distinct().ToListAsync(ct);
+        if (listed.Count > 0)
+            throw new RequestValidationException([.. request.Entries.Select((e, i) => (e, i)).Where(x => listed.Contains(x.e.SubjectCode))
+                .Select(x => new FieldError($"entries[{x.i}].subject_code", $"{subjects.First(s => s.Unit.Code == x.e.SubjectCode).Unit.Name} is under listed supervision already, or proposed for it"))]);
         foreach (var (unit, chain, entry) in subjects)
         {
             var c = new SanctionCase
@@ -86,12 +94,33 @@ public sealed partial class CasesService
             outbox.Enqueue(new MeasureProposed(c.Id, c.SubjectCode, nameof(Stage.Listing), c.UpperCode, DirectEntry: true, now));
             cases.Add(c);
         }
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (Exception e) when (SanctionCase.BrokeOneOpenListing(e))
+        {
+            await tx.RollbackAsync(CancellationToken.None);
+            db.ChangeTracker.Clear();
+            // The same request sent twice at once: the other one proposed the batch.
+            if (requested is { } same && await ProposedBatchAsync(same, request.Year, ct) is { } made) return made;
+            throw new DomainRuleException("A county of this selection was proposed for listed supervision by a batch or a proposal committed at the same moment; read the cases again.");
+        }
         await audit.RecordAsync(new Audit.AuditRecord(context.Method, $"listing-batch/{batchId}",
             Detail: JsonSerializer.Serialize(new { year = request.Year, cases = cases.Select(c => c.SubjectCode) })), ct);
         await tx.CommitAsync(ct);
 
         var batch = new ListingBatch { BatchId = batchId.ToString(), Year = request.Year };
+        batch.Cases.AddRange(cases.Select(c => c.ToApi()));
+        return batch;
+    }
+
+    /// <summary>The batch an earlier request proposed, or null.</summary>
+    private async Task<ListingBatch?> ProposedBatchAsync(Guid batchId, int year, CancellationToken ct)
+    {
+        var cases = await db.Cases.AsNoTracking().WithParts().Where(c => c.BatchId == batchId).OrderBy(c => c.OpenedAt).ThenBy(c => c.Id).ToListAsync(ct);
+        if (cases.Count == 0) return null;
+        var batch = new ListingBatch { BatchId = batchId.ToString(), Year = year };
         batch.Cases.AddRange(cases.Select(c => c.ToApi()));
         return batch;
     }

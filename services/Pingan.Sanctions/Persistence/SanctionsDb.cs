@@ -38,6 +38,11 @@ public sealed class SanctionsDb(DbContextOptions<SanctionsDb> options) : PinganD
             e.Property(c => c.EscalationReason).HasMaxLength(500);
             // "The cases within a unit": the subject's chain holds the unit.
             e.HasIndex(c => c.SubjectChain).HasMethod("gin");
+            e.Property(c => c.RequestId).HasMaxLength(64);
+            e.HasIndex(c => c.RequestId).IsUnique().HasFilter("request_id IS NOT NULL");
+            // Issue 12: one open listing per unit, proposed or decided, held by the database against concurrent batches and proposals.
+            e.HasIndex(c => c.SubjectCode).IsUnique().HasDatabaseName(SanctionCase.OneOpenListing)
+                .HasFilter("(stage = 'Listing' OR proposed_stage = 'Listing') AND status NOT IN ('Closed', 'Dismissed', 'VetoReferred')");
             e.HasMany(c => c.Deadlines).WithOne().HasForeignKey(d => d.CaseId);
             e.HasMany(c => c.Interviewees).WithOne().HasForeignKey(i => i.CaseId);
             e.HasMany(c => c.Referrals).WithOne().HasForeignKey(r => r.CaseId);

@@ -741,6 +741,11 @@ namespace Pingan.Sanctions.Persistence.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("reported_by");
 
+                    b.Property<string>("RequestId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("request_id");
+
                     b.Property<string>("ResponsibleCode")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -817,10 +822,20 @@ namespace Pingan.Sanctions.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_cases");
 
+                    b.HasIndex("RequestId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_cases_request_id")
+                        .HasFilter("request_id IS NOT NULL");
+
                     b.HasIndex("SubjectChain")
                         .HasDatabaseName("ix_cases_subject_chain");
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SubjectChain"), "gin");
+
+                    b.HasIndex("SubjectCode")
+                        .IsUnique()
+                        .HasDatabaseName("ux_cases_one_open_listing")
+                        .HasFilter("(stage = 'Listing' OR proposed_stage = 'Listing') AND status NOT IN ('Closed', 'Dismissed', 'VetoReferred')");
 
                     b.ToTable("cases", (string)null);
                 });

@@ -1,0 +1,51 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Pingan.Sanctions.Persistence.Migrations
+{
+    /// <inheritdoc />
+    public partial class OneOpenListingAndRequestIds : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "request_id",
+                table: "cases",
+                type: "character varying(64)",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_cases_request_id",
+                table: "cases",
+                column: "request_id",
+                unique: true,
+                filter: "request_id IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ux_cases_one_open_listing",
+                table: "cases",
+                column: "subject_code",
+                unique: true,
+                filter: "(stage = 'Listing' OR proposed_stage = 'Listing') AND status NOT IN ('Closed', 'Dismissed', 'VetoReferred')");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "ix_cases_request_id",
+                table: "cases");
+
+            migrationBuilder.DropIndex(
+                name: "ux_cases_one_open_listing",
+                table: "cases");
+
+            migrationBuilder.DropColumn(
+                name: "request_id",
+                table: "cases");
+        }
+    }
+}
