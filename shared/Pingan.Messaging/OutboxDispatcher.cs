@@ -81,7 +81,7 @@ public sealed class OutboxDispatcher<TDb>(
             return 0;
         }
 
-        // Written in commit order on one channel; the confirms are awaited together.
+        // Written in sequence order on one channel (insert order, not commit order: nothing downstream relies on order); the confirms are awaited together.
         Exception?[] outcomes;
         using (var activity = MessagingMetrics.ActivitySource.StartActivity("outbox dispatch", ActivityKind.Producer))
         {
@@ -161,6 +161,9 @@ internal static class MessagingMetrics
     public static readonly Counter<long> Dispatched = Meter.CreateCounter<long>("pingan_outbox_dispatched", description: "Outbox messages confirmed by the broker");
     public static readonly Counter<long> PublishFailures = Meter.CreateCounter<long>("pingan_outbox_publish_failures", description: "Failed outbox publish attempts (retried)");
     public static readonly Histogram<double> DispatchDelay = Meter.CreateHistogram<double>("pingan_outbox_dispatch_delay", "s", "Commit to broker confirm");
+    /// <summary>Issue 12: an event no queue was bound to receive (published mandatory, returned by the broker).</summary>
+    public static readonly Counter<long> Unrouted = Meter.CreateCounter<long>("pingan_outbox_unrouted",
+        description: "Events the broker took but no queue was bound to receive; a consumer that starts later rebuilds from the producer");
     public static readonly Counter<long> InboxDuplicates = Meter.CreateCounter<long>("pingan_inbox_duplicates", description: "Redelivered messages skipped by an inbox");
     public static readonly Counter<long> InboxApplied = Meter.CreateCounter<long>("pingan_inbox_applied", description: "Messages applied by an inbox consumer");
 }

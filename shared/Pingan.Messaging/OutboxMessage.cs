@@ -5,7 +5,10 @@ namespace Pingan.Messaging;
 /// <summary>An integration event waiting to leave, written in the same transaction as the change it reports.</summary>
 public sealed class OutboxMessage
 {
-    /// <summary>Commit order; the dispatcher sends in this order.</summary>
+    /// <summary>
+    /// Taken when the row is inserted, not when its transaction commits: the dispatcher sends in this order, but
+    /// transactions commit in their own order and failed rows are retried later, so consumers never rely on it.
+    /// </summary>
     public long Sequence { get; set; }
 
     /// <summary>Becomes the message id on the broker: consumers' inboxes de-duplicate on it.</summary>

@@ -71,7 +71,8 @@ public sealed class OutboxPublisher(BrokerAddress broker, BrokerTls tls, IBus bu
                         Headers = new Dictionary<string, object?> { ["Content-Type"] = ContentType },
                     };
                     if (rows[i].TraceParent is { } traceParent) props.Headers["traceparent"] = traceParent;
-                    confirms[i] = channel.BasicPublishAsync(exchange, "", mandatory: false, props, Envelope(rows[i], urn, exchange), deadline.Token);
+                    // Mandatory (issue 12): an event no queue is bound to comes back, and is counted rather than lost unseen.
+                    confirms[i] = channel.BasicPublishAsync(exchange, "", mandatory: true, props, Envelope(rows[i], urn, exchange), deadline.Token);
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -85,6 +86,12 @@ public sealed class OutboxPublisher(BrokerAddress broker, BrokerTls tls, IBus bu
                 try
                 {
                     await confirms[i];
+                }
+                catch (RabbitMQ.Client.Exceptions.PublishException returned) when (returned.IsReturn)
+                {
+                    // Nobody is bound yet: the event is done with (consumers that join later rebuild from the producer's
+                    // queries), and the metric says how many went nowhere, by type.
+                    MessagingMetrics.Unrouted.Add(1, new KeyValuePair<string, object?>("message_type", rows[i].MessageType));
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {

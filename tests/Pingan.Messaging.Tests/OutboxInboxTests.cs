@@ -30,6 +30,35 @@ public sealed class OutboxInboxTests(ITestOutputHelper output) : InfrastructureT
     private Task<IHost> PublisherAsync(bool dispatcher = true, int batchSize = 200, string? amqp = null) =>
         TestService.StartAsync(Database.ConnectionString, amqp ?? VirtualHost.AmqpUri, output, dispatcher: dispatcher, batchSize: batchSize);
 
+    /// <summary>
+    /// Issue 12: an event published where no queue is bound (no consumer has started yet) is not lost unseen: the
+    /// broker returns it, the outbox counts it in pingan_outbox_unrouted by type, and marks it done rather than
+    /// retrying it for ever.
+    /// </summary>
+    [Fact]
+    public async Task An_event_nobody_is_bound_to_receive_is_counted_as_unrouted_and_not_retried_Issue12()
+    {
+        long unrouted = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "Pingan.Messaging" && instrument.Name == "pingan_outbox_unrouted") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+                if (tag.Key == "message_type" && (tag.Value as string)?.Contains(nameof(CaseOpened)) == true) Interlocked.Add(ref unrouted, value);
+        });
+        listener.Start();
+
+        using var publisher = await PublisherAsync();
+        await publisher.OpenCaseAsync("410102");
+        await Eventually.HoldsAsync(async () => (await publisher.OutboxAsync()).Single().DispatchedAt is not null, Wait, "the event marked dispatched");
+        Assert.True(Interlocked.Read(ref unrouted) >= 1, "the unrouted event is counted");
+        var row = (await publisher.OutboxAsync()).Single();
+        Assert.Equal((1, null), (row.Attempts, row.LastError)); // published once, never failed and retried
+    }
+
     [Fact]
     public async Task An_event_committed_with_its_change_is_delivered_after_the_process_died_before_dispatching()
     {
