@@ -18,11 +18,20 @@ public sealed class RegistryLeaders(Api.Units.UnitsClient units, Api.Leadership.
         var holders = new List<string> { unitCode };
         if (Jurisdictions.Contains(unit.Kind))
         {
-            var organs = await units.ListDescendantsAsync(new Api.ListDescendantsRequest
+            // The jurisdiction's own party committee and government: organs take their jurisdiction's level, so
+            // asking for that level leaves out the thousands of organs below; and every page is read (issue 12:
+            // this once stopped silently at the first thousand).
+            var request = new Api.ListDescendantsRequest
             {
-                Code = unitCode, PageSize = 1000, Kinds = { Api.UnitKind.PartyCommittee, Api.UnitKind.Government },
-            }, cancellationToken: ct);
-            holders = [.. organs.Units.Where(o => o.AnswersToCode == unitCode).Select(o => o.Code)];
+                Code = unitCode, PageSize = 1000, Level = unit.Level, Kinds = { Api.UnitKind.PartyCommittee, Api.UnitKind.Government },
+            };
+            holders = [];
+            do
+            {
+                var organs = await units.ListDescendantsAsync(request, cancellationToken: ct);
+                holders.AddRange(organs.Units.Where(o => o.AnswersToCode == unitCode).Select(o => o.Code));
+                request.PageToken = organs.NextPageToken;
+            } while (request.PageToken.Length > 0);
         }
         var terms = new List<Api.Term>();
         foreach (var holder in holders)
