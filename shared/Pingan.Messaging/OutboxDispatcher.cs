@@ -41,7 +41,12 @@ public sealed class OutboxDispatcher<TDb>(
                 var sent = 0;
                 try
                 {
-                    sent = await DispatchBatchAsync(stoppingToken);
+                    // A batch under way is finished, not cancelled, when the host stops (issue 20): cancelling it
+                    // mid-transaction only rolled back rows the broker may have confirmed (sent again by the next
+                    // process) and made EF log "An error occurred using a transaction" at every stop. The publish
+                    // timeout bounds the wait.
+                    using (var batch = new CancellationTokenSource(_options.PublishTimeout * 3))
+                        sent = await DispatchBatchAsync(batch.Token);
                     await CleanupAsync(stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
