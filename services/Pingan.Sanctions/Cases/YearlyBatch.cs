@@ -69,11 +69,12 @@ public sealed partial class CasesService
         if (listed.Count > 0)
             throw new RequestValidationException([.. request.Entries.Select((e, i) => (e, i)).Where(x => listed.Contains(x.e.SubjectCode))
                 .Select(x => new FieldError($"entries[{x.i}].subject_code", $"{subjects.First(s => s.Unit.Code == x.e.SubjectCode).Unit.Name} is under listed supervision already, or proposed for it"))]);
-        foreach (var (unit, chain, entry) in subjects)
+        foreach (var ((unit, chain, entry), index) in subjects.Select((s, i) => (s, i)))
         {
             var c = new SanctionCase
             {
-                Id = Guid.CreateVersion7(now), SubjectCode = unit.Code, SubjectName = unit.Name, Clause = entry.Clause, Source = nameof(Source.YearlyBatch),
+                // Ids in the entries' order (a millisecond apart), so a retry lists the batch as the first answer did.
+                Id = Guid.CreateVersion7(now.AddMilliseconds(index)), SubjectCode = unit.Code, SubjectName = unit.Name, Clause = entry.Clause, Source = nameof(Source.YearlyBatch),
                 Severity = Severity.EspeciallySerious, IncidentOn = time.Today(), Summary = entry.Reasons.Trim(), BatchId = batchId,
                 ResponsibleCode = chain[1], UpperCode = chain.Count > 2 ? chain[2] : chain[1], SubjectChain = [.. chain], OpenedAt = now,
                 Status = CaseStatus.Proposed, StatusBeforeProposal = CaseStatus.Registered, ProposedStage = Stage.Listing,
@@ -118,7 +119,7 @@ public sealed partial class CasesService
     /// <summary>The batch an earlier request proposed, or null.</summary>
     private async Task<ListingBatch?> ProposedBatchAsync(Guid batchId, int year, CancellationToken ct)
     {
-        var cases = await db.Cases.AsNoTracking().WithParts().Where(c => c.BatchId == batchId).OrderBy(c => c.OpenedAt).ThenBy(c => c.Id).ToListAsync(ct);
+        var cases = await db.Cases.AsNoTracking().WithParts().Where(c => c.BatchId == batchId).OrderBy(c => c.Id).ToListAsync(ct);
         if (cases.Count == 0) return null;
         var batch = new ListingBatch { BatchId = batchId.ToString(), Year = year };
         batch.Cases.AddRange(cases.Select(c => c.ToApi()));
