@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Validation.AspNetCore;
 using Pingan.Audit;
+using Pingan.Identity.Accounts;
 using Pingan.Identity.Persistence;
 using Pingan.Security;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -68,14 +69,7 @@ public static class AccountAdminEndpoints
         account.DisabledReason = $"{(disable ? "disabled" : "enabled")} {now:yyyy-MM-dd HH:mm}Z by {operatorName}: {reason}";
         if (disable) account.TokensRevokedAt = now;
         await db.SaveChangesAsync(ct);
-        var revoked = 0;
-        if (disable)
-        {
-            await foreach (var token in tokens.FindBySubjectAsync(account.Id.ToString(), ct))
-                if (await tokens.GetStatusAsync(token, ct) == Statuses.Valid && await tokens.TryRevokeAsync(token, ct)) revoked++;
-            await foreach (var authorization in authorizations.FindBySubjectAsync(account.Id.ToString(), ct))
-                await authorizations.TryRevokeAsync(authorization, ct);
-        }
+        var revoked = disable ? await Sessions.RevokeAllAsync(account.Id.ToString(), tokens, authorizations, ct) : 0;
         await audit.RecordAsync(new AuditRecord(disable ? "account/disable" : "account/enable", $"account/{account.Id}",
             Detail: System.Text.Json.JsonSerializer.Serialize(new { account.UserName, reason, tokensRevoked = revoked })), ct);
         await tx.CommitAsync(ct);

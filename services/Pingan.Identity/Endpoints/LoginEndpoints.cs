@@ -69,11 +69,7 @@ public static class LoginEndpoints
         var session = await context.AuthenticateAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         var subject = session.Principal?.FindFirstValue(Claims.Subject);
         if (!session.Succeeded || subject is null) return Results.Redirect("/account/login");
-        var revoked = 0;
-        await foreach (var token in tokens.FindBySubjectAsync(subject, context.RequestAborted))
-            if (await tokens.GetStatusAsync(token, context.RequestAborted) == Statuses.Valid && await tokens.TryRevokeAsync(token, context.RequestAborted)) revoked++;
-        await foreach (var authorization in authorizations.FindBySubjectAsync(subject, context.RequestAborted))
-            await authorizations.TryRevokeAsync(authorization, context.RequestAborted);
+        var revoked = await Sessions.RevokeAllAsync(subject, tokens, authorizations, context.RequestAborted);
         await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         await audit.RecordSeparatelyAsync(new AuditRecord("logout", $"account/{subject}", Detail: $"{{\"tokensRevoked\":{revoked}}}"), context.RequestAborted);
         return Results.Redirect("/account/login");
