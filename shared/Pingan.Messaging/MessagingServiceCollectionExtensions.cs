@@ -124,5 +124,23 @@ public sealed record BrokerAddress(string Host, ushort Port, string VirtualHost,
             tls);
     }
 
+    /// <summary>A RabbitMQ.Client connection to this broker, over TLS checked by <paramref name="tls"/> when the address is amqps.</summary>
+    public RabbitMQ.Client.ConnectionFactory ConnectionFactory(BrokerTls tls) => new()
+    {
+        HostName = Host,
+        Port = Port,
+        VirtualHost = VirtualHost,
+        UserName = Username,
+        Password = Password,
+        Ssl = Tls
+            ? new RabbitMQ.Client.SslOption(Host)
+            {
+                Enabled = true,
+                Version = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13,
+                CertificateValidationCallback = tls.Validate,
+            }
+            : new RabbitMQ.Client.SslOption(),
+    };
+
     private static string Redact(string uri) => System.Text.RegularExpressions.Regex.Replace(uri, ":[^:@/]*@", ":***@");
 }

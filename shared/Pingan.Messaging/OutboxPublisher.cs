@@ -151,19 +151,9 @@ public sealed class OutboxPublisher(BrokerAddress broker, BrokerTls tls, IBus bu
     {
         if (_channel is { IsOpen: true }) return _channel;
         await ResetAsync();
-        var factory = new ConnectionFactory
-        {
-            HostName = broker.Host,
-            Port = broker.Port,
-            VirtualHost = broker.VirtualHost,
-            UserName = broker.Username,
-            Password = broker.Password,
-            AutomaticRecoveryEnabled = false, // a broken connection is replaced on the next batch
-            ClientProvidedName = $"pingan-outbox-{Environment.MachineName}",
-            Ssl = broker.Tls
-                ? new SslOption(broker.Host) { Enabled = true, Version = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13, CertificateValidationCallback = tls.Validate }
-                : new SslOption(),
-        };
+        var factory = broker.ConnectionFactory(tls);
+        factory.AutomaticRecoveryEnabled = false; // a broken connection is replaced on the next batch
+        factory.ClientProvidedName = $"pingan-outbox-{Environment.MachineName}";
         _connection = await factory.CreateConnectionAsync(cancellationToken);
         _channel = await _connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);

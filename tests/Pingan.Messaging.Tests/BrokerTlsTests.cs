@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using Pingan.Testing;
-using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using Xunit.Abstractions;
 
@@ -41,14 +40,10 @@ public sealed class BrokerTlsTests(ITestOutputHelper output) : InfrastructureTes
     public async Task A_broker_certificate_outside_the_trusted_authorities_is_refused_never_spoken_to_in_plain_text_Issue12()
     {
         var address = BrokerAddress.Parse(TlsUri);
+        // The connection the outbox publisher makes.
         async Task ConnectAsync(BrokerTls tls)
         {
-            var factory = new ConnectionFactory
-            {
-                HostName = address.Host, Port = address.Port, VirtualHost = address.VirtualHost, UserName = address.Username, Password = address.Password,
-                Ssl = new SslOption(address.Host) { Enabled = true, CertificateValidationCallback = tls.Validate },
-            };
-            await using var connection = await factory.CreateConnectionAsync();
+            await using var connection = await address.ConnectionFactory(tls).CreateConnectionAsync();
         }
 
         // The test CA is in no system trust store: without the bundle the connection is refused.
