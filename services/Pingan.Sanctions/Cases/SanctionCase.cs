@@ -80,9 +80,12 @@ public sealed class SanctionCase
     public static bool BrokeOneOpenListing(Exception e) =>
         e is Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: Npgsql.PostgresException { SqlState: "23505", ConstraintName: OneOpenListing } };
 
+    /// <summary>The unique index of the clients' request ids (AIP-155).</summary>
+    public const string OneCasePerRequestId = "ix_cases_request_id";
+
     /// <summary>Whether a failed write met another request with the same request id (AIP-155).</summary>
     public static bool SameRequestId(Exception e) =>
-        e is Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: Npgsql.PostgresException { SqlState: "23505", ConstraintName: var name } } && name?.Contains("request_id") == true;
+        e is Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: Npgsql.PostgresException { SqlState: "23505", ConstraintName: OneCasePerRequestId } };
 
     public bool IsOver => Ended.Contains(Status);
 }

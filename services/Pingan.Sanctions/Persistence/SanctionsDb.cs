@@ -39,7 +39,7 @@ public sealed class SanctionsDb(DbContextOptions<SanctionsDb> options) : PinganD
             // "The cases within a unit": the subject's chain holds the unit.
             e.HasIndex(c => c.SubjectChain).HasMethod("gin");
             e.Property(c => c.RequestId).HasMaxLength(64);
-            e.HasIndex(c => c.RequestId).IsUnique().HasFilter("request_id IS NOT NULL");
+            e.HasIndex(c => c.RequestId).IsUnique().HasDatabaseName(SanctionCase.OneCasePerRequestId).HasFilter("request_id IS NOT NULL");
             // Issue 12: one open listing per unit, proposed or decided, held by the database against concurrent batches and proposals.
             e.HasIndex(c => c.SubjectCode).IsUnique().HasDatabaseName(SanctionCase.OneOpenListing)
                 .HasFilter("(stage = 'Listing' OR proposed_stage = 'Listing') AND status NOT IN ('Closed', 'Dismissed', 'VetoReferred')");
