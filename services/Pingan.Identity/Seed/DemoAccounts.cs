@@ -27,7 +27,7 @@ public sealed class DemoAccounts(
 {
     public const string Password = "Pingan-Demo-2026";
     /// <summary>The version of this demo data set in the ledger; raise it when the people or systems change.</summary>
-    public const int Version = 1;
+    public const int Version = 2; // 2: the operators' console system
     public const string ClientSecret = "pingan-demo-client-secret";
     public const string CliRedirect = "http://127.0.0.1:8765/callback";
 
@@ -46,6 +46,8 @@ public sealed class DemoAccounts(
         ("hn-organisation-system", "河南省委组织部干部信息系统", "410000000000-ORG", [PinganRoles.OrganisationLiaison]),
         // ./platform up loads the letters' and sanctions' demo data through their APIs as this system of the provincial office.
         ("pingan-demo-loader", "省平安办演示数据", "410000000000-PLC", [PinganRoles.CommissionOffice, PinganRoles.CommissionLeader]),
+        // The operators' console: disables and enables accounts (POST /admin/accounts/{userName}:disable).
+        ("pingan-operations-console", "平台运维控制台", "410000000000-PLC", [PinganRoles.Operator]),
     ];
 
     /// <summary>The confidential demo systems, whose secret is <see cref="ClientSecret"/>.</summary>
