@@ -26,9 +26,13 @@ public sealed class RevokedSubjects
 
     public DateTimeOffset? LastRead { get; private set; }
 
-    /// <summary>Whether a token of <paramref name="subject"/> issued at <paramref name="issuedAt"/> was revoked since (to the second: a token's iat has no fraction).</summary>
+    /// <summary>
+    /// Whether a token of <paramref name="subject"/> issued at <paramref name="issuedAt"/> was revoked since. A token's
+    /// iat has no fraction of a second, so a token issued in the same second as the revocation counts as before it:
+    /// refused (tried on ./platform up, a token fetched just before the disablement otherwise went on working).
+    /// </summary>
     public bool IsRevoked(string subject, DateTimeOffset issuedAt, out DateTimeOffset revokedAt) =>
-        _revoked.TryGetValue(subject, out revokedAt) && issuedAt < revokedAt.AddTicks(-(revokedAt.Ticks % TimeSpan.TicksPerSecond));
+        _revoked.TryGetValue(subject, out revokedAt) && issuedAt < revokedAt.AddTicks(TimeSpan.TicksPerSecond - revokedAt.Ticks % TimeSpan.TicksPerSecond);
 
     internal void Replace(IEnumerable<RevokedSubject> list, DateTimeOffset now)
     {
