@@ -3,6 +3,7 @@ using Pingan.Audit;
 using Pingan.Messaging;
 using Pingan.Persistence;
 using Pingan.Registry.Contracts;
+using Pingan.Rules;
 using Pingan.Sanctions.Cases;
 using Pingan.Sanctions.Persistence;
 using Pingan.Security;
@@ -22,6 +23,7 @@ public static class SanctionsApplication
         builder.AddPinganMessaging<SanctionsDb>();
         builder.AddPinganAudit<SanctionsDb>();
         builder.AddPinganSecurity("sanctions");
+        builder.AddRegulationRules<SanctionsDb>(SanctionsRules.All);
         // Units, leaders and the accountability chain come from the registry, asked on the caller's token.
         var registry = builder.Configuration["Services:Registry:Grpc"]
             ?? throw new InvalidOperationException("Set Services:Registry:Grpc to the registry's gRPC address.");
@@ -42,6 +44,7 @@ public static class SanctionsApplication
         app.UsePinganSecurity();
         app.MapGrpcService<CasesService>();
         app.MapAuditLog<SanctionsDb>();
+        app.MapRegulationRules<SanctionsDb>();
         return app;
     }
 }

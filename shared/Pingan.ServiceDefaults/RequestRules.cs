@@ -22,12 +22,12 @@ public static partial class RequestRules
     public static IRuleBuilderOptions<T, string> OptionalText<T>(this IRuleBuilder<T, string> rule, int max) =>
         rule.Must(n => n.Length <= max).WithMessage($"must be at most {max} characters");
 
-    /// <summary>A required calendar day, YYYY-MM-DD.</summary>
     /// <summary>An optional client request id (AIP-155): up to 64 printable ASCII characters, no spaces.</summary>
     public static IRuleBuilderOptions<T, string> RequestId<T>(this IRuleBuilder<T, string> rule) =>
         rule.Must(v => v.Length == 0 || (v.Length <= 64 && v.All(c => c is > ' ' and <= '~')))
             .WithMessage("must be up to 64 printable characters without spaces (a UUID, say), or empty");
 
+    /// <summary>A required calendar day, YYYY-MM-DD.</summary>
     public static IRuleBuilderOptions<T, string> Day<T>(this IRuleBuilder<T, string> rule) =>
         rule.Must(d => DateOnly.TryParseExact(d, "yyyy-MM-dd", out _)).WithMessage("must be a date YYYY-MM-DD");
 

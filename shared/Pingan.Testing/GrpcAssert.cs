@@ -16,4 +16,8 @@ public static class GrpcAssert
     /// <summary>The field paths of an InvalidArgument's BadRequest details.</summary>
     public static List<string> Fields(RpcException error) =>
         error.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>()?.FieldViolations.Select(v => v.Field).ToList() ?? [];
+
+    /// <summary>What an InvalidArgument says of <paramref name="field"/>, as a caller reads it.</summary>
+    public static string Violation(RpcException error, string field) =>
+        error.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>()?.FieldViolations.FirstOrDefault(v => v.Field == field)?.Description ?? "";
 }

@@ -14,6 +14,8 @@ public sealed class EscalationTests : SanctionsTest
     public async Task A_missed_notice_period_raises_a_proposal_and_the_admonishment_waits_for_the_province_to_approve_it_Art33_Art34()
     {
         await using var tap = await EventTap.StartAsync(VirtualHost.AmqpUri, typeof(EscalationProposed), typeof(MeasureDecided));
+        // The province has chosen no grace after a period (reading 7; ReadingsTests walks the default of 10 working days).
+        await ProvinceChoosesAsync(Cases.SanctionsRules.AcceptanceGrace, "0");
         var opened = await OpenAgainstZhongyuanAsync();
         // Art. 33: the level 中原区 answers to notices it; Art. 34: the level above that admonishes.
         Assert.Equal(("REGISTERED", Zhengzhou), (opened.Status, opened.BodyCode));

@@ -45,11 +45,12 @@ public sealed class ReliabilityTests : SanctionsTest
         await using var tap = await EventTap.StartAsync(VirtualHost.AmqpUri, typeof(EscalationProposed));
         var ids = await NoticesAsync();
         await using var replica = await StartSanctionsAsync(("Sanctions:Sweep:BatchSize", "4"));
-        Today("2026-07-21"); // every notice's reminder (13 July) and end (20 July) are due
+        // Every notice's reminder (13 July), end (20 July) and the grace it opens (to 3 August, reading 7) are due.
+        Today("2026-08-04");
 
         var fired = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => i % 2 == 0 ? SweepAsync() : SweepAsync(replica)));
 
-        Assert.Equal(2 * Cases, fired.Sum());
+        Assert.Equal(3 * Cases, fired.Sum());
         await WaitForAsync(() => tap.Received<EscalationProposed>().Count >= Cases);
         await Task.Delay(500); // a duplicate would arrive in this time
         Assert.Equal(ids.Order(), tap.Received<EscalationProposed>().Select(e => e.CaseId).Order());
@@ -62,7 +63,7 @@ public sealed class ReliabilityTests : SanctionsTest
         await using var tap = await EventTap.StartAsync(VirtualHost.AmqpUri, typeof(EscalationProposed));
         var ids = await NoticesAsync();
         var doomed = await StartSanctionsAsync(("Sanctions:Sweep:BatchSize", "2"), ("Messaging:Outbox:DispatcherEnabled", "false"));
-        Today("2026-07-21");
+        Today("2026-08-04"); // reminders, ends and the graces the ends open
 
         // Killed as soon as its first batch has committed: whatever it was doing then is rolled back.
         using var kill = new CancellationTokenSource();
@@ -72,14 +73,14 @@ public sealed class ReliabilityTests : SanctionsTest
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sweeping);
         await doomed.DisposeAsync();
         var firedBeforeRestart = await CountAsync(db => db.Deadlines.Where(d => d.FiredAt != null));
-        Assert.InRange(firedBeforeRestart, 1, 2 * Cases - 1);
+        Assert.InRange(firedBeforeRestart, 1, 3 * Cases - 1);
 
         // The survivor fires what is left, and publishes what the dead one committed but never sent.
-        Assert.Equal(2 * Cases - firedBeforeRestart, await SweepAsync());
+        Assert.Equal(3 * Cases - firedBeforeRestart, await SweepAsync());
         await WaitForAsync(() => tap.Received<EscalationProposed>().Count >= Cases);
         await Task.Delay(500);
         Assert.Equal(ids.Order(), tap.Received<EscalationProposed>().Select(e => e.CaseId).Order());
-        Assert.Equal(0, await CountAsync(db => db.Deadlines.Where(d => d.FiredAt == null && d.CancelledAt == null && d.FiresOn <= new DateOnly(2026, 7, 21))));
+        Assert.Equal(0, await CountAsync(db => db.Deadlines.Where(d => d.FiredAt == null && d.CancelledAt == null && d.FiresOn <= new DateOnly(2026, 8, 4))));
     }
 
     [Fact]

@@ -113,6 +113,17 @@ public abstract class SanctionsTest : InfrastructureTest
     /// <summary>The cases API as the office (or with another role) of a jurisdiction.</summary>
     protected Api.Cases.CasesClient CasesOf(string jurisdiction, string role = PinganRoles.CommissionOffice, ServiceHost? host = null) => new(As(jurisdiction, role, host));
 
+    /// <summary>The dated rules of the sanctions service, as the office (or with another role) of a jurisdiction.</summary>
+    protected Pingan.Rules.Api.RegulationRules.RegulationRulesClient RulesOf(string jurisdiction, string role = PinganRoles.CommissionOffice) => new(As(jurisdiction, role));
+
+    /// <summary>The province chooses <paramref name="reading"/> for <paramref name="rule"/> from the day after today.</summary>
+    protected async Task ProvinceChoosesAsync(string rule, string reading)
+    {
+        var tomorrow = DateOnly.FromDateTime(Clock.GetUtcNow().AddHours(8).Date).AddDays(1);
+        await RulesOf(Province).SetRuleAsync(new Pingan.Rules.Api.SetRuleRequest
+            { Name = rule, Reading = reading, EffectiveFrom = tomorrow.ToString("yyyy-MM-dd"), Reason = "省平安办〔2026〕1号" });
+    }
+
     protected void Today(string date) => Clock.SetUtcNow(new DateTimeOffset(DateOnly.ParseExact(date, "yyyy-MM-dd"), new TimeOnly(2, 0), TimeSpan.Zero));
 
     protected Task<int> DispatchReferralsAsync(ServiceHost? host = null) =>

@@ -2,7 +2,10 @@ using Pingan.Time;
 
 namespace Pingan.Sanctions.Cases;
 
-public enum DeadlineKind { MeasuresReminder, MeasuresDue, ProgressDue, RectificationReminder, RectificationEnds }
+public enum DeadlineKind { MeasuresReminder, MeasuresDue, ProgressDue, RectificationReminder, RectificationEnds,
+    /// <summary>Reading 7: the last day to apply for acceptance after the period, before escalation is proposed.</summary>
+    AcceptanceGraceEnds,
+}
 
 /// <summary>
 /// A stored deadline of a case, never an in-memory timer: the sweep fires it once on <see cref="FiresOn"/>
@@ -22,7 +25,7 @@ public sealed class CaseDeadline
     /// <summary>Counted without the holiday schedule of a year not loaded yet.</summary>
     public bool Provisional { get; set; }
     public DateTimeOffset? FiredAt { get; set; }
-    /// <summary>Met, Missed, Reminded, NotNeeded, AwaitingCheck, EscalationProposed.</summary>
+    /// <summary>Met, Missed, Reminded, NotNeeded, AwaitingCheck, Grace (a period's end opened the grace), EscalationProposed.</summary>
     public string? Outcome { get; set; }
     public DateTimeOffset? CancelledAt { get; set; }
 }

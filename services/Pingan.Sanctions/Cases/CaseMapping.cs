@@ -28,7 +28,7 @@ public static class CaseMapping
             EscalationProposed = c.EscalationProposed, EscalationReason = c.EscalationReason ?? "", OpenedAt = c.OpenedAt.ToString("O"),
             ReportedBy = c.ReportedBy ?? "", FollowUpLeader = c.FollowUpLeaderName ?? "",
         };
-        api.Deadlines.AddRange(c.Deadlines.Where(d => d.Round == c.Round && d.Kind is DeadlineKind.MeasuresDue or DeadlineKind.ProgressDue or DeadlineKind.RectificationEnds)
+        api.Deadlines.AddRange(c.Deadlines.Where(d => d.Round == c.Round && d.Kind is DeadlineKind.MeasuresDue or DeadlineKind.ProgressDue or DeadlineKind.RectificationEnds or DeadlineKind.AcceptanceGraceEnds)
             .OrderBy(d => d.DueOn).ThenBy(d => d.Kind)
             .Select(d => new Api.Deadline
             {

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Pingan.Messaging;
+using Pingan.Rules;
 using Pingan.Sanctions.Contracts;
 using Pingan.Sanctions.Persistence;
 using Pingan.ServiceDefaults;
@@ -35,6 +36,7 @@ public sealed class DeadlineSweep(
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<SanctionsDb>();
             var outbox = scope.ServiceProvider.GetRequiredService<IOutbox>();
+            var rules = scope.ServiceProvider.GetRequiredService<IRuleBook>();
             var today = Time.Today();
             var batch = BatchSize;
             await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -55,10 +57,14 @@ public sealed class DeadlineSweep(
                 .Select(d => new { d.CaseId, d.Round, d.DueOn }).ToListAsync(ct)).ToLookup(d => (d.CaseId, d.Round), d => d.DueOn);
             var reports = (await db.Reports.AsNoTracking().Where(r => ids.Contains(r.CaseId))
                 .Select(r => new Submitted(r.CaseId, r.Round, r.Kind, r.SubmittedOn)).ToListAsync(ct)).ToLookup(r => r.CaseId);
+            // Reading 7: the grace after a period is the one in force on the day the period ended.
+            var graces = new Dictionary<DateOnly, int>();
+            foreach (var end in dueRows.Where(d => d.Kind == DeadlineKind.RectificationEnds).Select(d => d.DueOn).Distinct())
+                graces[end] = await rules.WorkingDaysAsync(SanctionsRules.AcceptanceGrace, end, ct);
             foreach (var d in dueRows)
             {
                 var c = cases[d.CaseId];
-                Fire(db, outbox, c, d, [.. reports[c.Id].Where(r => r.Round == d.Round)], progressDays[(c.Id, d.Round)], today);
+                Fire(db, outbox, c, d, [.. reports[c.Id].Where(r => r.Round == d.Round)], progressDays[(c.Id, d.Round)], graces, today);
                 fired++;
             }
             await db.SaveChangesAsync(ct);
@@ -102,7 +108,8 @@ public sealed class DeadlineSweep(
 
     private sealed record Submitted(Guid CaseId, int Round, string Kind, DateOnly On);
 
-    private void Fire(SanctionsDb db, IOutbox outbox, SanctionCase c, CaseDeadline d, List<Submitted> reports, IEnumerable<DateOnly> progressDays, DateOnly today)
+    private void Fire(SanctionsDb db, IOutbox outbox, SanctionCase c, CaseDeadline d, List<Submitted> reports, IEnumerable<DateOnly> progressDays,
+        IReadOnlyDictionary<DateOnly, int> graces, DateOnly today)
     {
         var now = Time.GetUtcNow();
         d.FiredAt = now;
@@ -132,14 +139,36 @@ public sealed class DeadlineSweep(
                 if (d.Outcome == "Missed") Overdue(db, outbox, c, d, "progress report", now);
                 break;
             case DeadlineKind.RectificationEnds:
+            case DeadlineKind.AcceptanceGraceEnds:
                 if (c.Status is CaseStatus.AcceptanceRequested or CaseStatus.AcceptancePrechecked)
                 {
                     d.Outcome = "AwaitingCheck"; // the check decides; a failed one raises the proposal then
                     break;
                 }
+                if (c.EscalationProposed)
+                {
+                    d.Outcome = "NotNeeded"; // a check that failed after the period proposed it already
+                    break;
+                }
+                if (d.Kind == DeadlineKind.RectificationEnds && graces[d.DueOn] is var grace and > 0)
+                {
+                    // Art. 34 "整改期满后可书面申请…检查验收" (reading 7): the unit may still apply; escalation waits for the grace.
+                    var (graceEnds, provisional) = calendar.AddWorkingDaysProvisionally(d.DueOn, grace);
+                    db.Deadlines.Add(new CaseDeadline
+                    {
+                        Id = Guid.CreateVersion7(now), CaseId = c.Id, Round = c.Round, Kind = DeadlineKind.AcceptanceGraceEnds, DueOn = graceEnds,
+                        FiresOn = graceEnds.AddDays(1), BasisOn = d.DueOn, Rule = $"{grace} working days", Provisional = provisional,
+                    });
+                    d.Outcome = "Grace";
+                    File(db, c, "AcceptanceGraceStarted", "Art. 34",
+                        new { periodEndedOn = d.DueOn.ToString("yyyy-MM-dd"), applyBy = graceEnds.ToString("yyyy-MM-dd"), rule = SanctionsRules.AcceptanceGrace, workingDays = grace }, now);
+                    break;
+                }
                 d.Outcome = "EscalationProposed";
                 var next = c.Stage + 1;
-                var reason = $"the {CaseStateMachine.Name(c.Stage)}'s rectification period ended on {d.DueOn:yyyy-MM-dd} without accepted rectification";
+                var reason = d.Kind == DeadlineKind.RectificationEnds
+                    ? $"the {CaseStateMachine.Name(c.Stage)}'s rectification period ended on {d.DueOn:yyyy-MM-dd} without accepted rectification"
+                    : $"the {CaseStateMachine.Name(c.Stage)}'s rectification period ended on {d.BasisOn:yyyy-MM-dd} and no application for acceptance arrived by {d.DueOn:yyyy-MM-dd} ({d.Rule})";
                 c.EscalationProposed = true;
                 c.EscalationReason = reason;
                 outbox.Enqueue(new EscalationProposed(c.Id, c.SubjectCode, c.Stage.ToString(), next.ToString(), c.BodyFor(next), reason, today));

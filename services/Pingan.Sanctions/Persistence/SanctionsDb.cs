@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Design;
 using Pingan.Audit;
 using Pingan.Messaging;
 using Pingan.Persistence;
+using Pingan.Rules;
 using Pingan.Sanctions.Cases;
 
 namespace Pingan.Sanctions.Persistence;
@@ -129,6 +130,7 @@ public sealed class SanctionsDb(DbContextOptions<SanctionsDb> options) : PinganD
         });
         b.AddTransactionalMessaging();
         b.AddAuditTrail();
+        b.AddRegulationRules();
         base.OnModelCreating(b);
     }
 }

@@ -1,0 +1,100 @@
+using Grpc.Core;
+using Pingan.Audit;
+using Pingan.Rules.Api;
+using Pingan.Sanctions.Api;
+using SanctionsRules = Pingan.Sanctions.Cases.SanctionsRules;
+using Pingan.Sanctions.Contracts;
+using Pingan.Security;
+using Pingan.Testing;
+
+namespace Pingan.Sanctions.Tests;
+
+/// <summary>
+/// Issue 12: where the articles read more than one way, the reading is a dated rule the province sets from a later
+/// day, and each act is judged by the reading in force on its own day (docs/regulation/).
+/// </summary>
+public sealed class ReadingsTests : SanctionsTest
+{
+    private const string Method = "/pingan.rules.v1.RegulationRules/SetRule";
+
+    /// <summary>Art. 34 "整改期满后可书面申请综治办检查验收": the unit applies after the period, so escalation waits (reading 7).</summary>
+    [Fact]
+    public async Task Escalation_is_proposed_only_when_no_application_arrives_within_10_working_days_after_the_period_Art34_Reading7()
+    {
+        await using var tap = await EventTap.StartAsync(VirtualHost.AmqpUri, typeof(EscalationProposed));
+        var applies = await OpenAgainstZhongyuanAsync();
+        var silent = await OpenAgainstZhongyuanAsync();
+        Today("2026-05-20");
+        foreach (var c in new[] { applies, silent }) await ImposeAsync(c.CaseId, Stage.Notice, Zhengzhou, "2026-05-20"); // two months: to 20 July
+
+        Today("2026-07-21");
+        Assert.Equal(4, await SweepAsync()); // each case's reminder (13 July) and end
+        foreach (var c in new[] { applies, silent })
+        {
+            var graced = await CasesOf(Zhengzhou).GetCaseAsync(new GetCaseRequest { CaseId = c.CaseId });
+            Assert.False(graced.EscalationProposed);
+            // 21-24, 27-31 July, 3 August: ten working days to apply.
+            Assert.Equal(["RectificationEnds 2026-07-20 GRACE", "AcceptanceGraceEnds 2026-08-03 PENDING"], graced.Deadlines.Select(d => $"{d.Kind} {d.DueOn} {d.State}"));
+        }
+
+        Today("2026-07-28");
+        var subject = CasesOf(Zhongyuan);
+        await subject.SubmitReportAsync(new SubmitReportRequest { CaseId = applies.CaseId, Kind = ReportKind.Measures, Text = "整改措施及落实情况" });
+        await subject.ApplyForAcceptanceAsync(new ApplyForAcceptanceRequest { CaseId = applies.CaseId, Statement = "整改已完成,申请验收" });
+
+        Today("2026-08-03");
+        Assert.Equal(0, await SweepAsync()); // the grace's last day is still the unit's
+        Today("2026-08-04");
+        Assert.Equal(2, await SweepAsync());
+        var raised = await tap.WaitForAsync<EscalationProposed>(e => e.CaseId == Guid.Parse(silent.CaseId));
+        Assert.Contains("no application for acceptance arrived by 2026-08-03", raised.Reason);
+        var waiting = await CasesOf(Zhengzhou).GetCaseAsync(new GetCaseRequest { CaseId = applies.CaseId });
+        Assert.Equal(("ACCEPTANCE_REQUESTED", false), (waiting.Status, waiting.EscalationProposed));
+        Assert.Equal("AWAITINGCHECK", waiting.Deadlines.Last().State);
+        Assert.DoesNotContain(tap.Received<EscalationProposed>(), e => e.CaseId == Guid.Parse(applies.CaseId));
+        var file = await CasesOf(Zhengzhou).GetCaseFileAsync(new GetCaseFileRequest { CaseId = silent.CaseId });
+        Assert.Equal(["AcceptanceGraceStarted", "EscalationProposed"], file.Steps.Skip(3).Select(s => s.Action));
+    }
+
+    [Fact]
+    public async Task The_province_chooses_a_reading_from_a_later_day_and_each_act_keeps_the_reading_of_its_own_day_Issue12()
+    {
+        var listed = (await RulesOf(Longting, PinganRoles.Inspector).ListRulesAsync(new ListRulesRequest())).Rules.Single(r => r.Name == SanctionsRules.AcceptanceGrace);
+        Assert.Equal(("10", "10", 0), (listed.DefaultReading, listed.InForce, listed.Schedule.Count));
+        Assert.Contains("Art. 34", listed.Articles);
+
+        // Only the province's commission office chooses; a city's office or the province's leader may not.
+        var choice = new SetRuleRequest { Name = SanctionsRules.AcceptanceGrace, Reading = "5", EffectiveFrom = "2026-07-21", Reason = "省平安办〔2026〕12号" };
+        await Refused(() => RulesOf(Zhengzhou).SetRuleAsync(choice).ResponseAsync, StatusCode.PermissionDenied);
+        await Refused(() => RulesOf(Province, PinganRoles.CommissionLeader).SetRuleAsync(choice).ResponseAsync, StatusCode.PermissionDenied);
+        // A reading the rule does not have, a day already begun, no reason: one answer naming each field, nothing stored.
+        var bad = await Refused(() => RulesOf(Province).SetRuleAsync(new SetRuleRequest
+            { Name = SanctionsRules.AcceptanceGrace, Reading = "ten", EffectiveFrom = "2026-05-12", Reason = " " }).ResponseAsync, StatusCode.InvalidArgument);
+        Assert.Equal(["reading", "effective_from", "reason"], Fields(bad));
+        Assert.Contains("acts already taken keep the reading", GrpcAssert.Violation(bad, "effective_from"));
+        await Refused(() => RulesOf(Province).SetRuleAsync(new SetRuleRequest { Name = "no.such-rule", Reading = "1", EffectiveFrom = "2026-07-21", Reason = "x" }).ResponseAsync,
+            StatusCode.NotFound);
+        Assert.Empty((await RulesOf(Province).ListRulesAsync(new ListRulesRequest())).Rules.Single(r => r.Name == SanctionsRules.AcceptanceGrace).Schedule);
+
+        var set = await RulesOf(Province).SetRuleAsync(choice);
+        Assert.Equal(("5", "2026-07-21", "省平安办〔2026〕12号"), (set.InForce, set.Schedule.Single().EffectiveFrom, set.Schedule.Single().Reason));
+        Assert.Equal("10", (await RulesOf(Province).ListRulesAsync(new ListRulesRequest { AsOf = "2026-07-20" })).Rules.Single(r => r.Name == SanctionsRules.AcceptanceGrace).InForce);
+        Assert.Equal("5", (await RulesOf(Province).ListRulesAsync(new ListRulesRequest { AsOf = "2026-07-21" })).Rules.Single(r => r.Name == SanctionsRules.AcceptanceGrace).InForce);
+        var audited = await new Pingan.Audit.Api.AuditLog.AuditLogClient(As(Province, PinganRoles.Auditor)).ListEntriesAsync(new Pingan.Audit.Api.ListEntriesRequest { Action = Method });
+        Assert.Equal([Outcomes.Succeeded, Outcomes.Refused, Outcomes.Refused, Outcomes.Denied, Outcomes.Denied], audited.Entries.Select(e => e.Outcome));
+        Assert.Equal($"rule/{SanctionsRules.AcceptanceGrace}", audited.Entries[0].Target);
+
+        // A period that ended on 20 July keeps ten days; one that ended on 21 July, when five applied, gets five.
+        var before = await OpenAgainstZhongyuanAsync();
+        var after = await OpenAgainstZhongyuanAsync();
+        Today("2026-05-20");
+        await ImposeAsync(before.CaseId, Stage.Notice, Zhengzhou, "2026-05-20");
+        Today("2026-05-21");
+        await ImposeAsync(after.CaseId, Stage.Notice, Zhengzhou, "2026-05-21");
+        Today("2026-07-22");
+        await SweepAsync();
+        string GraceEnds(Case c) => c.Deadlines.Single(d => d.Kind == "AcceptanceGraceEnds").DueOn;
+        Assert.Equal("2026-08-03", GraceEnds(await CasesOf(Zhengzhou).GetCaseAsync(new GetCaseRequest { CaseId = before.CaseId })));
+        Assert.Equal("2026-07-28", GraceEnds(await CasesOf(Zhengzhou).GetCaseAsync(new GetCaseRequest { CaseId = after.CaseId }))); // 22-24, 27, 28 July
+    }
+}
