@@ -50,7 +50,8 @@ public static class SanctionsBenchmark
         var today = TimeProvider.System.Today();
         await using var sql = NpgsqlDataSource.Create(sanctionsDb);
 
-        // (1) a million rows: five a case, almost all due later; the due ones are periods ending, one a case.
+        // (1) a million rows: five a case, almost all due later; the due ones are graces after a period ending
+        // without an application (reading 7), one a case: each an escalation proposal, a case file entry and an event.
         var clock = Stopwatch.StartNew();
         var cases = rows / 5;
         await Db.ExecuteAsync(sql, $"""
@@ -64,7 +65,7 @@ public static class SanctionsBenchmark
             FROM generate_series(0, {cases - 1}) i;
             INSERT INTO case_deadlines (id, case_id, round, kind, due_on, fires_on, basis_on, rule, provisional)
             SELECT uuid_in(md5('deadline' || i)::cstring), uuid_in(md5('case' || (i % {cases}))::cstring), 1,
-                   CASE WHEN i < {due} THEN 'RectificationEnds' ELSE (ARRAY['MeasuresDue', 'ProgressDue', 'RectificationReminder', 'RectificationEnds'])[1 + i % 4] END,
+                   CASE WHEN i < {due} THEN 'AcceptanceGraceEnds' ELSE (ARRAY['MeasuresDue', 'ProgressDue', 'RectificationReminder', 'RectificationEnds'])[1 + i % 4] END,
                    DATE '{today:yyyy-MM-dd}' + CASE WHEN i < {due} THEN -1 ELSE 1 + i % 180 END,
                    DATE '{today:yyyy-MM-dd}' + CASE WHEN i < {due} THEN 0 ELSE 2 + i % 180 END,
                    DATE '{today.AddMonths(-2):yyyy-MM-dd}', '2 months', false
@@ -80,7 +81,7 @@ public static class SanctionsBenchmark
         {
             if (round == "a warm sweep")
                 await Db.ExecuteAsync(sql, $"""
-                    UPDATE case_deadlines SET kind = 'RectificationEnds', fires_on = DATE '{today:yyyy-MM-dd}'
+                    UPDATE case_deadlines SET kind = 'AcceptanceGraceEnds', fires_on = DATE '{today:yyyy-MM-dd}'
                     WHERE id IN (SELECT DISTINCT ON (case_id) id FROM case_deadlines
                                  WHERE fired_at IS NULL AND fires_on > DATE '{today:yyyy-MM-dd}' ORDER BY case_id LIMIT {due})
                     """);

@@ -97,4 +97,53 @@ public sealed class ReadingsTests : SanctionsTest
         Assert.Equal("2026-08-03", GraceEnds(await CasesOf(Zhengzhou).GetCaseAsync(new GetCaseRequest { CaseId = before.CaseId })));
         Assert.Equal("2026-07-28", GraceEnds(await CasesOf(Zhengzhou).GetCaseAsync(new GetCaseRequest { CaseId = after.CaseId }))); // 22-24, 27, 28 July
     }
+
+    /// <summary>Art. 35 "验收合格的解除挂牌督办", Art. 37: only a passed acceptance lifts a listing; the veto comes on top (reading 2).</summary>
+    [Fact]
+    public async Task A_veto_does_not_lift_a_listing_and_the_disqualification_lasts_until_acceptance_Art35_Art37_Reading2()
+    {
+        await using var tap = await EventTap.StartAsync(VirtualHost.AmqpUri, typeof(DisqualificationStarted), typeof(DisqualificationEnded), typeof(MeasureDecided));
+        var opened = await OpenAgainstZhongyuanAsync(Api.Severity.EspeciallySerious);
+        await CasesOf(Zhengzhou).RecordCircumstanceAsync(new RecordCircumstanceRequest
+            { CaseId = opened.CaseId, Circumstance = Circumstance.Falsification, Description = "瞒报伤亡人数", Evidence = "市公安局核查报告" });
+        Today("2026-05-14");
+        var meeting = await CasesOf(Province).RecordJointMeetingAsync(new RecordJointMeetingRequest
+        {
+            CaseId = opened.CaseId, HeldOn = "2026-05-14", ProposesListing = true, Minutes = "建议挂牌督办",
+            Attendees = { Enum.GetValues<Department>().Skip(1).Select(d => new Attendee { Department = d, Name = "代表", UnitCode = d == Department.Commission ? "" : Zhengzhou + "-PSB" }) },
+        });
+        var meetingId = System.Text.Json.JsonDocument.Parse((await CasesOf(Province).GetCaseFileAsync(new GetCaseFileRequest { CaseId = opened.CaseId })).Steps.Last().Detail)
+            .RootElement.GetProperty("meeting").GetString()!;
+        Today("2026-05-15");
+        var listed = await ImposeAsync(opened.CaseId, Stage.Listing, Province, "2026-05-15", reasons: "特别严重", meeting: meetingId);
+        Assert.True(listed.ListingInForce);
+        await tap.WaitForAsync<DisqualificationStarted>(e => e.CaseId == Guid.Parse(opened.CaseId));
+        Today("2026-05-18");
+        await CasesOf(Zhongyuan).SubmitReportAsync(new SubmitReportRequest { CaseId = opened.CaseId, Kind = ReportKind.Measures, Text = "整改措施" });
+
+        // The falsification found later takes the case to the veto (Art. 37, Art. 40): the listing still holds.
+        Today("2026-06-01");
+        var vetoed = await ImposeAsync(opened.CaseId, Stage.Veto, Province, "2026-06-01", reasons: "瞒报伤亡,从重");
+        Assert.Equal(("VETO_REFERRED", true), (vetoed.Status, vetoed.ListingInForce));
+        await tap.WaitForAsync<MeasureDecided>(e => e.CaseId == Guid.Parse(opened.CaseId) && e.Stage == "Veto");
+
+        // The unit applies for the listing's acceptance; the city checks first (Art. 36), then the province lifts it.
+        Today("2026-11-17");
+        var applied = await CasesOf(Zhongyuan).ApplyForAcceptanceAsync(new ApplyForAcceptanceRequest { CaseId = opened.CaseId, Statement = "整改期满,申请验收" });
+        Assert.Equal(("VETO_REFERRED", "ACCEPTANCE_REQUESTED"), (applied.Status, applied.ListingAcceptance));
+        await Refused(() => CasesOf(Province).CheckAcceptanceAsync(new CheckAcceptanceRequest { CaseId = opened.CaseId, Passed = true, Findings = "合格" }).ResponseAsync,
+            StatusCode.PermissionDenied);
+        var prechecked = await CasesOf(Zhengzhou).CheckAcceptanceAsync(new CheckAcceptanceRequest { CaseId = opened.CaseId, Passed = true, Findings = "整改到位" });
+        Assert.Equal("ACCEPTANCE_PRECHECKED", prechecked.ListingAcceptance);
+        Today("2026-11-20");
+        var lifted = await CasesOf(Province).CheckAcceptanceAsync(new CheckAcceptanceRequest { CaseId = opened.CaseId, Passed = true, Findings = "验收合格" });
+        Assert.Equal(("VETO_REFERRED", false, ""), (lifted.Status, lifted.ListingInForce, lifted.ListingAcceptance));
+        var ended = await tap.WaitForAsync<DisqualificationEnded>(e => e.CaseId == Guid.Parse(opened.CaseId));
+        Assert.Equal(new DateOnly(2026, 11, 20), ended.EndsOn); // not 1 June, the veto's day
+        Assert.Single(tap.Received<DisqualificationEnded>(), e => e.CaseId == Guid.Parse(opened.CaseId));
+        await Refused(() => CasesOf(Zhongyuan).ApplyForAcceptanceAsync(new ApplyForAcceptanceRequest { CaseId = opened.CaseId, Statement = "再次" }).ResponseAsync,
+            StatusCode.FailedPrecondition);
+        var file = await CasesOf(Province).GetCaseFileAsync(new GetCaseFileRequest { CaseId = opened.CaseId });
+        Assert.Equal(["AppliedForAcceptance", "AcceptancePrechecked", "ListingLifted"], file.Steps.TakeLast(3).Select(s => s.Action));
+    }
 }

@@ -44,10 +44,15 @@ public static class CaseStateMachine
 
     public static bool Can(CaseStatus status, CaseAction action) => Allowed[status].Contains(action);
 
+    /// <summary>What may happen to <paramref name="c"/> now: its status's actions, and for a listing that outlived the veto, its acceptance (reading 2).</summary>
+    public static CaseAction[] Possible(SanctionCase c) => c is { Status: CaseStatus.VetoReferred, ListingInForce: true }
+        ? [.. Allowed[c.Status], c.ListingAcceptance is null ? CaseAction.ApplyForAcceptance : CaseAction.CheckAcceptance, CaseAction.SubmitProgress]
+        : Allowed[c.Status];
+
     public static void Ensure(SanctionCase c, CaseAction action)
     {
-        if (Can(c.Status, action)) return;
-        var possible = Allowed[c.Status];
+        var possible = Possible(c);
+        if (possible.Contains(action)) return;
         throw new DomainRuleException(
             $"Case {c.Id} is {Describe(c)}: it cannot {Verb(action)} now. " +
             (possible.Length == 0 ? "It is over." : $"What may happen next: {string.Join(", ", possible.Select(Verb))}."));
@@ -61,7 +66,7 @@ public static class CaseStateMachine
         CaseStatus.AcceptancePrechecked => "pre-checked by the city and awaiting the listing commission's check",
         CaseStatus.Closed => "closed",
         CaseStatus.Dismissed => "dismissed",
-        CaseStatus.VetoReferred => "referred to the veto rules",
+        CaseStatus.VetoReferred => c.ListingInForce ? "referred to the veto rules, its listing in force until an acceptance lifts it" : "referred to the veto rules",
         _ => "registered and not yet verified",
     };
 

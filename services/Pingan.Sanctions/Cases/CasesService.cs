@@ -280,23 +280,43 @@ public sealed partial class CasesService(
             EnsureSubject(c);
             if (c.Stage is Stage.Admonishment && c.InterviewHeldOn is null)
                 throw new DomainRuleException("The admonishment's interview has not been held: rectification runs from it (Art. 34).");
-            if (!await db.Reports.AnyAsync(r => r.CaseId == c.Id && r.Round == c.Round && r.Kind == "Measures", ct))
+            // After the veto, the listing's own round (the one before) holds its measures.
+            var vetoed = c.Status == CaseStatus.VetoReferred;
+            var round = vetoed ? c.Round - 1 : c.Round;
+            if (!await db.Reports.AnyAsync(r => r.CaseId == c.Id && r.Round == round && r.Kind == "Measures", ct))
                 throw new DomainRuleException("Report the rectification measures first (Art. 33-35 \"报告整改措施\").");
-            c.Status = CaseStatus.AcceptanceRequested;
-            return ("AppliedForAcceptance", c.Stage == Stage.Listing ? "Art. 35, 36" : "Art. 34", new { statement = request.Statement.Trim() });
+            if (vetoed) c.ListingAcceptance = CaseStatus.AcceptanceRequested;
+            else c.Status = CaseStatus.AcceptanceRequested;
+            return ("AppliedForAcceptance", c.Stage == Stage.Listing || vetoed ? "Art. 35, 36" : "Art. 34", new { statement = request.Statement.Trim(), listing = vetoed ? "in force after the veto" : null });
         });
 
     public override Task<Api.Case> CheckAcceptance(CheckAcceptanceRequest request, ServerCallContext context) =>
         ChangeAsync(request.CaseId, CaseAction.CheckAcceptance, [PinganRoles.CommissionOffice], context, (c, ct) =>
         {
             var today = time.Today();
-            var precheck = c.Stage == Stage.Listing && c.HasPrecheck && c.Status == CaseStatus.AcceptanceRequested;
+            // Reading 2: a listing that outlived the veto is still checked and lifted as a listing; the case stays with the veto rules.
+            var vetoed = c.Status == CaseStatus.VetoReferred;
+            var requested = vetoed ? c.ListingAcceptance : c.Status;
+            var precheck = (c.Stage == Stage.Listing || vetoed) && c.HasPrecheck && requested == CaseStatus.AcceptanceRequested;
             // Art. 36: a listing is checked first by the city (or provincial department), then lifted by the province.
-            var checker = precheck ? c.ResponsibleCode : c.BodyFor(c.Stage);
+            var checker = precheck ? c.ResponsibleCode : c.BodyFor(vetoed ? Stage.Listing : c.Stage);
             EnsureBody(checker, precheck
                 ? $"The listing of {c.SubjectName} is checked first by {c.ResponsibleCode} (Art. 36)"
                 : $"The acceptance of this {CaseStateMachine.Name(c.Stage)} is checked by the office of {checker}");
             var findings = request.Findings.Trim();
+            if (vetoed)
+            {
+                if (!request.Passed) c.ListingAcceptance = null;
+                else if (precheck) c.ListingAcceptance = CaseStatus.AcceptancePrechecked;
+                else
+                {
+                    c.ListingInForce = false;
+                    c.ListingAcceptance = null;
+                    outbox.Enqueue(new DisqualificationEnded(c.Id, c.SubjectCode, today));
+                }
+                var step = !request.Passed ? "AcceptanceFailed" : precheck ? "AcceptancePrechecked" : "ListingLifted";
+                return Task.FromResult<(string, string, object)>((step, "Art. 35, 36", new { checker, findings, listing = "in force after the veto" }));
+            }
             if (!request.Passed)
             {
                 c.Status = CaseStatus.Active;
@@ -309,7 +329,11 @@ public sealed partial class CasesService(
                 return Task.FromResult<(string, string, object)>(("AcceptancePrechecked", "Art. 36", new { checker, findings }));
             }
             Close(c, c.Stage == Stage.Listing ? "Lifted" : "Rectified");
-            if (c.Stage == Stage.Listing) outbox.Enqueue(new DisqualificationEnded(c.Id, c.SubjectCode, today));
+            if (c.Stage == Stage.Listing)
+            {
+                c.ListingInForce = false;
+                outbox.Enqueue(new DisqualificationEnded(c.Id, c.SubjectCode, today));
+            }
             return Task.FromResult<(string, string, object)>((c.Stage == Stage.Listing ? "ListingLifted" : "Accepted", c.Stage == Stage.Listing ? "Art. 35, 36" : "Art. 33-34", new { checker, findings }));
         });
 
@@ -394,7 +418,6 @@ public sealed partial class CasesService(
     {
         var now = time.GetUtcNow();
         CancelPendingDeadlines(c, now);
-        var wasListed = c.Stage == Stage.Listing;
         c.Round++;
         c.Stage = stage;
         c.DecidedOn = decidedOn;
@@ -413,13 +436,14 @@ public sealed partial class CasesService(
                 break;
             case Stage.Listing:
                 c.Status = CaseStatus.Active;
+                c.ListingInForce = true;
                 db.Deadlines.AddRange(DeadlineSchedule.Listing(c, decidedOn, calendar, now));
                 // Art. 35: no comprehensive honours for the unit, no awards or promotion for its leaders, while listed.
                 outbox.Enqueue(new DisqualificationStarted(c.Id, c.SubjectCode, decidedOn, "Listed supervision (Art. 35)", disqualified));
                 break;
             case Stage.Veto:
                 c.Status = CaseStatus.VetoReferred; // handled under the separate veto rules (Art. 37)
-                if (wasListed) outbox.Enqueue(new DisqualificationEnded(c.Id, c.SubjectCode, decidedOn));
+                // Reading 2 (Art. 35 "验收合格的解除挂牌督办"): the veto does not lift a listing; ListingInForce stays until an acceptance does.
                 outbox.Enqueue(new CaseClosed(c.Id, c.SubjectCode, stage.ToString(), "VetoReferred", now));
                 break;
         }

@@ -44,6 +44,13 @@ public sealed class SanctionCase
     public Guid? FollowUpLeaderId { get; set; }
     public string? FollowUpLeaderName { get; set; }
     public bool EscalationProposed { get; set; }
+    /// <summary>
+    /// Art. 35 "验收合格的解除挂牌督办" (reading 2): a listing holds until a passed acceptance lifts it, also after the case
+    /// moved on to the veto (Art. 37), whose consequences come on top.
+    /// </summary>
+    public bool ListingInForce { get; set; }
+    /// <summary>For a listing still in force after the veto: where its acceptance stands (requested, pre-checked), null before an application.</summary>
+    public CaseStatus? ListingAcceptance { get; set; }
     public string? EscalationReason { get; set; }
 
     public DateTimeOffset OpenedAt { get; set; }

@@ -64,7 +64,7 @@ public sealed partial class CasesService
         // unique index behind it settles two batches committing at once.
         var codes = subjects.Select(s => s.Unit.Code).ToList();
         var listed = await db.Cases.AsNoTracking()
-            .Where(c => codes.Contains(c.SubjectCode) && (c.Stage == Stage.Listing || c.ProposedStage == Stage.Listing) && !SanctionCase.Ended.Contains(c.Status))
+            .Where(c => codes.Contains(c.SubjectCode) && (((c.Stage == Stage.Listing || c.ProposedStage == Stage.Listing) && !SanctionCase.Ended.Contains(c.Status)) || c.ListingInForce))
             .Select(c => c.SubjectCode).Distinct().ToListAsync(ct);
         if (listed.Count > 0)
             throw new RequestValidationException([.. request.Entries.Select((e, i) => (e, i)).Where(x => listed.Contains(x.e.SubjectCode))

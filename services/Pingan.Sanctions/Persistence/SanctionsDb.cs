@@ -34,6 +34,7 @@ public sealed class SanctionsDb(DbContextOptions<SanctionsDb> options) : PinganD
             e.Property(c => c.UpperCode).HasMaxLength(64);
             e.Property(c => c.Status).HasConversion<string>().HasMaxLength(32);
             e.Property(c => c.StatusBeforeProposal).HasConversion<string>().HasMaxLength(32);
+            e.Property(c => c.ListingAcceptance).HasConversion<string>().HasMaxLength(32);
             e.Property(c => c.Stage).HasConversion<string>().HasMaxLength(16);
             e.Property(c => c.ProposedStage).HasConversion<string>().HasMaxLength(16);
             e.Property(c => c.EscalationReason).HasMaxLength(500);
@@ -43,7 +44,7 @@ public sealed class SanctionsDb(DbContextOptions<SanctionsDb> options) : PinganD
             e.HasIndex(c => c.RequestId).IsUnique().HasDatabaseName(SanctionCase.OneCasePerRequestId).HasFilter("request_id IS NOT NULL");
             // Issue 12: one open listing per unit, proposed or decided, held by the database against concurrent batches and proposals.
             e.HasIndex(c => c.SubjectCode).IsUnique().HasDatabaseName(SanctionCase.OneOpenListing)
-                .HasFilter("(stage = 'Listing' OR proposed_stage = 'Listing') AND status NOT IN ('Closed', 'Dismissed', 'VetoReferred')");
+                .HasFilter("((stage = 'Listing' OR proposed_stage = 'Listing') AND status NOT IN ('Closed', 'Dismissed', 'VetoReferred')) OR listing_in_force");
             e.HasMany(c => c.Deadlines).WithOne().HasForeignKey(d => d.CaseId);
             e.HasMany(c => c.Interviewees).WithOne().HasForeignKey(i => i.CaseId);
             e.HasMany(c => c.Referrals).WithOne().HasForeignKey(r => r.CaseId);

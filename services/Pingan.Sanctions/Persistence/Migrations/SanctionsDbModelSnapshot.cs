@@ -763,6 +763,15 @@ namespace Pingan.Sanctions.Persistence.Migrations
                         .HasColumnType("date")
                         .HasColumnName("interview_held_on");
 
+                    b.Property<string>("ListingAcceptance")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("listing_acceptance");
+
+                    b.Property<bool>("ListingInForce")
+                        .HasColumnType("boolean")
+                        .HasColumnName("listing_in_force");
+
                     b.Property<DateTimeOffset>("OpenedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("opened_at");
@@ -885,7 +894,7 @@ namespace Pingan.Sanctions.Persistence.Migrations
                     b.HasIndex("SubjectCode")
                         .IsUnique()
                         .HasDatabaseName("ux_cases_one_open_listing")
-                        .HasFilter("(stage = 'Listing' OR proposed_stage = 'Listing') AND status NOT IN ('Closed', 'Dismissed', 'VetoReferred')");
+                        .HasFilter("((stage = 'Listing' OR proposed_stage = 'Listing') AND status NOT IN ('Closed', 'Dismissed', 'VetoReferred')) OR listing_in_force");
 
                     b.ToTable("cases", (string)null);
                 });
