@@ -11,13 +11,14 @@ namespace Pingan.Sanctions.Tests;
 public sealed class EscalationTests : SanctionsTest
 {
     [Fact]
-    public async Task A_missed_notice_period_raises_a_proposal_and_the_admonishment_waits_for_the_province_to_approve_it_Art33_Art34()
+    public async Task A_missed_notice_period_raises_a_proposal_and_the_admonishment_waits_for_the_commission_to_approve_it_Art33_Art34_Reading1()
     {
         await using var tap = await EventTap.StartAsync(VirtualHost.AmqpUri, typeof(EscalationProposed), typeof(MeasureDecided));
         // The province has chosen no grace after a period (reading 7; ReadingsTests walks the default of 10 working days).
         await ProvinceChoosesAsync(Cases.SanctionsRules.AcceptanceGrace, "0");
         var opened = await OpenAgainstZhongyuanAsync();
-        // Art. 33: the level 中原区 answers to notices it; Art. 34: the level above that admonishes.
+        // Art. 33: the level 中原区 answers to notices it; Art. 34 "相应的上一级综治办", by default one level above the subject
+        // (reading 1): Zhengzhou again admonishes.
         Assert.Equal(("REGISTERED", Zhengzhou), (opened.Status, opened.BodyCode));
 
         Today("2026-05-20");
@@ -29,7 +30,7 @@ public sealed class EscalationTests : SanctionsTest
             notice.Distribution.Select(r => $"{r.Role} {r.UnitName}{(r.Copy ? " (copy)" : "")}"));
 
         // While the notice runs, the admonishment cannot simply follow.
-        var early = await Refused(() => CasesOf(Province).ProposeMeasureAsync(new ProposeMeasureRequest
+        var early = await Refused(() => CasesOf(Zhengzhou).ProposeMeasureAsync(new ProposeMeasureRequest
             { CaseId = opened.CaseId, Stage = Stage.Admonishment, Verification = "整改不力" }).ResponseAsync, StatusCode.FailedPrecondition);
         Assert.Contains("2026-07-20", early.Status.Detail);
 
@@ -41,25 +42,25 @@ public sealed class EscalationTests : SanctionsTest
         Assert.Equal(1, await SweepAsync());
         Assert.Equal(0, await SweepAsync()); // fired once
         var raised = await tap.WaitForAsync<EscalationProposed>(e => e.CaseId == Guid.Parse(opened.CaseId));
-        Assert.Equal(("Notice", "Admonishment", Province), (raised.FromStage, raised.ToStage, raised.BodyCode));
+        Assert.Equal(("Notice", "Admonishment", Zhengzhou), (raised.FromStage, raised.ToStage, raised.BodyCode)); // reading 1: one level above 中原区
         var waiting = await CasesOf(Zhengzhou).GetCaseAsync(new GetCaseRequest { CaseId = opened.CaseId });
         // A missed deadline proposes; it does not escalate.
         Assert.Equal(("ACTIVE", Stage.Notice, true), (waiting.Status, waiting.Stage, waiting.EscalationProposed));
 
         Today("2026-07-24");
-        await CasesOf(Province).ProposeMeasureAsync(new ProposeMeasureRequest { CaseId = opened.CaseId, Stage = Stage.Admonishment, Verification = "逾期未完成整改" });
-        // The province's office proposes; only its commission approves.
-        await Refused(() => CasesOf(Province).DecideProposalAsync(new DecideProposalRequest { CaseId = opened.CaseId, Approve = true, DecidedOn = "2026-07-24" }).ResponseAsync,
+        await CasesOf(Zhengzhou).ProposeMeasureAsync(new ProposeMeasureRequest { CaseId = opened.CaseId, Stage = Stage.Admonishment, Verification = "逾期未完成整改" });
+        // Zhengzhou's office proposes; only its commission approves, not the province's.
+        await Refused(() => CasesOf(Zhengzhou).DecideProposalAsync(new DecideProposalRequest { CaseId = opened.CaseId, Approve = true, DecidedOn = "2026-07-24" }).ResponseAsync,
             StatusCode.PermissionDenied);
-        await Refused(() => CasesOf(Zhengzhou, PinganRoles.CommissionLeader).DecideProposalAsync(new DecideProposalRequest { CaseId = opened.CaseId, Approve = true, DecidedOn = "2026-07-24" }).ResponseAsync,
+        await Refused(() => CasesOf(Province, PinganRoles.CommissionLeader).DecideProposalAsync(new DecideProposalRequest { CaseId = opened.CaseId, Approve = true, DecidedOn = "2026-07-24" }).ResponseAsync,
             StatusCode.PermissionDenied);
-        var admonished = await CasesOf(Province, PinganRoles.CommissionLeader).DecideProposalAsync(new DecideProposalRequest { CaseId = opened.CaseId, Approve = true, DecidedOn = "2026-07-24" });
+        var admonished = await CasesOf(Zhengzhou, PinganRoles.CommissionLeader).DecideProposalAsync(new DecideProposalRequest { CaseId = opened.CaseId, Approve = true, DecidedOn = "2026-07-24" });
         Assert.Equal((Stage.Admonishment, false), (admonished.Stage, admonished.EscalationProposed));
         Assert.Empty(admonished.Deadlines); // they run from the interview
 
         Today("2026-07-27");
-        var interviewed = await CasesOf(Province).RecordInterviewAsync(new RecordInterviewRequest
-            { CaseId = opened.CaseId, HeldOn = "2026-07-27", Interviewer = "省平安办主任", Record = "约谈记录" });
+        var interviewed = await CasesOf(Zhengzhou).RecordInterviewAsync(new RecordInterviewRequest
+            { CaseId = opened.CaseId, HeldOn = "2026-07-27", Interviewer = "市平安办主任", Record = "约谈记录" });
         // The leaders as of the incident (10 May): 王刚, who has since left, not his successor 陈亮.
         Assert.Equal(["IN_CHARGE 孙丽", "PRINCIPAL 王刚", "PRINCIPAL 赵强"], interviewed.Interviewees.Select(i => $"{i.Role} {i.Name}").Order());
         Assert.Equal(
@@ -73,10 +74,10 @@ public sealed class EscalationTests : SanctionsTest
         await using var tap = await EventTap.StartAsync(VirtualHost.AmqpUri, typeof(CaseReportOverdue), typeof(CaseDeadlineReminder));
         var opened = await OpenAgainstZhongyuanAsync(Api.Severity.Serious);
         Today("2026-09-24");
-        await ImposeAsync(opened.CaseId, Stage.Admonishment, Province, "2026-09-24", reasons: "两起群体性事件造成重大影响");
+        await ImposeAsync(opened.CaseId, Stage.Admonishment, Zhengzhou, "2026-09-24", reasons: "两起群体性事件造成重大影响");
         Today("2026-09-28");
-        var interviewed = await CasesOf(Province).RecordInterviewAsync(new RecordInterviewRequest
-            { CaseId = opened.CaseId, HeldOn = "2026-09-28", Interviewer = "省平安办主任", Record = "约谈记录" });
+        var interviewed = await CasesOf(Zhengzhou).RecordInterviewAsync(new RecordInterviewRequest
+            { CaseId = opened.CaseId, HeldOn = "2026-09-28", Interviewer = "市平安办主任", Record = "约谈记录" });
         // 29, 30 September; 1-7 October are holidays; 8, 9, 10 (a working Saturday), 12-16 October.
         Assert.Equal("2026-10-16", interviewed.Deadlines.First(d => d.Kind == "MeasuresDue").DueOn);
 
@@ -96,12 +97,12 @@ public sealed class EscalationTests : SanctionsTest
     public async Task Direct_entry_above_the_notice_needs_a_grave_case_and_its_reasons_Art34_Art35()
     {
         var ordinary = await OpenAgainstZhongyuanAsync();
-        var tooHigh = await Refused(() => CasesOf(Province).ProposeMeasureAsync(new ProposeMeasureRequest
+        var tooHigh = await Refused(() => CasesOf(Zhengzhou).ProposeMeasureAsync(new ProposeMeasureRequest
             { CaseId = ordinary.CaseId, Stage = Stage.Admonishment, Verification = "核实", DirectEntryReasons = "影响较大" }).ResponseAsync, StatusCode.FailedPrecondition);
         Assert.Contains("enters at notice", tooHigh.Status.Detail);
 
         var serious = await OpenAgainstZhongyuanAsync(Api.Severity.Serious);
-        var noReasons = await Refused(() => CasesOf(Province).ProposeMeasureAsync(new ProposeMeasureRequest
+        var noReasons = await Refused(() => CasesOf(Zhengzhou).ProposeMeasureAsync(new ProposeMeasureRequest
             { CaseId = serious.CaseId, Stage = Stage.Admonishment, Verification = "核实" }).ResponseAsync, StatusCode.InvalidArgument);
         Assert.Equal(["direct_entry_reasons"], Fields(noReasons));
         // A notice is Zhengzhou's to propose, not the province's.
@@ -112,7 +113,7 @@ public sealed class EscalationTests : SanctionsTest
             { CaseId = serious.CaseId, Approve = true, DecidedOn = "2026-05-12" }).ResponseAsync, StatusCode.FailedPrecondition);
         Assert.Contains("registered and not yet verified", outOfOrder.Status.Detail);
 
-        var admonished = await ImposeAsync(serious.CaseId, Stage.Admonishment, Province, "2026-05-12", reasons: "危害严重");
+        var admonished = await ImposeAsync(serious.CaseId, Stage.Admonishment, Zhengzhou, "2026-05-12", reasons: "危害严重");
         Assert.Equal(Stage.Admonishment, admonished.Stage);
         var file = await CasesOf(Province).GetCaseFileAsync(new GetCaseFileRequest { CaseId = serious.CaseId });
         var proposed = System.Text.Json.JsonDocument.Parse(file.Steps.Single(s => s.Action == "Proposed").Detail).RootElement;
@@ -122,10 +123,17 @@ public sealed class EscalationTests : SanctionsTest
     }
 
     [Fact]
-    public async Task A_listing_follows_the_five_department_joint_meeting_and_is_lifted_after_the_city_and_the_province_check_Art35_Art36()
+    public async Task A_listing_follows_the_five_department_joint_meeting_and_is_lifted_after_the_city_and_the_province_check_Art35_Art36_Reading1_notice_relative()
     {
         await using var tap = await EventTap.StartAsync(VirtualHost.AmqpUri, typeof(DisqualificationStarted), typeof(DisqualificationEnded));
+        // A province that reads "相应的上一级" one level above the notice (reading 1): it lists 中原区 itself, and
+        // Zhengzhou follows the listing up and checks first (Art. 36). The case keeps the reading of the day it opened.
+        await ProvinceChoosesAsync(Cases.SanctionsRules.Competence, Cases.SanctionsRules.NoticeRelative);
+        Today("2026-05-13");
         var opened = await OpenAgainstZhongyuanAsync(Api.Severity.EspeciallySerious);
+        var opening = (await CasesOf(Province).GetCaseFileAsync(new GetCaseFileRequest { CaseId = opened.CaseId })).Steps.Single().Detail;
+        Assert.Equal(Province, System.Text.Json.JsonDocument.Parse(opening).RootElement.GetProperty("admonishesAndLists").GetString());
+        Assert.Contains("competence.admonish-and-list: notice-relative", opening);
         var noMeeting = await Refused(() => CasesOf(Province).ProposeMeasureAsync(new ProposeMeasureRequest
             { CaseId = opened.CaseId, Stage = Stage.Listing, Verification = "调查组核实", DirectEntryReasons = "特别严重" }).ResponseAsync, StatusCode.InvalidArgument);
         Assert.Equal(["joint_meeting_id"], Fields(noMeeting));
@@ -199,10 +207,10 @@ public sealed class EscalationTests : SanctionsTest
         Assert.Equal([("Art. 40(2)", true), ("Art. 41(2)", false)], mitigated.Circumstances.Select(x => (x.Clause, x.Aggravating)));
 
         // An ordinary case enters at the notice; falsification makes the response heavier (Art. 40 "应当从重"), not yet a listing.
-        var listing = await Refused(() => CasesOf(Province).ProposeMeasureAsync(new ProposeMeasureRequest
+        var listing = await Refused(() => CasesOf(Zhengzhou).ProposeMeasureAsync(new ProposeMeasureRequest
             { CaseId = opened.CaseId, Stage = Stage.Listing, Verification = "核实", DirectEntryReasons = "瞒报" }).ResponseAsync, StatusCode.FailedPrecondition);
         Assert.Contains("with an aggravating circumstance enters at admonishment (约谈) at most", listing.Status.Detail);
-        var admonished = await ImposeAsync(opened.CaseId, Stage.Admonishment, Province, "2026-05-12", reasons: "瞒报伤亡人数,从重");
+        var admonished = await ImposeAsync(opened.CaseId, Stage.Admonishment, Zhengzhou, "2026-05-12", reasons: "瞒报伤亡人数,从重");
         Assert.Equal(
             ["Art. 31(4)", "Art. 34: direct entry, severity Ordinary aggravated (Art. 40)", "Art. 34", "Art. 40(2) aggravating: 瞒报伤亡人数", "Art. 41(2) mitigating: 区委主动说明情况"],
             admonished.DecisionTrace);
@@ -213,14 +221,14 @@ public sealed class EscalationTests : SanctionsTest
     {
         await using var tap = await EventTap.StartAsync(VirtualHost.AmqpUri, typeof(CaseClosed));
         var opened = await OpenAgainstZhongyuanAsync(Api.Severity.VetoGrade);
-        var vetoed = await ImposeAsync(opened.CaseId, Stage.Veto, Province, "2026-05-12", reasons: "发生特别重大群体性事件");
+        var vetoed = await ImposeAsync(opened.CaseId, Stage.Veto, Zhengzhou, "2026-05-12", reasons: "发生特别重大群体性事件");
         Assert.Equal(("VETO_REFERRED", Stage.Veto), (vetoed.Status, vetoed.Stage));
         Assert.Empty(vetoed.Deadlines);
         Assert.Equal("VetoReferred", (await tap.WaitForAsync<CaseClosed>(e => e.CaseId == Guid.Parse(opened.CaseId))).Outcome);
         // The ladder ends; the departments may still be asked to act on the leaders (Art. 39).
         await Refused(() => CasesOf(Zhongyuan).SubmitReportAsync(new SubmitReportRequest { CaseId = opened.CaseId, Kind = ReportKind.Progress, Text = "整改" }).ResponseAsync,
             StatusCode.FailedPrecondition);
-        var referred = await CasesOf(Province).ReferCaseAsync(new ReferCaseRequest { CaseId = opened.CaseId, Measure = Measure.Removal, LeaderIds = { WangGang }, Grounds = "一票否决" });
+        var referred = await CasesOf(Zhengzhou).ReferCaseAsync(new ReferCaseRequest { CaseId = opened.CaseId, Measure = Measure.Removal, LeaderIds = { WangGang }, Grounds = "一票否决" });
         Assert.Equal("organisation", referred.Referrals.Single().Department);
     }
 

@@ -103,6 +103,9 @@ public sealed class ReadingsTests : SanctionsTest
     public async Task A_veto_does_not_lift_a_listing_and_the_disqualification_lasts_until_acceptance_Art35_Art37_Reading2()
     {
         await using var tap = await EventTap.StartAsync(VirtualHost.AmqpUri, typeof(DisqualificationStarted), typeof(DisqualificationEnded), typeof(MeasureDecided));
+        // Where the province lists 中原区 itself (reading 1 notice-relative), so that Zhengzhou's pre-check (Art. 36) is walked too.
+        await ProvinceChoosesAsync(SanctionsRules.Competence, SanctionsRules.NoticeRelative);
+        Today("2026-05-13");
         var opened = await OpenAgainstZhongyuanAsync(Api.Severity.EspeciallySerious);
         await CasesOf(Zhengzhou).RecordCircumstanceAsync(new RecordCircumstanceRequest
             { CaseId = opened.CaseId, Circumstance = Circumstance.Falsification, Description = "瞒报伤亡人数", Evidence = "市公安局核查报告" });
@@ -145,5 +148,48 @@ public sealed class ReadingsTests : SanctionsTest
             StatusCode.FailedPrecondition);
         var file = await CasesOf(Province).GetCaseFileAsync(new GetCaseFileRequest { CaseId = opened.CaseId });
         Assert.Equal(["AppliedForAcceptance", "AcceptancePrechecked", "ListingLifted"], file.Steps.TakeLast(3).Select(s => s.Action));
+    }
+
+    /// <summary>
+    /// Art. 34 "相应的上一级综治办", Art. 35 "相应的上一级综治委", by default one level above the subject (reading 1): Zhengzhou
+    /// notices, admonishes and lists 中原区. Art. 36 keeps working: the province lists counties by its yearly selection
+    /// (Art. 35 ¶2), and the city names the follow-up leader and checks first.
+    /// </summary>
+    [Fact]
+    public async Task By_default_the_city_admonishes_its_county_and_the_province_lists_counties_by_its_yearly_selection_with_the_city_checking_first_Art34_Art36_Reading1()
+    {
+        var opened = await OpenAgainstZhongyuanAsync(Api.Severity.Serious);
+        var byProvince = await Refused(() => CasesOf(Province).ProposeMeasureAsync(new ProposeMeasureRequest
+            { CaseId = opened.CaseId, Stage = Stage.Admonishment, Verification = "核实", DirectEntryReasons = "危害严重" }).ResponseAsync, StatusCode.PermissionDenied);
+        Assert.Contains($"office of {Zhengzhou}", byProvince.Status.Detail);
+        var admonished = await ImposeAsync(opened.CaseId, Stage.Admonishment, Zhengzhou, "2026-05-12", reasons: "危害严重");
+        Assert.Equal((Stage.Admonishment, Zhengzhou), (admonished.Stage, admonished.BodyCode));
+        var opening = (await CasesOf(Zhengzhou).GetCaseFileAsync(new GetCaseFileRequest { CaseId = opened.CaseId })).Steps.First().Detail;
+        Assert.Contains("competence.admonish-and-list: subject-relative", opening);
+        // No level between the subject and the commission that would list it: nobody to name a follow-up leader.
+        await Refused(() => CasesOf(Zhengzhou).NameFollowUpLeaderAsync(new NameFollowUpLeaderRequest { CaseId = opened.CaseId, LeaderId = ChenLiang }).ResponseAsync,
+            StatusCode.FailedPrecondition);
+
+        // The province's yearly selection lists 中原区; Zhengzhou names its follow-up leader and checks first.
+        var batch = await CasesOf(Province).ProposeListingBatchAsync(Batch((Zhongyuan, "命案、盗抢案件高发")));
+        var listingId = batch.Cases.Single().CaseId;
+        Today("2026-05-15");
+        var listed = await CasesOf(Province, PinganRoles.CommissionLeader).DecideProposalAsync(new DecideProposalRequest { CaseId = listingId, Approve = true, DecidedOn = "2026-05-15" });
+        Assert.Equal((Stage.Listing, Province), (listed.Stage, listed.BodyCode));
+        var follower = await new Pingan.Registry.Api.Leadership.LeadershipClient(As(Province, PinganRoles.OrganisationLiaison, Registry)).AppointLeaderAsync(
+            new Pingan.Registry.Api.AppointLeaderRequest
+            {
+                CorrectionReason = "补录历史任职记录", Name = "周卫东", UnitCode = Zhengzhou + "-PC", Role = Pingan.Registry.Api.LeadershipRole.InCharge,
+                Portfolio = "政法", StartsOn = "2025-01-01",
+            });
+        var followed = await CasesOf(Zhengzhou).NameFollowUpLeaderAsync(new NameFollowUpLeaderRequest { CaseId = listingId, LeaderId = follower.LeaderId });
+        Assert.Equal("周卫东", followed.FollowUpLeader);
+        await CasesOf(Zhongyuan).SubmitReportAsync(new SubmitReportRequest { CaseId = listingId, Kind = ReportKind.Measures, Text = "整改措施" });
+        Today("2026-11-17");
+        await CasesOf(Zhongyuan).ApplyForAcceptanceAsync(new ApplyForAcceptanceRequest { CaseId = listingId, Statement = "整改期满,申请验收" });
+        await Refused(() => CasesOf(Province).CheckAcceptanceAsync(new CheckAcceptanceRequest { CaseId = listingId, Passed = true, Findings = "合格" }).ResponseAsync,
+            StatusCode.PermissionDenied);
+        Assert.Equal("ACCEPTANCE_PRECHECKED", (await CasesOf(Zhengzhou).CheckAcceptanceAsync(new CheckAcceptanceRequest { CaseId = listingId, Passed = true, Findings = "整改到位" })).Status);
+        Assert.Equal("CLOSED", (await CasesOf(Province).CheckAcceptanceAsync(new CheckAcceptanceRequest { CaseId = listingId, Passed = true, Findings = "验收合格" })).Status);
     }
 }

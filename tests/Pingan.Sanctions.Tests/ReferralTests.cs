@@ -19,8 +19,8 @@ public sealed class ReferralTests : SanctionsTest
     {
         await using var tap = await EventTap.StartAsync(VirtualHost.AmqpUri, typeof(ReferralAcknowledged));
         var opened = await OpenAgainstZhongyuanAsync(Api.Severity.Serious);
-        await ImposeAsync(opened.CaseId, Stage.Admonishment, Province, "2026-05-12", reasons: "危害严重");
-        var referred = await CasesOf(Province).ReferCaseAsync(new ReferCaseRequest
+        await ImposeAsync(opened.CaseId, Stage.Admonishment, Zhengzhou, "2026-05-12", reasons: "危害严重");
+        var referred = await CasesOf(Zhengzhou).ReferCaseAsync(new ReferCaseRequest
             { CaseId = opened.CaseId, Measure = Measure.PartyDiscipline, LeaderIds = { WangGang }, Grounds = "对群体性事件处置不力,负有领导责任" });
         Assert.Equal(("discipline", "PENDING", "王刚"), (referred.Referrals.Single().Department, referred.Referrals.Single().Status, referred.Referrals.Single().Leaders.Single()));
 

@@ -146,6 +146,21 @@ public abstract class SanctionsTest : InfrastructureTest
         return await CasesOf(body, PinganRoles.CommissionLeader).DecideProposalAsync(new DecideProposalRequest { CaseId = caseId, Approve = true, DecidedOn = on });
     }
 
+    /// <summary>The province's yearly selection for listing (Art. 35 ¶2), held on 12 May 2026 by the five departments.</summary>
+    protected static ProposeListingBatchRequest Batch(params (string Code, string Reasons)[] entries)
+    {
+        var request = new ProposeListingBatchRequest { Year = 2026, HeldOn = "2026-05-12", Minutes = "2026年度挂牌督办重点整治单位研究会议纪要" };
+        request.Attendees.AddRange([
+            new Attendee { Department = Department.Commission, Name = "省综治委" },
+            new Attendee { Department = Department.Discipline, Name = "省纪委", UnitCode = Province + "-CDI" },
+            new Attendee { Department = Department.Supervision, Name = "省监委", UnitCode = Province + "-CDI" },
+            new Attendee { Department = Department.Organisation, Name = "省委组织部", UnitCode = Province + "-ORG" },
+            new Attendee { Department = Department.Personnel, Name = "省人社厅", UnitCode = Province + "-HRSS" },
+        ]);
+        request.Entries.AddRange(entries.Select(e => new BatchEntry { SubjectCode = e.Code, Clause = 6, Reasons = e.Reasons }));
+        return request;
+    }
+
     protected static Task<RpcException> Refused(Func<Task> call, StatusCode code) => GrpcAssert.Refused(call, code);
 
     protected static List<string> Fields(RpcException error) => GrpcAssert.Fields(error);

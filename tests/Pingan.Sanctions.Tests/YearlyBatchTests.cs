@@ -102,18 +102,4 @@ public sealed class YearlyBatchTests : SanctionsTest
         await using var scope = Host.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<SanctionsDb>().Cases.CountAsync();
     }
-
-    private static ProposeListingBatchRequest Batch(params (string Code, string Reasons)[] entries)
-    {
-        var request = new ProposeListingBatchRequest { Year = 2026, HeldOn = "2026-05-12", Minutes = "2026年度挂牌督办重点整治单位研究会议纪要" };
-        request.Attendees.AddRange([
-            new Attendee { Department = Department.Commission, Name = "省综治委" },
-            new Attendee { Department = Department.Discipline, Name = "省纪委", UnitCode = Province + "-CDI" },
-            new Attendee { Department = Department.Supervision, Name = "省监委", UnitCode = Province + "-CDI" },
-            new Attendee { Department = Department.Organisation, Name = "省委组织部", UnitCode = Province + "-ORG" },
-            new Attendee { Department = Department.Personnel, Name = "省人社厅", UnitCode = Province + "-HRSS" },
-        ]);
-        request.Entries.AddRange(entries.Select(e => new BatchEntry { SubjectCode = e.Code, Clause = 6, Reasons = e.Reasons }));
-        return request;
-    }
 }

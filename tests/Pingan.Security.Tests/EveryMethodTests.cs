@@ -62,6 +62,9 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.sanctions.v1.Cases/ApplyForAcceptance"] = Longting,
         ["/pingan.sanctions.v1.Cases/ProposeMeasure"] = Kaifeng,
         ["/pingan.sanctions.v1.Cases/DecideProposal"] = Kaifeng,
+        // By default Kaifeng also admonishes and lists 龙亭区 (reading 1), so it is the one competent level for these.
+        ["/pingan.sanctions.v1.Cases/DismissCase"] = Kaifeng,
+        ["/pingan.sanctions.v1.Cases/RecordCircumstance"] = Kaifeng,
         // Only a side's own office submits its signature, and only the office of a leader's unit enrols their key (issue 11).
         ["/pingan.letters.v1.Letters/SignLetter"] = Longting,
         ["/pingan.letters.v1.SigningKeys/RegisterSigningKey"] = Longting,

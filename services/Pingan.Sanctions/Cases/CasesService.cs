@@ -22,7 +22,7 @@ namespace Pingan.Sanctions.Cases;
 public sealed partial class CasesService(
     SanctionsDb db, IOutbox outbox, TimeProvider time, WorkingDayCalendar calendar, IAuditTrail audit, JurisdictionGuard guard,
     IAccountabilityChain chains, RegistryApi.Units.UnitsClient units, RegistryApi.Leadership.LeadershipClient leadership, RegistryLeaders leaders,
-    DistributionList distribution)
+    DistributionList distribution, Pingan.Rules.IRuleBook rules)
     : Api.Cases.CasesBase
 {
     public override async Task<Api.Case> OpenCase(OpenCaseRequest request, ServerCallContext context)
@@ -40,6 +40,8 @@ public sealed partial class CasesService(
             throw new RpcException(new Status(StatusCode.PermissionDenied, $"The commissions above {request.SubjectCode} are not visible to you."));
         var incidentOn = PastDay(request.IncidentOn, "incident_on");
         var subject = await units.GetUnitAsync(new RegistryApi.GetUnitRequest { Code = request.SubjectCode }, cancellationToken: ct);
+        // Reading 1, as of the day the case opens: the commission that admonishes and lists it for its whole life.
+        var competence = await rules.ReadingAsync(SanctionsRules.Competence, time.Today(), ct);
 
         var now = time.GetUtcNow();
         var c = new SanctionCase
@@ -47,15 +49,20 @@ public sealed partial class CasesService(
             Id = Guid.CreateVersion7(now), SubjectCode = subject.Code, SubjectName = subject.Name, Clause = request.Clause,
             Source = request.Source.ToString(), Severity = (Severity)request.Severity, IncidentOn = incidentOn, Summary = request.Summary.Trim(),
             ReportedBy = request.ReportedBy.Trim() is { Length: > 0 } by ? by : null,
-            // Art. 33 the level the subject answers to notices; Art. 34-35 the level above it admonishes and lists.
-            ResponsibleCode = chain[1], UpperCode = chain.Count > 2 ? chain[2] : chain[1],
+            // Art. 33: the level the subject answers to notices. Art. 34-35 "相应的上一级": the same level (one above the
+            // subject, the default) or the one above it (one above the notice), as the province reads it (reading 1).
+            ResponsibleCode = chain[1], UpperCode = competence == SanctionsRules.NoticeRelative && chain.Count > 2 ? chain[2] : chain[1],
             SubjectChain = [.. chain], Status = CaseStatus.Registered, OpenedAt = now, RequestId = requestId,
         };
         db.Cases.Add(c);
         try
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            Step(c, context, "Opened", "Art. 31, 38", new { clause = c.Clause, source = c.Source, severity = c.Severity.ToString(), incidentOn = request.IncidentOn, c.ReportedBy });
+            Step(c, context, "Opened", "Art. 31, 38", new
+            {
+                clause = c.Clause, source = c.Source, severity = c.Severity.ToString(), incidentOn = request.IncidentOn, c.ReportedBy,
+                notices = c.ResponsibleCode, admonishesAndLists = c.UpperCode, rule = $"{SanctionsRules.Competence}: {competence}",
+            });
             outbox.Enqueue(new CaseOpened(c.Id, c.SubjectCode, c.Clause, c.Source, c.Severity.ToString(), c.IncidentOn, now));
             await CommitAsync(c, context, tx, ct);
         }

@@ -24,7 +24,11 @@ public sealed class SanctionCase
 
     /// <summary>The commission the subject answers to: it notices (Art. 33) and, for a listing one level higher up, pre-checks acceptance (Art. 36).</summary>
     public required string ResponsibleCode { get; set; }
-    /// <summary>The commission one level up: it admonishes and lists (Art. 34-35). The responsible one when that is the province.</summary>
+    /// <summary>
+    /// The commission that admonishes and lists (Art. 34-35 "相应的上一级"): by reading 1 as of the opening day, the one
+    /// the subject answers to (subject-relative, the default) or the one above it (notice-relative); the province's for a
+    /// yearly selection (Art. 35 ¶2). The responsible one when that is the province.
+    /// </summary>
     public required string UpperCode { get; set; }
 
     /// <summary>The subject and every unit it answers to, up to the province, as on the day the case opened: who may list it.</summary>
