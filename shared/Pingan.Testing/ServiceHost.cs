@@ -109,8 +109,12 @@ public sealed class ServiceHost : IAsyncDisposable
         }
     }
 
+    private int _disposed;
+
+    /// <summary>Stops the service; a test may stop one early (a dependency going down), and the fixture's own stop then does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         Rest.Dispose();
         Channel.Dispose();
         await _app.StopAsync();

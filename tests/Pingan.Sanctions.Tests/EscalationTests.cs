@@ -11,7 +11,7 @@ namespace Pingan.Sanctions.Tests;
 public sealed class EscalationTests : SanctionsTest
 {
     [Fact]
-    public async Task A_missed_notice_period_raises_a_proposal_and_the_admonishment_waits_for_the_commission_to_approve_it_Art33_Art34_Reading1()
+    public async Task A_missed_notice_period_raises_a_proposal_and_the_admonishment_waits_for_the_commission_to_approve_it_Art33_Art34_Reading1_Reading3()
     {
         await using var tap = await EventTap.StartAsync(VirtualHost.AmqpUri, typeof(EscalationProposed), typeof(MeasureDecided));
         // The province has chosen no grace after a period (reading 7; ReadingsTests walks the default of 10 working days).
@@ -61,8 +61,9 @@ public sealed class EscalationTests : SanctionsTest
         Today("2026-07-27");
         var interviewed = await CasesOf(Zhengzhou).RecordInterviewAsync(new RecordInterviewRequest
             { CaseId = opened.CaseId, HeldOn = "2026-07-27", Interviewer = "市平安办主任", Record = "约谈记录" });
-        // The leaders as of the incident (10 May): 王刚, who has since left, not his successor 陈亮.
-        Assert.Equal(["IN_CHARGE 孙丽", "PRINCIPAL 王刚", "PRINCIPAL 赵强"], interviewed.Interviewees.Select(i => $"{i.Role} {i.Name}").Order());
+        // Reading 3: the leaders in office on the interview day, among them 陈亮, who came in July, and 王刚, who led on the incident day (10 May).
+        Assert.Equal(["IN_CHARGE 孙丽", "PRINCIPAL 赵强", "PRINCIPAL 陈亮", "PRINCIPAL_AT_INCIDENT 王刚"],
+            interviewed.Interviewees.Select(i => $"{i.Role} {i.Name}").Order(StringComparer.Ordinal));
         Assert.Equal(
             ["MeasuresDue 2026-08-10", "ProgressDue 2026-08-27", "ProgressDue 2026-09-28", "RectificationEnds 2026-10-27"],
             interviewed.Deadlines.Select(d => $"{d.Kind} {d.DueOn}"));

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Pingan.Sanctions.Api;
 using Pingan.Sanctions.Contracts;
 using Pingan.Sanctions.Persistence;
+using Pingan.Security;
 using Pingan.Testing;
 
 namespace Pingan.Sanctions.Tests;
@@ -92,7 +93,7 @@ public sealed class ReliabilityTests : SanctionsTest
         var doomed = await StartSanctionsAsync(("Messaging:Outbox:DispatcherEnabled", "false"));
         Today("2026-05-20");
         await CasesOf(Zhengzhou, host: doomed).ProposeMeasureAsync(new ProposeMeasureRequest { CaseId = opened.CaseId, Stage = Stage.Notice, Verification = "核实" });
-        var approved = await CasesOf(Zhengzhou, Security.PinganRoles.CommissionLeader, doomed).DecideProposalAsync(
+        var approved = await CasesOf(Zhengzhou, PinganRoles.CommissionLeader, doomed).DecideProposalAsync(
             new DecideProposalRequest { CaseId = opened.CaseId, Approve = true, DecidedOn = "2026-05-20" });
         await doomed.DisposeAsync();
 
@@ -104,6 +105,38 @@ public sealed class ReliabilityTests : SanctionsTest
     }
 
     /// <summary>Notices against 中原区 approved on 20 May 2026, each with a reminder on 13 July and its end on 20 July.</summary>
+    /// <summary>
+    /// Issue 12, gather then lock: a listing decision reads the registry (who is disqualified, who the decision goes to)
+    /// before it locks the case, so it holds no lock over remote calls. The proof: the decision queues behind a held
+    /// lock, the registry goes down, the lock is let go, and the decision still goes through.
+    /// </summary>
+    [Fact]
+    public async Task A_listing_decision_reads_the_registry_before_it_locks_the_case_Issue12()
+    {
+        var opened = await OpenAgainstZhongyuanAsync(Api.Severity.EspeciallySerious);
+        await CasesOf(Zhengzhou).RecordJointMeetingAsync(new RecordJointMeetingRequest
+        {
+            CaseId = opened.CaseId, HeldOn = "2026-05-12", ProposesListing = true, Minutes = "建议挂牌督办",
+            Attendees = { Enum.GetValues<Department>().Skip(1).Select(d => new Attendee { Department = d, Name = "代表", UnitCode = d == Department.Commission ? "" : Zhengzhou + "-PSB" }) },
+        });
+        var file = await CasesOf(Zhengzhou).GetCaseFileAsync(new GetCaseFileRequest { CaseId = opened.CaseId });
+        var meetingId = System.Text.Json.JsonDocument.Parse(file.Steps.Last().Detail).RootElement.GetProperty("meeting").GetString()!;
+        await CasesOf(Zhengzhou).ProposeMeasureAsync(new ProposeMeasureRequest
+            { CaseId = opened.CaseId, Stage = Stage.Listing, Verification = "调查组核实", DirectEntryReasons = "特别严重", JointMeetingId = meetingId });
+
+        Task<Case> deciding;
+        await using (await HoldCaseAsync(opened.CaseId))
+        {
+            deciding = CasesOf(Zhengzhou, PinganRoles.CommissionLeader).DecideProposalAsync(new DecideProposalRequest
+                { CaseId = opened.CaseId, Approve = true, DecidedOn = "2026-05-12" }).ResponseAsync;
+            await Database.WaitForLockWaitersAsync(1);
+            await Registry.DisposeAsync(); // the registry is down from here on
+        }
+        var listed = await deciding;
+        Assert.Equal(("ACTIVE", Stage.Listing), (listed.Status, listed.Stage));
+        Assert.Contains(listed.Distribution, r => r.Role == "LOWER_COMMISSION" && r.UnitName == "中原区");
+    }
+
     private async Task<List<Guid>> NoticesAsync()
     {
         var ids = new List<Guid>();

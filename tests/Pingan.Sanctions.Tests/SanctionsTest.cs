@@ -161,6 +161,26 @@ public abstract class SanctionsTest : InfrastructureTest
         return request;
     }
 
+    /// <summary>Holds the row lock of a case, as a concurrent change would, until disposed.</summary>
+    protected async Task<IAsyncDisposable> HoldCaseAsync(string caseId)
+    {
+        var connection = new Npgsql.NpgsqlConnection(Database.ConnectionString);
+        await connection.OpenAsync();
+        var tx = await connection.BeginTransactionAsync();
+        await using (var command = new Npgsql.NpgsqlCommand("SELECT 1 FROM cases WHERE id = $1 FOR UPDATE", connection, tx) { Parameters = { new() { Value = Guid.Parse(caseId) } } })
+            await command.ExecuteScalarAsync();
+        return new Held(connection, tx);
+    }
+
+    private sealed class Held(Npgsql.NpgsqlConnection connection, Npgsql.NpgsqlTransaction tx) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await tx.RollbackAsync();
+            await connection.DisposeAsync();
+        }
+    }
+
     protected static Task<RpcException> Refused(Func<Task> call, StatusCode code) => GrpcAssert.Refused(call, code);
 
     protected static List<string> Fields(RpcException error) => GrpcAssert.Fields(error);

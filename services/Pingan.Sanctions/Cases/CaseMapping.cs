@@ -39,7 +39,11 @@ public static class CaseMapping
         api.Interviewees.AddRange(c.Interviewees.Where(i => i.Round == c.Round).Select(i => new Api.Leader
         {
             LeaderId = i.LeaderId.ToString(), Name = i.Name, UnitCode = i.UnitCode,
-            Role = i.Role switch { "Principal" => "PRINCIPAL", "InCharge" => "IN_CHARGE", _ => "OTHER" },
+            Role = i.Role switch
+            {
+                "Principal" => "PRINCIPAL", "InCharge" => "IN_CHARGE", "PrincipalAtIncident" => "PRINCIPAL_AT_INCIDENT",
+                "InChargeAtIncident" => "IN_CHARGE_AT_INCIDENT", _ => "OTHER",
+            },
         }));
         api.Circumstances.AddRange(c.Circumstances.OrderBy(x => x.RecordedAt).Select(x => new Api.CircumstanceRecord
         {

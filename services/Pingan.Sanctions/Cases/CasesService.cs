@@ -163,35 +163,46 @@ public sealed partial class CasesService(
             EnsureBody(body, $"A {CaseStateMachine.Name(stage)} of {c.SubjectName} is approved by the commission of {body} ({CaseStateMachine.Article(stage)})");
             var decidedOn = PastDay(request.DecidedOn, "decided_on");
             if (decidedOn < c.IncidentOn) throw new RequestValidationException("decided_on", $"is before the incident ({c.IncidentOn:yyyy-MM-dd})");
+            if (!request.Approve) return new Decision(stage, body, decidedOn, [], []);
+            // The registry's answers, before the case is locked: who is disqualified, who the decision goes to.
+            var disqualified = stage == Stage.Listing ? await AnswerableLeadersAsync(c, decidedOn, ct) : [];
+            var recipients = await distribution.ForAsync(c, body, decidedOn, await MeetingUnitsAsync(c.ProposalMeetingId, ct), ct);
+            return new Decision(stage, body, decidedOn, disqualified, recipients);
+        }, (c, decision, ct) =>
+        {
+            var (stage, body, decidedOn, disqualified, recipients) = decision;
             c.ProposedStage = Stage.None;
             var trace = c.ProposalTrace;
             c.ProposalTrace = [];
             if (!request.Approve)
             {
                 c.Status = c.StatusBeforeProposal;
-                return ("Rejected", CaseStateMachine.Article(stage), new { stage = stage.ToString(), reasons = request.Reasons.Trim() });
+                return Task.FromResult<(string, string, object)>(("Rejected", CaseStateMachine.Article(stage), new { stage = stage.ToString(), reasons = request.Reasons.Trim() }));
             }
-            var meetingUnits = await MeetingUnitsAsync(c.ProposalMeetingId, ct);
             c.ProposalMeetingId = null;
-            var disqualified = stage == Stage.Listing ? await AnswerableLeadersAsync(c, decidedOn, ct) : [];
             Approve(c, stage, decidedOn, disqualified);
             c.DecisionTrace = trace;
             // Art. 33-35: the decision goes down a level and to the member units, copied to those with cadre authority.
-            var recipients = await distribution.ForAsync(c, body, decidedOn, meetingUnits, ct);
+            foreach (var r in recipients) r.Round = c.Round;
             db.Distributions.AddRange(recipients);
-            return ("Approved", CaseStateMachine.Article(stage), new
+            return Task.FromResult<(string, string, object)>(("Approved", CaseStateMachine.Article(stage), new
             {
                 stage = stage.ToString(), body, decidedOn = request.DecidedOn, reasons = request.Reasons.Trim(), rectificationEndsOn = c.RectificationEndsOn?.ToString("yyyy-MM-dd"),
                 trace, sentTo = recipients.Where(r => !r.Copy).Select(r => r.UnitName), copiedTo = recipients.Where(r => r.Copy).Select(r => r.UnitName),
-            });
+            }));
         });
+
+    private sealed record Decision(Stage Stage, string Body, DateOnly DecidedOn, List<Guid> Disqualified, List<DistributionEntry> Recipients);
 
     public override Task<Api.Case> RecordJointMeeting(RecordJointMeetingRequest request, ServerCallContext context) =>
         ChangeAsync(request.CaseId, CaseAction.RecordJointMeeting, [PinganRoles.CommissionOffice], context, async (c, ct) =>
         {
-            // Art. 35: the commission one level up has the case investigated and convenes the joint meeting.
+            // Art. 35: the commission that lists has the case investigated and convenes the joint meeting.
             EnsureBody(c.UpperCode, $"The joint meeting on listing {c.SubjectName} is convened by the commission of {c.UpperCode} (Art. 35)");
-            var (heldOn, present, attendees) = await JointMeetingAsync(request.HeldOn, request.Attendees, ct);
+            return await JointMeetingAsync(request.HeldOn, request.Attendees, ct);
+        }, (c, held, ct) =>
+        {
+            var (heldOn, present, attendees) = held;
             var meeting = new JointMeeting
             {
                 Id = Guid.CreateVersion7(time.GetUtcNow()), CaseId = c.Id, HeldOn = heldOn, Departments = [.. present.Order().Select(d => d.ToString())],
@@ -199,10 +210,10 @@ public sealed partial class CasesService(
                 ProposesListing = request.ProposesListing, Minutes = request.Minutes.Trim(), RecordedAt = time.GetUtcNow(),
             };
             db.JointMeetings.Add(meeting);
-            return ("JointMeetingHeld", "Art. 24, 35", new
+            return Task.FromResult<(string, string, object)>(("JointMeetingHeld", "Art. 24, 35", new
             {
                 meeting = meeting.Id, heldOn = request.HeldOn, attendees, proposesListing = request.ProposesListing, minutes = meeting.Minutes,
-            });
+            }));
         });
 
     public override Task<Api.Case> RecordInterview(RecordInterviewRequest request, ServerCallContext context) =>
@@ -216,32 +227,40 @@ public sealed partial class CasesService(
             var heldOn = PastDay(request.HeldOn, "held_on");
             if (c.DecidedOn is { } decided && heldOn < decided) throw new RequestValidationException("held_on", $"is before the decision ({decided:yyyy-MM-dd})");
 
-            // Art. 34: the principal and in-charge leaders, and other responsible members, as of the incident date.
+            // Art. 34 "对其党政主要领导干部、社会治安综合治理工作分管领导干部和负有责任的其他领导班子成员" (reading 3): the principal and
+            // in-charge leaders in office on the interview day, who must rectify, and those who held the roles on the
+            // incident day, where they differ, as the leaders bearing responsibility for it.
             var interviewees = new List<Interviewee>();
-            foreach (var (role, name) in new[] { (RegistryApi.LeadershipRole.Principal, "Principal"), (RegistryApi.LeadershipRole.InCharge, "InCharge") })
-                foreach (var term in await leaders.HoldersAsync(c.SubjectCode, role, c.IncidentOn, ct))
-                    if (interviewees.All(i => i.LeaderId != Guid.Parse(term.LeaderId)))
-                        interviewees.Add(new Interviewee { CaseId = c.Id, Round = c.Round, LeaderId = Guid.Parse(term.LeaderId), Name = term.LeaderName, UnitCode = term.UnitCode, Role = name });
+            foreach (var (on, suffix) in new[] { (heldOn, ""), (c.IncidentOn, "AtIncident") })
+                foreach (var (role, name) in new[] { (RegistryApi.LeadershipRole.Principal, "Principal"), (RegistryApi.LeadershipRole.InCharge, "InCharge") })
+                    foreach (var term in await leaders.HoldersAsync(c.SubjectCode, role, on, ct))
+                        if (interviewees.All(i => i.LeaderId != Guid.Parse(term.LeaderId)))
+                            interviewees.Add(new Interviewee { CaseId = c.Id, LeaderId = Guid.Parse(term.LeaderId), Name = term.LeaderName, UnitCode = term.UnitCode, Role = name + suffix });
             if (interviewees.All(i => i.Role != "Principal"))
-                throw new DomainRuleException($"The registry shows no principal leader of {c.SubjectName} on {c.IncidentOn:yyyy-MM-dd}, the incident date: record the terms there first.");
+                throw new DomainRuleException($"The registry shows no principal leader of {c.SubjectName} on {heldOn:yyyy-MM-dd}, the interview day: record the terms there first.");
             foreach (var (id, i) in request.OtherLeaderIds.Select((id, i) => (id, i)))
             {
                 var leader = await leadership.GetLeaderAsync(new RegistryApi.GetLeaderRequest { LeaderId = id }, cancellationToken: ct);
                 var term = leader.Terms.OrderByDescending(t => t.StartsOn, StringComparer.Ordinal).FirstOrDefault()
                     ?? throw new RequestValidationException($"other_leader_ids[{i}]", $"{leader.Name} holds no post in the registry");
                 if (interviewees.All(x => x.LeaderId != Guid.Parse(id)))
-                    interviewees.Add(new Interviewee { CaseId = c.Id, Round = c.Round, LeaderId = Guid.Parse(id), Name = leader.Name, UnitCode = term.UnitCode, Role = "Other" });
+                    interviewees.Add(new Interviewee { CaseId = c.Id, LeaderId = Guid.Parse(id), Name = leader.Name, UnitCode = term.UnitCode, Role = "Other" });
             }
+            return (heldOn, interviewees);
+        }, (c, interview, ct) =>
+        {
+            var (heldOn, interviewees) = interview;
+            foreach (var i in interviewees) i.Round = c.Round;
             c.Interviewees.AddRange(interviewees);
             c.InterviewHeldOn = heldOn;
             // Art. 34: an admonishment's deadlines run from the interview; a listing's ran from its decision already.
             if (c.Stage == Stage.Admonishment)
                 db.Deadlines.AddRange(DeadlineSchedule.Admonishment(c, heldOn, calendar, time.GetUtcNow()));
-            return ("Interviewed", "Art. 34", new
+            return Task.FromResult<(string, string, object)>(("Interviewed", "Art. 34", new
             {
                 heldOn = request.HeldOn, interviewer = request.Interviewer.Trim(), record = request.Record.Trim(),
                 interviewees = interviewees.Select(i => new { i.Name, i.Role, i.UnitCode }), rectificationEndsOn = c.RectificationEndsOn?.ToString("yyyy-MM-dd"),
-            });
+            }));
         });
 
     public override Task<Api.Case> NameFollowUpLeader(NameFollowUpLeaderRequest request, ServerCallContext context) =>
@@ -260,9 +279,12 @@ public sealed partial class CasesService(
                 serving |= unit.Code == c.ResponsibleCode || unit.ParentCode == c.ResponsibleCode;
             }
             if (!serving) throw new RequestValidationException("leader_id", $"{leader.Name} holds no post of {c.ResponsibleCode} today");
+            return leader;
+        }, (c, leader, ct) =>
+        {
             c.FollowUpLeaderId = Guid.Parse(leader.LeaderId);
             c.FollowUpLeaderName = leader.Name;
-            return ("FollowUpLeaderNamed", "Art. 36", new { leader = leader.Name, leaderId = leader.LeaderId });
+            return Task.FromResult<(string, string, object)>(("FollowUpLeaderNamed", "Art. 36", new { leader = leader.Name, leaderId = leader.LeaderId }));
         });
 
     public override Task<Api.Case> SubmitReport(SubmitReportRequest request, ServerCallContext context) =>
@@ -477,26 +499,54 @@ public sealed partial class CasesService(
         foreach (var d in c.Deadlines.Where(d => d.FiredAt is null && d.CancelledAt is null)) d.CancelledAt = now;
     }
 
-    /// <summary>Locks the case, checks the state machine, applies the change, files it and commits; concurrent changes to one case queue on the lock.</summary>
-    private async Task<Api.Case> ChangeAsync(string caseId, CaseAction action, string[] roles, ServerCallContext context,
-        Func<SanctionCase, CancellationToken, Task<(string Action, string Article, object Detail)>> change)
+    /// <summary>A change that needs no remote facts: locks the case, checks, applies, files and commits.</summary>
+    private Task<Api.Case> ChangeAsync(string caseId, CaseAction action, string[] roles, ServerCallContext context,
+        Func<SanctionCase, CancellationToken, Task<(string Action, string Article, object Detail)>> change) =>
+        ChangeAsync(caseId, action, roles, context, (_, _) => Task.FromResult(0), (c, _, ct) => change(c, ct));
+
+    /// <summary>
+    /// Gather, then lock, validate and commit. <paramref name="gather"/> checks the request against a snapshot of the case
+    /// and reads what it needs from the registry, holding no lock; then the case row is locked, and if the case took a
+    /// step meanwhile (its step count moved) the lock is let go and the facts gathered again. Under the lock the state
+    /// machine is asked again and <paramref name="change"/> applies the facts; the case, its file entry, its events and its
+    /// audit entry commit together. Concurrent changes to one case queue on the lock, and no registry call is made while
+    /// it is held.
+    /// </summary>
+    private async Task<Api.Case> ChangeAsync<TFacts>(string caseId, CaseAction action, string[] roles, ServerCallContext context,
+        Func<SanctionCase, CancellationToken, Task<TFacts>> gather,
+        Func<SanctionCase, TFacts, CancellationToken, Task<(string Action, string Article, object Detail)>> change)
     {
         var ct = context.CancellationToken;
         guard.EnsureRole(roles);
         var id = Guid.Parse(caseId);
-        // Remote facts first (the registry, for the caller's right to the case: its parties never change), then the lock.
+        // The caller's right to the case first (its parties never change), from the registry.
         var parties = await db.Cases.AsNoTracking().Where(x => x.Id == id).Select(x => new { x.SubjectCode, x.ResponsibleCode, x.UpperCode }).FirstOrDefaultAsync(ct)
             ?? throw new NotFoundException($"No case {caseId}.");
         await guard.ReadBusinessRecordAsync(parties.SubjectCode, ct, parties.ResponsibleCode, parties.UpperCode);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM cases WHERE id = {id} FOR UPDATE", ct);
-        var c = await db.Cases.WithParts().FirstAsync(x => x.Id == id, ct);
-        CaseStateMachine.Ensure(c, action);
-        var (name, article, detail) = await change(c, ct);
-        Step(c, context, name, article, detail);
-        await CommitAsync(c, context, tx, ct);
-        return c.ToApi();
+        for (var attempt = 1; ; attempt++)
+        {
+            var snapshot = await db.Cases.AsNoTracking().WithParts().FirstAsync(x => x.Id == id, ct);
+            CaseStateMachine.Ensure(snapshot, action);
+            var facts = await gather(snapshot, ct);
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM cases WHERE id = {id} FOR UPDATE", ct);
+            var c = await db.Cases.WithParts().FirstAsync(x => x.Id == id, ct);
+            if (c.Steps != snapshot.Steps)
+            {
+                await tx.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+                if (attempt < MaxGatherAttempts) continue;
+                throw new RpcException(new Status(StatusCode.Aborted, $"Case {caseId} kept changing while this call read the registry; send it again."));
+            }
+            CaseStateMachine.Ensure(c, action);
+            var (name, article, detail) = await change(c, facts, ct);
+            Step(c, context, name, article, detail);
+            await CommitAsync(c, context, tx, ct);
+            return c.ToApi();
+        }
     }
+
+    private const int MaxGatherAttempts = 5;
 
     private void Step(SanctionCase c, ServerCallContext context, string action, string article, object detail) =>
         db.Steps.Add(CaseStep.Next(c, time.GetUtcNow(), $"{guard.Caller.Name} ({guard.Caller.Unit ?? guard.Caller.Jurisdiction})", action, article, detail));

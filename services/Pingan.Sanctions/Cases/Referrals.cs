@@ -26,6 +26,9 @@ public sealed partial class CasesService
                 var leader = await leadership.GetLeaderAsync(new RegistryApi.GetLeaderRequest { LeaderId = id }, cancellationToken: ct);
                 leaders.Add(new { leaderId = leader.LeaderId, name = leader.Name });
             }
+            return leaders;
+        }, (c, leaders, ct) =>
+        {
             var measure = (ReferralMeasure)request.Measure;
             var now = time.GetUtcNow();
             var referral = new Referral
@@ -37,7 +40,7 @@ public sealed partial class CasesService
             db.Referrals.Add(referral); // the case's list picks it up by fix-up
             outbox.Enqueue(new CaseReferred(c.Id, referral.Id, c.SubjectCode, measure.ToString(), referral.Department,
                 [.. request.LeaderIds.Distinct().Select(Guid.Parse)], now));
-            return ("Referred", "Art. 32, 39", new { referral = referral.Id, measure = measure.ToString(), department = referral.Department, leaders, grounds = referral.Grounds });
+            return Task.FromResult<(string, string, object)>(("Referred", "Art. 32, 39", new { referral = referral.Id, measure = measure.ToString(), department = referral.Department, leaders, grounds = referral.Grounds }));
         });
 
     public override Task<Api.Case> RecordReferralOutcome(RecordReferralOutcomeRequest request, ServerCallContext context) =>

@@ -109,7 +109,7 @@ public sealed class Interviewee
     public Guid LeaderId { get; set; }
     public required string Name { get; set; }
     public required string UnitCode { get; set; }
-    /// <summary>Principal, InCharge or Other.</summary>
+    /// <summary>Principal, InCharge (in office on the interview day), PrincipalAtIncident, InChargeAtIncident (on the incident day only) or Other.</summary>
     public required string Role { get; set; }
 }
 

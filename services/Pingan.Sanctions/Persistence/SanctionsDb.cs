@@ -111,7 +111,7 @@ public sealed class SanctionsDb(DbContextOptions<SanctionsDb> options) : PinganD
             e.HasKey(i => new { i.CaseId, i.Round, i.LeaderId });
             e.Property(i => i.Name).HasMaxLength(50);
             e.Property(i => i.UnitCode).HasMaxLength(64);
-            e.Property(i => i.Role).HasMaxLength(16);
+            e.Property(i => i.Role).HasMaxLength(32);
         });
         b.Entity<JointMeeting>(e =>
         {
