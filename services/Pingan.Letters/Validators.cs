@@ -20,6 +20,7 @@ public sealed class CreateTemplateValidator : AbstractValidator<CreateTemplateRe
         RuleFor(r => r.Year).Year();
         RuleFor(r => r.IssuerCode).UnitCode();
         RuleFor(r => r.Title).Text(200);
+        RuleFor(r => r.RequestId).RequestId();
         RuleForEach(r => r.KeyTasks).Text(500);
         RuleFor(r => r.Targets).Must(t => t.Count is > 0 and <= 200).WithMessage("must hold 1-200 targets");
         RuleForEach(r => r.Targets).SetValidator(new TargetDraftValidator());

@@ -17,7 +17,9 @@ public sealed record UnitDissolved(string Code, DateOnly DissolvedOn, string? Re
 
 public sealed record LeaderAppointed(
     Guid TermId, Guid LeaderId, string LeaderName, string UnitCode, LeadershipRole Role, string? Portfolio,
-    string? Title, DateOnly StartsOn, DateOnly? EndsOn, string? CadreAuthorityCode);
+    string? Title, DateOnly StartsOn, DateOnly? EndsOn, string? CadreAuthorityCode,
+    // Reading 6: the unit's in-charge term for comprehensive management (added 2026-12; absent, false, in earlier events).
+    bool ComprehensiveManagement = false);
 
 /// <summary>A term ended: <paramref name="EndsOn"/> is the last day in office.</summary>
 public sealed record LeaderLeft(
@@ -25,4 +27,6 @@ public sealed record LeaderLeft(
 
 public sealed record LeaderRoleChanged(
     Guid PreviousTermId, Guid TermId, Guid LeaderId, string UnitCode, LeadershipRole PreviousRole, LeadershipRole Role,
-    string? Portfolio, DateOnly EffectiveOn);
+    string? Portfolio, DateOnly EffectiveOn,
+    // Reading 6: whether the new term is the unit's in-charge term for comprehensive management.
+    bool ComprehensiveManagement = false);

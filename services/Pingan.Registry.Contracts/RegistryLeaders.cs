@@ -6,13 +6,21 @@ namespace Pingan.Registry.Contracts;
 /// <summary>
 /// Who held a leadership role of a unit on a day, as the registry records it, asked on the caller's token. For an
 /// organ or a department, the unit's own holders; for a jurisdiction (province, city, county, township), the
-/// holders in its party committee and government (党政领导班子, Art. 9-11).
+/// holders in its party committee and government (党政领导班子, Art. 9-11). <see cref="InChargeAsync"/> answers "the
+/// leader in charge" of Art. 10, 22 and 34: the in-charge terms for comprehensive management only (reading 6).
 /// </summary>
 public sealed class RegistryLeaders(Api.Units.UnitsClient units, Api.Leadership.LeadershipClient leadership)
 {
     private static readonly Api.UnitKind[] Jurisdictions = [Api.UnitKind.Province, Api.UnitKind.City, Api.UnitKind.County, Api.UnitKind.Township];
 
-    public async Task<List<Api.Term>> HoldersAsync(string unitCode, Api.LeadershipRole role, DateOnly day, CancellationToken ct)
+    public Task<List<Api.Term>> HoldersAsync(string unitCode, Api.LeadershipRole role, DateOnly day, CancellationToken ct) =>
+        HoldersAsync(unitCode, role, day, comprehensiveManagementOnly: false, ct);
+
+    /// <summary>Reading 6 (Art. 10, 22, 34 "社会治安综合治理工作分管领导"): the in-charge leaders for comprehensive management, not every in-charge leader.</summary>
+    public Task<List<Api.Term>> InChargeAsync(string unitCode, DateOnly day, CancellationToken ct) =>
+        HoldersAsync(unitCode, Api.LeadershipRole.InCharge, day, comprehensiveManagementOnly: true, ct);
+
+    private async Task<List<Api.Term>> HoldersAsync(string unitCode, Api.LeadershipRole role, DateOnly day, bool comprehensiveManagementOnly, CancellationToken ct)
     {
         var unit = await units.GetUnitAsync(new Api.GetUnitRequest { Code = unitCode }, cancellationToken: ct);
         var holders = new List<string> { unitCode };
@@ -37,7 +45,7 @@ public sealed class RegistryLeaders(Api.Units.UnitsClient units, Api.Leadership.
         foreach (var holder in holders)
             terms.AddRange((await leadership.ListHoldersAsync(new Api.ListHoldersRequest
             {
-                UnitCode = holder, Role = role, AsOf = day.ToString("yyyy-MM-dd"),
+                UnitCode = holder, Role = role, AsOf = day.ToString("yyyy-MM-dd"), ComprehensiveManagementOnly = comprehensiveManagementOnly,
             }, cancellationToken: ct)).Terms);
         return terms;
     }

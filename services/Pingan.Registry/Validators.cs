@@ -138,6 +138,7 @@ public sealed class AppointLeaderValidator : AbstractValidator<AppointLeaderRequ
         RuleFor(r => r.CadreAuthorityCode).OptionalUnitCode();
         RuleFor(r => r.ExternalId).MaximumLength(100);
         RuleFor(r => r.CorrectionReason).MaximumLength(500);
+        Pingan.ServiceDefaults.RequestRules.RequestId(RuleFor(r => r.RequestId));
     }
 }
 

@@ -15,6 +15,31 @@ public sealed class TemplateTests : LettersTest
         Assert.Empty((await TemplatesOf(Province).ListTemplatesAsync(new ListTemplatesRequest { IssuerCode = Province })).Templates);
     }
 
+    /// <summary>
+    /// Issue 12 (AIP-155): an office whose CreateTemplate timed out sends it again with the same request id and gets
+    /// the template the first request created; two copies at once create one; the id reused for another issuer is
+    /// the caller's mistake.
+    /// </summary>
+    [Fact]
+    public async Task Creating_a_template_again_with_its_request_id_returns_the_first_and_creates_no_other_Issue12()
+    {
+        CreateTemplateRequest Request(string issuer)
+        {
+            var draft = Draft(issuer, ("1", "100", ""));
+            draft.RequestId = "zz-2026-letter-template-1";
+            return draft;
+        }
+        var together = await Task.WhenAll(
+            TemplatesOf(Zhengzhou).CreateTemplateAsync(Request(Zhengzhou)).ResponseAsync, TemplatesOf(Zhengzhou).CreateTemplateAsync(Request(Zhengzhou)).ResponseAsync);
+        Assert.Equal(together[0].TemplateId, together[1].TemplateId);
+        var retry = await TemplatesOf(Zhengzhou).CreateTemplateAsync(Request(Zhengzhou));
+        Assert.Equal(together[0].TemplateId, retry.TemplateId);
+        var misuse = await Refused(() => TemplatesOf(Province).CreateTemplateAsync(Request(Province)).ResponseAsync, StatusCode.InvalidArgument);
+        Assert.Equal(["request_id"], Fields(misuse));
+        Assert.Single((await TemplatesOf(Zhengzhou).ListTemplatesAsync(new ListTemplatesRequest { IssuerCode = Zhengzhou })).Templates);
+        Assert.Empty((await TemplatesOf(Province).ListTemplatesAsync(new ListTemplatesRequest { IssuerCode = Province })).Templates);
+    }
+
     [Fact]
     public async Task An_issuer_the_registry_does_not_know_is_named_even_for_the_province()
     {

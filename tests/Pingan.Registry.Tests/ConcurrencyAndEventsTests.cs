@@ -35,6 +35,31 @@ public sealed class ConcurrencyAndEventsTests : RegistryTest
         Assert.Single(holders.Terms);
     }
 
+    /// <summary>
+    /// Issue 12 (AIP-155): an organisation department's system whose AppointLeader timed out sends it again with the
+    /// same request id and gets the term the first request recorded; two copies at once record one term; the id
+    /// reused for another unit is the caller's mistake.
+    /// </summary>
+    [Fact]
+    public async Task Appointing_again_with_the_request_id_returns_the_first_term_and_records_no_other_Issue12()
+    {
+        await LoadSmallTreeAsync();
+        AppointLeaderRequest Request(string unit) => new()
+        {
+            Name = "刘建国", UnitCode = unit, Role = LeadershipRole.DualDuty, Portfolio = "教育", StartsOn = "2026-06-15", RequestId = "org-2026-appoint-0042",
+        };
+        var together = await Task.WhenAll(
+            Leadership.AppointLeaderAsync(Request("410100000000-GOV")).ResponseAsync, Leadership.AppointLeaderAsync(Request("410100000000-GOV")).ResponseAsync);
+        Assert.Equal(together[0].TermId, together[1].TermId);
+        var retry = await Leadership.AppointLeaderAsync(Request("410100000000-GOV"));
+        Assert.Equal(together[0].TermId, retry.TermId);
+        var misuse = await Refused(() => Leadership.AppointLeaderAsync(Request("410102000000-PC")).ResponseAsync, StatusCode.InvalidArgument);
+        Assert.Equal(["request_id"], Fields(misuse));
+        var holders = await Leadership.ListHoldersAsync(new ListHoldersRequest { UnitCode = "410100000000-GOV", Role = LeadershipRole.DualDuty });
+        Assert.Single(holders.Terms, t => t.LeaderName == "刘建国");
+        Assert.Empty((await Leadership.ListHoldersAsync(new ListHoldersRequest { UnitCode = "410102000000-PC", Role = LeadershipRole.DualDuty })).Terms);
+    }
+
     [Fact]
     public async Task Registering_moving_and_dissolving_units_and_changing_roles_reach_other_services_as_events()
     {

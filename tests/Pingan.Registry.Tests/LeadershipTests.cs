@@ -72,6 +72,55 @@ public sealed class LeadershipTests : RegistryTest
         Assert.Equal(4, team.Terms.Count);
     }
 
+    /// <summary>
+    /// Reading 6 (Art. 10, 22, 34 "社会治安综合治理工作分管领导"): the registry records which in-charge term is the one for
+    /// comprehensive management, one at a time per unit; a 政法 portfolio is it unless the source says otherwise, a 公安
+    /// or 教育 one is not; and "the leader in charge" the other services ask for is that term only.
+    /// </summary>
+    [Fact]
+    public async Task The_in_charge_term_for_comprehensive_management_is_recorded_one_at_a_time_and_asked_for_alone_Art10_Reading6()
+    {
+        await LoadSmallTreeAsync();
+        var politicalLegal = await AppointAsync("张志强", LeadershipRole.InCharge, "2024-01-01", "政法");
+        var education = await AppointAsync("赵红梅", LeadershipRole.InCharge, "2024-01-01", "教育");
+        Assert.Equal((true, false), (politicalLegal.ComprehensiveManagement, education.ComprehensiveManagement));
+
+        // A second one over the same days is refused, naming the holder; a member with dual duty is never it.
+        AppointLeaderRequest Request(string name, LeadershipRole role, string portfolio) => new()
+        {
+            CorrectionReason = "补录历史任职记录", Name = name, UnitCode = PartyCommittee, Role = role, Portfolio = portfolio, StartsOn = "2025-01-01",
+            ComprehensiveManagement = true,
+        };
+        var second = await Refused(() => Leadership.AppointLeaderAsync(Request("孙明", LeadershipRole.InCharge, "平安建设")).ResponseAsync, StatusCode.InvalidArgument);
+        Assert.Equal(["comprehensive_management"], Fields(second));
+        Assert.Contains("张志强", second.Status.Detail);
+        var dualDuty = await Refused(() => Leadership.AppointLeaderAsync(Request("周静", LeadershipRole.DualDuty, "宣传")).ResponseAsync, StatusCode.InvalidArgument);
+        Assert.Equal(["comprehensive_management"], Fields(dualDuty));
+
+        // The organisation department says so explicitly: a 综治 portfolio that is not the one, in a unit whose one is 张志强.
+        var notIt = await Leadership.AppointLeaderAsync(new AppointLeaderRequest
+        {
+            CorrectionReason = "补录历史任职记录", Name = "吴军", UnitCode = PartyCommittee, Role = LeadershipRole.InCharge, Portfolio = "综治", StartsOn = "2025-01-01",
+            ComprehensiveManagement = false,
+        });
+        Assert.False(notIt.ComprehensiveManagement);
+
+        var inCharge = await Leadership.ListHoldersAsync(new ListHoldersRequest { UnitCode = PartyCommittee, Role = LeadershipRole.InCharge, AsOf = "2025-06-01" });
+        Assert.Equal(["吴军", "张志强", "赵红梅"], inCharge.Terms.Select(t => t.LeaderName).Order(StringComparer.Ordinal));
+        var comprehensive = await Leadership.ListHoldersAsync(new ListHoldersRequest
+            { UnitCode = PartyCommittee, Role = LeadershipRole.InCharge, AsOf = "2025-06-01", ComprehensiveManagementOnly = true });
+        Assert.Equal("张志强", Assert.Single(comprehensive.Terms).LeaderName);
+
+        // A role change hands the portfolio on: 赵红梅 takes 政法 once 张志强's term ends.
+        await Leadership.EndTermAsync(new EndTermRequest { TermId = politicalLegal.TermId, EndsOn = "2025-12-31", Reason = "transferred", CorrectionReason = "补录历史任职记录" });
+        var moved = await Leadership.ChangeRoleAsync(new ChangeRoleRequest
+            { TermId = education.TermId, Role = LeadershipRole.InCharge, Portfolio = "政法", EffectiveOn = "2026-01-01", CorrectionReason = "补录历史任职记录" });
+        Assert.True(moved.ComprehensiveManagement);
+        var now = await Leadership.ListHoldersAsync(new ListHoldersRequest
+            { UnitCode = PartyCommittee, Role = LeadershipRole.InCharge, AsOf = "2026-06-01", ComprehensiveManagementOnly = true });
+        Assert.Equal("赵红梅", Assert.Single(now.Terms).LeaderName);
+    }
+
     [Fact]
     public async Task Who_held_the_role_on_a_date_follows_the_handover_and_history_is_kept()
     {

@@ -301,6 +301,37 @@ public sealed class EscalationTests : SanctionsTest
         Assert.Contains("2027-01-26", (await CasesOf(Zhengzhou).GetCaseFileDocumentAsync(new GetCaseFileRequest { CaseId = opened.CaseId })).Data.ToStringUtf8());
     }
 
+    [Fact]
+    public async Task The_recount_of_provisional_deadlines_waits_for_the_case_lock_Issue12_Art34()
+    {
+        var opened = await OpenAgainstZhongyuanAsync(Api.Severity.Serious);
+        Today("2026-12-17");
+        await ImposeAsync(opened.CaseId, Stage.Admonishment, Zhengzhou, "2026-12-17", reasons: "两起群体性事件造成重大影响");
+        Today("2026-12-21");
+        var interviewed = await CasesOf(Zhengzhou).RecordInterviewAsync(new RecordInterviewRequest
+            { CaseId = opened.CaseId, HeldOn = "2026-12-21", Interviewer = "市平安办主任", Record = "约谈记录" });
+        // Art. 34: measures within 10 working days of the interview, counted Monday to Friday into 2027 until its schedule is loaded.
+        Assert.Equal(("2027-01-04", true), Measures(interviewed));
+
+        var schedule = Pingan.Time.HolidaySchedule.Parse(new StringReader("date,kind,occasion\n2027-01-01,holiday,元旦\n"), "china-holidays-2027.csv");
+        Host.Services.GetRequiredService<Pingan.Time.WorkingDayCalendar>().Load(schedule);
+        Task<int> sweep;
+        await using (await HoldCaseAsync(opened.CaseId))
+        {
+            // A change holds the case: the recount queues behind it instead of moving the case's deadlines under it.
+            sweep = SweepAsync();
+            await Database.WaitForLockWaitersAsync(1);
+            Assert.False(sweep.IsCompleted);
+            Assert.Equal(("2027-01-04", true), Measures(await CasesOf(Zhengzhou).GetCaseAsync(new GetCaseRequest { CaseId = opened.CaseId })));
+        }
+        await sweep;
+        var counted = await CasesOf(Zhengzhou).GetCaseAsync(new GetCaseRequest { CaseId = opened.CaseId });
+        Assert.Equal(("2027-01-05", false), Measures(counted)); // 1 January is a holiday
+        Assert.All(counted.Deadlines, d => Assert.False(d.Provisional));
+
+        static (string, bool) Measures(Case c) => c.Deadlines.Where(d => d.Kind == "MeasuresDue").Select(d => (d.DueOn, d.Provisional)).Single();
+    }
+
     private static RecordJointMeetingRequest Meeting(string caseId, params Department[] departments)
     {
         var request = new RecordJointMeetingRequest { CaseId = caseId, HeldOn = "2026-05-14", ProposesListing = true, Minutes = "五部门联席会议纪要" };

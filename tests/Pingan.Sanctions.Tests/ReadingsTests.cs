@@ -123,6 +123,7 @@ public sealed class ReadingsTests : SanctionsTest
         await tap.WaitForAsync<DisqualificationStarted>(e => e.CaseId == Guid.Parse(opened.CaseId));
         Today("2026-05-18");
         await CasesOf(Zhongyuan).SubmitReportAsync(new SubmitReportRequest { CaseId = opened.CaseId, Kind = ReportKind.Measures, Text = "整改措施" });
+        await CasesOf(Zhengzhou).NameFollowUpLeaderAsync(new NameFollowUpLeaderRequest { CaseId = opened.CaseId, LeaderId = await AppointInChargeAsync("周卫东", Zhengzhou + "-PC") });
 
         // The falsification found later takes the case to the veto (Art. 37, Art. 40): the listing still holds.
         Today("2026-06-01");
@@ -176,13 +177,8 @@ public sealed class ReadingsTests : SanctionsTest
         Today("2026-05-15");
         var listed = await CasesOf(Province, PinganRoles.CommissionLeader).DecideProposalAsync(new DecideProposalRequest { CaseId = listingId, Approve = true, DecidedOn = "2026-05-15" });
         Assert.Equal((Stage.Listing, Province), (listed.Stage, listed.BodyCode));
-        var follower = await new Pingan.Registry.Api.Leadership.LeadershipClient(As(Province, PinganRoles.OrganisationLiaison, Registry)).AppointLeaderAsync(
-            new Pingan.Registry.Api.AppointLeaderRequest
-            {
-                CorrectionReason = "补录历史任职记录", Name = "周卫东", UnitCode = Zhengzhou + "-PC", Role = Pingan.Registry.Api.LeadershipRole.InCharge,
-                Portfolio = "政法", StartsOn = "2025-01-01",
-            });
-        var followed = await CasesOf(Zhengzhou).NameFollowUpLeaderAsync(new NameFollowUpLeaderRequest { CaseId = listingId, LeaderId = follower.LeaderId });
+        Assert.Equal(Zhengzhou, listed.FollowUpCode);
+        var followed = await CasesOf(Zhengzhou).NameFollowUpLeaderAsync(new NameFollowUpLeaderRequest { CaseId = listingId, LeaderId = await AppointInChargeAsync("周卫东", Zhengzhou + "-PC") });
         Assert.Equal("周卫东", followed.FollowUpLeader);
         await CasesOf(Zhongyuan).SubmitReportAsync(new SubmitReportRequest { CaseId = listingId, Kind = ReportKind.Measures, Text = "整改措施" });
         Today("2026-11-17");
@@ -191,5 +187,91 @@ public sealed class ReadingsTests : SanctionsTest
             StatusCode.PermissionDenied);
         Assert.Equal("ACCEPTANCE_PRECHECKED", (await CasesOf(Zhengzhou).CheckAcceptanceAsync(new CheckAcceptanceRequest { CaseId = listingId, Passed = true, Findings = "整改到位" })).Status);
         Assert.Equal("CLOSED", (await CasesOf(Province).CheckAcceptanceAsync(new CheckAcceptanceRequest { CaseId = listingId, Passed = true, Findings = "验收合格" })).Status);
+    }
+
+    /// <summary>
+    /// Art. 36 "省辖市、省直单位收到省综治委对辖区县(市、区)或本系统单位的挂牌督办决定后,应当明确1名领导干部为责任人 … 由所在省辖市综治委或省直有关单位先行检查验收"
+    /// (reading 5): when the province lists a unit of a provincial department's system, that department follows it up and
+    /// checks first, not the city the unit sits in; and its follow-up leader must be named before acceptance is applied for.
+    /// </summary>
+    [Fact]
+    public async Task A_provincial_department_follows_up_a_listing_of_its_system_and_names_its_leader_before_acceptance_Art36_Reading5()
+    {
+        const string ProvinceTax = Province + "-TAX", ZhengzhouTax = Zhengzhou + "-TAX";
+        var imported = await new Pingan.Registry.Api.Integration.IntegrationClient(As(Province, PinganRoles.CommissionOffice, Registry)).ImportUnitsAsync(new Pingan.Registry.Api.ImportUnitsRequest
+        {
+            Units =
+            {
+                new Pingan.Registry.Api.UnitRecord { Code = ProvinceTax, Name = "国家税务总局河南省税务局", Kind = "department", ParentCode = Province, EffectiveOn = "2023-01-01" },
+                new Pingan.Registry.Api.UnitRecord
+                    { Code = ZhengzhouTax, Name = "国家税务总局郑州市税务局", Kind = "department", ParentCode = Zhengzhou, VerticalSuperiorCode = ProvinceTax, EffectiveOn = "2023-01-01" },
+            },
+        });
+        Assert.True(imported.Applied, string.Join("; ", imported.Rows.Select(r => r.Error)));
+        var taxLeader = await AppointInChargeAsync("李明", ProvinceTax);
+        var department = CasesOf(ProvinceTax, PinganRoles.MemberUnitLiaison);
+        var subject = CasesOf(ZhengzhouTax, PinganRoles.MemberUnitLiaison);
+
+        // Where the province lists the city's units (reading 1 notice-relative), Zhengzhou notices and the province lists.
+        await ProvinceChoosesAsync(SanctionsRules.Competence, SanctionsRules.NoticeRelative);
+        Today("2026-05-13");
+        var opened = await CasesOf(Zhengzhou).OpenCaseAsync(new OpenCaseRequest
+        {
+            SubjectCode = ZhengzhouTax, Clause = 4, Source = Source.Incident, Severity = Api.Severity.EspeciallySerious, IncidentOn = "2026-05-10", Summary = "办税服务厅聚集事件处置失当",
+        });
+        Today("2026-05-14");
+        await CasesOf(Province).RecordJointMeetingAsync(new RecordJointMeetingRequest
+        {
+            CaseId = opened.CaseId, HeldOn = "2026-05-14", ProposesListing = true, Minutes = "建议挂牌督办",
+            Attendees = { Enum.GetValues<Department>().Skip(1).Select(d => new Attendee { Department = d, Name = "代表", UnitCode = d == Department.Commission ? "" : Zhengzhou + "-PSB" }) },
+        });
+        var meetingId = System.Text.Json.JsonDocument.Parse((await CasesOf(Province).GetCaseFileAsync(new GetCaseFileRequest { CaseId = opened.CaseId })).Steps.Last().Detail)
+            .RootElement.GetProperty("meeting").GetString()!;
+        Today("2026-05-15");
+        var listed = await ImposeAsync(opened.CaseId, Stage.Listing, Province, "2026-05-15", reasons: "特别严重", meeting: meetingId);
+        Assert.Equal((Province, ProvinceTax), (listed.BodyCode, listed.FollowUpCode));
+
+        // The city the unit sits in does not follow it up; the department does.
+        await Refused(() => CasesOf(Zhengzhou).NameFollowUpLeaderAsync(new NameFollowUpLeaderRequest { CaseId = opened.CaseId, LeaderId = taxLeader }).ResponseAsync,
+            StatusCode.PermissionDenied);
+        await subject.SubmitReportAsync(new SubmitReportRequest { CaseId = opened.CaseId, Kind = ReportKind.Measures, Text = "整改措施" });
+        Today("2026-11-17");
+        // "应当": no application before the follow-up leader is named, and nothing changes.
+        var early = await Refused(() => subject.ApplyForAcceptanceAsync(new ApplyForAcceptanceRequest { CaseId = opened.CaseId, Statement = "申请验收" }).ResponseAsync,
+            StatusCode.FailedPrecondition);
+        Assert.Contains("has not named the leader who follows this listing up", early.Status.Detail);
+        Assert.Equal("ACTIVE", (await CasesOf(Province).GetCaseAsync(new GetCaseRequest { CaseId = opened.CaseId })).Status);
+        Assert.Equal("李明", (await department.NameFollowUpLeaderAsync(new NameFollowUpLeaderRequest { CaseId = opened.CaseId, LeaderId = taxLeader })).FollowUpLeader);
+
+        await subject.ApplyForAcceptanceAsync(new ApplyForAcceptanceRequest { CaseId = opened.CaseId, Statement = "整改期满,申请验收" });
+        foreach (var checker in new[] { CasesOf(Zhengzhou), CasesOf(Province) })
+            await Refused(() => checker.CheckAcceptanceAsync(new CheckAcceptanceRequest { CaseId = opened.CaseId, Passed = true, Findings = "合格" }).ResponseAsync,
+                StatusCode.PermissionDenied);
+        Assert.Equal("ACCEPTANCE_PRECHECKED", (await department.CheckAcceptanceAsync(new CheckAcceptanceRequest { CaseId = opened.CaseId, Passed = true, Findings = "整改到位" })).Status);
+        // The department checks first; lifting stays the listing commission's office's.
+        await Refused(() => department.CheckAcceptanceAsync(new CheckAcceptanceRequest { CaseId = opened.CaseId, Passed = true, Findings = "解除" }).ResponseAsync,
+            StatusCode.PermissionDenied);
+        Assert.Equal("CLOSED", (await CasesOf(Province).CheckAcceptanceAsync(new CheckAcceptanceRequest { CaseId = opened.CaseId, Passed = true, Findings = "验收合格" })).Status);
+    }
+
+    /// <summary>
+    /// Art. 34 "社会治安综合治理工作分管领导干部" (reading 6): the leader in charge who is interviewed is the one the registry
+    /// records for comprehensive management (孙丽, 政法), not every in-charge leader of the unit (李强, 公安).
+    /// </summary>
+    [Fact]
+    public async Task The_in_charge_leader_interviewed_is_the_one_for_comprehensive_management_Art34_Reading6()
+    {
+        var publicSecurity = await new Pingan.Registry.Api.Leadership.LeadershipClient(As(Province, PinganRoles.OrganisationLiaison, Registry)).AppointLeaderAsync(
+            new Pingan.Registry.Api.AppointLeaderRequest
+            {
+                CorrectionReason = "补录历史任职记录", Name = "李强", UnitCode = Zhongyuan + "-GOV", Role = Pingan.Registry.Api.LeadershipRole.InCharge, Portfolio = "公安",
+                Title = "副区长、公安分局局长", StartsOn = "2024-01-01",
+            });
+        Assert.False(publicSecurity.ComprehensiveManagement);
+        var opened = await OpenAgainstZhongyuanAsync(Api.Severity.Serious);
+        await ImposeAsync(opened.CaseId, Stage.Admonishment, Zhengzhou, "2026-05-12", reasons: "危害严重");
+        var interviewed = await CasesOf(Zhengzhou).RecordInterviewAsync(new RecordInterviewRequest
+            { CaseId = opened.CaseId, HeldOn = "2026-05-12", Interviewer = "市平安办主任", Record = "约谈记录" });
+        Assert.Equal(["IN_CHARGE 孙丽", "PRINCIPAL 王刚", "PRINCIPAL 赵强"], interviewed.Interviewees.Select(i => $"{i.Role} {i.Name}").Order(StringComparer.Ordinal));
     }
 }

@@ -116,6 +116,13 @@ public abstract class SanctionsTest : InfrastructureTest
     /// <summary>The dated rules of the sanctions service, as the office (or with another role) of a jurisdiction.</summary>
     protected Pingan.Rules.Api.RegulationRules.RegulationRulesClient RulesOf(string jurisdiction, string role = PinganRoles.CommissionOffice) => new(As(jurisdiction, role));
 
+    /// <summary>Records <paramref name="name"/> as a leader in charge (政法) of <paramref name="unitCode"/> since 2025, as the organisation department would; returns their registry id.</summary>
+    protected async Task<string> AppointInChargeAsync(string name, string unitCode) =>
+        (await new RegistryApi.Leadership.LeadershipClient(As(Province, PinganRoles.OrganisationLiaison, Registry)).AppointLeaderAsync(new RegistryApi.AppointLeaderRequest
+        {
+            CorrectionReason = "补录历史任职记录", Name = name, UnitCode = unitCode, Role = RegistryApi.LeadershipRole.InCharge, Portfolio = "政法", StartsOn = "2025-01-01",
+        })).LeaderId;
+
     /// <summary>The province chooses <paramref name="reading"/> for <paramref name="rule"/> from the day after today.</summary>
     protected async Task ProvinceChoosesAsync(string rule, string reading)
     {

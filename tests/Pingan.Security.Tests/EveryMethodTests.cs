@@ -45,6 +45,9 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.sanctions.v1.Cases/DecideProposal"] = [MemberUnitLiaison, Inspector, DisciplineLiaison, Auditor],
         ["/pingan.sanctions.v1.Cases/SubmitReport"] = [CommissionLeader, Inspector, DisciplineLiaison, Auditor],
         ["/pingan.sanctions.v1.Cases/ApplyForAcceptance"] = [CommissionLeader, Inspector, DisciplineLiaison, Auditor],
+        // A provincial department's own staff follow up a listing of its system and check it first (Art. 36, reading 5).
+        ["/pingan.sanctions.v1.Cases/NameFollowUpLeader"] = [CommissionLeader, Inspector, DisciplineLiaison, Auditor],
+        ["/pingan.sanctions.v1.Cases/CheckAcceptance"] = [CommissionLeader, Inspector, DisciplineLiaison, Auditor],
         // The discipline department's system reports its decisions (Art. 39).
         ["/pingan.sanctions.v1.Cases/RecordReferralOutcome"] = [CommissionLeader, MemberUnitLiaison, Inspector, Auditor],
     };

@@ -30,6 +30,8 @@ public sealed class LettersDb(DbContextOptions<LettersDb> options) : PinganDbCon
             e.Property(t => t.Title).HasMaxLength(200);
             e.Property(t => t.Status).HasConversion<string>().HasMaxLength(16);
             e.HasIndex(t => new { t.IssuerCode, t.Year });
+            e.Property(t => t.RequestId).HasMaxLength(64);
+            e.HasIndex(t => t.RequestId).IsUnique().HasDatabaseName(Template.OnePerRequestId).HasFilter("request_id IS NOT NULL");
             e.HasMany(t => t.Targets).WithOne().HasForeignKey(t => t.TemplateId);
         });
         b.Entity<TemplateTarget>(e =>

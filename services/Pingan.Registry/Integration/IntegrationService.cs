@@ -112,7 +112,14 @@ public static class CsvRecords
                 unreadable.Add((row.Line, "role", $"'{roleText}' is not Principal, InCharge or DualDuty"));
                 continue;
             }
-            rows.Add(new TermRow(row.Line, new TermRecord
+            var comprehensiveText = csv.Get(row, "comprehensive_management");
+            bool? comprehensive = comprehensiveText.ToLowerInvariant() switch { "" => null, "true" or "yes" => true, "false" or "no" => false, _ => (bool?)null };
+            if (comprehensiveText.Length > 0 && comprehensive is null)
+            {
+                unreadable.Add((row.Line, "comprehensive_management", $"'{comprehensiveText}' is not true, false (yes, no) or empty"));
+                continue;
+            }
+            var record = new TermRecord
             {
                 AppointmentId = csv.Get(row, "appointment_id"),
                 PersonId = csv.Get(row, "person_id"),
@@ -125,7 +132,9 @@ public static class CsvRecords
                 EndsOn = csv.Get(row, "ends_on"),
                 EndReason = csv.Get(row, "end_reason"),
                 CadreAuthorityCode = csv.Get(row, "cadre_authority_code"),
-            }));
+            };
+            if (comprehensive is { } given) record.ComprehensiveManagement = given;
+            rows.Add(new TermRow(row.Line, record));
         }
         return (rows, unreadable);
     }

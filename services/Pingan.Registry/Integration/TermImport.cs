@@ -134,6 +134,8 @@ public sealed class TermImport(RegistryDb db, IOutbox outbox, TimeProvider time,
             if (existing.UnitCode != r.UnitCode) mismatch.Add(new("unit_code", $"appointment {r.AppointmentId} is to {existing.UnitCode}"));
             if (existing.Role != (LeadershipRole)(int)r.Role) mismatch.Add(new("role", $"appointment {r.AppointmentId} is as {existing.Role}"));
             if (existing.Portfolio != r.Portfolio.Trim()) mismatch.Add(new("portfolio", $"appointment {r.AppointmentId} has portfolio '{existing.Portfolio}'"));
+            if (r.HasComprehensiveManagement && existing.ComprehensiveManagement != r.ComprehensiveManagement)
+                mismatch.Add(new("comprehensive_management", $"appointment {r.AppointmentId} is {(existing.ComprehensiveManagement ? "" : "not ")}the one for comprehensive management"));
             if (existing.StartsOn != Dates.ParseOr(r.StartsOn, _today)) mismatch.Add(new("starts_on", $"appointment {r.AppointmentId} starts on {Dates.Write(existing.StartsOn)}"));
             var endsOn = Dates.ParseOptional(r.EndsOn);
             // After a role change the appointment runs on in its successor term: that one's end is the appointment's.
@@ -254,7 +256,8 @@ public sealed class TermImport(RegistryDb db, IOutbox outbox, TimeProvider time,
 
         private TermDraft Draft(TermRecord r) => new(
             r.AppointmentId, r.UnitCode, (LeadershipRole)(int)r.Role, r.Portfolio, Text.OrNull(r.Title),
-            Dates.ParseOr(r.StartsOn, _today), Dates.ParseOptional(r.EndsOn), Text.OrNull(r.EndReason), Text.OrNull(r.CadreAuthorityCode));
+            Dates.ParseOr(r.StartsOn, _today), Dates.ParseOptional(r.EndsOn), Text.OrNull(r.EndReason), Text.OrNull(r.CadreAuthorityCode),
+            r.HasComprehensiveManagement ? r.ComprehensiveManagement : null);
 
         /// <summary>The shape of a record, before any rule about the registry's state.</summary>
         private static void Check(TermRecord r, string prefix)

@@ -22,6 +22,14 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
         var now = time.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await TermQueries.LockAsync(db, ct);
+        // AIP-155: a retry of a request that went through returns the term it recorded (checked under the terms' lock).
+        var requestId = RequestIds.Given(request.RequestId);
+        if (requestId is not null && await db.Terms.AsNoTracking().FirstOrDefaultAsync(t => t.RequestId == requestId, ct) is { } made)
+        {
+            if (made.UnitCode != request.UnitCode || (int)made.Role != (int)request.Role)
+                throw new RequestValidationException("request_id", "was used for another appointment; a new request needs a new id");
+            return await TermQueries.GetAsync(db, made.Id, ct);
+        }
         var leader = await ResolveLeaderAsync(request, now, ct);
         await access.BindLeaderAsync(leader.Id, leader.Name, time.Today(), ct);
         var startsOn = Dates.ParseOr(request.StartsOn, time.Today());
@@ -33,12 +41,13 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
             externalId is null ? [] : [externalId], [], ct);
         var term = new TermPlanner(book).Appoint(leader, new TermDraft(
             externalId, request.UnitCode, (LeadershipRole)(int)request.Role, request.Portfolio, request.Title,
-            startsOn, null, null, cadre), now);
+            startsOn, null, null, cadre, request.HasComprehensiveManagement ? request.ComprehensiveManagement : null), now);
+        term.RequestId = requestId;
         db.Terms.Add(term);
         outbox.Enqueue(TermPlanner.Appointed(term, leader));
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditRecord(context.Method, $"term/{term.Id}",
-            Detail: AuditDetail.Of(new { leader = leader.Name, unit = term.UnitCode, role = term.Role.ToString(), term.Portfolio, startsOn = Dates.Write(term.StartsOn), correction })), ct);
+            Detail: AuditDetail.Of(new { leader = leader.Name, unit = term.UnitCode, role = term.Role.ToString(), term.Portfolio, term.ComprehensiveManagement, startsOn = Dates.Write(term.StartsOn), correction })), ct);
         await tx.CommitAsync(ct);
         return await TermQueries.GetAsync(db, term.Id, ct);
     }
@@ -86,15 +95,16 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
             current.CadreAuthorityCode is { } cadre ? [current.UnitCode, cadre] : [current.UnitCode], [], [current.Id], ct);
         var next = new TermPlanner(book).Appoint(leader, new TermDraft(
             null, current.UnitCode, (LeadershipRole)(int)request.Role, request.Portfolio, request.Title,
-            effective, current.EndsOn, current.EndReason, current.CadreAuthorityCode), now, previousTermId: current.Id);
+            effective, current.EndsOn, current.EndReason, current.CadreAuthorityCode,
+            request.HasComprehensiveManagement ? request.ComprehensiveManagement : null), now, previousTermId: current.Id);
         current.EndsOn = null;
         TermPlanner.End(current, effective.AddDays(-1), "role changed");
         db.Terms.Add(next);
         outbox.Enqueue(new Contracts.LeaderRoleChanged(current.Id, next.Id, leader.Id, current.UnitCode, current.Role, next.Role,
-            next.Portfolio.Length == 0 ? null : next.Portfolio, effective));
+            next.Portfolio.Length == 0 ? null : next.Portfolio, effective, next.ComprehensiveManagement));
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditRecord(context.Method, $"term/{current.Id}",
-            Detail: AuditDetail.Of(new { newTerm = next.Id, role = next.Role.ToString(), next.Portfolio, effectiveOn = Dates.Write(effective), correction })), ct);
+            Detail: AuditDetail.Of(new { newTerm = next.Id, role = next.Role.ToString(), next.Portfolio, next.ComprehensiveManagement, effectiveOn = Dates.Write(effective), correction })), ct);
         await tx.CommitAsync(ct);
         return await TermQueries.GetAsync(db, next.Id, ct);
     }
@@ -106,8 +116,9 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
         var day = Dates.ParseOr(request.AsOf, time.Today());
         var role = request.Role == Api.LeadershipRole.Unspecified ? "" : ((LeadershipRole)(int)request.Role).ToString();
         var holders = await TermQueries.ListAsync(db,
-            "t.unit_code = $1 AND t.starts_on <= $2 AND (t.ends_on IS NULL OR t.ends_on >= $2) AND ($3 = '' OR t.role = $3) AND ($4 = '' OR t.portfolio = $4)",
-            [request.UnitCode, day, role, request.Portfolio], ct);
+            "t.unit_code = $1 AND t.starts_on <= $2 AND (t.ends_on IS NULL OR t.ends_on >= $2) AND ($3 = '' OR t.role = $3) AND ($4 = '' OR t.portfolio = $4)" +
+            " AND (NOT $5 OR t.comprehensive_management)",
+            [request.UnitCode, day, role, request.Portfolio, request.ComprehensiveManagementOnly], ct);
         // Nobody held it, or there is no such unit: only the empty answer pays for telling the two apart.
         if (holders.Terms.Count == 0 && !await db.Units.AnyAsync(u => u.Code == request.UnitCode, ct))
             throw new NotFoundException($"No unit {request.UnitCode}.");
@@ -216,7 +227,7 @@ public static class TermQueries
         await db.ReadAsync(
                 $"""
                 SELECT t.id, t.leader_id, l.name, t.unit_code, u.name, t.role, t.portfolio, t.title, t.starts_on, t.ends_on,
-                       t.end_reason, t.cadre_authority_code, t.external_id
+                       t.end_reason, t.cadre_authority_code, t.external_id, t.comprehensive_management
                 FROM terms t JOIN leaders l ON l.id = t.leader_id JOIN units u ON u.code = t.unit_code
                 WHERE {where}
                 ORDER BY t.unit_code, t.role, t.starts_on
@@ -237,6 +248,7 @@ public static class TermQueries
                 EndReason = r.IsDBNull(10) ? "" : r.GetString(10),
                 CadreAuthorityCode = r.IsDBNull(11) ? "" : r.GetString(11),
                 ExternalId = r.IsDBNull(12) ? "" : r.GetString(12),
+                ComprehensiveManagement = r.GetBoolean(13),
             });
         }, ct);
         return list;

@@ -25,6 +25,11 @@ public sealed class Term : IVersioned
 
     /// <summary>"" for a Principal; the field of work otherwise (政法, 教育...).</summary>
     public string Portfolio { get; set; } = "";
+    /// <summary>
+    /// Reading 6 (Art. 10, 22, 34 "社会治安综合治理工作分管领导"): this in-charge term is the unit's one for comprehensive
+    /// management and Ping'an building, the one every consumer takes as "the leader in charge"; one at a time per unit.
+    /// </summary>
+    public bool ComprehensiveManagement { get; set; }
     public string? Title { get; set; }
     public DateOnly StartsOn { get; set; }
 
@@ -37,7 +42,19 @@ public sealed class Term : IVersioned
     public string? ExternalId { get; set; }
     public Guid? PreviousTermId { get; set; }
     public DateTimeOffset RecordedAt { get; set; }
+    /// <summary>The client's id of the AppointLeader request that recorded it (AIP-155), if it sent one.</summary>
+    public string? RequestId { get; set; }
     public uint Version { get; set; }
+
+    /// <summary>
+    /// The portfolios that are comprehensive management when the source does not say (reading 6): the 政法委 secretary's
+    /// 政法 and the names 综治 and 平安建设 go by; 公安, 教育 and the rest are other in-charge portfolios.
+    /// </summary>
+    public static readonly string[] ComprehensivePortfolios = ["政法", "综治", "平安建设", "政法综治", "综治维稳"];
+
+    /// <summary>Whether an in-charge term of <paramref name="portfolio"/> is the comprehensive-management one, unless the source says.</summary>
+    public static bool IsComprehensive(LeadershipRole role, string portfolio, bool? given) =>
+        given ?? (role == LeadershipRole.InCharge && ComprehensivePortfolios.Contains(portfolio.Trim()));
 
     /// <summary>Principal, and InCharge per portfolio, have one holder at a time; DualDuty has many.</summary>
     public static bool IsSingleHolder(LeadershipRole role) => role is LeadershipRole.Principal or LeadershipRole.InCharge;

@@ -8,7 +8,7 @@ namespace Pingan.Registry.Leadership;
 /// <summary>A term as a caller describes it.</summary>
 public sealed record TermDraft(
     string? ExternalId, string UnitCode, LeadershipRole Role, string Portfolio, string? Title,
-    DateOnly StartsOn, DateOnly? EndsOn, string? EndReason, string? CadreAuthorityCode);
+    DateOnly StartsOn, DateOnly? EndsOn, string? EndReason, string? CadreAuthorityCode, bool? ComprehensiveManagement = null);
 
 /// <summary>What the term rules need to know about a unit.</summary>
 public sealed record UnitFacts(string Code, string Name, UnitKind Kind, DateOnly EstablishedOn, DateOnly? DissolvedOn);
@@ -135,6 +135,15 @@ public sealed class TermPlanner(TermBook book)
                     $"{book.Leader(clash.LeaderId)?.Name ?? clash.LeaderId.ToString()} holds {draft.Role}{(portfolio.Length > 0 ? $" ({portfolio})" : "")} of {draft.UnitCode} " +
                     $"from {Dates.Write(clash.StartsOn)} to {(clash.EndsOn is null ? "now" : Dates.Write(clash.EndsOn))}; end that term first"));
         }
+        // Reading 6: the in-charge term for comprehensive management, one at a time per unit.
+        var comprehensive = Term.IsComprehensive(draft.Role, portfolio, draft.ComprehensiveManagement);
+        if (comprehensive && draft.Role != LeadershipRole.InCharge)
+            errors.Add(new("comprehensive_management", "only an IN_CHARGE term is the one for comprehensive management (Art. 10 \"分管领导\")"));
+        else if (comprehensive && book.InUnit(draft.UnitCode).FirstOrDefault(t =>
+                     t.ComprehensiveManagement && t.Id != previousTermId && t.Overlaps(draft.StartsOn, draft.EndsOn)) is { } holder)
+            errors.Add(new("comprehensive_management",
+                $"{book.Leader(holder.LeaderId)?.Name ?? holder.LeaderId.ToString()} is in charge of comprehensive management of {draft.UnitCode} " +
+                $"from {Dates.Write(holder.StartsOn)} to {(holder.EndsOn is null ? "now" : Dates.Write(holder.EndsOn))}; end that term first"));
         var twin = book.InUnit(draft.UnitCode).FirstOrDefault(t =>
             t.LeaderId == leader.Id && t.Role == draft.Role && t.Portfolio == portfolio && t.Overlaps(draft.StartsOn, draft.EndsOn));
         if (twin is not null && !Term.IsSingleHolder(draft.Role))
@@ -148,6 +157,7 @@ public sealed class TermPlanner(TermBook book)
             UnitCode = draft.UnitCode,
             Role = draft.Role,
             Portfolio = portfolio,
+            ComprehensiveManagement = comprehensive,
             Title = string.IsNullOrWhiteSpace(draft.Title) ? null : draft.Title.Trim(),
             StartsOn = draft.StartsOn,
             EndsOn = draft.EndsOn,
@@ -178,7 +188,7 @@ public sealed class TermPlanner(TermBook book)
     }
 
     public static LeaderAppointed Appointed(Term t, Leader leader) =>
-        new(t.Id, leader.Id, leader.Name, t.UnitCode, t.Role, Text.OrNull(t.Portfolio), t.Title, t.StartsOn, t.EndsOn, t.CadreAuthorityCode);
+        new(t.Id, leader.Id, leader.Name, t.UnitCode, t.Role, Text.OrNull(t.Portfolio), t.Title, t.StartsOn, t.EndsOn, t.CadreAuthorityCode, t.ComprehensiveManagement);
 
     public static LeaderLeft Left(Term t) =>
         new(t.Id, t.LeaderId, t.UnitCode, t.Role, Text.OrNull(t.Portfolio), t.EndsOn!.Value, t.EndReason);

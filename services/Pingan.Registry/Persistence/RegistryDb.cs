@@ -55,6 +55,8 @@ public sealed class RegistryDb(DbContextOptions<RegistryDb> options) : PinganDbC
             e.Property(t => t.Role).HasConversion<string>().HasMaxLength(16);
             e.Property(t => t.Portfolio).HasMaxLength(50);
             e.HasIndex(t => t.ExternalId).IsUnique();
+            e.Property(t => t.RequestId).HasMaxLength(64);
+            e.HasIndex(t => t.RequestId).IsUnique().HasFilter("request_id IS NOT NULL");
             e.HasIndex(t => new { t.UnitCode, t.StartsOn });
             e.HasIndex(t => new { t.LeaderId, t.StartsOn });
             e.HasOne<Leader>().WithMany().HasForeignKey(t => t.LeaderId).OnDelete(DeleteBehavior.Restrict);

@@ -26,7 +26,7 @@ public static class CaseMapping
             Summary = c.Summary, Status = Status(c.Status), Stage = (Api.Stage)c.Stage, ProposedStage = (Api.Stage)c.ProposedStage,
             BodyCode = c.BodyFor(c.Status == CaseStatus.Proposed ? c.ProposedStage : c.Stage == Stage.None ? Stage.Notice : c.Stage),
             EscalationProposed = c.EscalationProposed, EscalationReason = c.EscalationReason ?? "", OpenedAt = c.OpenedAt.ToString("O"),
-            ReportedBy = c.ReportedBy ?? "", FollowUpLeader = c.FollowUpLeaderName ?? "", ListingInForce = c.ListingInForce,
+            ReportedBy = c.ReportedBy ?? "", FollowUpLeader = c.FollowUpLeaderName ?? "", FollowUpCode = c.FollowUpCode ?? "", ListingInForce = c.ListingInForce,
             ListingAcceptance = c.ListingAcceptance is { } acceptance ? Status(acceptance) : "",
         };
         api.Deadlines.AddRange(c.Deadlines.Where(d => d.Round == c.Round && d.Kind is DeadlineKind.MeasuresDue or DeadlineKind.ProgressDue or DeadlineKind.RectificationEnds or DeadlineKind.AcceptanceGraceEnds)

@@ -30,7 +30,7 @@ public sealed partial class CasesService(
         var ct = context.CancellationToken;
         // Art. 38: the office registers what it finds or is told; member units and inspectors report in writing.
         await guard.ActOnUnitAsync([PinganRoles.CommissionOffice, PinganRoles.MemberUnitLiaison, PinganRoles.Inspector], request.SubjectCode, ct);
-        var requestId = request.RequestId.Trim() is { Length: > 0 } given ? given : null;
+        var requestId = Pingan.Persistence.RequestIds.Given(request.RequestId);
         // AIP-155: a retry of a request that went through returns what it made.
         if (requestId is not null && await OpenedByAsync(requestId, request.SubjectCode, ct) is { } made) return made;
         var chain = await chains.ChainAsync(request.SubjectCode, ct) ?? throw new NotFoundException($"No unit {request.SubjectCode}.");
@@ -81,7 +81,8 @@ public sealed partial class CasesService(
         var made = await db.Cases.AsNoTracking().WithParts().FirstOrDefaultAsync(c => c.RequestId == requestId, ct);
         if (made is null) return null;
         if (made.SubjectCode != subjectCode)
-            throw new RequestValidationException("request_id", $"was used for a case against {made.SubjectName} ({made.SubjectCode}); a new request needs a new id");
+            // Named without the other case's subject: the id may be another office's.
+            throw new RequestValidationException("request_id", "was used for a case against another unit; a new request needs a new id");
         return made.ToApi();
     }
 
@@ -163,14 +164,15 @@ public sealed partial class CasesService(
             EnsureBody(body, $"A {CaseStateMachine.Name(stage)} of {c.SubjectName} is approved by the commission of {body} ({CaseStateMachine.Article(stage)})");
             var decidedOn = PastDay(request.DecidedOn, "decided_on");
             if (decidedOn < c.IncidentOn) throw new RequestValidationException("decided_on", $"is before the incident ({c.IncidentOn:yyyy-MM-dd})");
-            if (!request.Approve) return new Decision(stage, body, decidedOn, [], []);
-            // The registry's answers, before the case is locked: who is disqualified, who the decision goes to.
+            if (!request.Approve) return new Decision(stage, body, decidedOn, [], [], null);
+            // The registry's answers, before the case is locked: who is disqualified, who the decision goes to, who follows a listing up.
             var disqualified = stage == Stage.Listing ? await AnswerableLeadersAsync(c, decidedOn, ct) : [];
             var recipients = await distribution.ForAsync(c, body, decidedOn, await MeetingUnitsAsync(c.ProposalMeetingId, ct), ct);
-            return new Decision(stage, body, decidedOn, disqualified, recipients);
+            var followUp = stage == Stage.Listing ? await FollowUpLevelAsync(c, body, ct) : c.FollowUpCode;
+            return new Decision(stage, body, decidedOn, disqualified, recipients, followUp);
         }, (c, decision, ct) =>
         {
-            var (stage, body, decidedOn, disqualified, recipients) = decision;
+            var (stage, body, decidedOn, disqualified, recipients, followUp) = decision;
             c.ProposedStage = Stage.None;
             var trace = c.ProposalTrace;
             c.ProposalTrace = [];
@@ -180,6 +182,7 @@ public sealed partial class CasesService(
                 return Task.FromResult<(string, string, object)>(("Rejected", CaseStateMachine.Article(stage), new { stage = stage.ToString(), reasons = request.Reasons.Trim() }));
             }
             c.ProposalMeetingId = null;
+            c.FollowUpCode = followUp;
             Approve(c, stage, decidedOn, disqualified);
             c.DecisionTrace = trace;
             // Art. 33-35: the decision goes down a level and to the member units, copied to those with cadre authority.
@@ -189,10 +192,47 @@ public sealed partial class CasesService(
             {
                 stage = stage.ToString(), body, decidedOn = request.DecidedOn, reasons = request.Reasons.Trim(), rectificationEndsOn = c.RectificationEndsOn?.ToString("yyyy-MM-dd"),
                 trace, sentTo = recipients.Where(r => !r.Copy).Select(r => r.UnitName), copiedTo = recipients.Where(r => r.Copy).Select(r => r.UnitName),
+                followedUpBy = stage == Stage.Listing ? followUp : null,
             }));
         });
 
-    private sealed record Decision(Stage Stage, string Body, DateOnly DecidedOn, List<Guid> Disqualified, List<DistributionEntry> Recipients);
+    private sealed record Decision(Stage Stage, string Body, DateOnly DecidedOn, List<Guid> Disqualified, List<DistributionEntry> Recipients, string? FollowUp);
+
+    /// <summary>
+    /// Who follows a listing up, names its follow-up leader and checks its acceptance first (Art. 36): the level between the
+    /// subject and the listing commission. Reading 5 ("省直单位收到省综治委对…本系统单位的挂牌督办决定后"): when the province
+    /// lists a unit of a provincial department's system, that department instead of the territorial city.
+    /// </summary>
+    private async Task<string?> FollowUpLevelAsync(SanctionCase c, string body, CancellationToken ct)
+    {
+        if (body == c.SubjectChain[^1] && await ProvincialDepartmentOfAsync(c.SubjectCode, body, ct) is { } department) return department;
+        return c.ResponsibleCode != body ? c.ResponsibleCode : null;
+    }
+
+    /// <summary>
+    /// The provincial department whose system <paramref name="subjectCode"/> belongs to: up its vertical superiors (垂直管理系统),
+    /// or a department it sits under, to an organ of the province. Null for a territorial unit or the department itself.
+    /// </summary>
+    private async Task<string?> ProvincialDepartmentOfAsync(string subjectCode, string province, CancellationToken ct)
+    {
+        var unit = await units.GetUnitAsync(new RegistryApi.GetUnitRequest { Code = subjectCode }, cancellationToken: ct);
+        for (var depth = 0; depth < 8; depth++)
+        {
+            RegistryApi.Unit next;
+            if (unit.VerticalSuperiorCode.Length > 0)
+                next = await units.GetUnitAsync(new RegistryApi.GetUnitRequest { Code = unit.VerticalSuperiorCode }, cancellationToken: ct);
+            else if (unit.ParentCode.Length > 0 && await units.GetUnitAsync(new RegistryApi.GetUnitRequest { Code = unit.ParentCode }, cancellationToken: ct) is { } parent
+                     && SystemOrgans.Contains(parent.Kind))
+                next = parent;
+            else return null;
+            if (next.ParentCode == province && SystemOrgans.Contains(next.Kind)) return next.Code;
+            unit = next;
+        }
+        return null;
+    }
+
+    /// <summary>The organs that head a system of their own (省直单位): departments, courts and procuratorates.</summary>
+    private static readonly RegistryApi.UnitKind[] SystemOrgans = [RegistryApi.UnitKind.Department, RegistryApi.UnitKind.Court, RegistryApi.UnitKind.Procuratorate];
 
     public override Task<Api.Case> RecordJointMeeting(RecordJointMeetingRequest request, ServerCallContext context) =>
         ChangeAsync(request.CaseId, CaseAction.RecordJointMeeting, [PinganRoles.CommissionOffice], context, async (c, ct) =>
@@ -232,8 +272,9 @@ public sealed partial class CasesService(
             // incident day, where they differ, as the leaders bearing responsibility for it.
             var interviewees = new List<Interviewee>();
             foreach (var (on, suffix) in new[] { (heldOn, ""), (c.IncidentOn, "AtIncident") })
-                foreach (var (role, name) in new[] { (RegistryApi.LeadershipRole.Principal, "Principal"), (RegistryApi.LeadershipRole.InCharge, "InCharge") })
-                    foreach (var term in await leaders.HoldersAsync(c.SubjectCode, role, on, ct))
+                // Reading 6: the in-charge leader for comprehensive management, not every in-charge leader.
+                foreach (var (terms, name) in new[] { (await leaders.HoldersAsync(c.SubjectCode, RegistryApi.LeadershipRole.Principal, on, ct), "Principal"), (await leaders.InChargeAsync(c.SubjectCode, on, ct), "InCharge") })
+                    foreach (var term in terms)
                         if (interviewees.All(i => i.LeaderId != Guid.Parse(term.LeaderId)))
                             interviewees.Add(new Interviewee { CaseId = c.Id, LeaderId = Guid.Parse(term.LeaderId), Name = term.LeaderName, UnitCode = term.UnitCode, Role = name + suffix });
             if (interviewees.All(i => i.Role != "Principal"))
@@ -264,11 +305,11 @@ public sealed partial class CasesService(
         });
 
     public override Task<Api.Case> NameFollowUpLeader(NameFollowUpLeaderRequest request, ServerCallContext context) =>
-        ChangeAsync(request.CaseId, CaseAction.NameFollowUpLeader, [PinganRoles.CommissionOffice], context, async (c, ct) =>
+        ChangeAsync(request.CaseId, CaseAction.NameFollowUpLeader, [PinganRoles.CommissionOffice, PinganRoles.MemberUnitLiaison], context, async (c, ct) =>
         {
-            if (c.Stage != Stage.Listing || !c.HasPrecheck)
-                throw new DomainRuleException("A follow-up leader is named for a listing by the level between the subject and the listing commission (Art. 36).");
-            EnsureBody(c.ResponsibleCode, $"The follow-up leader of {c.SubjectName}'s listing is named by {c.ResponsibleCode} (Art. 36)");
+            if (c.Stage != Stage.Listing || c.FollowUpCode is not { } followUp)
+                throw new DomainRuleException("A follow-up leader is named for a listing by the level between the subject and the listing commission, or the provincial department of its system (Art. 36).");
+            EnsureFollowUp(c, $"The follow-up leader of {c.SubjectName}'s listing is named by {followUp} (Art. 36)");
             var leader = await leadership.GetLeaderAsync(new RegistryApi.GetLeaderRequest { LeaderId = request.LeaderId }, cancellationToken: ct);
             var today = time.Today().ToString("yyyy-MM-dd");
             // One of the naming level's own leaders, in office now: a post in that jurisdiction or one of its organs.
@@ -276,9 +317,9 @@ public sealed partial class CasesService(
             foreach (var term in leader.Terms.Where(t => string.CompareOrdinal(t.StartsOn, today) <= 0 && (t.EndsOn.Length == 0 || string.CompareOrdinal(t.EndsOn, today) >= 0)))
             {
                 var unit = await units.GetUnitAsync(new RegistryApi.GetUnitRequest { Code = term.UnitCode }, cancellationToken: ct);
-                serving |= unit.Code == c.ResponsibleCode || unit.ParentCode == c.ResponsibleCode;
+                serving |= unit.Code == followUp || unit.ParentCode == followUp;
             }
-            if (!serving) throw new RequestValidationException("leader_id", $"{leader.Name} holds no post of {c.ResponsibleCode} today");
+            if (!serving) throw new RequestValidationException("leader_id", $"{leader.Name} holds no post of {followUp} today");
             return leader;
         }, (c, leader, ct) =>
         {
@@ -314,13 +355,16 @@ public sealed partial class CasesService(
             var round = vetoed ? c.Round - 1 : c.Round;
             if (!await db.Reports.AnyAsync(r => r.CaseId == c.Id && r.Round == round && r.Kind == "Measures", ct))
                 throw new DomainRuleException("Report the rectification measures first (Art. 33-35 \"报告整改措施\").");
+            // Art. 36 "应当明确1名领导干部为责任人" (reading 5): a listing followed up by a level of its own is checked by it only once it named its leader.
+            if ((c.Stage == Stage.Listing || vetoed) && c.FollowUpCode is { } followUp && c.FollowUpLeaderId is null)
+                throw new DomainRuleException($"{followUp} has not named the leader who follows this listing up (Art. 36 \"应当明确1名领导干部为责任人\"); apply for acceptance once it has.");
             if (vetoed) c.ListingAcceptance = CaseStatus.AcceptanceRequested;
             else c.Status = CaseStatus.AcceptanceRequested;
             return ("AppliedForAcceptance", c.Stage == Stage.Listing || vetoed ? "Art. 35, 36" : "Art. 34", new { statement = request.Statement.Trim(), listing = vetoed ? "in force after the veto" : null });
         });
 
     public override Task<Api.Case> CheckAcceptance(CheckAcceptanceRequest request, ServerCallContext context) =>
-        ChangeAsync(request.CaseId, CaseAction.CheckAcceptance, [PinganRoles.CommissionOffice], context, (c, ct) =>
+        ChangeAsync(request.CaseId, CaseAction.CheckAcceptance, [PinganRoles.CommissionOffice, PinganRoles.MemberUnitLiaison], context, (c, ct) =>
         {
             var today = time.Today();
             // Reading 2: a listing that outlived the veto is still checked and lifted as a listing; the case stays with the veto rules.
@@ -328,10 +372,13 @@ public sealed partial class CasesService(
             var requested = vetoed ? c.ListingAcceptance : c.Status;
             var precheck = (c.Stage == Stage.Listing || vetoed) && c.HasPrecheck && requested == CaseStatus.AcceptanceRequested;
             // Art. 36: a listing is checked first by the city (or provincial department), then lifted by the province.
-            var checker = precheck ? c.ResponsibleCode : c.BodyFor(vetoed ? Stage.Listing : c.Stage);
-            EnsureBody(checker, precheck
-                ? $"The listing of {c.SubjectName} is checked first by {c.ResponsibleCode} (Art. 36)"
-                : $"The acceptance of this {CaseStateMachine.Name(c.Stage)} is checked by the office of {checker}");
+            var checker = precheck ? c.FollowUpCode! : c.BodyFor(vetoed ? Stage.Listing : c.Stage);
+            if (precheck) EnsureFollowUp(c, $"The listing of {c.SubjectName} is checked first by {checker} (Art. 36)");
+            else
+            {
+                guard.EnsureRole(PinganRoles.CommissionOffice);
+                EnsureBody(checker, $"The acceptance of this {CaseStateMachine.Name(c.Stage)} is checked by the office of {checker}");
+            }
             var findings = request.Findings.Trim();
             if (vetoed)
             {
@@ -438,8 +485,11 @@ public sealed partial class CasesService(
     {
         var ids = new List<Guid>();
         foreach (var on in new[] { c.IncidentOn, day }.Distinct())
-            foreach (var role in new[] { RegistryApi.LeadershipRole.Principal, RegistryApi.LeadershipRole.InCharge })
-                ids.AddRange((await leaders.HoldersAsync(c.SubjectCode, role, on, ct)).Select(t => Guid.Parse(t.LeaderId)));
+        {
+            ids.AddRange((await leaders.HoldersAsync(c.SubjectCode, RegistryApi.LeadershipRole.Principal, on, ct)).Select(t => Guid.Parse(t.LeaderId)));
+            // Reading 6: "分管领导干部" is the in-charge leader for comprehensive management.
+            ids.AddRange((await leaders.InChargeAsync(c.SubjectCode, on, ct)).Select(t => Guid.Parse(t.LeaderId)));
+        }
         return [.. ids.Distinct()];
     }
 
@@ -520,9 +570,9 @@ public sealed partial class CasesService(
         guard.EnsureRole(roles);
         var id = Guid.Parse(caseId);
         // The caller's right to the case first (its parties never change), from the registry.
-        var parties = await db.Cases.AsNoTracking().Where(x => x.Id == id).Select(x => new { x.SubjectCode, x.ResponsibleCode, x.UpperCode }).FirstOrDefaultAsync(ct)
+        var parties = await db.Cases.AsNoTracking().Where(x => x.Id == id).Select(x => new { x.SubjectCode, x.ResponsibleCode, x.UpperCode, x.FollowUpCode }).FirstOrDefaultAsync(ct)
             ?? throw new NotFoundException($"No case {caseId}.");
-        await guard.ReadBusinessRecordAsync(parties.SubjectCode, ct, parties.ResponsibleCode, parties.UpperCode);
+        await guard.ReadBusinessRecordAsync(parties.SubjectCode, ct, parties.ResponsibleCode, parties.UpperCode, parties.FollowUpCode);
         for (var attempt = 1; ; attempt++)
         {
             var snapshot = await db.Cases.AsNoTracking().WithParts().FirstAsync(x => x.Id == id, ct);
@@ -565,8 +615,20 @@ public sealed partial class CasesService(
             ?? throw new NotFoundException($"No case {caseId}.");
         // The subject's own staff, the competent commissions and those above them; not a neighbour, nor the subject's
         // staff reading upward (a case against the city is not the county's to read).
-        await guard.ReadBusinessRecordAsync(c.SubjectCode, ct, c.ResponsibleCode, c.UpperCode);
+        await guard.ReadBusinessRecordAsync(c.SubjectCode, ct, c.ResponsibleCode, c.UpperCode, c.FollowUpCode);
         return c;
+    }
+
+    /// <summary>
+    /// The caller acts for the level that follows a listing up (Art. 36): a city through its commission office, a provincial
+    /// department (reading 5) through its own staff.
+    /// </summary>
+    private void EnsureFollowUp(SanctionCase c, string rule)
+    {
+        var caller = guard.Caller;
+        if (!(caller.HasAnyRole(PinganRoles.CommissionOffice) && caller.Jurisdiction == c.FollowUpCode)
+            && !(caller.HasAnyRole(PinganRoles.MemberUnitLiaison) && caller.Unit == c.FollowUpCode))
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"{rule}; you act for {caller.Unit ?? caller.Jurisdiction}."));
     }
 
     /// <summary>The caller acts for the competent commission <paramref name="body"/> (its role was checked before the case was read).</summary>

@@ -75,14 +75,43 @@ public sealed class DeadlineSweep(
     /// <summary>
     /// Counts provisional deadlines again once the holiday schedule of their year is loaded (the operators add next
     /// year's file in November; the pods restart with it). Only when the loaded years changed since the last count.
+    /// Issue 12: a batch of case ids at a time (never every provisional row at once), and each case in a transaction
+    /// of its own under the case's lock, as every change does, so a user's change and the recount queue rather than
+    /// interleave, and a case's deadlines and its rectification end move together.
     /// </summary>
     private async Task RecountProvisionalAsync(CancellationToken ct)
     {
         var years = string.Join(",", calendar.LoadedYears);
         if (years == _countedWith) return;
+        var (changed, after, batch) = (0, Guid.Empty, BatchSize);
+        while (true)
+        {
+            List<Guid> ids;
+            await using (var scope = scopes.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<SanctionsDb>();
+                ids = await db.Database.SqlQuery<Guid>($"""
+                    SELECT DISTINCT case_id AS "Value" FROM case_deadlines
+                    WHERE provisional AND fired_at IS NULL AND cancelled_at IS NULL AND case_id > {after}
+                    ORDER BY 1 LIMIT {batch}
+                    """).ToListAsync(ct);
+            }
+            if (ids.Count == 0) break;
+            foreach (var id in ids) changed += await RecountCaseAsync(id, ct);
+            after = ids[^1];
+        }
+        if (changed > 0) logger.LogInformation("Counted {Count} provisional deadlines again with the holiday schedules of {Years}", changed, years);
+        _countedWith = years;
+    }
+
+    private async Task<int> RecountCaseAsync(Guid id, CancellationToken ct)
+    {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SanctionsDb>();
-        var rows = await db.Deadlines.Where(d => d.Provisional && d.FiredAt == null && d.CancelledAt == null).ToListAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM cases WHERE id = {id} FOR UPDATE", ct);
+        var c = await db.Cases.FirstAsync(x => x.Id == id, ct);
+        var rows = await db.Deadlines.Where(d => d.CaseId == id && d.Provisional && d.FiredAt == null && d.CancelledAt == null).ToListAsync(ct);
         var changed = 0;
         foreach (var d in rows)
         {
@@ -97,13 +126,11 @@ public sealed class DeadlineSweep(
             d.DueOn = due;
             d.Provisional = false;
             changed++;
-            if (d.Kind == DeadlineKind.RectificationEnds && due != old)
-                await db.Database.ExecuteSqlAsync(
-                    $"UPDATE cases SET rectification_ends_on = {due} WHERE id = {d.CaseId} AND round = {d.Round} AND rectification_ends_on = {old}", ct);
+            if (d.Kind == DeadlineKind.RectificationEnds && d.Round == c.Round && c.RectificationEndsOn == old) c.RectificationEndsOn = due;
         }
         await db.SaveChangesAsync(ct);
-        if (changed > 0) logger.LogInformation("Counted {Count} provisional deadlines again with the holiday schedules of {Years}", changed, years);
-        _countedWith = years;
+        await tx.CommitAsync(ct);
+        return changed;
     }
 
     private sealed record Submitted(Guid CaseId, int Round, string Kind, DateOnly On);

@@ -44,7 +44,14 @@ public sealed class SanctionCase
     public DateOnly? DecidedOn { get; set; }
     public DateOnly? InterviewHeldOn { get; set; }
     public DateOnly? RectificationEndsOn { get; set; }
-    /// <summary>For a listing: the leader the level between names to follow it up (Art. 36), by registry id and name.</summary>
+    /// <summary>
+    /// For a listing: who follows it up, names its follow-up leader and pre-checks its acceptance (Art. 36), fixed when the
+    /// listing is approved. The level between the subject and the listing commission (the city of a county the province
+    /// lists); for a unit of a provincial department's system the province lists, that department (reading 5, "省直单位 …
+    /// 本系统单位"); null when the listing commission is the subject's own.
+    /// </summary>
+    public string? FollowUpCode { get; set; }
+    /// <summary>For a listing: the leader <see cref="FollowUpCode"/> names to follow it up (Art. 36), by registry id and name.</summary>
     public Guid? FollowUpLeaderId { get; set; }
     public string? FollowUpLeaderName { get; set; }
     public bool EscalationProposed { get; set; }
@@ -78,8 +85,8 @@ public sealed class SanctionCase
     /// <summary>The commission competent for a stage (Art. 33: the responsible level; Art. 34-37: one level up).</summary>
     public string BodyFor(Stage stage) => stage <= Stage.Notice ? ResponsibleCode : UpperCode;
 
-    /// <summary>Whether a listing's acceptance is checked first by the level between the subject and the listing commission (Art. 36).</summary>
-    public bool HasPrecheck => UpperCode != ResponsibleCode;
+    /// <summary>Whether a listing is followed up, and its acceptance checked first, by a level of its own (Art. 36).</summary>
+    public bool HasPrecheck => FollowUpCode is not null;
 
     /// <summary>The statuses of a case that is over (queries use this list; <see cref="IsOver"/> asks it of one case).</summary>
     public static readonly CaseStatus[] Ended = [CaseStatus.Closed, CaseStatus.Dismissed, CaseStatus.VetoReferred];
@@ -89,14 +96,14 @@ public sealed class SanctionCase
 
     /// <summary>Whether a failed write broke the one-open-listing rule (a concurrent batch or proposal won).</summary>
     public static bool BrokeOneOpenListing(Exception e) =>
-        e is Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: Npgsql.PostgresException { SqlState: "23505", ConstraintName: OneOpenListing } };
+        Pingan.Persistence.UniqueIndex.Violated(e, OneOpenListing);
 
     /// <summary>The unique index of the clients' request ids (AIP-155).</summary>
     public const string OneCasePerRequestId = "ix_cases_request_id";
 
     /// <summary>Whether a failed write met another request with the same request id (AIP-155).</summary>
     public static bool SameRequestId(Exception e) =>
-        e is Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: Npgsql.PostgresException { SqlState: "23505", ConstraintName: OneCasePerRequestId } };
+        Pingan.Persistence.UniqueIndex.Violated(e, OneCasePerRequestId);
 
     public bool IsOver => Ended.Contains(Status);
 }

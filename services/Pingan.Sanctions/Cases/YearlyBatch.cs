@@ -22,7 +22,7 @@ public sealed partial class CasesService
         if (!await guard.IsTopLevelAsync(ct))
             throw new RpcException(new Status(StatusCode.PermissionDenied, "The yearly selection for listed supervision is the provincial office's (Art. 35)."));
         // AIP-155: the batch's id follows from the client's request id, so a retry finds what the first request proposed.
-        var requestId = request.RequestId.Trim() is { Length: > 0 } given ? given : null;
+        var requestId = Pingan.Persistence.RequestIds.Given(request.RequestId);
         Guid? requested = requestId is null ? null : new Guid(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("listing-batch:" + requestId))[..16]);
         if (requested is { } earlier && await ProposedBatchAsync(earlier, request.Year, ct) is { } done) return done;
         var (heldOn, present, attendees) = await JointMeetingAsync(request.HeldOn, request.Attendees, ct);

@@ -32,6 +32,7 @@ public sealed class SanctionsDb(DbContextOptions<SanctionsDb> options) : PinganD
             e.Property(c => c.ReportedBy).HasMaxLength(200);
             e.Property(c => c.ResponsibleCode).HasMaxLength(64);
             e.Property(c => c.UpperCode).HasMaxLength(64);
+            e.Property(c => c.FollowUpCode).HasMaxLength(64);
             e.Property(c => c.Status).HasConversion<string>().HasMaxLength(32);
             e.Property(c => c.StatusBeforeProposal).HasConversion<string>().HasMaxLength(32);
             e.Property(c => c.ListingAcceptance).HasConversion<string>().HasMaxLength(32);

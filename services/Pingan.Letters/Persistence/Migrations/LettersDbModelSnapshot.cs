@@ -723,6 +723,11 @@ namespace Pingan.Letters.Persistence.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("key_tasks");
 
+                    b.Property<string>("RequestId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("request_id");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -747,6 +752,11 @@ namespace Pingan.Letters.Persistence.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_templates");
+
+                    b.HasIndex("RequestId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_templates_request_id")
+                        .HasFilter("request_id IS NOT NULL");
 
                     b.HasIndex("IssuerCode", "Year")
                         .HasDatabaseName("ix_templates_issuer_code_year");

@@ -472,6 +472,10 @@ namespace Pingan.Registry.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("cadre_authority_code");
 
+                    b.Property<bool>("ComprehensiveManagement")
+                        .HasColumnType("boolean")
+                        .HasColumnName("comprehensive_management");
+
                     b.Property<string>("EndReason")
                         .HasColumnType("text")
                         .HasColumnName("end_reason");
@@ -501,6 +505,11 @@ namespace Pingan.Registry.Persistence.Migrations
                     b.Property<DateTimeOffset>("RecordedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("recorded_at");
+
+                    b.Property<string>("RequestId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("request_id");
 
                     b.Property<string>("Role")
                         .IsRequired()
@@ -533,6 +542,11 @@ namespace Pingan.Registry.Persistence.Migrations
                     b.HasIndex("ExternalId")
                         .IsUnique()
                         .HasDatabaseName("ix_terms_external_id");
+
+                    b.HasIndex("RequestId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_terms_request_id")
+                        .HasFilter("request_id IS NOT NULL");
 
                     b.HasIndex("LeaderId", "StartsOn")
                         .HasDatabaseName("ix_terms_leader_id_starts_on");

@@ -747,6 +747,11 @@ namespace Pingan.Sanctions.Persistence.Migrations
                         .HasColumnType("character varying(500)")
                         .HasColumnName("escalation_reason");
 
+                    b.Property<string>("FollowUpCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("follow_up_code");
+
                     b.Property<Guid?>("FollowUpLeaderId")
                         .HasColumnType("uuid")
                         .HasColumnName("follow_up_leader_id");
