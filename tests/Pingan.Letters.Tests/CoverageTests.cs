@@ -31,4 +31,31 @@ public sealed class CoverageTests : LettersTest
         Assert.Equal(new[] { Zhengzhou, Zhongyuan, Erqi }.Order(StringComparer.Ordinal), own.Units.Select(u => u.UnitCode).Order(StringComparer.Ordinal));
         await Refused(() => LettersOf(Kaifeng).GetCoverageAsync(new GetCoverageRequest { UnitCode = Zhengzhou, Year = 2026 }).ResponseAsync, StatusCode.PermissionDenied);
     }
+
+    /// <summary>
+    /// Issue 12: a received target keeps its identity across amendments of the letter, so the city's decomposition of
+    /// target 1 still covers it once the province amended the letter (a new version with new target ids); the amended
+    /// target names its lineage, the first version's target id.
+    /// </summary>
+    [Fact]
+    public async Task A_decomposed_target_stays_covered_after_the_letter_above_is_amended_Issue12_Art13()
+    {
+        var province = await TemplatesOf(Province).CreateTemplateAsync(Draft(Province, ("1", "70", ""), ("2", "30", "")));
+        await LettersOf(Province).IssueLettersAsync(new IssueLettersRequest { TemplateId = province.TemplateId });
+        var received = (await LettersOf(Zhengzhou).ListLettersAsync(new ListLettersRequest { UnitCode = Zhengzhou, Year = 2026, Side = LetterSide.Received })).Letters.Single();
+        var one = received.Targets.Single(t => t.Code == "1");
+        Assert.Equal(one.TargetId, one.LineageId);
+        var city = await TemplatesOf(Zhengzhou).CreateTemplateAsync(Draft(Zhengzhou, ("1.1", "50", one.TargetId), ("1.2", "50", one.TargetId)));
+        await LettersOf(Zhengzhou).IssueLettersAsync(new IssueLettersRequest { TemplateId = city.TemplateId });
+
+        var amended = await LettersOf(Province).AmendLetterAsync(new AmendLetterRequest
+            { LetterId = received.LetterId, Reason = "目标值调整", Changes = { new TargetChange { Code = "1", TargetValue = "97" } } });
+        var amendedOne = amended.Targets.Single(t => t.Code == "1");
+        Assert.NotEqual(one.TargetId, amendedOne.TargetId);
+        Assert.Equal(one.TargetId, amendedOne.LineageId);
+
+        var zhengzhou = (await LettersOf(Province).GetCoverageAsync(new GetCoverageRequest { UnitCode = Province, Year = 2026 })).Units.Single(u => u.UnitCode == Zhengzhou);
+        Assert.Equal((2, 2, 1), (zhengzhou.LettersIssued, zhengzhou.ParentTargets, zhengzhou.Covered));
+        Assert.Equal("2", zhengzhou.Missed.Single().Code);
+    }
 }

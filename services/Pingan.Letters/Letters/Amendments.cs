@@ -30,7 +30,7 @@ public sealed partial class LettersService
             ReceiverCode = current.ReceiverCode, ReceiverName = current.ReceiverName, Version = current.Version + 1, IssuedAt = now,
             Title = current.Title, KeyTasks = current.KeyTasks, AmendsLetterId = current.Id, AmendmentReason = request.Reason.Trim(),
         };
-        next.Targets = [.. current.Targets.OrderBy(t => t.Position).Select(t => LetterTarget.CopyOf(t, next.Id, t.TemplateTargetId, t.Position, now))];
+        next.Targets = [.. current.Targets.OrderBy(t => t.Position).Select(t => LetterTarget.CopyOf(t, next.Id, t.TemplateTargetId, t.Position, now, t.LineageId))];
         Apply(request, next);
 
         current.Status = LetterStatus.Superseded;

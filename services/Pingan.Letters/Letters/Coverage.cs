@@ -6,7 +6,9 @@ namespace Pingan.Letters.Letters;
 
 /// <summary>
 /// How far the cascade below a unit carries its targets down (Art. 13 "层层签订", "分解为若干具体目标"): the units
-/// below are those the letters reach, level by level, from the unit; one query over the year's letters.
+/// below are those the letters reach, level by level, from the unit; one query over the year's letters. A received
+/// target is covered by the decompositions of its lineage (issue 12): after an amendment of the received letter, the
+/// children that decomposed its earlier version still count.
 /// </summary>
 public static class Coverage
 {
@@ -34,14 +36,15 @@ public static class Coverage
             FROM letters l JOIN cascade c ON c.code = l.issuer_code WHERE l.year = $2 GROUP BY l.issuer_code
         ),
         cover AS (
-            SELECT lt.parent_target_id, count(DISTINCT l.receiver_code) AS n
+            SELECT p.lineage_id, count(DISTINCT l.receiver_code) AS n
             FROM letter_targets lt JOIN letters l ON l.id = lt.letter_id JOIN cascade c ON c.code = l.issuer_code
-            WHERE l.year = $2 AND lt.parent_target_id IS NOT NULL GROUP BY lt.parent_target_id
+            JOIN letter_targets p ON p.id = lt.parent_target_id
+            WHERE l.year = $2 GROUP BY p.lineage_id
         )
         SELECT r.receiver_code, r.receiver_name, COALESCE(i.n, 0), pt.id, pt.code, pt.indicator, COALESCE(cv.n, 0)
         FROM received r JOIN letter_targets pt ON pt.letter_id = r.id
         LEFT JOIN issued i ON i.issuer_code = r.receiver_code
-        LEFT JOIN cover cv ON cv.parent_target_id = pt.id
+        LEFT JOIN cover cv ON cv.lineage_id = pt.lineage_id
         ORDER BY r.receiver_code, pt.position
         """;
 

@@ -36,20 +36,33 @@ public sealed class LetterTarget : Templates.ITargetContent
     public required string EvidenceRequired { get; set; }
     public decimal Weight { get; set; }
     public Guid? ParentTargetId { get; set; }
+    /// <summary>
+    /// The target's identity across the letter's amendments (issue 12): the first version's target id, carried to
+    /// every later version. A child's decomposition may point at any version's target; coverage counts it for the lineage.
+    /// </summary>
+    public Guid LineageId { get; set; }
 
-    /// <summary>A target of <paramref name="letterId"/> saying what <paramref name="source"/> says (a template's target, or the amended version's).</summary>
-    public static LetterTarget CopyOf(Templates.ITargetContent source, Guid letterId, Guid templateTargetId, int position, DateTimeOffset now) => new()
+    /// <summary>
+    /// A target of <paramref name="letterId"/> saying what <paramref name="source"/> says: a template's target (a new
+    /// lineage), or the amended version's (<paramref name="lineageId"/> its lineage).
+    /// </summary>
+    public static LetterTarget CopyOf(Templates.ITargetContent source, Guid letterId, Guid templateTargetId, int position, DateTimeOffset now, Guid? lineageId = null)
     {
-        Id = Guid.CreateVersion7(now),
-        LetterId = letterId,
-        TemplateTargetId = templateTargetId,
-        Position = position,
-        Code = source.Code,
-        Indicator = source.Indicator,
-        TargetValue = source.TargetValue,
-        UnitOfMeasure = source.UnitOfMeasure,
-        EvidenceRequired = source.EvidenceRequired,
-        Weight = source.Weight,
-        ParentTargetId = source.ParentTargetId,
-    };
+        var id = Guid.CreateVersion7(now);
+        return new()
+        {
+            Id = id,
+            LineageId = lineageId ?? id,
+            LetterId = letterId,
+            TemplateTargetId = templateTargetId,
+            Position = position,
+            Code = source.Code,
+            Indicator = source.Indicator,
+            TargetValue = source.TargetValue,
+            UnitOfMeasure = source.UnitOfMeasure,
+            EvidenceRequired = source.EvidenceRequired,
+            Weight = source.Weight,
+            ParentTargetId = source.ParentTargetId,
+        };
+    }
 }

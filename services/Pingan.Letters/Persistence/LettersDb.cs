@@ -58,6 +58,7 @@ public sealed class LettersDb(DbContextOptions<LettersDb> options) : PinganDbCon
         {
             TargetMapping.Configure(e);
             e.HasIndex(t => t.ParentTargetId);
+            e.HasIndex(t => t.LineageId);
         });
         b.Entity<Signing.SigningKey>(e =>
         {

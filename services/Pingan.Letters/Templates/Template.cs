@@ -67,6 +67,7 @@ public static class TargetMapping
         EvidenceRequired = t.EvidenceRequired,
         Weight = Decimals.Write(t.Weight),
         ParentTargetId = t.ParentTargetId?.ToString() ?? "",
+        LineageId = t is Letters.LetterTarget lt ? lt.LineageId.ToString() : "",
     };
 
     /// <summary>The columns of a target, alike in templates and letters.</summary>

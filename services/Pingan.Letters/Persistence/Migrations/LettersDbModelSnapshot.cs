@@ -244,6 +244,10 @@ namespace Pingan.Letters.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("letter_id");
 
+                    b.Property<Guid>("LineageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("lineage_id");
+
                     b.Property<Guid?>("ParentTargetId")
                         .HasColumnType("uuid")
                         .HasColumnName("parent_target_id");
@@ -277,6 +281,9 @@ namespace Pingan.Letters.Persistence.Migrations
 
                     b.HasIndex("LetterId")
                         .HasDatabaseName("ix_letter_targets_letter_id");
+
+                    b.HasIndex("LineageId")
+                        .HasDatabaseName("ix_letter_targets_lineage_id");
 
                     b.HasIndex("ParentTargetId")
                         .HasDatabaseName("ix_letter_targets_parent_target_id");
