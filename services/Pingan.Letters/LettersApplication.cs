@@ -1,3 +1,4 @@
+using Pingan.EventLog;
 using Microsoft.AspNetCore.Builder;
 using Pingan.Audit;
 using Pingan.Letters.Letters;
@@ -39,6 +40,7 @@ public static class LettersApplication
         app.MapGrpcService<TemplatesService>();
         app.MapGrpcService<LettersService>();
         app.MapGrpcService<SigningKeysService>();
+        app.MapEventLog<LettersDb>(); // ADR 0012: late consumers rebuild from it
         app.MapGrpcService<Reporting.ProgressService>();
         app.MapAuditLog<LettersDb>();
         return app;

@@ -1,3 +1,4 @@
+using Pingan.EventLog;
 using Microsoft.AspNetCore.Builder;
 using Pingan.Audit;
 using Pingan.Messaging;
@@ -45,6 +46,7 @@ public static class RegistryApplication
         app.MapGrpcService<UnitsService>();
         app.MapGrpcService<LeadershipService>();
         app.MapGrpcService<CommissionsService>();
+        app.MapEventLog<RegistryDb>(); // ADR 0012: late consumers rebuild from it
         app.MapGrpcService<IntegrationService>();
         app.MapAuditLog<RegistryDb>();
         return app;

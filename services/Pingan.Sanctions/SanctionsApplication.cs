@@ -1,3 +1,4 @@
+using Pingan.EventLog;
 using Microsoft.AspNetCore.Builder;
 using Pingan.Audit;
 using Pingan.Messaging;
@@ -45,6 +46,7 @@ public static class SanctionsApplication
         app.MapGrpcService<CasesService>();
         app.MapAuditLog<SanctionsDb>();
         app.MapRegulationRules<SanctionsDb>();
+        app.MapEventLog<SanctionsDb>(); // ADR 0012: late consumers rebuild from it
         return app;
     }
 }

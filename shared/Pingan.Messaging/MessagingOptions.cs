@@ -49,6 +49,10 @@ public sealed class OutboxOptions
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(250);
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Dispatched rows are kept this long for diagnosis, then deleted.</summary>
-    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+    /// <summary>
+    /// Dispatched rows are the service's event log (ADR 0012), read by consumers that start later: kept this long,
+    /// ten years by default (the archives follow leaders over several terms), then deleted. Shorten it only once every
+    /// consumer has read past what would go.
+    /// </summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(3650);
 }

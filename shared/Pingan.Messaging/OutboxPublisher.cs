@@ -125,6 +125,8 @@ public sealed class OutboxPublisher(BrokerAddress broker, BrokerTls tls, IBus bu
             w.WriteRawValue(row.Body, skipInputValidation: true);
             w.WriteString("sentTime", row.CreatedAt.UtcDateTime);
             w.WriteStartObject("headers");
+            // ADR 0012: the producer's sequence, the event's version for its aggregate (see EventSequence).
+            w.WriteNumber(EventSequence.Header, row.Sequence);
             w.WriteEndObject();
             w.WriteStartObject("host");
             w.WriteString("machineName", Environment.MachineName);

@@ -14,7 +14,7 @@ public sealed class EventTap : IAsyncDisposable
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly IConnection _connection;
     private readonly IChannel _channel;
-    private readonly ConcurrentQueue<(string Type, JsonElement Message)> _received = new();
+    private readonly ConcurrentQueue<(string Type, JsonElement Message, Guid MessageId, long? Sequence)> _received = new();
 
     private EventTap(IConnection connection, IChannel channel)
     {
@@ -39,7 +39,10 @@ public sealed class EventTap : IAsyncDisposable
         {
             var envelope = JsonDocument.Parse(delivery.Body).RootElement;
             var urn = envelope.GetProperty("messageType")[0].GetString() ?? "";
-            tap._received.Enqueue((urn[(urn.LastIndexOf(':') + 1)..], envelope.GetProperty("message").Clone()));
+            // The producer's sequence travels as a header (ADR 0012).
+            long? sequence = envelope.TryGetProperty("headers", out var headers) && headers.TryGetProperty("Pingan-Sequence", out var s) ? s.GetInt64() : null;
+            tap._received.Enqueue((urn[(urn.LastIndexOf(':') + 1)..], envelope.GetProperty("message").Clone(),
+                Guid.Parse(envelope.GetProperty("messageId").GetString()!), sequence));
             return Task.CompletedTask;
         };
         await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
@@ -49,6 +52,10 @@ public sealed class EventTap : IAsyncDisposable
     /// <summary>Every event of type <typeparamref name="T"/> received so far.</summary>
     public IReadOnlyList<T> Received<T>() =>
         [.. _received.Where(r => r.Type == typeof(T).Name).Select(r => r.Message.Deserialize<T>(Json)!)];
+
+    /// <summary>Every event of type <typeparamref name="T"/> received so far, with its envelope's message id and producer's sequence.</summary>
+    public IReadOnlyList<(T Message, Guid MessageId, long? Sequence)> Envelopes<T>() =>
+        [.. _received.Where(r => r.Type == typeof(T).Name).Select(r => (r.Message.Deserialize<T>(Json)!, r.MessageId, r.Sequence))];
 
     /// <summary>Waits until an event of type <typeparamref name="T"/> matching <paramref name="match"/> arrives.</summary>
     public async Task<T> WaitForAsync<T>(Func<T, bool> match, TimeSpan? timeout = null)

@@ -230,6 +230,7 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.audit.v1.AuditLog/ListEntries"] = () => new Pingan.Audit.Api.ListEntriesRequest(),
         ["/pingan.audit.v1.AuditLog/VerifyChain"] = () => new Pingan.Audit.Api.VerifyChainRequest(),
         ["/pingan.rules.v1.RegulationRules/ListRules"] = () => new Pingan.Rules.Api.ListRulesRequest(),
+        ["/pingan.events.v1.EventLog/ListEvents"] = () => new Pingan.EventLog.Api.ListEventsRequest(),
         // The province's office gets past the guard to a refusal of the reading: the walk changes nothing.
         ["/pingan.rules.v1.RegulationRules/SetRule"] = () => new Pingan.Rules.Api.SetRuleRequest
             { Name = "escalation.acceptance-grace", Reading = "ten", EffectiveFrom = "2099-01-01", Reason = "walk" },
@@ -277,7 +278,8 @@ public sealed class EveryMethodTests : InfrastructureTest
             }
         }
         Assert.True(problems.Count == 0, string.Join("\n", problems));
-        Assert.Equal(samples.Count + 2 * (Hosts.Length - 1), walked); // the audit log (two methods) is on every service
+        // The audit log (two methods) is on every service, the event log (one) on the three that publish events.
+        Assert.Equal(samples.Count + 2 * (Hosts.Length - 1) + 2, walked);
         Assert.Equal(changesBefore, await SucceededChangesAsync());
 
         // The same requests from the province get past the guard: the refusals above were for the caller.
