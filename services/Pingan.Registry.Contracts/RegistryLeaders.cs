@@ -14,13 +14,22 @@ public sealed class RegistryLeaders(Api.Units.UnitsClient units, Api.Leadership.
     private static readonly Api.UnitKind[] Jurisdictions = [Api.UnitKind.Province, Api.UnitKind.City, Api.UnitKind.County, Api.UnitKind.Township];
 
     public Task<List<Api.Term>> HoldersAsync(string unitCode, Api.LeadershipRole role, DateOnly day, CancellationToken ct) =>
-        HoldersAsync(unitCode, role, day, comprehensiveManagementOnly: false, ct);
+        HoldersAsync(unitCode, role, day, day, comprehensiveManagementOnly: false, ct);
 
     /// <summary>Reading 6 (Art. 10, 22, 34 "社会治安综合治理工作分管领导"): the in-charge leaders for comprehensive management, not every in-charge leader.</summary>
     public Task<List<Api.Term>> InChargeAsync(string unitCode, DateOnly day, CancellationToken ct) =>
-        HoldersAsync(unitCode, Api.LeadershipRole.InCharge, day, comprehensiveManagementOnly: true, ct);
+        HoldersAsync(unitCode, Api.LeadershipRole.InCharge, day, day, comprehensiveManagementOnly: true, ct);
 
-    private async Task<List<Api.Term>> HoldersAsync(string unitCode, Api.LeadershipRole role, DateOnly day, bool comprehensiveManagementOnly, CancellationToken ct)
+    /// <summary>
+    /// Reading 4 (Art. 35 "挂牌督办期间 … 主要领导干部、主管领导干部、分管领导干部"): everyone who held the unit's principal or
+    /// comprehensive-management in-charge role on any day from <paramref name="from"/> to <paramref name="to"/>, each
+    /// term with its own dates, so a consumer tells who was disqualified on which day.
+    /// </summary>
+    public async Task<List<Api.Term>> AnswerableDuringAsync(string unitCode, DateOnly from, DateOnly to, CancellationToken ct) =>
+        [.. await HoldersAsync(unitCode, Api.LeadershipRole.Principal, from, to, comprehensiveManagementOnly: false, ct),
+            .. await HoldersAsync(unitCode, Api.LeadershipRole.InCharge, from, to, comprehensiveManagementOnly: true, ct)];
+
+    private async Task<List<Api.Term>> HoldersAsync(string unitCode, Api.LeadershipRole role, DateOnly from, DateOnly to, bool comprehensiveManagementOnly, CancellationToken ct)
     {
         var unit = await units.GetUnitAsync(new Api.GetUnitRequest { Code = unitCode }, cancellationToken: ct);
         var holders = new List<string> { unitCode };
@@ -45,7 +54,8 @@ public sealed class RegistryLeaders(Api.Units.UnitsClient units, Api.Leadership.
         foreach (var holder in holders)
             terms.AddRange((await leadership.ListHoldersAsync(new Api.ListHoldersRequest
             {
-                UnitCode = holder, Role = role, AsOf = day.ToString("yyyy-MM-dd"), ComprehensiveManagementOnly = comprehensiveManagementOnly,
+                UnitCode = holder, Role = role, AsOf = from.ToString("yyyy-MM-dd"), Until = to.ToString("yyyy-MM-dd"),
+                ComprehensiveManagementOnly = comprehensiveManagementOnly,
             }, cancellationToken: ct)).Terms);
         return terms;
     }

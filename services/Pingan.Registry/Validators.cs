@@ -173,6 +173,10 @@ public sealed class ListHoldersValidator : AbstractValidator<ListHoldersRequest>
         RuleFor(r => r.UnitCode).UnitCode();
         RuleFor(r => r.Role).IsInEnum();
         RuleFor(r => r.AsOf).Date();
+        RuleFor(r => r.Until).Date();
+        RuleFor(r => r.Until).Must((r, until) => string.CompareOrdinal(until, r.AsOf) >= 0)
+            .WithMessage("must not be before as_of").When(r => r.Until.Length > 0 && r.AsOf.Length > 0);
+        RuleFor(r => r.AsOf).NotEmpty().WithMessage("a period needs its first day").When(r => r.Until.Length > 0);
     }
 }
 

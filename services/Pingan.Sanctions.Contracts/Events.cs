@@ -13,9 +13,13 @@ public sealed record MeasureProposed(Guid CaseId, string SubjectCode, string Sta
 public sealed record MeasureDecided(Guid CaseId, string SubjectCode, string Stage, string BodyCode, DateOnly DecidedOn, DateOnly? RectificationEndsOn);
 
 /// <summary>
-/// While listed (Art. 35), the unit may not be chosen for comprehensive honours and its leaders (LeaderIds: its
-/// principal and in-charge leaders on the incident date and on the decision date, from the registry) not for awards
-/// or promotion: for the archives and assessments services. Ends with <see cref="DisqualificationEnded"/>.
+/// While listed (Art. 35), the unit may not be chosen for comprehensive honours, and its leaders not for awards or
+/// promotion: for the archives and assessments services. The disqualification is the window from StartsOn to the
+/// EndsOn of <see cref="DisqualificationEnded"/> (open until then) for the unit, and reading 4 ("挂牌督办期间"): it
+/// covers whoever holds the unit's principal or comprehensive-management in-charge role on any day of the window,
+/// each for the days they hold it. Consumers resolve them per day from the registry
+/// (RegistryLeaders.AnswerableDuringAsync, or the registry's LeaderAppointed/LeaderLeft events); LeaderIds only
+/// names those known at the decision (on the incident date and the decision date), not the whole set.
 /// </summary>
 public sealed record DisqualificationStarted(Guid CaseId, string UnitCode, DateOnly StartsOn, string Reason, IReadOnlyList<Guid> LeaderIds);
 

@@ -122,7 +122,7 @@ public sealed class LeadershipTests : RegistryTest
     }
 
     [Fact]
-    public async Task Who_held_the_role_on_a_date_follows_the_handover_and_history_is_kept()
+    public async Task Who_held_the_role_on_a_date_or_during_a_period_follows_the_handover_and_history_is_kept_Art35_Reading4()
     {
         await LoadSmallTreeAsync();
         var first = await AppointAsync("李建国", LeadershipRole.Principal, "2021-03-01");
@@ -139,6 +139,16 @@ public sealed class LeadershipTests : RegistryTest
         var accountable = await Leadership.GetAccountabilityAsync(new GetAccountabilityRequest { LeaderId = first.LeaderId, AsOf = "2024-05-01" });
         Assert.Equal(PartyCommittee, Assert.Single(accountable.Terms).UnitCode);
         Assert.Empty((await Leadership.GetAccountabilityAsync(new GetAccountabilityRequest { LeaderId = first.LeaderId, AsOf = "2026-01-01" })).Terms);
+
+        // Reading 4 (Art. 35 "挂牌督办期间"): over a period, everyone who held the role on any of its days, each with their dates.
+        async Task<string> During(string from, string until) =>
+            string.Join(",", (await Leadership.ListHoldersAsync(new ListHoldersRequest { UnitCode = PartyCommittee, Role = LeadershipRole.Principal, AsOf = from, Until = until }))
+                .Terms.Select(t => $"{t.LeaderName} {t.StartsOn}..{t.EndsOn}"));
+        Assert.Equal("李建国 2021-03-01..2025-06-30,王海燕 2025-07-01..", await During("2025-05-15", "2025-11-15"));
+        Assert.Equal("王海燕 2025-07-01..", await During("2025-07-01", "2025-11-15"));
+        var backwards = await Refused(() => Leadership.ListHoldersAsync(new ListHoldersRequest { UnitCode = PartyCommittee, AsOf = "2025-07-01", Until = "2025-06-30" }).ResponseAsync,
+            StatusCode.InvalidArgument);
+        Assert.Equal(["until"], Fields(backwards));
 
         // A recorded end is not rewritten.
         var error = await Refused(() => Leadership.EndTermAsync(new EndTermRequest { CorrectionReason = "补录历史任职记录", TermId = first.TermId, EndsOn = "2025-12-31" }).ResponseAsync,

@@ -114,11 +114,13 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
         var ct = context.CancellationToken;
         await access.ReadAsync(request.UnitCode, ct);
         var day = Dates.ParseOr(request.AsOf, time.Today());
+        // A period (reading 4): every term that ran on any of its days; a day alone is a period of one.
+        var until = Dates.ParseOr(request.Until, day);
         var role = request.Role == Api.LeadershipRole.Unspecified ? "" : ((LeadershipRole)(int)request.Role).ToString();
         var holders = await TermQueries.ListAsync(db,
-            "t.unit_code = $1 AND t.starts_on <= $2 AND (t.ends_on IS NULL OR t.ends_on >= $2) AND ($3 = '' OR t.role = $3) AND ($4 = '' OR t.portfolio = $4)" +
+            "t.unit_code = $1 AND t.starts_on <= $6 AND (t.ends_on IS NULL OR t.ends_on >= $2) AND ($3 = '' OR t.role = $3) AND ($4 = '' OR t.portfolio = $4)" +
             " AND (NOT $5 OR t.comprehensive_management)",
-            [request.UnitCode, day, role, request.Portfolio, request.ComprehensiveManagementOnly], ct);
+            [request.UnitCode, day, role, request.Portfolio, request.ComprehensiveManagementOnly, until], ct);
         // Nobody held it, or there is no such unit: only the empty answer pays for telling the two apart.
         if (holders.Terms.Count == 0 && !await db.Units.AnyAsync(u => u.Code == request.UnitCode, ct))
             throw new NotFoundException($"No unit {request.UnitCode}.");
