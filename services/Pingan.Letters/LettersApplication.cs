@@ -21,6 +21,7 @@ public static class LettersApplication
         configure?.Invoke(builder);
         builder.AddServiceDefaults("Pingan responsibility letters");
         builder.AddPinganDbContext<LettersDb>("letters");
+        builder.AddRequestLedger<LettersDb>();
         builder.AddPinganMessaging<LettersDb>();
         builder.AddPinganAudit<LettersDb>();
         builder.AddPinganSecurity("letters");

@@ -69,6 +69,7 @@ public sealed class IssueLettersValidator : AbstractValidator<IssueLettersReques
 {
     public IssueLettersValidator()
     {
+        RuleFor(r => r.RequestId).RequestId();
         RuleFor(r => r.TemplateId).Id();
         RuleForEach(r => r.Adjustments).ChildRules(a =>
         {
@@ -176,6 +177,7 @@ public sealed class UploadEvidenceValidator : AbstractValidator<UploadEvidenceRe
 {
     public UploadEvidenceValidator()
     {
+        RuleFor(r => r.RequestId).RequestId();
         RuleFor(r => r.LetterId).Id();
         RuleFor(r => r.TargetCode).Text(20);
         RuleFor(r => r.FileName).Text(200);
@@ -193,6 +195,7 @@ public sealed class ReportProgressValidator : AbstractValidator<ReportProgressRe
 {
     public ReportProgressValidator()
     {
+        RuleFor(r => r.RequestId).RequestId();
         RuleFor(r => r.LetterId).Id();
         RuleFor(r => r.TargetCode).Text(20);
         RuleFor(r => r.AsOf).Day();

@@ -24,6 +24,7 @@ public static class RegistryApplication
         configure?.Invoke(builder);
         builder.AddServiceDefaults("Pingan organisation registry");
         builder.AddPinganDbContext<RegistryDb>("registry");
+        builder.AddRequestLedger<RegistryDb>();
         builder.AddPinganMessaging<RegistryDb>(bus =>
         {
             bus.AddConsumer<SanctionCaseOpening>();

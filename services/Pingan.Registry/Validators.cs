@@ -32,6 +32,7 @@ public sealed class RegisterUnitValidator : AbstractValidator<RegisterUnitReques
 {
     public RegisterUnitValidator()
     {
+        Pingan.ServiceDefaults.RequestRules.RequestId(RuleFor(r => r.RequestId));
         RuleFor(r => r.Code).UnitCode();
         RuleFor(r => r.Code).Must(c => UnitImport.DivisionCode().IsMatch(c))
             .When(r => r.Kind.IsDefined() && Contracts.UnitKinds.IsJurisdiction(r.Kind.ToDomain())).WithMessage("a jurisdiction's code is its 12-digit division code");
@@ -228,6 +229,7 @@ public sealed class CommissionMemberValidator : AbstractValidator<CommissionMemb
 {
     public CommissionMemberValidator()
     {
+        Pingan.ServiceDefaults.RequestRules.RequestId(RuleFor(r => r.RequestId));
         RuleFor(r => r.JurisdictionCode).UnitCode();
         RuleFor(r => r.LeaderId).Id();
         RuleFor(r => r.Position).Name(30);

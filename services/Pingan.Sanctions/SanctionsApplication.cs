@@ -21,6 +21,7 @@ public static class SanctionsApplication
         configure?.Invoke(builder);
         builder.AddServiceDefaults("Pingan sanctions");
         builder.AddPinganDbContext<SanctionsDb>("sanctions");
+        builder.AddRequestLedger<SanctionsDb>();
         builder.AddPinganMessaging<SanctionsDb>();
         builder.AddPinganAudit<SanctionsDb>();
         builder.AddPinganSecurity("sanctions");

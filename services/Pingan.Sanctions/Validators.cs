@@ -73,6 +73,7 @@ public sealed class RecordJointMeetingValidator : AbstractValidator<RecordJointM
 {
     public RecordJointMeetingValidator()
     {
+        RuleFor(r => r.RequestId).RequestId();
         RuleFor(r => r.CaseId).Id();
         RuleFor(r => r.HeldOn).Day();
         RuleFor(r => r.Attendees).Must(a => a.Count is > 0 and <= 50).WithMessage("must list 1-50 attendees");
@@ -97,6 +98,7 @@ public sealed class SubmitReportValidator : AbstractValidator<SubmitReportReques
 {
     public SubmitReportValidator()
     {
+        RuleFor(r => r.RequestId).RequestId();
         RuleFor(r => r.CaseId).Id();
         RuleFor(r => r.Kind).Must(k => k is ReportKind.Measures or ReportKind.Progress).WithMessage("must be MEASURES or PROGRESS");
         RuleFor(r => r.Text).Text(8000);
@@ -134,6 +136,7 @@ public sealed class ReferCaseValidator : AbstractValidator<ReferCaseRequest>
 {
     public ReferCaseValidator()
     {
+        RuleFor(r => r.RequestId).RequestId();
         RuleFor(r => r.CaseId).Id();
         RuleFor(r => r.Measure).Must(m => m != Measure.Unspecified && Enum.IsDefined(m))
             .WithMessage("must be RESIGNATION, ORDERED_RESIGNATION, REMOVAL, PARTY_DISCIPLINE or CRIMINAL_REFERRAL");
@@ -159,6 +162,7 @@ public sealed class RecordCircumstanceValidator : AbstractValidator<RecordCircum
 {
     public RecordCircumstanceValidator()
     {
+        RuleFor(r => r.RequestId).RequestId();
         RuleFor(r => r.CaseId).Id();
         RuleFor(r => r.Circumstance).Must(c => c != Circumstance.Unspecified && Enum.IsDefined(c))
             .WithMessage("must be one of Art. 40 (OBSTRUCTION, FALSIFICATION, RETALIATION, OTHER_AGGRAVATING) or Art. 41 (PROMPT_REMEDY, COOPERATION, OTHER_MITIGATING)");

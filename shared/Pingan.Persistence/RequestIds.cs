@@ -1,9 +1,9 @@
 namespace Pingan.Persistence;
 
 /// <summary>
-/// Client request ids (AIP-155) on the calls that create: a retry of a request that went through returns what the
-/// first one made. The id is stored on the created row under a unique index, so two copies arriving at once make one
-/// row; the loser of that race meets <see cref="UniqueIndex.Violated"/> and reads the winner's row.
+/// Client request ids (AIP-155). Create calls take them through the request ledger
+/// (<c>Pingan.ServiceDefaults.RequestLedger</c>); a call whose id also names what it makes (the yearly listing batch,
+/// whose id follows from it) reads it here.
 /// </summary>
 public static class RequestIds
 {

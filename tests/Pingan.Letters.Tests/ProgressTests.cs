@@ -250,4 +250,25 @@ public sealed class ProgressTests : LettersTest
                 using (var writer = new StreamWriter(zip.CreateEntry(entry).Open())) writer.Write("<x/>");
         return stream.ToArray();
     }
+
+    /// <summary>
+    /// Issue 12 (AIP-155, the request ledger): a township's system whose report timed out sends it again with the same
+    /// request id and gets the first report back; two copies at once make one report; the same id with another figure
+    /// is the caller's mistake, and another caller's same id is another request.
+    /// </summary>
+    [Fact]
+    public async Task A_progress_report_sent_again_with_its_request_id_is_recorded_once_Issue12()
+    {
+        var letter = await IssueToZhengzhouAsync();
+        var zhengzhou = ProgressOf(Zhengzhou);
+        var evidence = await zhengzhou.UploadEvidenceAsync(Upload(letter, "1", "台账.pdf", "application/pdf", Pdf));
+        ReportProgressRequest Report(string value) => new()
+            { LetterId = letter, TargetCode = "1", AsOf = "2026-02-09", AchievedValue = value, EvidenceIds = { evidence.EvidenceId }, RequestId = "zz-progress-0209" };
+        var together = await Task.WhenAll(zhengzhou.ReportProgressAsync(Report("80")).ResponseAsync, zhengzhou.ReportProgressAsync(Report("80")).ResponseAsync);
+        Assert.Equal(together[0].ReportId, together[1].ReportId);
+        Assert.Equal(together[0].ReportId, (await zhengzhou.ReportProgressAsync(Report("80"))).ReportId);
+        var misuse = await Refused(() => zhengzhou.ReportProgressAsync(Report("81")).ResponseAsync, StatusCode.InvalidArgument);
+        Assert.Equal(["request_id"], Fields(misuse));
+        Assert.Single((await zhengzhou.GetLetterProgressAsync(new GetLetterProgressRequest { LetterId = letter })).Targets.Single(t => t.Code == "1").Reports);
+    }
 }

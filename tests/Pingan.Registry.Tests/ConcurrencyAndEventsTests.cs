@@ -91,4 +91,22 @@ public sealed class ConcurrencyAndEventsTests : RegistryTest
         Assert.Equal("", (await Units.GetUnitAsync(new GetUnitRequest { Code = "410102001000", AsOf = "2026-02-28" })).DissolvedOn);
         Assert.Equal("2026-03-01", (await Units.GetUnitAsync(new GetUnitRequest { Code = "410102001000" })).DissolvedOn);
     }
+
+    /// <summary>Issue 12 (AIP-155, the request ledger): a unit registered again with its request id is answered, not refused as taken.</summary>
+    [Fact]
+    public async Task Registering_a_unit_again_with_its_request_id_answers_the_first_registration_Issue12()
+    {
+        await LoadSmallTreeAsync();
+        var request = new RegisterUnitRequest
+        {
+            Code = "410103000000", Name = "二七区", Kind = UnitKind.County, ParentCode = "410100000000", EffectiveOn = "2026-01-01", RequestId = "reg-erqi-1",
+        };
+        var first = await Units.RegisterUnitAsync(request);
+        var again = await Units.RegisterUnitAsync(request);
+        Assert.Equal(first.ToString(), again.ToString());
+        // Without the id, the second registration of a code is refused as taken.
+        await Refused(() => Units.RegisterUnitAsync(new RegisterUnitRequest(request) { RequestId = "" }).ResponseAsync, StatusCode.AlreadyExists);
+        var other = await Refused(() => Units.RegisterUnitAsync(new RegisterUnitRequest(request) { Name = "二七" }).ResponseAsync, StatusCode.InvalidArgument);
+        Assert.Equal(["request_id"], Fields(other));
+    }
 }

@@ -163,4 +163,24 @@ public sealed class ReliabilityTests : SanctionsTest
             await Task.Delay(5);
         }
     }
+
+    /// <summary>
+    /// Issue 12 (AIP-155, the request ledger): the subject's progress report sent twice at once, and again, with one
+    /// request id is filed once; the id with another text is the caller's mistake.
+    /// </summary>
+    [Fact]
+    public async Task A_report_sent_again_with_its_request_id_is_filed_once_Issue12()
+    {
+        var opened = await OpenAgainstZhongyuanAsync();
+        await ImposeAsync(opened.CaseId, Stage.Notice, Zhengzhou, "2026-05-12");
+        SubmitReportRequest Report(string text) => new() { CaseId = opened.CaseId, Kind = ReportKind.Progress, Text = text, RequestId = "zy-progress-1" };
+        var together = await Task.WhenAll(CasesOf(Zhongyuan).SubmitReportAsync(Report("五月整改进展")).ResponseAsync,
+            CasesOf(Zhongyuan).SubmitReportAsync(Report("五月整改进展")).ResponseAsync);
+        Assert.Equal(together[0].ToString(), together[1].ToString());
+        await CasesOf(Zhongyuan).SubmitReportAsync(Report("五月整改进展"));
+        var misuse = await Refused(() => CasesOf(Zhongyuan).SubmitReportAsync(Report("六月整改进展")).ResponseAsync, StatusCode.InvalidArgument);
+        Assert.Equal(["request_id"], Fields(misuse));
+        var file = await CasesOf(Zhengzhou).GetCaseFileAsync(new GetCaseFileRequest { CaseId = opened.CaseId });
+        Assert.Single(file.Steps, s => s.Action == "ReportedProgress");
+    }
 }

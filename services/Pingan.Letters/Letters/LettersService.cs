@@ -15,11 +15,14 @@ namespace Pingan.Letters.Letters;
 
 public sealed partial class LettersService(
     LettersDb db, IOutbox outbox, TimeProvider time, IAuditTrail audit, JurisdictionGuard guard, LetterAccess access,
-    RegistryApi.Units.UnitsClient units, Pingan.Registry.Contracts.RegistryLeaders leaders)
+    RegistryApi.Units.UnitsClient units, Pingan.Registry.Contracts.RegistryLeaders leaders, RequestLedger<LettersDb> ledger)
     : Api.Letters.LettersBase
 {
     /// <summary>Issues a template's letters in one action, one per unit that answers to the issuer (Art. 13 "自上而下层层签订").</summary>
-    public override async Task<IssueReport> IssueLetters(IssueLettersRequest request, ServerCallContext context)
+    public override Task<IssueReport> IssueLetters(IssueLettersRequest request, ServerCallContext context) =>
+        ledger.OnceAsync(request.RequestId, request, context, () => IssueLettersAsync(request, context));
+
+    private async Task<IssueReport> IssueLettersAsync(IssueLettersRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
         var templateId = Guid.Parse(request.TemplateId);

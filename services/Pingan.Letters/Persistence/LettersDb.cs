@@ -1,3 +1,4 @@
+using Pingan.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Pingan.Audit;
@@ -30,8 +31,6 @@ public sealed class LettersDb(DbContextOptions<LettersDb> options) : PinganDbCon
             e.Property(t => t.Title).HasMaxLength(200);
             e.Property(t => t.Status).HasConversion<string>().HasMaxLength(16);
             e.HasIndex(t => new { t.IssuerCode, t.Year });
-            e.Property(t => t.RequestId).HasMaxLength(64);
-            e.HasIndex(t => t.RequestId).IsUnique().HasDatabaseName(Template.OnePerRequestId).HasFilter("request_id IS NOT NULL");
             e.HasMany(t => t.Targets).WithOne().HasForeignKey(t => t.TemplateId);
         });
         b.Entity<TemplateTarget>(e =>
@@ -130,6 +129,7 @@ public sealed class LettersDb(DbContextOptions<LettersDb> options) : PinganDbCon
         });
         b.Entity<Letter>().HasMany<Signing.LetterSignature>().WithOne().HasForeignKey(x => x.LetterId);
         b.AddTransactionalMessaging();
+        b.AddRequestLedger(); // AIP-155 request ids on create calls
         b.AddAuditTrail();
         base.OnModelCreating(b);
     }

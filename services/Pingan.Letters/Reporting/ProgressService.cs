@@ -22,7 +22,8 @@ namespace Pingan.Letters.Reporting;
 /// the year's assessment takes up (Art. 13 "制定易于执行检查的措施", Art. 20 "目标责任书完成情况").
 /// </summary>
 public sealed class ProgressService(
-    LettersDb db, IOutbox outbox, TimeProvider time, IAuditTrail audit, JurisdictionGuard guard, LetterAccess access, IConfiguration configuration)
+    LettersDb db, IOutbox outbox, TimeProvider time, IAuditTrail audit, JurisdictionGuard guard, LetterAccess access, IConfiguration configuration,
+    RequestLedger<LettersDb> ledger)
     : Api.Progress.ProgressBase
 {
     /// <summary>The year-end figure is set in the assessment season, from 1 November (Art. 20 "每年年底之前").</summary>
@@ -30,7 +31,10 @@ public sealed class ProgressService(
 
     private long MaxEvidenceBytes => configuration.GetValue("Letters:Evidence:MaxBytes", 20L * 1024 * 1024);
 
-    public override async Task<Api.Evidence> UploadEvidence(UploadEvidenceRequest request, ServerCallContext context)
+    public override Task<Api.Evidence> UploadEvidence(UploadEvidenceRequest request, ServerCallContext context) =>
+        ledger.OnceAsync(request.RequestId, request, context, () => UploadEvidenceAsync(request, context));
+
+    private async Task<Api.Evidence> UploadEvidenceAsync(UploadEvidenceRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
         var data = request.File?.Data.ToByteArray() ?? [];
@@ -71,7 +75,10 @@ public sealed class ProgressService(
         return context.Attachment(file.ContentType, file.Content, file.FileName, EvidenceFormats.ExtensionOf(file.ContentType));
     }
 
-    public override async Task<Api.ProgressReport> ReportProgress(ReportProgressRequest request, ServerCallContext context)
+    public override Task<Api.ProgressReport> ReportProgress(ReportProgressRequest request, ServerCallContext context) =>
+        ledger.OnceAsync(request.RequestId, request, context, () => ReportProgressAsync(request, context));
+
+    private async Task<Api.ProgressReport> ReportProgressAsync(ReportProgressRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
         await using var tx = await db.Database.BeginTransactionAsync(ct);

@@ -18,12 +18,7 @@ public sealed class Template : IVersioned
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? IssuedAt { get; set; }
     public List<TemplateTarget> Targets { get; set; } = [];
-    /// <summary>The client's id of the request that created it (AIP-155), if it sent one.</summary>
-    public string? RequestId { get; set; }
     public uint Version { get; set; }
-
-    /// <summary>The unique index of the clients' request ids.</summary>
-    public const string OnePerRequestId = "ix_templates_request_id";
 }
 
 /// <summary>What a target says, in a template or in a letter: one mapping and one set of column rules serve both.</summary>

@@ -3,23 +3,23 @@ using Microsoft.EntityFrameworkCore;
 using Pingan.Audit;
 using Pingan.Letters.Api;
 using Pingan.Letters.Persistence;
-using Pingan.Persistence;
 using Pingan.Security;
 using Pingan.ServiceDefaults;
 
 namespace Pingan.Letters.Templates;
 
-public sealed class TemplatesService(LettersDb db, TimeProvider time, IAuditTrail audit, JurisdictionGuard guard, ParentTargets parents)
+public sealed class TemplatesService(LettersDb db, TimeProvider time, IAuditTrail audit, JurisdictionGuard guard, ParentTargets parents,
+    RequestLedger<LettersDb> ledger)
     : Api.Templates.TemplatesBase
 {
-    public override async Task<Api.Template> CreateTemplate(CreateTemplateRequest request, ServerCallContext context)
+    public override Task<Api.Template> CreateTemplate(CreateTemplateRequest request, ServerCallContext context) =>
+        ledger.OnceAsync(request.RequestId, request, context, () => CreateTemplateAsync(request, context));
+
+    private async Task<Api.Template> CreateTemplateAsync(CreateTemplateRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
         // The commission office of the issuing level drafts its letters.
         await guard.ActOnUnitAsync([PinganRoles.CommissionOffice], request.IssuerCode, ct);
-        var requestId = RequestIds.Given(request.RequestId);
-        // AIP-155: a retry of a request that went through returns what it made.
-        if (requestId is not null && await CreatedByAsync(requestId, request, ct) is { } made) return made;
         await EnsureUnitExistsAsync(request.IssuerCode, ct);
         await parents.CheckAsync(request.Year, request.IssuerCode, request.Targets, ct);
 
@@ -32,7 +32,6 @@ public sealed class TemplatesService(LettersDb db, TimeProvider time, IAuditTrai
             Title = request.Title.Trim(),
             KeyTasks = [.. request.KeyTasks.Select(k => k.Trim())],
             CreatedAt = now,
-            RequestId = requestId,
             Targets = [.. request.Targets.Select((t, i) => new TemplateTarget
             {
                 Id = Guid.CreateVersion7(now),
@@ -46,32 +45,13 @@ public sealed class TemplatesService(LettersDb db, TimeProvider time, IAuditTrai
                 ParentTargetId = Guid.TryParse(t.ParentTargetId, out var p) ? p : null,
             })],
         };
-        try
-        {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            db.Templates.Add(template);
-            await db.SaveChangesAsync(ct);
-            await audit.RecordAsync(new AuditRecord(context.Method, $"template/{template.Id}",
-                Detail: System.Text.Json.JsonSerializer.Serialize(new { template.Year, template.IssuerCode, template.Title, targets = template.Targets.Count })), ct);
-            await tx.CommitAsync(ct);
-        }
-        catch (Exception e) when (requestId is not null && UniqueIndex.Violated(e, Template.OnePerRequestId))
-        {
-            // The same request, sent twice at once: the other one created the template.
-            db.ChangeTracker.Clear();
-            return await CreatedByAsync(requestId, request, ct) ?? throw new InvalidOperationException("request id taken but no template found");
-        }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Templates.Add(template);
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditRecord(context.Method, $"template/{template.Id}",
+            Detail: System.Text.Json.JsonSerializer.Serialize(new { template.Year, template.IssuerCode, template.Title, targets = template.Targets.Count })), ct);
+        await tx.CommitAsync(ct);
         return template.ToApi();
-    }
-
-    /// <summary>The template an earlier CreateTemplate with <paramref name="requestId"/> created; another issuer or year under the same id is the caller's mistake.</summary>
-    private async Task<Api.Template?> CreatedByAsync(string requestId, CreateTemplateRequest request, CancellationToken ct)
-    {
-        var made = await db.Templates.AsNoTracking().Include(t => t.Targets).FirstOrDefaultAsync(t => t.RequestId == requestId, ct);
-        if (made is null) return null;
-        if (made.IssuerCode != request.IssuerCode || made.Year != request.Year)
-            throw new RequestValidationException("request_id", "was used for another request; a new request needs a new id");
-        return made.ToApi();
     }
 
     public override async Task<Api.Template> GetTemplate(GetTemplateRequest request, ServerCallContext context)

@@ -13,7 +13,8 @@ using UnitKind = Pingan.Registry.Contracts.UnitKind;
 
 namespace Pingan.Registry.Commissions;
 
-public sealed class CommissionsService(RegistryDb db, TimeProvider time, CommissionQueries queries, IAuditTrail audit, RegistryAccess access)
+public sealed class CommissionsService(RegistryDb db, TimeProvider time, CommissionQueries queries, IAuditTrail audit, RegistryAccess access,
+    RequestLedger<RegistryDb> ledger)
     : Api.Commissions.CommissionsBase
 {
     /// <summary>Establishes the commission of a jurisdiction; one already there is succeeded from that day (a reform).</summary>
@@ -107,7 +108,10 @@ public sealed class CommissionsService(RegistryDb db, TimeProvider time, Commiss
         return await queries.ToApiAsync(commission, on, ct);
     }
 
-    public override async Task<Api.Commission> AppointCommissionMember(CommissionMemberRequest request, ServerCallContext context)
+    public override Task<Api.Commission> AppointCommissionMember(CommissionMemberRequest request, ServerCallContext context) =>
+        ledger.OnceAsync(request.RequestId, request, context, () => AppointCommissionMemberAsync(request, context));
+
+    private async Task<Api.Commission> AppointCommissionMemberAsync(CommissionMemberRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
         var starts = Dates.ParseOr(request.StartsOn, time.Today());

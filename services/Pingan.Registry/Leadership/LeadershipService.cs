@@ -12,24 +12,20 @@ using LeadershipRole = Pingan.Registry.Contracts.LeadershipRole;
 
 namespace Pingan.Registry.Leadership;
 
-public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvider time, IAuditTrail audit, RegistryAccess access, HistoryCorrections corrections)
+public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvider time, IAuditTrail audit, RegistryAccess access, HistoryCorrections corrections,
+    RequestLedger<RegistryDb> ledger)
     : Api.Leadership.LeadershipBase
 {
-    public override async Task<Api.Term> AppointLeader(AppointLeaderRequest request, ServerCallContext context)
+    public override Task<Api.Term> AppointLeader(AppointLeaderRequest request, ServerCallContext context) =>
+        ledger.OnceAsync(request.RequestId, request, context, () => AppointLeaderAsync(request, context));
+
+    private async Task<Api.Term> AppointLeaderAsync(AppointLeaderRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
         await access.WriteAsync(RegistryAccess.TermWriters, ct, request.UnitCode);
         var now = time.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await TermQueries.LockAsync(db, ct);
-        // AIP-155: a retry of a request that went through returns the term it recorded (checked under the terms' lock).
-        var requestId = RequestIds.Given(request.RequestId);
-        if (requestId is not null && await db.Terms.AsNoTracking().FirstOrDefaultAsync(t => t.RequestId == requestId, ct) is { } made)
-        {
-            if (made.UnitCode != request.UnitCode || (int)made.Role != (int)request.Role)
-                throw new RequestValidationException("request_id", "was used for another appointment; a new request needs a new id");
-            return await TermQueries.GetAsync(db, made.Id, ct);
-        }
         var leader = await ResolveLeaderAsync(request, now, ct);
         await access.BindLeaderAsync(leader.Id, leader.Name, time.Today(), ct);
         var startsOn = Dates.ParseOr(request.StartsOn, time.Today());
@@ -42,7 +38,6 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
         var term = new TermPlanner(book).Appoint(leader, new TermDraft(
             externalId, request.UnitCode, (LeadershipRole)(int)request.Role, request.Portfolio, request.Title,
             startsOn, null, null, cadre, request.HasComprehensiveManagement ? request.ComprehensiveManagement : null), now);
-        term.RequestId = requestId;
         db.Terms.Add(term);
         outbox.Enqueue(TermPlanner.Appointed(term, leader));
         await db.SaveChangesAsync(ct);

@@ -42,8 +42,6 @@ public sealed class Term : IVersioned
     public string? ExternalId { get; set; }
     public Guid? PreviousTermId { get; set; }
     public DateTimeOffset RecordedAt { get; set; }
-    /// <summary>The client's id of the AppointLeader request that recorded it (AIP-155), if it sent one.</summary>
-    public string? RequestId { get; set; }
     public uint Version { get; set; }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Pingan.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Pingan.Audit;
@@ -55,8 +56,6 @@ public sealed class RegistryDb(DbContextOptions<RegistryDb> options) : PinganDbC
             e.Property(t => t.Role).HasConversion<string>().HasMaxLength(16);
             e.Property(t => t.Portfolio).HasMaxLength(50);
             e.HasIndex(t => t.ExternalId).IsUnique();
-            e.Property(t => t.RequestId).HasMaxLength(64);
-            e.HasIndex(t => t.RequestId).IsUnique().HasFilter("request_id IS NOT NULL");
             e.HasIndex(t => new { t.UnitCode, t.StartsOn });
             e.HasIndex(t => new { t.LeaderId, t.StartsOn });
             e.HasOne<Leader>().WithMany().HasForeignKey(t => t.LeaderId).OnDelete(DeleteBehavior.Restrict);
@@ -92,6 +91,7 @@ public sealed class RegistryDb(DbContextOptions<RegistryDb> options) : PinganDbC
             e.HasIndex(c => new { c.SubjectCode, c.IncidentOn }).HasFilter("closed_at IS NULL");
         });
         b.AddTransactionalMessaging();
+        b.AddRequestLedger(); // AIP-155 request ids on create calls
         b.AddAuditTrail();
         b.AddDemoDataLedger();
         base.OnModelCreating(b);

@@ -14,11 +14,12 @@ namespace Pingan.Registry.Units;
 
 public sealed class UnitsService(
     RegistryDb db, IOutbox outbox, TimeProvider time, CommissionQueries commissions, IAuditTrail audit, RegistryAccess access,
-    Security.IAccountabilityChain chains) : Api.Units.UnitsBase
+    Security.IAccountabilityChain chains, RequestLedger<RegistryDb> ledger) : Api.Units.UnitsBase
 {
     // A new unit goes under a parent within the caller's jurisdiction, standing as the caller may set it (a
     // province-direct unit only by the province); a root only into an empty registry (ImportAsync's rule).
     public override Task<Api.Unit> RegisterUnit(RegisterUnitRequest request, ServerCallContext context) =>
+        ledger.OnceAsync(request.RequestId, request, context, () =>
         WriteAsync([request.Code, request.ParentCode, request.VerticalSuperiorCode],
             async ct =>
             {
@@ -28,7 +29,7 @@ public sealed class UnitsService(
             },
             (planner, _) => planner.Register(new UnitDraft(
             request.Code, request.Name, request.Kind.ToDomain(), Text.OrNull(request.ParentCode), request.ProvinceDirect,
-            Text.OrNull(request.VerticalSuperiorCode), Dates.ParseOr(request.EffectiveOn, Today))), context);
+            Text.OrNull(request.VerticalSuperiorCode), Dates.ParseOr(request.EffectiveOn, Today))), context));
 
     public override Task<Api.Unit> UpdateUnit(UpdateUnitRequest request, ServerCallContext context) =>
         WriteAsync([request.Code, request.ParentCode, request.VerticalSuperiorCode],

@@ -22,17 +22,17 @@ namespace Pingan.Sanctions.Cases;
 public sealed partial class CasesService(
     SanctionsDb db, IOutbox outbox, TimeProvider time, WorkingDayCalendar calendar, IAuditTrail audit, JurisdictionGuard guard,
     IAccountabilityChain chains, RegistryApi.Units.UnitsClient units, RegistryApi.Leadership.LeadershipClient leadership, RegistryLeaders leaders,
-    DistributionList distribution, Pingan.Rules.IRuleBook rules)
+    DistributionList distribution, Pingan.Rules.IRuleBook rules, RequestLedger<SanctionsDb> ledger)
     : Api.Cases.CasesBase
 {
-    public override async Task<Api.Case> OpenCase(OpenCaseRequest request, ServerCallContext context)
+    public override Task<Api.Case> OpenCase(OpenCaseRequest request, ServerCallContext context) =>
+        ledger.OnceAsync(request.RequestId, request, context, () => OpenCaseAsync(request, context));
+
+    private async Task<Api.Case> OpenCaseAsync(OpenCaseRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
         // Art. 38: the office registers what it finds or is told; member units and inspectors report in writing.
         await guard.ActOnUnitAsync([PinganRoles.CommissionOffice, PinganRoles.MemberUnitLiaison, PinganRoles.Inspector], request.SubjectCode, ct);
-        var requestId = Pingan.Persistence.RequestIds.Given(request.RequestId);
-        // AIP-155: a retry of a request that went through returns what it made.
-        if (requestId is not null && await OpenedByAsync(requestId, request.SubjectCode, ct) is { } made) return made;
         var chain = await chains.ChainAsync(request.SubjectCode, ct) ?? throw new NotFoundException($"No unit {request.SubjectCode}.");
         if (chain.Count < 2)
             throw new RequestValidationException("subject_code", "is the province itself; its commission is not a subject of its own cases");
@@ -52,38 +52,18 @@ public sealed partial class CasesService(
             // Art. 33: the level the subject answers to notices. Art. 34-35 "相应的上一级": the same level (one above the
             // subject, the default) or the one above it (one above the notice), as the province reads it (reading 1).
             ResponsibleCode = chain[1], UpperCode = competence == SanctionsRules.NoticeRelative && chain.Count > 2 ? chain[2] : chain[1],
-            SubjectChain = [.. chain], Status = CaseStatus.Registered, OpenedAt = now, RequestId = requestId,
+            SubjectChain = [.. chain], Status = CaseStatus.Registered, OpenedAt = now,
         };
         db.Cases.Add(c);
-        try
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        Step(c, context, "Opened", "Art. 31, 38", new
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            Step(c, context, "Opened", "Art. 31, 38", new
-            {
-                clause = c.Clause, source = c.Source, severity = c.Severity.ToString(), incidentOn = request.IncidentOn, c.ReportedBy,
-                notices = c.ResponsibleCode, admonishesAndLists = c.UpperCode, rule = $"{SanctionsRules.Competence}: {competence}",
-            });
-            outbox.Enqueue(new CaseOpened(c.Id, c.SubjectCode, c.Clause, c.Source, c.Severity.ToString(), c.IncidentOn, now));
-            await CommitAsync(c, context, tx, ct);
-        }
-        catch (Exception e) when (requestId is not null && SanctionCase.SameRequestId(e))
-        {
-            // The same request, sent twice at once: the other one opened the case.
-            db.ChangeTracker.Clear();
-            return await OpenedByAsync(requestId, request.SubjectCode, ct) ?? throw new InvalidOperationException("request id taken but no case found");
-        }
+            clause = c.Clause, source = c.Source, severity = c.Severity.ToString(), incidentOn = request.IncidentOn, c.ReportedBy,
+            notices = c.ResponsibleCode, admonishesAndLists = c.UpperCode, rule = $"{SanctionsRules.Competence}: {competence}",
+        });
+        outbox.Enqueue(new CaseOpened(c.Id, c.SubjectCode, c.Clause, c.Source, c.Severity.ToString(), c.IncidentOn, now));
+        await CommitAsync(c, context, tx, ct);
         return c.ToApi();
-    }
-
-    /// <summary>The case an earlier OpenCase with <paramref name="requestId"/> opened; a different subject under the same id is the caller's mistake.</summary>
-    private async Task<Api.Case?> OpenedByAsync(string requestId, string subjectCode, CancellationToken ct)
-    {
-        var made = await db.Cases.AsNoTracking().WithParts().FirstOrDefaultAsync(c => c.RequestId == requestId, ct);
-        if (made is null) return null;
-        if (made.SubjectCode != subjectCode)
-            // Named without the other case's subject: the id may be another office's.
-            throw new RequestValidationException("request_id", "was used for a case against another unit; a new request needs a new id");
-        return made.ToApi();
     }
 
     public override async Task<Api.Case> GetCase(GetCaseRequest request, ServerCallContext context) =>
@@ -235,6 +215,7 @@ public sealed partial class CasesService(
     private static readonly RegistryApi.UnitKind[] SystemOrgans = [RegistryApi.UnitKind.Department, RegistryApi.UnitKind.Court, RegistryApi.UnitKind.Procuratorate];
 
     public override Task<Api.Case> RecordJointMeeting(RecordJointMeetingRequest request, ServerCallContext context) =>
+        ledger.OnceAsync(request.RequestId, request, context, () =>
         ChangeAsync(request.CaseId, CaseAction.RecordJointMeeting, [PinganRoles.CommissionOffice], context, async (c, ct) =>
         {
             // Art. 35: the commission that lists has the case investigated and convenes the joint meeting.
@@ -254,7 +235,7 @@ public sealed partial class CasesService(
             {
                 meeting = meeting.Id, heldOn = request.HeldOn, attendees, proposesListing = request.ProposesListing, minutes = meeting.Minutes,
             }));
-        });
+        }));
 
     public override Task<Api.Case> RecordInterview(RecordInterviewRequest request, ServerCallContext context) =>
         ChangeAsync(request.CaseId, CaseAction.RecordInterview, [PinganRoles.CommissionOffice], context, async (c, ct) =>
@@ -329,6 +310,7 @@ public sealed partial class CasesService(
         });
 
     public override Task<Api.Case> SubmitReport(SubmitReportRequest request, ServerCallContext context) =>
+        ledger.OnceAsync(request.RequestId, request, context, () =>
         ChangeAsync(request.CaseId, request.Kind == ReportKind.Measures ? CaseAction.SubmitMeasures : CaseAction.SubmitProgress, [PinganRoles.CommissionOffice, PinganRoles.MemberUnitLiaison], context, async (c, ct) =>
         {
             EnsureSubject(c);
@@ -342,7 +324,7 @@ public sealed partial class CasesService(
                 SubmittedBy = guard.Caller.Subject,
             });
             return ("Reported" + kind, CaseStateMachine.Article(c.Stage), new { kind, text = request.Text.Trim() });
-        });
+        }));
 
     public override Task<Api.Case> ApplyForAcceptance(ApplyForAcceptanceRequest request, ServerCallContext context) =>
         ChangeAsync(request.CaseId, CaseAction.ApplyForAcceptance, [PinganRoles.CommissionOffice, PinganRoles.MemberUnitLiaison], context, async (c, ct) =>

@@ -36,6 +36,7 @@ public sealed class CaseCircumstance
 public sealed partial class CasesService
 {
     public override Task<Api.Case> RecordCircumstance(RecordCircumstanceRequest request, ServerCallContext context) =>
+        ledger.OnceAsync(request.RequestId, request, context, () =>
         ChangeAsync(request.CaseId, CaseAction.RecordCircumstance, [PinganRoles.CommissionOffice], context, (c, ct) =>
         {
             EnsureEitherBody(c, "verified");
@@ -50,7 +51,7 @@ public sealed partial class CasesService
             {
                 circumstance = record.Kind, clause, description = record.Description, evidence = record.Evidence,
             }));
-        });
+        }));
 
     /// <summary>
     /// The clauses a decision applies (Art. 32 "建立工作档案"): the Art. 31 clause, how the stage was reached (direct entry

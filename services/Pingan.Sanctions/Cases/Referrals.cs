@@ -17,6 +17,7 @@ namespace Pingan.Sanctions.Cases;
 public sealed partial class CasesService
 {
     public override Task<Api.Case> ReferCase(ReferCaseRequest request, ServerCallContext context) =>
+        ledger.OnceAsync(request.RequestId, request, context, () =>
         ChangeAsync(request.CaseId, CaseAction.Refer, [PinganRoles.CommissionOffice], context, async (c, ct) =>
         {
             EnsureEitherBody(c, "referred");
@@ -41,7 +42,7 @@ public sealed partial class CasesService
             outbox.Enqueue(new CaseReferred(c.Id, referral.Id, c.SubjectCode, measure.ToString(), referral.Department,
                 [.. request.LeaderIds.Distinct().Select(Guid.Parse)], now));
             return Task.FromResult<(string, string, object)>(("Referred", "Art. 32, 39", new { referral = referral.Id, measure = measure.ToString(), department = referral.Department, leaders, grounds = referral.Grounds }));
-        });
+        }));
 
     public override Task<Api.Case> RecordReferralOutcome(RecordReferralOutcomeRequest request, ServerCallContext context) =>
         ChangeAsync(request.CaseId, CaseAction.RecordReferralOutcome,

@@ -73,8 +73,6 @@ public sealed class SanctionCase
     public List<DistributionEntry> Distribution { get; set; } = [];
     /// <summary>The province's yearly selection for listing the case came from (Art. 35, second paragraph).</summary>
     public Guid? BatchId { get; set; }
-    /// <summary>The client's request id of the OpenCase that opened it (AIP-155): a retry returns this case.</summary>
-    public string? RequestId { get; set; }
     /// <summary>The joint meeting whose proposal a listing awaiting decision rests on (Art. 35).</summary>
     public Guid? ProposalMeetingId { get; set; }
     /// <summary>The clauses the proposal awaiting decision applies; on approval they become <see cref="DecisionTrace"/>.</summary>
@@ -97,13 +95,6 @@ public sealed class SanctionCase
     /// <summary>Whether a failed write broke the one-open-listing rule (a concurrent batch or proposal won).</summary>
     public static bool BrokeOneOpenListing(Exception e) =>
         Pingan.Persistence.UniqueIndex.Violated(e, OneOpenListing);
-
-    /// <summary>The unique index of the clients' request ids (AIP-155).</summary>
-    public const string OneCasePerRequestId = "ix_cases_request_id";
-
-    /// <summary>Whether a failed write met another request with the same request id (AIP-155).</summary>
-    public static bool SameRequestId(Exception e) =>
-        Pingan.Persistence.UniqueIndex.Violated(e, OneCasePerRequestId);
 
     public bool IsOver => Ended.Contains(Status);
 }

@@ -1,3 +1,4 @@
+using Pingan.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Pingan.Audit;
@@ -41,8 +42,6 @@ public sealed class SanctionsDb(DbContextOptions<SanctionsDb> options) : PinganD
             e.Property(c => c.EscalationReason).HasMaxLength(500);
             // "The cases within a unit": the subject's chain holds the unit.
             e.HasIndex(c => c.SubjectChain).HasMethod("gin");
-            e.Property(c => c.RequestId).HasMaxLength(64);
-            e.HasIndex(c => c.RequestId).IsUnique().HasDatabaseName(SanctionCase.OneCasePerRequestId).HasFilter("request_id IS NOT NULL");
             // Issue 12: one open listing per unit, proposed or decided, held by the database against concurrent batches and proposals.
             e.HasIndex(c => c.SubjectCode).IsUnique().HasDatabaseName(SanctionCase.OneOpenListing)
                 .HasFilter("((stage = 'Listing' OR proposed_stage = 'Listing') AND status NOT IN ('Closed', 'Dismissed', 'VetoReferred')) OR listing_in_force");
@@ -131,6 +130,7 @@ public sealed class SanctionsDb(DbContextOptions<SanctionsDb> options) : PinganD
             e.HasOne<SanctionCase>().WithMany().HasForeignKey(r => r.CaseId);
         });
         b.AddTransactionalMessaging();
+        b.AddRequestLedger(); // AIP-155 request ids on create calls
         b.AddAuditTrail();
         b.AddRegulationRules();
         base.OnModelCreating(b);

@@ -730,11 +730,6 @@ namespace Pingan.Letters.Persistence.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("key_tasks");
 
-                    b.Property<string>("RequestId")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("request_id");
-
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -759,11 +754,6 @@ namespace Pingan.Letters.Persistence.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_templates");
-
-                    b.HasIndex("RequestId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_templates_request_id")
-                        .HasFilter("request_id IS NOT NULL");
 
                     b.HasIndex("IssuerCode", "Year")
                         .HasDatabaseName("ix_templates_issuer_code_year");
@@ -924,6 +914,32 @@ namespace Pingan.Letters.Persistence.Migrations
                         .HasFilter("dispatched_at IS NULL");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Pingan.ServiceDefaults.RequestRecord", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("key");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<byte[]>("RequestHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("request_hash");
+
+                    b.Property<byte[]>("Response")
+                        .HasColumnType("bytea")
+                        .HasColumnName("response");
+
+                    b.HasKey("Key")
+                        .HasName("pk_request_ledger");
+
+                    b.ToTable("request_ledger", (string)null);
                 });
 
             modelBuilder.Entity("Pingan.Letters.Letters.LetterTarget", b =>

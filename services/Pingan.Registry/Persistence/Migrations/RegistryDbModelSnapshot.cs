@@ -506,11 +506,6 @@ namespace Pingan.Registry.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("recorded_at");
 
-                    b.Property<string>("RequestId")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("request_id");
-
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -542,11 +537,6 @@ namespace Pingan.Registry.Persistence.Migrations
                     b.HasIndex("ExternalId")
                         .IsUnique()
                         .HasDatabaseName("ix_terms_external_id");
-
-                    b.HasIndex("RequestId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_terms_request_id")
-                        .HasFilter("request_id IS NOT NULL");
 
                     b.HasIndex("LeaderId", "StartsOn")
                         .HasDatabaseName("ix_terms_leader_id_starts_on");
@@ -719,6 +709,32 @@ namespace Pingan.Registry.Persistence.Migrations
                         .HasDatabaseName("ix_unit_revisions_code_valid_from");
 
                     b.ToTable("unit_revisions", (string)null);
+                });
+
+            modelBuilder.Entity("Pingan.ServiceDefaults.RequestRecord", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("key");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<byte[]>("RequestHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("request_hash");
+
+                    b.Property<byte[]>("Response")
+                        .HasColumnType("bytea")
+                        .HasColumnName("response");
+
+                    b.HasKey("Key")
+                        .HasName("pk_request_ledger");
+
+                    b.ToTable("request_ledger", (string)null);
                 });
 
             modelBuilder.Entity("Pingan.Registry.Commissions.Commission", b =>

@@ -805,11 +805,6 @@ namespace Pingan.Sanctions.Persistence.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("reported_by");
 
-                    b.Property<string>("RequestId")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("request_id");
-
                     b.Property<string>("ResponsibleCode")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -886,11 +881,6 @@ namespace Pingan.Sanctions.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_cases");
 
-                    b.HasIndex("RequestId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_cases_request_id")
-                        .HasFilter("request_id IS NOT NULL");
-
                     b.HasIndex("SubjectChain")
                         .HasDatabaseName("ix_cases_subject_chain");
 
@@ -902,6 +892,32 @@ namespace Pingan.Sanctions.Persistence.Migrations
                         .HasFilter("((stage = 'Listing' OR proposed_stage = 'Listing') AND status NOT IN ('Closed', 'Dismissed', 'VetoReferred')) OR listing_in_force");
 
                     b.ToTable("cases", (string)null);
+                });
+
+            modelBuilder.Entity("Pingan.ServiceDefaults.RequestRecord", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("key");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<byte[]>("RequestHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("request_hash");
+
+                    b.Property<byte[]>("Response")
+                        .HasColumnType("bytea")
+                        .HasColumnName("response");
+
+                    b.HasKey("Key")
+                        .HasName("pk_request_ledger");
+
+                    b.ToTable("request_ledger", (string)null);
                 });
 
             modelBuilder.Entity("Pingan.Sanctions.Cases.CaseCircumstance", b =>
