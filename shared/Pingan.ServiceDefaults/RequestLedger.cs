@@ -23,7 +23,7 @@ public sealed class RequestRecord
 
 public static class RequestLedgerModel
 {
-    internal const string Table = "request_ledger";
+    internal const string Table = "request_ledger", PrimaryKey = "pk_request_ledger";
 
     /// <summary>Adds the request ledger's table to a service's own model (and so to its migrations).</summary>
     public static ModelBuilder AddRequestLedger(this ModelBuilder modelBuilder)
@@ -118,8 +118,7 @@ public sealed class RequestLedger<TDb>(TDb db, TimeProvider time) where TDb : Db
         }
     }
 
-    private static bool IsSameKey(Exception e) =>
-        e is DbUpdateException { InnerException: Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation, TableName: RequestLedgerModel.Table } };
+    private static bool IsSameKey(Exception e) => Pingan.Persistence.UniqueIndex.Violated(e, RequestLedgerModel.PrimaryKey);
 }
 
 /// <summary>
