@@ -112,14 +112,25 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
         // A period (reading 4): every term that ran on any of its days; a day alone is a period of one.
         var until = Dates.ParseOr(request.Until, day);
         var role = request.Role == Api.LeadershipRole.Unspecified ? "" : ((LeadershipRole)(int)request.Role).ToString();
-        var holders = await TermQueries.ListAsync(db,
-            "t.unit_code = $1 AND t.starts_on <= $6 AND (t.ends_on IS NULL OR t.ends_on >= $2) AND ($3 = '' OR t.role = $3) AND ($4 = '' OR t.portfolio = $4)" +
-            " AND (NOT $5 OR t.comprehensive_management)",
-            [request.UnitCode, day, role, request.Portfolio, request.ComprehensiveManagementOnly, until], ct);
-        // Nobody held it, or there is no such unit: only the empty answer pays for telling the two apart.
-        if (holders.Terms.Count == 0 && !await db.Units.AnyAsync(u => u.Code == request.UnitCode, ct))
-            throw new NotFoundException($"No unit {request.UnitCode}.");
-        return holders;
+        // One round trip (issue 20): the unit's row with its holders joined on, so "nobody held it" (the unit's row alone)
+        // and "no such unit" (no row) are told apart by the same query; asking the second question apart cost every
+        // empty answer a second query.
+        var holders = new TermList();
+        var unitFound = false;
+        await db.ReadAsync(
+            $"""
+            SELECT {TermQueries.Columns}
+            FROM units u LEFT JOIN (terms t JOIN leaders l ON l.id = t.leader_id)
+              ON t.unit_code = u.code AND t.starts_on <= $6 AND (t.ends_on IS NULL OR t.ends_on >= $2) AND ($3 = '' OR t.role = $3)
+                 AND ($4 = '' OR t.portfolio = $4) AND (NOT $5 OR t.comprehensive_management)
+            WHERE u.code = $1
+            ORDER BY t.role, t.starts_on
+            """, [request.UnitCode, day, role, request.Portfolio, request.ComprehensiveManagementOnly, until], r =>
+            {
+                unitFound = true;
+                if (!r.IsDBNull(0)) holders.Terms.Add(TermQueries.Read(r));
+            }, ct);
+        return unitFound ? holders : throw new NotFoundException($"No unit {request.UnitCode}.");
     }
 
     public override async Task<TermList> GetAccountability(GetAccountabilityRequest request, ServerCallContext context)
@@ -223,31 +234,37 @@ public static class TermQueries
         var list = new TermList();
         await db.ReadAsync(
                 $"""
-                SELECT t.id, t.leader_id, l.name, t.unit_code, u.name, t.role, t.portfolio, t.title, t.starts_on, t.ends_on,
-                       t.end_reason, t.cadre_authority_code, t.external_id, t.comprehensive_management
+                SELECT {Columns}
                 FROM terms t JOIN leaders l ON l.id = t.leader_id JOIN units u ON u.code = t.unit_code
                 WHERE {where}
                 ORDER BY t.unit_code, t.role, t.starts_on
-                """, args, r =>
-        {
-            list.Terms.Add(new Api.Term
-            {
-                TermId = r.GetGuid(0).ToString(),
-                LeaderId = r.GetGuid(1).ToString(),
-                LeaderName = r.GetString(2),
-                UnitCode = r.GetString(3),
-                UnitName = r.GetString(4),
-                Role = (Api.LeadershipRole)(int)Enum.Parse<LeadershipRole>(r.GetString(5)),
-                Portfolio = r.GetString(6),
-                Title = r.IsDBNull(7) ? "" : r.GetString(7),
-                StartsOn = Dates.Write(r.GetFieldValue<DateOnly>(8)),
-                EndsOn = r.IsDBNull(9) ? "" : Dates.Write(r.GetFieldValue<DateOnly>(9)),
-                EndReason = r.IsDBNull(10) ? "" : r.GetString(10),
-                CadreAuthorityCode = r.IsDBNull(11) ? "" : r.GetString(11),
-                ExternalId = r.IsDBNull(12) ? "" : r.GetString(12),
-                ComprehensiveManagement = r.GetBoolean(13),
-            });
-        }, ct);
+                """, args, r => list.Terms.Add(Read(r)), ct);
         return list;
     }
+
+    /// <summary>The columns <see cref="Read"/> expects, over terms t, leaders l and units u.</summary>
+    public const string Columns =
+        """
+        t.id, t.leader_id, l.name, t.unit_code, u.name, t.role, t.portfolio, t.title, t.starts_on, t.ends_on,
+        t.end_reason, t.cadre_authority_code, t.external_id, t.comprehensive_management
+        """;
+
+    /// <summary>A term from a row of <see cref="Columns"/>, straight into the API message.</summary>
+    public static Api.Term Read(Npgsql.NpgsqlDataReader r) => new()
+    {
+        TermId = r.GetGuid(0).ToString(),
+        LeaderId = r.GetGuid(1).ToString(),
+        LeaderName = r.GetString(2),
+        UnitCode = r.GetString(3),
+        UnitName = r.GetString(4),
+        Role = (Api.LeadershipRole)(int)Enum.Parse<LeadershipRole>(r.GetString(5)),
+        Portfolio = r.GetString(6),
+        Title = r.IsDBNull(7) ? "" : r.GetString(7),
+        StartsOn = Dates.Write(r.GetFieldValue<DateOnly>(8)),
+        EndsOn = r.IsDBNull(9) ? "" : Dates.Write(r.GetFieldValue<DateOnly>(9)),
+        EndReason = r.IsDBNull(10) ? "" : r.GetString(10),
+        CadreAuthorityCode = r.IsDBNull(11) ? "" : r.GetString(11),
+        ExternalId = r.IsDBNull(12) ? "" : r.GetString(12),
+        ComprehensiveManagement = r.GetBoolean(13),
+    };
 }

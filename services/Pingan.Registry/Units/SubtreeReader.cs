@@ -24,14 +24,15 @@ public static class SubtreeReader
     public static (string After, string Before) Below(string rootPath) => (rootPath + "/", rootPath + "0");
 
     /// <summary>
-    /// Up to <paramref name="limit"/> units below the unit at <paramref name="rootPath"/> in path order, after the
-    /// path <paramref name="after"/> when paging on, with their paths; leaving out the units at the
-    /// <paramref name="excluded"/> paths and below them.
+    /// A page of up to <paramref name="pageSize"/> units below the unit at <paramref name="rootPath"/> in path order,
+    /// after the path <paramref name="after"/> when paging on, leaving out the units at the <paramref name="excluded"/>
+    /// paths and below them; with the path the next page starts after, or null when this page is the last.
     /// </summary>
-    public static async Task<(List<Api.Unit> Units, List<string> Paths)> ReadAsync(
-        RegistryDb db, string rootPath, string? after, UnitLevel? level, UnitKind[] kinds, bool includeDissolved, int limit,
+    public static async Task<(List<Api.Unit> Units, string? NextAfter)> ReadAsync(
+        RegistryDb db, string rootPath, string? after, UnitLevel? level, UnitKind[] kinds, bool includeDissolved, int pageSize,
         string[] excluded, CancellationToken ct)
     {
+        var limit = pageSize + 1; // one more row says whether a next page exists
         // The subtree is a range of the path index (Below). The bounds go in as values, not as a subquery: with them
         // the planner walks the index in order and stops at the limit; with a subquery it guessed a handful of rows
         // and sorted the whole range instead.
@@ -62,9 +63,10 @@ public static class SubtreeReader
             cmd.Parameters.Add(new NpgsqlParameter { Value = excluded });
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             var units = new List<Api.Unit>(Math.Min(limit, 1024));
-            var paths = new List<string>(units.Capacity);
+            string? lastPath = null;
             while (await reader.ReadAsync(ct))
             {
+                if (units.Count == pageSize) return (units, lastPath); // the extra row: a next page exists
                 units.Add(new Api.Unit
                 {
                     Code = reader.GetString(0),
@@ -79,9 +81,10 @@ public static class SubtreeReader
                     DissolvedOn = reader.IsDBNull(9) ? "" : Dates.Write(reader.GetFieldValue<DateOnly>(9)),
                     PinyinInitials = reader.GetString(10),
                 });
-                paths.Add(reader.GetString(11));
+                // Only the page's last row needs its path, for the token (issue 20: one string a row less).
+                if (units.Count == pageSize) lastPath = reader.GetString(11);
             }
-            return (units, paths);
+            return (units, null);
         }
         finally
         {

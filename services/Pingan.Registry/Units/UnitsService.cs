@@ -132,15 +132,11 @@ public sealed class UnitsService(
         var (rootPath, after) = request.PageToken.Length == 0
             ? (await PathOfAsync(request.Code, ct) ?? throw new NotFoundException($"No unit {request.Code}."), null)
             : DecodeToken(request.PageToken, request.Code);
-        var (units, paths) = await SubtreeReader.ReadAsync(db, rootPath, after,
+        var (units, nextAfter) = await SubtreeReader.ReadAsync(db, rootPath, after,
             request.Level == Api.UnitLevel.Unspecified ? null : request.Level.ToDomain(),
-            [.. request.Kinds.Select(k => k.ToDomain())], request.IncludeDissolved, size + 1, await access.ForeignSubtreesAsync(rootPath, ct), ct);
+            [.. request.Kinds.Select(k => k.ToDomain())], request.IncludeDissolved, size, await access.ForeignSubtreesAsync(rootPath, ct), ct);
         var page = new UnitPage();
-        if (units.Count > size)
-        {
-            units.RemoveAt(size);
-            page.NextPageToken = Convert.ToBase64String(Encoding.UTF8.GetBytes(paths[size - 1]));
-        }
+        if (nextAfter is not null) page.NextPageToken = Convert.ToBase64String(Encoding.UTF8.GetBytes(nextAfter));
         page.Units.AddRange(units);
         return page;
     }
