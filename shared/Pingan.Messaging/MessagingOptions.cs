@@ -39,7 +39,14 @@ public sealed class OutboxOptions
 {
     /// <summary>Set false for a process that only consumes, or in a test that stops dispatch on purpose.</summary>
     public bool DispatcherEnabled { get; set; } = true;
-    public int BatchSize { get; set; } = 200;
+    /// <summary>
+    /// Rows claimed and published together. Issue 20: 1,000 drains a bulk import's backlog at about three times the rate
+    /// of 200 (fewer claims, marks and commits a row); a light load still leaves at once, in batches of what is there.
+    /// </summary>
+    public int BatchSize { get; set; } = 1000;
+
+    /// <summary>Dispatch loops per process, each with its own batch, sharing one broker channel (issue 20).</summary>
+    public int Dispatchers { get; set; } = 2;
 
     /// <summary>How often the dispatcher looks for rows committed by other replicas or due for a retry.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);

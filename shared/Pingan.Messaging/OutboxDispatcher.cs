@@ -34,6 +34,13 @@ public sealed class OutboxDispatcher<TDb>(
             return;
         }
         await Task.Yield();
+        // Issue 20: several loops side by side, each claiming its own batch (SKIP LOCKED), so one loop's database work
+        // (claim, mark, commit) overlaps another's publish instead of the broker and the database waiting on each other.
+        await Task.WhenAll(Enumerable.Range(0, Math.Max(1, _options.Dispatchers)).Select(i => Task.Run(() => LoopAsync(cleans: i == 0, stoppingToken), CancellationToken.None)));
+    }
+
+    private async Task LoopAsync(bool cleans, CancellationToken stoppingToken)
+    {
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -47,7 +54,7 @@ public sealed class OutboxDispatcher<TDb>(
                     // timeout bounds the wait.
                     using (var batch = new CancellationTokenSource(_options.PublishTimeout * 3))
                         sent = await DispatchBatchAsync(batch.Token);
-                    await CleanupAsync(stoppingToken);
+                    if (cleans) await CleanupAsync(stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {

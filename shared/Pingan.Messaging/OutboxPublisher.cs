@@ -27,6 +27,8 @@ public sealed class OutboxPublisher(BrokerAddress broker, BrokerTls tls, IBus bu
     private IConnection? _connection;
     private IChannel? _channel;
     private readonly HashSet<string> _declared = [];
+    private readonly PublisherConfirms _confirms = new();
+    private static readonly string MachineName = Environment.MachineName; // a system call each time it is read
 
     /// <summary>Publishes every row and returns, for each, null when the broker confirmed it, else why not.</summary>
     public async Task<Exception?[]> PublishAsync(IReadOnlyList<OutboxMessage> rows, TimeSpan timeout, CancellationToken cancellationToken)
@@ -49,7 +51,10 @@ public sealed class OutboxPublisher(BrokerAddress broker, BrokerTls tls, IBus bu
                 return outcomes;
             }
 
-            var confirms = new ValueTask[rows.Count];
+            // Issue 20: confirms are tracked here, by delivery tag, rather than by the client's per-publish tracking,
+            // which completed each returned (unrouted) publish by throwing: an exception per event, the largest cost of
+            // draining a bulk import's events that no queue is bound to yet.
+            var confirms = new Task<Exception?>[rows.Count];
             for (var i = 0; i < rows.Count; i++)
             {
                 try
@@ -71,34 +76,53 @@ public sealed class OutboxPublisher(BrokerAddress broker, BrokerTls tls, IBus bu
                         Headers = new Dictionary<string, object?> { ["Content-Type"] = ContentType },
                     };
                     if (rows[i].TraceParent is { } traceParent) props.Headers["traceparent"] = traceParent;
-                    // Mandatory (issue 12): an event no queue is bound to comes back, and is counted rather than lost unseen.
-                    confirms[i] = channel.BasicPublishAsync(exchange, "", mandatory: true, props, Envelope(rows[i], urn, exchange), deadline.Token);
+                    var tag = await channel.GetNextPublishSequenceNumberAsync(deadline.Token);
+                    var confirm = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    _confirms.Expect(tag, confirm);
+                    confirms[i] = confirm.Task;
+                    try
+                    {
+                        // Mandatory (issue 12): an event no queue is bound to comes back, and is counted rather than lost unseen.
+                        await channel.BasicPublishAsync(exchange, "", mandatory: true, props, Envelope(rows[i], urn, exchange), deadline.Token);
+                    }
+                    catch
+                    {
+                        _confirms.Forget(tag);
+                        throw;
+                    }
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
                     outcomes[i] = ex;
-                    confirms[i] = ValueTask.CompletedTask;
+                    confirms[i] = Task.FromResult<Exception?>(null);
                 }
             }
             var broken = false;
+            var all = Task.WhenAll(confirms);
+            try
+            {
+                await all.WaitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                broken = true; // no confirm in time: the channel is not trusted for the next batch
+            }
             for (var i = 0; i < rows.Count; i++)
             {
-                try
+                if (outcomes[i] is not null) continue;
+                if (!confirms[i].IsCompleted)
                 {
-                    await confirms[i];
+                    outcomes[i] = new TimeoutException($"The broker did not confirm message {rows[i].MessageId} within {timeout}.");
+                    continue;
                 }
-                catch (RabbitMQ.Client.Exceptions.PublishException returned) when (returned.IsReturn)
-                {
-                    // Nobody is bound yet: the event is done with (consumers that join later rebuild from the producer's
-                    // queries), and the metric says how many went nowhere, by type.
+                outcomes[i] = confirms[i].Result;
+                if (outcomes[i] is null && _confirms.WasReturned(rows[i].MessageId.ToString()))
+                    // Nobody is bound yet: the event is done with (consumers that join later read the producer's event
+                    // log, ADR 0012), and the metric says how many went nowhere, by type.
                     MessagingMetrics.Unrouted.Add(1, new KeyValuePair<string, object?>("message_type", rows[i].MessageType));
-                }
-                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-                {
-                    outcomes[i] ??= ex;
-                    broken |= ex is not RabbitMQ.Client.Exceptions.PublishException;
-                }
+                broken |= outcomes[i] is ConfirmsLostException;
             }
+            _confirms.ForgetReturns();
             if (broken) await ResetAsync();
             return outcomes;
         }
@@ -129,7 +153,7 @@ public sealed class OutboxPublisher(BrokerAddress broker, BrokerTls tls, IBus bu
             w.WriteNumber(EventSequence.Header, row.Sequence);
             w.WriteEndObject();
             w.WriteStartObject("host");
-            w.WriteString("machineName", Environment.MachineName);
+            w.WriteString("machineName", MachineName);
             w.WriteNumber("processId", Environment.ProcessId);
             w.WriteString("assembly", "Pingan.Messaging");
             w.WriteEndObject();
@@ -157,8 +181,18 @@ public sealed class OutboxPublisher(BrokerAddress broker, BrokerTls tls, IBus bu
         factory.AutomaticRecoveryEnabled = false; // a broken connection is replaced on the next batch
         factory.ClientProvidedName = $"pingan-outbox-{Environment.MachineName}";
         _connection = await factory.CreateConnectionAsync(cancellationToken);
-        _channel = await _connection.CreateChannelAsync(
-            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
+        var channel = await _connection.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: false), cancellationToken);
+        _confirms.Reset();
+        channel.BasicAcksAsync += (_, e) => { _confirms.Settle(e.DeliveryTag, e.Multiple, null); return Task.CompletedTask; };
+        channel.BasicNacksAsync += (_, e) =>
+        {
+            _confirms.Settle(e.DeliveryTag, e.Multiple, new InvalidOperationException($"The broker refused (nack) delivery tag {e.DeliveryTag}."));
+            return Task.CompletedTask;
+        };
+        channel.BasicReturnAsync += (_, e) => { _confirms.Returned(e.BasicProperties.MessageId); return Task.CompletedTask; };
+        channel.ChannelShutdownAsync += (_, e) => { _confirms.FailAll(new ConfirmsLostException(e.ReplyText)); return Task.CompletedTask; };
+        _channel = channel;
         logger.LogInformation("Outbox publisher connected to {Host}:{Port}/{VirtualHost}", broker.Host, broker.Port, broker.VirtualHost);
         return _channel;
     }
@@ -177,11 +211,106 @@ public sealed class OutboxPublisher(BrokerAddress broker, BrokerTls tls, IBus bu
         }
         _channel = null;
         _connection = null;
+        _confirms.FailAll(new ConfirmsLostException("the channel was closed"));
     }
 
     public async ValueTask DisposeAsync()
     {
         await ResetAsync();
         _gate.Dispose();
+    }
+}
+
+/// <summary>The channel closed before the broker confirmed: the publish may or may not have arrived; it is sent again.</summary>
+public sealed class ConfirmsLostException(string why) : Exception($"The broker channel closed before confirming ({why}).");
+
+/// <summary>
+/// Publisher confirms by delivery tag, for one channel. Tags are consecutive from 1 on a channel, and the broker
+/// confirms them in any grouping ("multiple" settles every tag up to it). A mandatory publish that no queue takes comes
+/// back (basic.return) before its confirm, so it is remembered by message id until its batch has been read.
+/// </summary>
+internal sealed class PublisherConfirms
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<ulong, TaskCompletionSource<Exception?>> _pending = [];
+    private readonly HashSet<string> _returned = new(StringComparer.Ordinal);
+    private ulong _lowest, _highest; // the outstanding tags lie between them
+
+    public void Expect(ulong tag, TaskCompletionSource<Exception?> confirm)
+    {
+        lock (_lock)
+        {
+            if (_pending.Count == 0) _lowest = tag;
+            _pending[tag] = confirm;
+            _highest = Math.Max(_highest, tag);
+        }
+    }
+
+    public void Forget(ulong tag)
+    {
+        lock (_lock)
+        {
+            _pending.Remove(tag);
+            Advance();
+        }
+    }
+
+    public void Settle(ulong tag, bool multiple, Exception? outcome)
+    {
+        List<TaskCompletionSource<Exception?>> settled = [];
+        lock (_lock)
+        {
+            if (!multiple)
+            {
+                if (_pending.Remove(tag, out var one)) settled.Add(one);
+            }
+            else
+            {
+                for (var t = _lowest; t <= Math.Min(tag, _highest); t++)
+                    if (_pending.Remove(t, out var each)) settled.Add(each);
+            }
+            Advance();
+        }
+        foreach (var confirm in settled) confirm.TrySetResult(outcome);
+    }
+
+    /// <summary>Moves past settled tags, so a "multiple" confirm walks only what is outstanding.</summary>
+    private void Advance()
+    {
+        while (_lowest <= _highest && !_pending.ContainsKey(_lowest)) _lowest++;
+    }
+
+    public void Returned(string? messageId)
+    {
+        if (messageId is null) return;
+        lock (_lock) _returned.Add(messageId);
+    }
+
+    public bool WasReturned(string messageId)
+    {
+        lock (_lock) return _returned.Contains(messageId);
+    }
+
+    public void ForgetReturns()
+    {
+        lock (_lock) _returned.Clear();
+    }
+
+    /// <summary>A new channel numbers its tags from 1 again.</summary>
+    public void Reset()
+    {
+        lock (_lock) (_lowest, _highest) = (0, 0);
+    }
+
+    public void FailAll(Exception why)
+    {
+        List<TaskCompletionSource<Exception?>> all;
+        lock (_lock)
+        {
+            all = [.. _pending.Values];
+            _pending.Clear();
+            _returned.Clear();
+        }
+        foreach (var confirm in all) confirm.TrySetResult(why);
     }
 }

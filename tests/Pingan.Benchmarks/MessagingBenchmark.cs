@@ -74,22 +74,39 @@ public static class MessagingBenchmark
         // Each round measures both paths back to back, so the ratio is taken per round (the machine's pace drifts between rounds).
         var ratioMedian = Median([.. raw.Select((r, i) => outbox[i] / r)]);
 
-        // Latency: one event per transaction at half the measured peak, commit to inbox consumer.
-        var target = Arg("--latency-rate", 0, 0) is > 0 and var fixedRate ? fixedRate : outboxMedian / 2;
-        double achieved;
-        recorder.LatenciesMs.Clear();
-        using (var service = await pipeline.StartAsync("pingan_bench_publisher", dispatcher: true, consumer: false, recorder))
+        // Latency: one event per transaction, commit to inbox consumer, at half the measured peak and (issue 20) at a
+        // sweep of lower rates: where two cores carrying producers, dispatcher, consumer, PostgreSQL and RabbitMQ keep the
+        // p99 under 200 ms, and the latency at the platform's realistic peak (the Q1 letter cascade's event rate, which
+        // `./platform bench letters` prints: a few hundred events a second).
+        async Task<(double Achieved, double[] Sorted)> LatencyAsync(double rate)
         {
-            recorder.RecordLatency = true;
-            achieved = await OutboxPipeline.CommitPacedAsync(service, target, TimeSpan.FromSeconds(latencySeconds), workers: 32);
-            var expected = (int)(target * latencySeconds);
-            var deadline = Stopwatch.StartNew();
-            while (recorder.LatenciesMs.Count < expected && deadline.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(20);
-            recorder.RecordLatency = false;
-            await service.StopAsync();
+            recorder.LatenciesMs.Clear();
+            double offered;
+            using (var service = await pipeline.StartAsync("pingan_bench_publisher", dispatcher: true, consumer: false, recorder))
+            {
+                recorder.RecordLatency = true;
+                offered = await OutboxPipeline.CommitPacedAsync(service, rate, TimeSpan.FromSeconds(latencySeconds), workers: 32);
+                var expected = (int)(rate * latencySeconds);
+                var deadline = Stopwatch.StartNew();
+                while (recorder.LatenciesMs.Count < expected && deadline.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(20);
+                recorder.RecordLatency = false;
+                await service.StopAsync();
+            }
+            return (offered, recorder.LatenciesMs.Order().ToArray());
         }
-        var latencies = recorder.LatenciesMs.Order().ToArray();
-        double P(double q) => latencies.Length == 0 ? double.NaN : latencies[Math.Min(latencies.Length - 1, (int)Math.Ceiling(q * latencies.Length) - 1)];
+        static double Q(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+        // Once untimed first: the paced producers' and the dispatcher's first seconds (JIT, connections) are not a
+        // running service's latency, and fell on the first rate measured (p99 454 ms at 250 events/s, 94 ms at 1,000).
+        await LatencyAsync(Args.Smoke ? 50 : 250);
+        var sweep = new List<(double Offered, double P50, double P99)>();
+        foreach (var rate in Args.Smoke ? [100.0] : new[] { 250.0, 500.0, 1_000.0 })
+        {
+            var (offered, sorted) = await LatencyAsync(rate);
+            sweep.Add((offered, Q(sorted, 0.5), Q(sorted, 0.99)));
+        }
+        var target = Arg("--latency-rate", 0, 0) is > 0 and var fixedRate ? fixedRate : outboxMedian / 2;
+        var (achieved, latencies) = await LatencyAsync(target);
+        double P(double q) => Q(latencies, q);
 
         Console.WriteLine();
         Console.WriteLine("Throughput (same broker, same machine, persistent messages, publisher confirms):");
@@ -98,10 +115,17 @@ public static class MessagingBenchmark
         Console.WriteLine($"  ratio     {ratioMedian:P1} (median of the rounds' ratios)   (target >= 25%; published MassTransit figures sit near 10%)");
         Console.WriteLine($"Commit-to-consume latency at half the peak ({achieved:N0} events/s offered, one event per transaction, {latencies.Length:N0} samples):");
         Console.WriteLine($"  p50 {P(0.50):N1} ms   p99 {P(0.99):N1} ms   max {P(1.0):N1} ms   (target p99 < 200 ms)");
+        Console.WriteLine("Commit-to-consume latency at lower rates (the same run):");
+        foreach (var (offered, p50, p99) in sweep)
+            Console.WriteLine($"  {offered,8:N0} events/s offered   p50 {p50,7:N1} ms   p99 {p99,7:N1} ms");
+        var within = sweep.Where(x => x.P99 < 200).Select(x => x.Offered).DefaultIfEmpty(0).Max();
+        Console.WriteLine($"  highest rate swept with p99 < 200 ms: {within:N0} events/s");
 
         var ratios = raw.Select((r, i) => outbox[i] / r).ToList();
         Verdicts.Record("messaging", $"outbox / raw client, every round: {string.Join(" / ", ratios.Select(r => r.ToString("P1")))}", ">= 25% in every round", ratios.All(r => r >= 0.25));
         Verdicts.Record("messaging", $"commit-to-consume p99 {P(0.99):N0} ms at {achieved:N0} events/s", "p99 < 200 ms at half the peak", P(0.99) < 200);
+        var (realistic, _, realisticP99) = sweep[0];
+        Verdicts.Record("messaging", $"commit-to-consume p99 {realisticP99:N0} ms at {realistic:N0} events/s", "p99 < 200 ms at the realistic peak (the letter cascade's rate)", realisticP99 < 200);
         await consumer.StopAsync();
         return 0;
     }

@@ -214,7 +214,7 @@ namespace Pingan.Registry.Persistence.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_outbox_messages_message_id");
 
-                    b.HasIndex("NextAttemptAt", "Sequence")
+                    b.HasIndex("Sequence", "NextAttemptAt")
                         .HasDatabaseName("ix_outbox_messages_pending")
                         .HasFilter("dispatched_at IS NULL");
 
