@@ -34,12 +34,16 @@ public sealed class OutboxPublisher(BrokerAddress broker, BrokerTls tls, IBus bu
     public async Task<Exception?[]> PublishAsync(IReadOnlyList<OutboxMessage> rows, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var outcomes = new Exception?[rows.Count];
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        IChannel channel;
+        var confirms = new Task<Exception?>[rows.Count];
+        // The gate covers connecting and writing (a tag and its publish must pair up); the confirms are awaited outside
+        // it, so another dispatch loop's batch is written while this one's are outstanding (issue 20: with the wait
+        // inside, two loops took turns on the broker's confirm latency, and events at low rates queued behind it).
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(timeout);
-            IChannel channel;
             try
             {
                 channel = await ChannelAsync(deadline.Token);
@@ -54,7 +58,6 @@ public sealed class OutboxPublisher(BrokerAddress broker, BrokerTls tls, IBus bu
             // Issue 20: confirms are tracked here, by delivery tag, rather than by the client's per-publish tracking,
             // which completed each returned (unrouted) publish by throwing: an exception per event, the largest cost of
             // draining a bulk import's events that no queue is bound to yet.
-            var confirms = new Task<Exception?>[rows.Count];
             for (var i = 0; i < rows.Count; i++)
             {
                 try
@@ -97,39 +100,50 @@ public sealed class OutboxPublisher(BrokerAddress broker, BrokerTls tls, IBus bu
                     confirms[i] = Task.FromResult<Exception?>(null);
                 }
             }
-            var broken = false;
-            var all = Task.WhenAll(confirms);
-            try
-            {
-                await all.WaitAsync(deadline.Token);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                broken = true; // no confirm in time: the channel is not trusted for the next batch
-            }
-            for (var i = 0; i < rows.Count; i++)
-            {
-                if (outcomes[i] is not null) continue;
-                if (!confirms[i].IsCompleted)
-                {
-                    outcomes[i] = new TimeoutException($"The broker did not confirm message {rows[i].MessageId} within {timeout}.");
-                    continue;
-                }
-                outcomes[i] = confirms[i].Result;
-                if (outcomes[i] is null && _confirms.WasReturned(rows[i].MessageId.ToString()))
-                    // Nobody is bound yet: the event is done with (consumers that join later read the producer's event
-                    // log, ADR 0012), and the metric says how many went nowhere, by type.
-                    MessagingMetrics.Unrouted.Add(1, new KeyValuePair<string, object?>("message_type", rows[i].MessageType));
-                broken |= outcomes[i] is ConfirmsLostException;
-            }
-            _confirms.ForgetReturns();
-            if (broken) await ResetAsync();
-            return outcomes;
         }
         finally
         {
             _gate.Release();
         }
+
+        var broken = false;
+        var all = Task.WhenAll(confirms);
+        try
+        {
+            await all.WaitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            broken = true; // no confirm in time: the channel is not trusted for the next batch
+        }
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (outcomes[i] is not null) continue;
+            if (!confirms[i].IsCompleted)
+            {
+                outcomes[i] = new TimeoutException($"The broker did not confirm message {rows[i].MessageId} within {timeout}.");
+                continue;
+            }
+            outcomes[i] = confirms[i].Result;
+            if (outcomes[i] is null && _confirms.TakeReturned(rows[i].MessageId.ToString()))
+                // Nobody is bound yet: the event is done with (consumers that join later read the producer's event
+                // log, ADR 0012), and the metric says how many went nowhere, by type.
+                MessagingMetrics.Unrouted.Add(1, new KeyValuePair<string, object?>("message_type", rows[i].MessageType));
+            broken |= outcomes[i] is ConfirmsLostException;
+        }
+        if (broken)
+        {
+            await _gate.WaitAsync(CancellationToken.None);
+            try
+            {
+                if (ReferenceEquals(_channel, channel)) await ResetAsync(); // not one another batch has opened since
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+        return outcomes;
     }
 
     private byte[] Envelope(OutboxMessage row, string urn, string exchange)
@@ -286,14 +300,10 @@ internal sealed class PublisherConfirms
         lock (_lock) _returned.Add(messageId);
     }
 
-    public bool WasReturned(string messageId)
+    /// <summary>Whether the message came back unrouted; forgets it either way (its batch reads it once).</summary>
+    public bool TakeReturned(string messageId)
     {
-        lock (_lock) return _returned.Contains(messageId);
-    }
-
-    public void ForgetReturns()
-    {
-        lock (_lock) _returned.Clear();
+        lock (_lock) return _returned.Remove(messageId);
     }
 
     /// <summary>A new channel numbers its tags from 1 again.</summary>
