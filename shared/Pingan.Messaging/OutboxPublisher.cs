@@ -22,13 +22,13 @@ public sealed class OutboxPublisher(BrokerAddress broker, BrokerTls tls, IBus bu
     private static readonly ConcurrentDictionary<Type, (string Exchange, string Urn)> Topology = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly string _virtualHostAddress = VirtualHostAddress(broker);
+    private static readonly string MachineName = Environment.MachineName; // a system call each time it is read
     private readonly string _sourceAddress =
-        $"{VirtualHostAddress(broker)}/{Environment.MachineName}_{Environment.ProcessId}_outbox_{Guid.NewGuid():N}";
+        $"{VirtualHostAddress(broker)}/{MachineName}_{Environment.ProcessId}_outbox_{Guid.NewGuid():N}";
     private IConnection? _connection;
     private IChannel? _channel;
     private readonly HashSet<string> _declared = [];
     private readonly PublisherConfirms _confirms = new();
-    private static readonly string MachineName = Environment.MachineName; // a system call each time it is read
 
     /// <summary>Publishes every row and returns, for each, null when the broker confirmed it, else why not.</summary>
     public async Task<Exception?[]> PublishAsync(IReadOnlyList<OutboxMessage> rows, TimeSpan timeout, CancellationToken cancellationToken)
@@ -193,7 +193,7 @@ public sealed class OutboxPublisher(BrokerAddress broker, BrokerTls tls, IBus bu
         await ResetAsync();
         var factory = broker.ConnectionFactory(tls);
         factory.AutomaticRecoveryEnabled = false; // a broken connection is replaced on the next batch
-        factory.ClientProvidedName = $"pingan-outbox-{Environment.MachineName}";
+        factory.ClientProvidedName = $"pingan-outbox-{MachineName}";
         _connection = await factory.CreateConnectionAsync(cancellationToken);
         var channel = await _connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: false), cancellationToken);

@@ -38,6 +38,14 @@ namespace Pingan.Benchmarks
         }
     }
 
+    /// <summary>Nearest-rank percentiles of timings.</summary>
+    internal static class Percentile
+    {
+        /// <summary>The <paramref name="q"/> quantile of values already in ascending order; NaN when there are none.</summary>
+        public static double Of(IReadOnlyList<double> sorted, double q) =>
+            sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
+    }
+
     /// <summary>Every target a run measured, printed at its end as one line each: met or missed.</summary>
     internal static class Verdicts
     {

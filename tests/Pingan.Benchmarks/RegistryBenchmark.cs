@@ -251,10 +251,5 @@ public static class RegistryBenchmark
         return n;
     }
 
-    private static double P(List<double> xs, double q)
-    {
-        if (xs.Count == 0) return double.NaN;
-        var sorted = xs.Order().ToArray();
-        return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
-    }
+    private static double P(List<double> xs, double q) => Percentile.Of([.. xs.Order()], q);
 }
