@@ -1,4 +1,5 @@
 using Pingan.EventLog;
+using Pingan.Evidence;
 using Microsoft.AspNetCore.Builder;
 using Pingan.Audit;
 using Pingan.Letters.Letters;
@@ -22,6 +23,7 @@ public static class LettersApplication
         builder.AddServiceDefaults("Pingan responsibility letters");
         builder.AddPinganDbContext<LettersDb>("letters");
         builder.AddRequestLedger<LettersDb>();
+        builder.AddEvidence("Letters");
         builder.AddPinganMessaging<LettersDb>();
         builder.AddPinganAudit<LettersDb>();
         builder.AddPinganSecurity("letters");

@@ -1,9 +1,9 @@
-using System.Security.Cryptography;
 using Google.Api;
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Pingan.Audit;
+using Pingan.Evidence;
 using Pingan.Letters.Api;
 using Pingan.Letters.Contracts;
 using Pingan.Letters.Letters;
@@ -22,14 +22,12 @@ namespace Pingan.Letters.Reporting;
 /// the year's assessment takes up (Art. 13 "制定易于执行检查的措施", Art. 20 "目标责任书完成情况").
 /// </summary>
 public sealed class ProgressService(
-    LettersDb db, IOutbox outbox, TimeProvider time, IAuditTrail audit, JurisdictionGuard guard, LetterAccess access, IConfiguration configuration,
+    LettersDb db, IOutbox outbox, TimeProvider time, IAuditTrail audit, JurisdictionGuard guard, LetterAccess access, EvidenceIntake intake,
     RequestLedger<LettersDb> ledger)
     : Api.Progress.ProgressBase
 {
     /// <summary>The year-end figure is set in the assessment season, from 1 November (Art. 20 "每年年底之前").</summary>
     public const int CompletionOpensInMonth = 11;
-
-    private long MaxEvidenceBytes => configuration.GetValue("Letters:Evidence:MaxBytes", 20L * 1024 * 1024);
 
     public override Task<Api.Evidence> UploadEvidence(UploadEvidenceRequest request, ServerCallContext context) =>
         ledger.OnceAsync(request.RequestId, request, context, () => UploadEvidenceAsync(request, context));
@@ -37,13 +35,7 @@ public sealed class ProgressService(
     private async Task<Api.Evidence> UploadEvidenceAsync(UploadEvidenceRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
-        var data = request.File?.Data.ToByteArray() ?? [];
-        if (data.Length == 0) throw new RequestValidationException("file", "is empty");
-        if (data.Length > MaxEvidenceBytes)
-            throw new RequestValidationException("file", $"is {Size(data.Length)}; the limit is {Size(MaxEvidenceBytes)}");
-        var contentType = request.File!.ContentType;
-        if (EvidenceFormats.Problem(contentType, data) is { } problem) throw new RequestValidationException("file.content_type", problem);
-        if (EvidenceFormats.NameProblem(contentType, request.FileName) is { } misnamed) throw new RequestValidationException("file_name", misnamed);
+        var accepted = intake.Accept(request.File, request.FileName);
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var letter = await ReportableAsync(request.LetterId, request.TargetCode, ct);
@@ -51,10 +43,9 @@ public sealed class ProgressService(
         var file = new EvidenceFile
         {
             Id = Guid.CreateVersion7(now), LetterId = letter.Id, Year = letter.Year, IssuerCode = letter.IssuerCode, ReceiverCode = letter.ReceiverCode,
-            TargetCode = request.TargetCode, FileName = request.FileName.Trim(), ContentType = EvidenceFormats.Normalise(contentType),
-            SizeBytes = data.Length, Sha256 = Convert.ToHexStringLower(SHA256.HashData(data)), Content = data,
-            UploadedAt = now, UploadedBy = guard.Caller.Subject,
+            TargetCode = request.TargetCode, FileName = "", ContentType = "", Sha256 = "", Content = [], UploadedAt = now, UploadedBy = guard.Caller.Subject,
         };
+        file.Take(accepted);
         db.EvidenceFiles.Add(file);
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditRecord(context.Method, $"letter/{letter.Id}",
@@ -72,7 +63,7 @@ public sealed class ProgressService(
         await access.ReadableAsync(letterId, ct);
         var file = await db.EvidenceFiles.AsNoTracking().FirstAsync(e => e.Id == id, ct);
         // Over REST the body is the file itself; the name travels as an attachment's.
-        return context.Attachment(file.ContentType, file.Content, file.FileName, EvidenceFormats.ExtensionOf(file.ContentType));
+        return context.Download(file);
     }
 
     public override Task<Api.ProgressReport> ReportProgress(ReportProgressRequest request, ServerCallContext context) =>
@@ -232,7 +223,6 @@ public sealed class ProgressService(
         UploadedAt = e.UploadedAt, UploadedBy = e.UploadedBy,
     };
 
-    private static string Size(long bytes) => bytes >= 1024 * 1024 ? $"{bytes / 1024.0 / 1024.0:0.#} MiB" : $"{bytes / 1024.0:0.#} KiB";
 }
 
 public static class ReportingMapping

@@ -5,22 +5,14 @@ namespace Pingan.Letters.Reporting;
 /// SHA-256 (ADR 0008). It belongs to the letter between its issuer and receiver that year, whatever version it was
 /// uploaded on, so an amendment does not orphan it.
 /// </summary>
-public sealed class EvidenceFile
+public sealed class EvidenceFile : Pingan.Evidence.StoredEvidence
 {
-    public Guid Id { get; set; }
     /// <summary>The version of the letter it was uploaded on.</summary>
     public Guid LetterId { get; set; }
     public int Year { get; set; }
     public required string IssuerCode { get; set; }
     public required string ReceiverCode { get; set; }
     public required string TargetCode { get; set; }
-    public required string FileName { get; set; }
-    public required string ContentType { get; set; }
-    public long SizeBytes { get; set; }
-    public required string Sha256 { get; set; }
-    public required byte[] Content { get; set; }
-    public DateTimeOffset UploadedAt { get; set; }
-    public required string UploadedBy { get; set; }
 }
 
 /// <summary>What the receiver has achieved on a target as of a day, citing its evidence.</summary>

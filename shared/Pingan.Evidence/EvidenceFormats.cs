@@ -1,6 +1,6 @@
 using System.IO.Compression;
 
-namespace Pingan.Letters.Reporting;
+namespace Pingan.Evidence;
 
 /// <summary>
 /// The kinds of evidence file accepted, each recognised from its bytes, not from the name or the declared type alone:
