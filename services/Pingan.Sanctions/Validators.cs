@@ -42,7 +42,7 @@ public sealed class ListCasesValidator : AbstractValidator<ListCasesRequest>
     {
         RuleFor(r => r.UnitCode).UnitCode();
         RuleFor(r => r.PageSize).InclusiveBetween(0, 500).WithMessage("must be 1-500 (0 for 100)");
-        RuleFor(r => r.PageToken).Must(Cases.CasePageToken.IsValid).WithMessage("must be a next_page_token of an earlier page");
+        RuleFor(r => r.PageToken).Must(PageToken.IsValid).WithMessage("must be a next_page_token of an earlier page");
     }
 }
 

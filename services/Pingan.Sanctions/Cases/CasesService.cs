@@ -77,14 +77,14 @@ public sealed partial class CasesService(
         var query = db.Cases.AsNoTracking().Where(c => c.SubjectChain.Contains(request.UnitCode));
         if (request.OpenOnly) query = query.Where(c => !SanctionCase.Ended.Contains(c.Status));
         // Newest first, a page at a time: the token is the last case's opening time and id.
-        if (CasePageToken.TryRead(request.PageToken, out var after, out var afterId))
+        if (PageToken.TryRead(request.PageToken, out var after, out var afterId))
             query = query.Where(c => c.OpenedAt < after || (c.OpenedAt == after && c.Id.CompareTo(afterId) < 0));
         var size = request.PageSize is > 0 and <= 500 ? request.PageSize : 100;
         var page = await query.OrderByDescending(c => c.OpenedAt).ThenByDescending(c => c.Id).Take(size + 1).WithParts()
             .ToListAsync(ct);
         var list = new CaseList();
         list.Cases.AddRange(page.Take(size).Select(c => c.ToApi()));
-        if (page.Count > size) list.NextPageToken = CasePageToken.Write(page[size - 1]);
+        if (page.Count > size) list.NextPageToken = PageToken.Write(page[size - 1].OpenedAt, page[size - 1].Id);
         return list;
     }
 

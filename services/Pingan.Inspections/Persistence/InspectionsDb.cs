@@ -1,0 +1,106 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Pingan.Audit;
+using Pingan.Evidence;
+using Pingan.Inspections.Inspections;
+using Pingan.Messaging;
+using Pingan.Persistence;
+using Pingan.ServiceDefaults;
+
+namespace Pingan.Inspections.Persistence;
+
+public sealed class InspectionsDb(DbContextOptions<InspectionsDb> options) : PinganDbContext(options)
+{
+    public DbSet<Inspection> Inspections => Set<Inspection>();
+    public DbSet<Finding> Findings => Set<Finding>();
+    public DbSet<Visit> Visits => Set<Visit>();
+    public DbSet<InspectionEvidence> Evidence => Set<InspectionEvidence>();
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        b.Entity<Inspection>(e =>
+        {
+            e.ToTable("inspections");
+            e.Property(i => i.Form).HasConversion<string>().HasMaxLength(16);
+            e.Property(i => i.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(i => i.Title).HasMaxLength(200);
+            e.Property(i => i.WorkItem).HasMaxLength(500);
+            e.Property(i => i.InspectingCode).HasMaxLength(64);
+            e.Property(i => i.InspectingName).HasMaxLength(100);
+            e.Property(i => i.PlannedBy).HasMaxLength(200);
+            e.Property(i => i.Summary).HasMaxLength(4000);
+            // "Of or by a unit within X": the list's question.
+            e.HasIndex(i => i.ScopeChain).HasMethod("gin");
+            e.HasMany(i => i.Targets).WithOne().HasForeignKey(t => t.InspectionId);
+            e.HasMany(i => i.Team).WithOne().HasForeignKey(t => t.InspectionId);
+            e.HasMany(i => i.Visits).WithOne().HasForeignKey(v => v.InspectionId);
+            e.HasMany(i => i.Findings).WithOne().HasForeignKey(f => f.InspectionId);
+        });
+        b.Entity<InspectionTarget>(e =>
+        {
+            e.ToTable("inspection_targets");
+            e.HasKey(t => new { t.InspectionId, t.UnitCode });
+            e.Property(t => t.UnitCode).HasMaxLength(64);
+            e.Property(t => t.UnitName).HasMaxLength(100);
+        });
+        b.Entity<TeamMember>(e =>
+        {
+            e.ToTable("team_members");
+            e.HasKey(t => new { t.InspectionId, t.Position });
+            e.Property(t => t.Subject).HasMaxLength(200);
+            e.Property(t => t.Name).HasMaxLength(50);
+            e.Property(t => t.UnitCode).HasMaxLength(64);
+            e.Property(t => t.CommissionPosition).HasMaxLength(50);
+        });
+        b.Entity<Visit>(e =>
+        {
+            e.ToTable("visits");
+            e.Property(v => v.TargetCode).HasMaxLength(64);
+            e.Property(v => v.Note).HasMaxLength(2000);
+            e.Property(v => v.RecordedBy).HasMaxLength(200);
+        });
+        b.Entity<Finding>(e =>
+        {
+            e.ToTable("findings");
+            e.Property(f => f.TargetCode).HasMaxLength(64);
+            e.Property(f => f.ConcernKind).HasConversion<string>().HasMaxLength(16);
+            e.Property(f => f.ConcernReference).HasMaxLength(200);
+            e.Property(f => f.Severity).HasConversion<string>().HasMaxLength(16);
+            e.Property(f => f.Description).HasMaxLength(4000);
+            e.Property(f => f.Rectification).HasConversion<string>().HasMaxLength(16);
+            e.Property(f => f.Demand).HasMaxLength(2000);
+            e.Property(f => f.Report).HasMaxLength(4000);
+            e.Property(f => f.Verdict).HasMaxLength(2000);
+            e.Property(f => f.RecordedBy).HasMaxLength(200);
+            // The sweep's question: which demands are owed past their day and not yet raised.
+            e.HasIndex(f => f.DueOn).HasFilter("overdue_since IS NULL AND rectification IN ('Demanded', 'Rejected')");
+        });
+        b.Entity<InspectionEvidence>(e =>
+        {
+            e.ToTable("inspection_evidence");
+            e.IsEvidence();
+            e.Property(x => x.UnitCode).HasMaxLength(64);
+            e.Property(x => x.CapturedPlace).HasMaxLength(200);
+            e.HasIndex(x => x.InspectionId);
+            e.HasOne<Inspection>().WithMany().HasForeignKey(x => x.InspectionId);
+        });
+        b.AddTransactionalMessaging();
+        b.AddRequestLedger(); // AIP-155 request ids on create calls
+        b.AddAuditTrail();
+        base.OnModelCreating(b);
+    }
+}
+
+public static class InspectionQueries
+{
+    /// <summary>An inspection with everything its API view shows.</summary>
+    public static IQueryable<Inspection> WithParts(this IQueryable<Inspection> inspections) =>
+        inspections.Include(i => i.Targets).Include(i => i.Team).Include(i => i.Visits).Include(i => i.Findings).AsSplitQuery();
+}
+
+/// <summary>For `dotnet ef migrations add`: the same conventions the service runs with.</summary>
+public sealed class InspectionsDbDesignTimeFactory : IDesignTimeDbContextFactory<InspectionsDb>
+{
+    public InspectionsDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<InspectionsDb>().UsePinganPostgres("Host=localhost").Options);
+}
