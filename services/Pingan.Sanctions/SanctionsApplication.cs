@@ -22,7 +22,8 @@ public static class SanctionsApplication
         builder.AddServiceDefaults("Pingan sanctions");
         builder.AddPinganDbContext<SanctionsDb>("sanctions");
         builder.AddRequestLedger<SanctionsDb>();
-        builder.AddPinganMessaging<SanctionsDb>();
+        // Issue 13: inspection findings referred as Art. 31 situations open cases here.
+        builder.AddPinganMessaging<SanctionsDb>(bus => bus.AddConsumer<InspectionFindingReferral>());
         builder.AddPinganAudit<SanctionsDb>();
         builder.AddPinganSecurity("sanctions");
         builder.AddRegulationRules<SanctionsDb>(SanctionsRules.All);

@@ -27,8 +27,9 @@ public static class CaseMapping
             BodyCode = c.BodyFor(c.Status == CaseStatus.Proposed ? c.ProposedStage : c.Stage == Stage.None ? Stage.Notice : c.Stage),
             EscalationProposed = c.EscalationProposed, EscalationReason = c.EscalationReason ?? "", OpenedAt = c.OpenedAt.ToString("O"),
             ReportedBy = c.ReportedBy ?? "", FollowUpLeader = c.FollowUpLeaderName ?? "", FollowUpCode = c.FollowUpCode ?? "", ListingInForce = c.ListingInForce,
-            ListingAcceptance = c.ListingAcceptance is { } acceptance ? Status(acceptance) : "",
+            ListingAcceptance = c.ListingAcceptance is { } acceptance ? Status(acceptance) : "", SourceReference = c.SourceReference ?? "",
         };
+        api.EvidenceLinks.AddRange(c.EvidenceLinks);
         api.Deadlines.AddRange(c.Deadlines.Where(d => d.Round == c.Round && d.Kind is DeadlineKind.MeasuresDue or DeadlineKind.ProgressDue or DeadlineKind.RectificationEnds or DeadlineKind.AcceptanceGraceEnds)
             .OrderBy(d => d.DueOn).ThenBy(d => d.Kind)
             .Select(d => new Api.Deadline

@@ -43,25 +43,12 @@ public sealed partial class CasesService(
         // Reading 1, as of the day the case opens: the commission that admonishes and lists it for its whole life.
         var competence = await rules.ReadingAsync(SanctionsRules.Competence, time.Today(), ct);
 
-        var now = time.GetUtcNow();
-        var c = new SanctionCase
-        {
-            Id = Guid.CreateVersion7(now), SubjectCode = subject.Code, SubjectName = subject.Name, Clause = request.Clause,
-            Source = request.Source.ToString(), Severity = (Severity)request.Severity, IncidentOn = incidentOn, Summary = request.Summary.Trim(),
-            ReportedBy = request.ReportedBy.Trim() is { Length: > 0 } by ? by : null,
-            // Art. 33: the level the subject answers to notices. Art. 34-35 "相应的上一级": the same level (one above the
-            // subject, the default) or the one above it (one above the notice), as the province reads it (reading 1).
-            ResponsibleCode = chain[1], UpperCode = competence == SanctionsRules.NoticeRelative && chain.Count > 2 ? chain[2] : chain[1],
-            SubjectChain = [.. chain], Status = CaseStatus.Registered, OpenedAt = now,
-        };
+        var (c, detail) = CaseIntake.Register(subject.Code, subject.Name, chain, request.Clause, request.Source.ToString(), (Severity)request.Severity, incidentOn,
+            request.Summary.Trim(), request.ReportedBy.Trim() is { Length: > 0 } by ? by : null, competence, time.GetUtcNow());
         db.Cases.Add(c);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        Step(c, context, "Opened", "Art. 31, 38", new
-        {
-            clause = c.Clause, source = c.Source, severity = c.Severity.ToString(), incidentOn = request.IncidentOn, c.ReportedBy,
-            notices = c.ResponsibleCode, admonishesAndLists = c.UpperCode, rule = $"{SanctionsRules.Competence}: {competence}",
-        });
-        outbox.Enqueue(new CaseOpened(c.Id, c.SubjectCode, c.Clause, c.Source, c.Severity.ToString(), c.IncidentOn, now));
+        Step(c, context, "Opened", "Art. 31, 38", detail);
+        outbox.Enqueue(CaseIntake.Opened(c));
         await CommitAsync(c, context, tx, ct);
         return c.ToApi();
     }

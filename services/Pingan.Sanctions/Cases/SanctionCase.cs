@@ -21,6 +21,10 @@ public sealed class SanctionCase
     public DateOnly IncidentOn { get; set; }
     public required string Summary { get; set; }
     public string? ReportedBy { get; set; }
+    /// <summary>What the case came from in another service, e.g. "inspection/{id}/findings/{id}" (one case per source).</summary>
+    public string? SourceReference { get; set; }
+    /// <summary>Where that source's evidence is read (paths of the producing service's API).</summary>
+    public string[] EvidenceLinks { get; set; } = [];
 
     /// <summary>The commission the subject answers to: it notices (Art. 33) and, for a listing one level higher up, pre-checks acceptance (Art. 36).</summary>
     public required string ResponsibleCode { get; set; }

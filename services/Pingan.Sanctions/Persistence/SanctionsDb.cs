@@ -31,6 +31,9 @@ public sealed class SanctionsDb(DbContextOptions<SanctionsDb> options) : PinganD
             e.Property(c => c.Severity).HasConversion<string>().HasMaxLength(32);
             e.Property(c => c.Summary).HasMaxLength(4000);
             e.Property(c => c.ReportedBy).HasMaxLength(200);
+            e.Property(c => c.SourceReference).HasMaxLength(200);
+            // One case per referred source (an inspection finding), whatever the deliveries of its event.
+            e.HasIndex(c => c.SourceReference).IsUnique().HasFilter("source_reference IS NOT NULL");
             e.Property(c => c.ResponsibleCode).HasMaxLength(64);
             e.Property(c => c.UpperCode).HasMaxLength(64);
             e.Property(c => c.FollowUpCode).HasMaxLength(64);

@@ -747,6 +747,11 @@ namespace Pingan.Sanctions.Persistence.Migrations
                         .HasColumnType("character varying(500)")
                         .HasColumnName("escalation_reason");
 
+                    b.PrimitiveCollection<string[]>("EvidenceLinks")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("evidence_links");
+
                     b.Property<string>("FollowUpCode")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
@@ -827,6 +832,11 @@ namespace Pingan.Sanctions.Persistence.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("source");
 
+                    b.Property<string>("SourceReference")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("source_reference");
+
                     b.Property<string>("Stage")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -880,6 +890,11 @@ namespace Pingan.Sanctions.Persistence.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_cases");
+
+                    b.HasIndex("SourceReference")
+                        .IsUnique()
+                        .HasDatabaseName("ix_cases_source_reference")
+                        .HasFilter("source_reference IS NOT NULL");
 
                     b.HasIndex("SubjectChain")
                         .HasDatabaseName("ix_cases_subject_chain");

@@ -1,0 +1,106 @@
+using Microsoft.Extensions.DependencyInjection;
+using Pingan.Inspections.Api;
+using Pingan.Sanctions;
+using Pingan.Security;
+using Pingan.Testing;
+using SanctionsApi = Pingan.Sanctions.Api;
+
+namespace Pingan.Inspections.Tests;
+
+/// <summary>
+/// Issue 13: a finding that is an Art. 31 situation, referred by the inspecting office, opens a sanctions case (source
+/// INSPECTION_FINDING) for the competent office to verify, through the event the sanctions service consumes: a real
+/// sanctions service on its own database, over the same broker.
+/// </summary>
+public sealed class ReferralTests : InspectionsTest
+{
+    private ServiceHost _sanctions = null!;
+    private string _sanctionsDb = "";
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _sanctions = await ServiceHost.StartAsync(SanctionsApplication.Create, new Dictionary<string, string?>(Authority.Settings())
+        {
+            ["ConnectionStrings:sanctions"] = _sanctionsDb = await Database.CreateSiblingAsync("sanctions"),
+            ["ConnectionStrings:rabbitmq"] = VirtualHost.AmqpUri,
+            ["Services:Registry:Grpc"] = $"http://{Registry.Channel.Target}",
+            ["Messaging:Outbox:PollInterval"] = "00:00:00.200",
+            ["Sanctions:Sweep:Enabled"] = "false",
+            ["Sanctions:Referrals:Enabled"] = "false",
+        }, services => services.AddSingleton<TimeProvider>(Clock));
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await _sanctions.DisposeAsync();
+        await base.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_referred_finding_opens_one_sanctions_case_for_the_competent_office_to_verify_Art31()
+    {
+        var plan = await PlanAsync(Form.Special, Zhongyuan);
+        var photo = await UploadPhotoAsync(Inspector(), plan.InspectionId, Zhongyuan);
+        var finding = (await Inspector().RecordFindingAsync(Finding(plan.InspectionId, Zhongyuan, 10, photo.EvidenceId))).Findings[0];
+        await Office(Zhengzhou).ReferFindingAsync(new ReferFindingRequest
+            { InspectionId = plan.InspectionId, FindingId = finding.FindingId, Clause = 4, Severity = "SERIOUS", Reasons = "短期内连续发生群体性事件,处置不力" });
+
+        var cases = new SanctionsApi.Cases.CasesClient(TestAuthority.As(_sanctions.Channel, Authority.Token(Zhengzhou, [PinganRoles.CommissionOffice])));
+        var opened = await WaitForCaseAsync(cases, c => c.SourceReference == $"inspection/{plan.InspectionId}/findings/{finding.FindingId}");
+        Assert.Equal(SanctionsApi.Source.InspectionFinding, opened.Source);
+        Assert.Equal(SanctionsApi.Severity.Serious, opened.Severity);
+        Assert.Equal(4, opened.Clause);
+        Assert.Equal("REGISTERED", opened.Status);
+        Assert.Equal("2026-09-22", opened.IncidentOn);
+        Assert.Equal([$"/v1/inspection-evidence/{photo.EvidenceId}"], opened.EvidenceLinks);
+        Assert.Contains("处置不力", opened.Summary);
+        // Zhengzhou, to whom 中原区 answers, verifies and proposes it like any case it registered (Art. 33).
+        var proposed = await cases.ProposeMeasureAsync(new SanctionsApi.ProposeMeasureRequest { CaseId = opened.CaseId, Stage = SanctionsApi.Stage.Notice, Verification = "经核实,情况属实" });
+        Assert.Equal("PROPOSED", proposed.Status);
+
+        // The event delivered again (the same message id), and once more under a new id: still one case. (The service's
+        // clock is the test's, months behind the database's, so the rows are due as of their own creation.)
+        await ExecuteAsync(Database.ConnectionString, "UPDATE outbox_messages SET dispatched_at = NULL, next_attempt_at = created_at WHERE message_type LIKE '%FindingReferred%'");
+        await ExecuteAsync(Database.ConnectionString, """
+            INSERT INTO outbox_messages (message_id, message_type, body, created_at, next_attempt_at, attempts)
+            SELECT gen_random_uuid(), message_type, body, created_at, created_at, 0 FROM outbox_messages WHERE message_type LIKE '%FindingReferred%'
+            """);
+        await WaitUntilAsync(async () => await ScalarAsync(Database.ConnectionString, "SELECT count(*) FROM outbox_messages WHERE dispatched_at IS NULL") == 0, "every event dispatched");
+        await WaitUntilAsync(async () => await ScalarAsync(_sanctionsDb, "SELECT count(*) FROM inbox_messages WHERE consumer LIKE '%InspectionFindingReferral'") == 2, "two deliveries applied");
+        Assert.Single((await cases.ListCasesAsync(new SanctionsApi.ListCasesRequest { UnitCode = Zhongyuan })).Cases);
+    }
+
+    private static async Task<SanctionsApi.Case> WaitForCaseAsync(SanctionsApi.Cases.CasesClient cases, Func<SanctionsApi.Case, bool> match)
+    {
+        SanctionsApi.Case? found = null;
+        await WaitUntilAsync(async () => (found = (await cases.ListCasesAsync(new SanctionsApi.ListCasesRequest { UnitCode = Zhongyuan })).Cases.FirstOrDefault(match)) is not null);
+        return found!;
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what = "the case")
+    {
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < until, $"{what}: not within 30 s");
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<long> ScalarAsync(string connectionString, string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
