@@ -50,6 +50,9 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.sanctions.v1.Cases/CheckAcceptance"] = [CommissionLeader, Inspector, DisciplineLiaison, Auditor],
         // The discipline department's system reports its decisions (Art. 39).
         ["/pingan.sanctions.v1.Cases/RecordReferralOutcome"] = [CommissionLeader, MemberUnitLiaison, Inspector, Auditor],
+        // The inspected unit's staff report their rectification and its evidence (Art. 18).
+        ["/pingan.inspections.v1.Inspections/ReportRectification"] = [CommissionLeader, Inspector, DisciplineLiaison, Auditor],
+        ["/pingan.inspections.v1.Inspections/UploadEvidence"] = [CommissionLeader, Inspector, DisciplineLiaison, Auditor],
     };
 
     /// <summary>
@@ -72,6 +75,14 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.letters.v1.Letters/SignLetter"] = Longting,
         ["/pingan.letters.v1.SigningKeys/RegisterSigningKey"] = Longting,
         ["/pingan.letters.v1.SigningKeys/CreateEnrolmentChallenge"] = Longting,
+        // Kaifeng's office runs its inspection of 龙亭区 (its team and office are the only insiders); 龙亭区 reports its rectification.
+        ["/pingan.inspections.v1.Inspections/RecordVisit"] = Kaifeng,
+        ["/pingan.inspections.v1.Inspections/UploadEvidence"] = Kaifeng,
+        ["/pingan.inspections.v1.Inspections/RecordFinding"] = Kaifeng,
+        ["/pingan.inspections.v1.Inspections/CompleteInspection"] = Kaifeng,
+        ["/pingan.inspections.v1.Inspections/VerifyRectification"] = Kaifeng,
+        ["/pingan.inspections.v1.Inspections/ReferFinding"] = Kaifeng,
+        ["/pingan.inspections.v1.Inspections/ReportRectification"] = Longting,
     };
 
     /// <summary>The same for the upward samples: Kaifeng answers for itself, and the province is the competent body for a case against it.</summary>
@@ -84,6 +95,7 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.letters.v1.Letters/SignLetter"] = Kaifeng,
         ["/pingan.letters.v1.SigningKeys/RegisterSigningKey"] = Kaifeng,
         ["/pingan.letters.v1.SigningKeys/CreateEnrolmentChallenge"] = Kaifeng,
+        ["/pingan.inspections.v1.Inspections/ReportRectification"] = Kaifeng,
     };
 
     /// <summary>List calls answer a county with the rows it may read (checked row by row in the list test), not a refusal.</summary>
@@ -100,6 +112,7 @@ public sealed class EveryMethodTests : InfrastructureTest
     private ServiceHost _registry = null!;
     private ServiceHost _letters = null!;
     private ServiceHost _sanctions = null!;
+    private ServiceHost _inspections = null!;
 
     /// <summary>An SM2 public key (the generator point's double): valid, and nobody's.</summary>
     private static readonly string SamplePublicKey = Convert.ToHexString(
@@ -107,6 +120,9 @@ public sealed class EveryMethodTests : InfrastructureTest
     private string _termId = "", _leaderId = "", _templateId = "", _letterId = "", _evidenceId = "", _caseId = "";
     // Above 龙亭区 (issue 11): Kaifeng's principal, the province's letter to Kaifeng with Kaifeng's evidence, a case against Kaifeng.
     private string _kaifengLeaderId = "", _upLetterId = "", _upEvidenceId = "", _upCaseId = "";
+    // Kaifeng's inspection of 龙亭区 with a finding and a photo; its covert one, unfinished; the province's of Kaifeng (issue 13).
+    private string _inspectionId = "", _findingId = "", _photoId = "", _covertId = "", _covertFindingId = "", _covertPhotoId = "";
+    private string _upInspectionId = "", _upFindingId = "", _upPhotoId = "";
     private static readonly string SampleReferral = Guid.CreateVersion7().ToString();
     private static readonly Google.Api.HttpBody SamplePdf = new() { ContentType = "application/pdf", Data = ByteString.CopyFromUtf8("%PDF-1.7\n%%EOF\n") };
 
@@ -119,6 +135,7 @@ public sealed class EveryMethodTests : InfrastructureTest
     {
         var (letterId, evidenceId, caseId, leaderId) = upward ? (_upLetterId, _upEvidenceId, _upCaseId, _kaifengLeaderId) : (_letterId, _evidenceId, _caseId, _leaderId);
         var subject = upward ? Kaifeng : Longting;
+        var (inspectionId, findingId, photoId) = upward ? (_upInspectionId, _upFindingId, _upPhotoId) : (_inspectionId, _findingId, _photoId);
         var (listed, side) = upward ? (Province, Letters.Api.LetterSide.Issued) : (Longting, Letters.Api.LetterSide.Received);
         return new()
     {
@@ -227,6 +244,20 @@ public sealed class EveryMethodTests : InfrastructureTest
         // A challenge nobody asked for: refused for the caller first, then for the challenge.
         ["/pingan.letters.v1.SigningKeys/RegisterSigningKey"] = () => new Letters.Api.RegisterSigningKeyRequest
             { LeaderId = leaderId, PublicKey = SamplePublicKey, ChallengeId = SampleReferral, Proof = ByteString.CopyFrom(new byte[70]) },
+        ["/pingan.inspections.v1.Inspections/PlanInspection"] = () => InspectionPlan(subject),
+        ["/pingan.inspections.v1.Inspections/GetInspection"] = () => new Inspections.Api.GetInspectionRequest { InspectionId = inspectionId },
+        ["/pingan.inspections.v1.Inspections/ListInspections"] = () => new Inspections.Api.ListInspectionsRequest { UnitCode = upward ? Province : Kaifeng },
+        ["/pingan.inspections.v1.Inspections/RecordVisit"] = () => new Inspections.Api.RecordVisitRequest { InspectionId = inspectionId, TargetCode = subject, VisitedOn = "2026-05-12" },
+        ["/pingan.inspections.v1.Inspections/UploadEvidence"] = () => new Inspections.Api.UploadEvidenceRequest
+            { InspectionId = inspectionId, UnitCode = subject, FileName = "现场.pdf", File = SamplePdf, CapturedPlace = "现场" },
+        ["/pingan.inspections.v1.Inspections/GetEvidence"] = () => new Inspections.Api.GetEvidenceRequest { EvidenceId = photoId },
+        ["/pingan.inspections.v1.Inspections/RecordFinding"] = () => InspectionFinding(inspectionId, subject),
+        ["/pingan.inspections.v1.Inspections/CompleteInspection"] = () => new Inspections.Api.CompleteInspectionRequest { InspectionId = inspectionId },
+        ["/pingan.inspections.v1.Inspections/ReportRectification"] = () => new Inspections.Api.ReportRectificationRequest
+            { InspectionId = inspectionId, FindingId = findingId, Report = "已整改", EvidenceIds = { photoId } },
+        ["/pingan.inspections.v1.Inspections/VerifyRectification"] = () => new Inspections.Api.VerifyRectificationRequest { InspectionId = inspectionId, FindingId = findingId, Accepted = true },
+        ["/pingan.inspections.v1.Inspections/ReferFinding"] = () => new Inspections.Api.ReferFindingRequest
+            { InspectionId = inspectionId, FindingId = findingId, Clause = 2, Severity = "ORDINARY", Reasons = "治安问题突出" },
         ["/pingan.audit.v1.AuditLog/ListEntries"] = () => new Pingan.Audit.Api.ListEntriesRequest(),
         ["/pingan.audit.v1.AuditLog/VerifyChain"] = () => new Pingan.Audit.Api.VerifyChainRequest(),
         ["/pingan.rules.v1.RegulationRules/ListRules"] = () => new Pingan.Rules.Api.ListRulesRequest(),
@@ -236,6 +267,18 @@ public sealed class EveryMethodTests : InfrastructureTest
             { Name = "escalation.acceptance-grace", Reading = "ten", EffectiveFrom = "2099-01-01", Reason = "walk" },
     };
     }
+
+    private static Inspections.Api.PlanInspectionRequest InspectionPlan(string target, Inspections.Api.Form form = Inspections.Api.Form.Special) => new()
+    {
+        Form = form, Year = 2026, Title = "平安建设督查", WorkItem = "矛盾纠纷排查化解", StartsOn = "2026-05-11", EndsOn = "2026-05-29", TargetCodes = { target },
+        Team = { new Inspections.Api.TeamMember { Subject = "walk-inspector", Name = "督查员", UnitCode = Province } },
+    };
+
+    private static Inspections.Api.RecordFindingRequest InspectionFinding(string inspectionId, string target) => new()
+    {
+        InspectionId = inspectionId, TargetCode = target, Concern = new Inspections.Api.Concern { Kind = Inspections.Api.ConcernKind.Art31Clause, Clause = 2 },
+        Severity = Inspections.Api.FindingSeverity.Serious, Description = "治安秩序混乱", ObservedOn = "2026-05-12", RectificationDemand = "限期整改", RectificationWorkingDays = 20,
+    };
 
     [Fact]
     public async Task Every_method_of_every_service_refuses_no_token_another_jurisdiction_and_a_wrong_role()
@@ -278,8 +321,8 @@ public sealed class EveryMethodTests : InfrastructureTest
             }
         }
         Assert.True(problems.Count == 0, string.Join("\n", problems));
-        // The audit log (two methods) is on every service, the event log (one) on the three that publish events.
-        Assert.Equal(samples.Count + 2 * (Hosts.Length - 1) + 2, walked);
+        // The audit log (two methods) is on every service, the event log (one) on the four that publish events.
+        Assert.Equal(samples.Count + 2 * (Hosts.Length - 1) + 3, walked);
         Assert.Equal(changesBefore, await SucceededChangesAsync());
 
         // The same requests from the province get past the guard: the refusals above were for the caller.
@@ -332,9 +375,9 @@ public sealed class EveryMethodTests : InfrastructureTest
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
-    /// <summary>Every letters and sanctions method, and the registry's standing and leader changes.</summary>
+    /// <summary>Every letters, sanctions and inspections method, and the registry's standing and leader changes.</summary>
     private IEnumerable<(ServiceHost Host, IMethod Method)> UpwardMethods() =>
-        new[] { _letters, _sanctions }.SelectMany(host => MethodsOf(host)
+        new[] { _letters, _sanctions, _inspections }.SelectMany(host => MethodsOf(host)
                 .Where(m => !m.FullName.StartsWith("/pingan.audit.", StringComparison.Ordinal) && !m.FullName.StartsWith("/pingan.rules.", StringComparison.Ordinal))
                 .Select(m => (host, m)))
             .Concat(MethodsOf(_registry).Where(m => UpwardRegistryChanges.Contains(m.FullName)).Select(m => (_registry, m)));
@@ -443,10 +486,58 @@ public sealed class EveryMethodTests : InfrastructureTest
             .Select(d => Path.GetFileName(d)!)
             .Where(n => n is not "Pingan.AppHost" && !n.EndsWith(".Contracts", StringComparison.Ordinal))
             .Order().ToArray();
-        Assert.Equal(["Pingan.Identity", "Pingan.Letters", "Pingan.Registry", "Pingan.Sanctions"], services);
+        Assert.Equal(["Pingan.Identity", "Pingan.Inspections", "Pingan.Letters", "Pingan.Registry", "Pingan.Sanctions"], services);
     }
 
-    private ServiceHost[] Hosts => [_identity, _registry, _letters, _sanctions];
+    /// <summary>
+    /// Issue 13: Kaifeng's covert inspection of 龙亭区, not yet completed, does not exist for 龙亭区's own office holding every
+    /// role, nor for the province's (whose jurisdiction holds it): every call about it answers NotFound, exactly as for an
+    /// id that never existed, and its lists do not show it. Kaifeng's office, its insider, gets past the same calls.
+    /// </summary>
+    [Fact]
+    public async Task A_covert_inspection_does_not_exist_for_the_inspected_units_own_office_holding_every_role_Issue13()
+    {
+        var inspected = await TokenAsync("covert-longting", Longting, AllRoles);
+        var above = await TokenAsync("covert-province", Province, AllRoles);
+        var office = await TokenAsync("covert-kaifeng", Kaifeng, AllRoles);
+        IMessage Covert(string method) => method switch
+        {
+            "GetInspection" => new Inspections.Api.GetInspectionRequest { InspectionId = _covertId },
+            "RecordVisit" => new Inspections.Api.RecordVisitRequest { InspectionId = _covertId, TargetCode = Longting, VisitedOn = "2026-05-12" },
+            "UploadEvidence" => new Inspections.Api.UploadEvidenceRequest { InspectionId = _covertId, UnitCode = Longting, FileName = "x.pdf", File = SamplePdf },
+            "GetEvidence" => new Inspections.Api.GetEvidenceRequest { EvidenceId = _covertPhotoId },
+            "RecordFinding" => InspectionFinding(_covertId, Longting),
+            "CompleteInspection" => new Inspections.Api.CompleteInspectionRequest { InspectionId = _covertId },
+            "ReportRectification" => new Inspections.Api.ReportRectificationRequest { InspectionId = _covertId, FindingId = _covertFindingId, Report = "已整改", EvidenceIds = { _covertPhotoId } },
+            "VerifyRectification" => new Inspections.Api.VerifyRectificationRequest { InspectionId = _covertId, FindingId = _covertFindingId, Accepted = true },
+            "ReferFinding" => new Inspections.Api.ReferFindingRequest { InspectionId = _covertId, FindingId = _covertFindingId, Clause = 2, Severity = "ORDINARY", Reasons = "问题" },
+            _ => throw new InvalidOperationException(method),
+        };
+        var methods = MethodsOf(_inspections).Where(m => m.ServiceName == "pingan.inspections.v1.Inspections" && m.Name is not ("PlanInspection" or "ListInspections")).ToList();
+        Assert.Equal(9, methods.Count);
+        var problems = new List<string>();
+        var changesBefore = await SucceededChangesAsync();
+        foreach (var method in methods)
+        {
+            Expect(problems, method, "龙亭区 with every role", await CallAsync(_inspections, method, Covert(method.Name), inspected), StatusCode.NotFound);
+            Expect(problems, method, "the province with every role", await CallAsync(_inspections, method, Covert(method.Name), above), StatusCode.NotFound);
+        }
+        // Their lists show Kaifeng's open inspection of 龙亭区, never the covert one.
+        var client = new Inspections.Api.Inspections.InspectionsClient(_inspections.Channel);
+        foreach (var (token, who) in new[] { (inspected, "龙亭区 with every role"), (above, "the province with every role") })
+        {
+            var listed = (await client.ListInspectionsAsync(new Inspections.Api.ListInspectionsRequest { UnitCode = Longting },
+                new CallOptions(new Metadata { { "Authorization", "Bearer " + token } }))).Inspections.Select(i => i.InspectionId).ToList();
+            if (!listed.SequenceEqual([_inspectionId])) problems.Add($"ListInspections by {who}: [{string.Join(", ", listed)}], expected only {_inspectionId}");
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        Assert.Equal(changesBefore, await SucceededChangesAsync());
+        // Its insider reads it (the other calls were refused for the caller, not for the id).
+        Assert.Equal(StatusCode.OK, await CallAsync(_inspections, methods.Single(m => m.Name == "GetInspection"), Covert("GetInspection"), office));
+        Assert.Equal(StatusCode.OK, await CallAsync(_inspections, methods.Single(m => m.Name == "GetEvidence"), Covert("GetEvidence"), office));
+    }
+
+    private ServiceHost[] Hosts => [_identity, _registry, _letters, _sanctions, _inspections];
 
     private static void Expect(List<string> problems, IMethod method, string who, StatusCode actual, StatusCode expected)
     {
@@ -499,6 +590,8 @@ public sealed class EveryMethodTests : InfrastructureTest
         registry += await lettersScope.ServiceProvider.GetRequiredService<Letters.Persistence.LettersDb>().Set<AuditEntry>().CountAsync(e => e.Outcome == Outcomes.Succeeded);
         await using var sanctionsScope = _sanctions.Services.CreateAsyncScope();
         registry += await sanctionsScope.ServiceProvider.GetRequiredService<Sanctions.Persistence.SanctionsDb>().Set<AuditEntry>().CountAsync(e => e.Outcome == Outcomes.Succeeded);
+        await using var inspectionsScope = _inspections.Services.CreateAsyncScope();
+        registry += await inspectionsScope.ServiceProvider.GetRequiredService<Inspections.Persistence.InspectionsDb>().Set<AuditEntry>().CountAsync(e => e.Outcome == Outcomes.Succeeded);
         await using var identityScope = _identity.Services.CreateAsyncScope();
         return registry + await identityScope.ServiceProvider.GetRequiredService<Pingan.Identity.Persistence.IdentityDb>().Set<AuditEntry>()
             .CountAsync(e => e.Outcome == Outcomes.Succeeded && !e.Action.StartsWith("token/"));
@@ -579,6 +672,27 @@ public sealed class EveryMethodTests : InfrastructureTest
             (Sanctions.Api.OpenCaseRequest)Samples()["/pingan.sanctions.v1.Cases/OpenCase"](), letterOptions)).CaseId;
         _upCaseId = (await new Sanctions.Api.Cases.CasesClient(_sanctions.Channel).OpenCaseAsync(
             (Sanctions.Api.OpenCaseRequest)Samples(upward: true)["/pingan.sanctions.v1.Cases/OpenCase"](), letterOptions)).CaseId;
+        _inspections = await ServiceHost.StartAsync(Inspections.InspectionsApplication.Create, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:inspections"] = await Database.CreateSiblingAsync("inspections"),
+            ["ConnectionStrings:rabbitmq"] = VirtualHost.AmqpUri,
+            ["Security:Authority"] = _identity.Rest.BaseAddress!.ToString(),
+            ["Security:RequireHttpsMetadata"] = "false",
+            ["Services:Registry:Grpc"] = $"http://{_registry.Channel.Target}",
+            ["Inspections:Sweep:Enabled"] = "false",
+        });
+        var inspections = new Inspections.Api.Inspections.InspectionsClient(_inspections.Channel);
+        async Task<(string Inspection, string Finding, string Photo)> InspectAsync(CallOptions who, string target, Inspections.Api.Form form)
+        {
+            var planned = await inspections.PlanInspectionAsync(InspectionPlan(target, form), who);
+            var photo = await inspections.UploadEvidenceAsync(new Inspections.Api.UploadEvidenceRequest
+                { InspectionId = planned.InspectionId, UnitCode = target, FileName = "现场.pdf", File = SamplePdf }, who);
+            var found = await inspections.RecordFindingAsync(InspectionFinding(planned.InspectionId, target), who);
+            return (planned.InspectionId, found.Findings.Single().FindingId, photo.EvidenceId);
+        }
+        (_inspectionId, _findingId, _photoId) = await InspectAsync(kaifengOffice, Longting, Inspections.Api.Form.Special);
+        (_covertId, _covertFindingId, _covertPhotoId) = await InspectAsync(kaifengOffice, Longting, Inspections.Api.Form.Covert);
+        (_upInspectionId, _upFindingId, _upPhotoId) = await InspectAsync(letterOptions, Kaifeng, Inspections.Api.Form.Special);
         // A draft for the samples: issuing it from the province gets past the guard.
         _templateId = (await templates.CreateTemplateAsync(new Letters.Api.CreateTemplateRequest
         {
@@ -589,6 +703,7 @@ public sealed class EveryMethodTests : InfrastructureTest
 
     public override async Task DisposeAsync()
     {
+        await _inspections.DisposeAsync();
         await _sanctions.DisposeAsync();
         await _letters.DisposeAsync();
         await _registry.DisposeAsync();

@@ -14,10 +14,9 @@ public sealed class InspectionAccess(JurisdictionGuard guard, IAccountabilityCha
 {
     public Caller Caller => guard.Caller;
 
-    /// <summary>The office of the inspecting commission, or a member of the team (by the account the plan names).</summary>
+    /// <summary>The office of the inspecting commission, or a member of the team: the account the plan names, acting as an inspector.</summary>
     public bool IsInsider(Inspection i) =>
-        (Caller.HasAnyRole(PinganRoles.CommissionOffice) && Caller.Jurisdiction == i.InspectingCode)
-        || (Caller.Subject.Length > 0 && i.TeamSubjects.Contains(Caller.Subject));
+        IsOffice(i) || (Caller.HasAnyRole(PinganRoles.Inspector) && Caller.Subject.Length > 0 && i.TeamSubjects.Contains(Caller.Subject));
 
     public bool IsOffice(Inspection i) => Caller.HasAnyRole(PinganRoles.CommissionOffice) && Caller.Jurisdiction == i.InspectingCode;
 

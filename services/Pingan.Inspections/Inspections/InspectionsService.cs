@@ -142,7 +142,7 @@ public sealed class InspectionsService(
     {
         var caller = access.Caller;
         var office = caller.HasAnyRole(PinganRoles.CommissionOffice);
-        var (jurisdiction, subject) = (caller.Jurisdiction, caller.Subject);
+        var (jurisdiction, subject) = (caller.Jurisdiction, caller.HasAnyRole(PinganRoles.Inspector) ? caller.Subject : "");
         return query.Where(i => !i.Covert || i.CompletedAt != null
             || (((office && i.InspectingCode == jurisdiction) || (subject != "" && i.TeamSubjects.Contains(subject))) && !i.TargetCodes.Any(t => ownChains.Contains(t))));
     }
