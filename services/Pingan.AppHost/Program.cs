@@ -35,4 +35,8 @@ builder.AddPinganService<Projects.Pingan_Sanctions>("sanctions", 5151, 5152, pos
      ("Sanctions__Departments__discipline", departments + "/discipline/"),
      ("Sanctions__Departments__organisation", departments + "/organisation/")]);
 
+// Issue 13: the five inspection forms of Art. 18; its findings referred as Art. 31 situations open sanctions cases.
+builder.AddPinganService<Projects.Pingan_Inspections>("inspections", 5121, 5122, postgres, rabbitmq, seedStep: null,
+    [.. security, ("Services__Registry__Grpc", PinganServices.Url(builder, 5102))]);
+
 builder.Build().Run();
