@@ -35,3 +35,10 @@ public sealed record InspectionClosed(Guid InspectionId, string Form, int Year, 
 public sealed record FindingReferred(Guid InspectionId, Guid FindingId, string TargetCode, string TargetName, IReadOnlyList<string> TargetChain,
     string InspectingCode, int Clause, string Severity, string Summary, DateOnly ObservedOn, string Reference,
     IReadOnlyList<string> EvidenceLinks, string ReferredBy, DateTimeOffset ReferredAt);
+
+/// <summary>A reporting duty was not submitted by its due day (Art. 9(3), 14-17, 24, 25): its light is red.</summary>
+public sealed record ReportingDutyMissed(Guid DutyId, int Year, string Kind, string Article, string PartyCode, string UnitCode, string JurisdictionCode, DateOnly DueOn);
+
+/// <summary>A reporting duty was submitted (DaysLate 0: on time), for the assessments and archives services.</summary>
+public sealed record ReportingDutySubmitted(Guid DutyId, int Year, string Kind, string Article, string PartyCode, string UnitCode, string JurisdictionCode,
+    DateOnly DueOn, DateOnly SubmittedOn, int DaysLate);

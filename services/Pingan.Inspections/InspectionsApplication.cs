@@ -34,6 +34,9 @@ public static class InspectionsApplication
         builder.Services.Configure<LightOptions>(builder.Configuration.GetSection(LightOptions.Section));
         builder.Services.AddScoped<InspectionAccess>();
         builder.Services.AddSingleton<RectificationSweep>();
+        builder.Services.AddSingleton<Duties.DutySweep>();
+        if (builder.Configuration.GetValue("Inspections:Sweep:Enabled", true))
+            builder.Services.AddHostedService(s => s.GetRequiredService<Duties.DutySweep>());
         if (builder.Configuration.GetValue("Inspections:Sweep:Enabled", true))
             builder.Services.AddHostedService(s => s.GetRequiredService<RectificationSweep>());
 
@@ -41,6 +44,7 @@ public static class InspectionsApplication
         app.MapServiceDefaults();
         app.UsePinganSecurity();
         app.MapGrpcService<InspectionsService>();
+        app.MapGrpcService<Duties.DutiesService>();
         app.MapAuditLog<InspectionsDb>();
         app.MapEventLog<InspectionsDb>(); // ADR 0012: late consumers rebuild from it
         return app;

@@ -175,3 +175,76 @@ public sealed class ReferFindingValidator : AbstractValidator<ReferFindingReques
         RuleFor(r => r.Reasons).Text(2000);
     }
 }
+
+// ---------------------------------------------------------------- reporting duties
+
+public sealed class GetDutyScheduleValidator : AbstractValidator<GetDutyScheduleRequest>
+{
+    public GetDutyScheduleValidator() => RuleFor(r => r.Year).Year();
+}
+
+public sealed class SetDutyScheduleValidator : AbstractValidator<SetDutyScheduleRequest>
+{
+    public SetDutyScheduleValidator()
+    {
+        RuleFor(r => r.Year).Year();
+        RuleFor(r => r.Reason).Text(500);
+        RuleFor(r => r.Rules).Must(r => r.Count is > 0 and <= 50).WithMessage("must hold 1-50 duties");
+        RuleFor(r => r.Rules).Must(r => r.Select(x => x.Kind.Trim()).Distinct().Count() == r.Count).WithMessage("names a kind twice");
+        RuleForEach(r => r.Rules).ChildRules(rule =>
+        {
+            rule.RuleFor(x => x.Kind).Must(k => System.Text.RegularExpressions.Regex.IsMatch(k, "^[a-z0-9-]{1,64}$")).WithMessage("must be 1-64 lower-case letters, digits or '-'");
+            rule.RuleFor(x => x.Title).Text(200);
+            rule.RuleFor(x => x.Article).Text(32);
+            rule.RuleFor(x => x.Party).Must(p => p != DutyParty.Unspecified && Enum.IsDefined(p)).WithMessage("must name who the duty falls on");
+            rule.RuleFor(x => x.DueDates).Must(d => d.Count is > 0 and <= 12).WithMessage("must hold 1-12 due days");
+            rule.RuleForEach(x => x.DueDates).Must(d => DateOnly.TryParseExact("2024-" + d, "yyyy-MM-dd", out _)).WithMessage("must be a day of the year, MM-DD");
+            rule.RuleFor(x => x.ToCommissionAbove).Equal(false).When(x => x.Party is not DutyParty.Commission)
+                .WithMessage("applies to a commission's own duty only (Art. 17)");
+        });
+    }
+}
+
+public sealed class GenerateDutyCalendarValidator : AbstractValidator<GenerateDutyCalendarRequest>
+{
+    public GenerateDutyCalendarValidator() => RuleFor(r => r.Year).Year();
+}
+
+public sealed class ListDutiesValidator : AbstractValidator<ListDutiesRequest>
+{
+    public ListDutiesValidator()
+    {
+        RuleFor(r => r.UnitCode).UnitCode();
+        RuleFor(r => r.Year).Year();
+        RuleFor(r => r.Light).Must(Enum.IsDefined).WithMessage("must be GREY, GREEN, YELLOW or RED, or unspecified for all");
+        RuleFor(r => r.PageSize).InclusiveBetween(0, 500).WithMessage("must be 1-500 (0 for 100)");
+        RuleFor(r => r.PageToken).Must(PageToken.IsValid).WithMessage("must be a next_page_token of an earlier page");
+    }
+}
+
+public sealed class SubmitDutyValidator : AbstractValidator<SubmitDutyRequest>
+{
+    public SubmitDutyValidator()
+    {
+        RuleFor(r => r.DutyId).Id();
+        RuleFor(r => r.UnitCode).UnitCode();
+        RuleFor(r => r.Text).Text(4000);
+        RuleFor(r => r.Form).Must(f => f is "" or "PLENARY" or "WRITTEN").WithMessage("must be PLENARY, WRITTEN or empty");
+        RuleFor(r => r.Documents).Must(d => d.Count <= 5).WithMessage("may carry 5 documents at most");
+        RuleForEach(r => r.Documents).ChildRules(d => d.RuleFor(x => x.FileName).Text(200));
+    }
+}
+
+public sealed class GetDutyDocumentValidator : AbstractValidator<GetDutyDocumentRequest>
+{
+    public GetDutyDocumentValidator() => RuleFor(r => r.DocumentId).Id();
+}
+
+public sealed class GetDutyLightsValidator : AbstractValidator<GetDutyLightsRequest>
+{
+    public GetDutyLightsValidator()
+    {
+        RuleFor(r => r.UnitCode).UnitCode();
+        RuleFor(r => r.Year).Year();
+    }
+}

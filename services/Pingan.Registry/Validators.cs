@@ -206,6 +206,17 @@ public sealed class EstablishCommissionValidator : AbstractValidator<EstablishCo
     }
 }
 
+public sealed class ListCommissionsValidator : AbstractValidator<ListCommissionsRequest>
+{
+    public ListCommissionsValidator()
+    {
+        RuleFor(r => r.WithinCode).UnitCode();
+        RuleFor(r => r.AsOf).Date();
+        RuleFor(r => r.PageSize).InclusiveBetween(0, 1000).WithMessage("must be 1-1000 (0 for 500)");
+        RuleFor(r => r.PageToken).OptionalUnitCode().WithMessage("must be a next_page_token of an earlier page");
+    }
+}
+
 public sealed class GetCommissionValidator : AbstractValidator<GetCommissionRequest>
 {
     public GetCommissionValidator()

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Pingan.Benchmarks;
 
-// ./platform bench [messaging|registry|letters|sanctions] [options]: every figure beside the baseline it is compared to,
+// ./platform bench [messaging|registry|letters|sanctions|inspections] [options]: every figure beside the baseline it is compared to,
 // and at the end one line per target, met or missed. With --smoke each runs at a small size in seconds and nothing
 // is judged: ./platform test runs them so, so that a schema or API change that breaks a benchmark fails the tests.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -14,9 +14,10 @@ if (which is "all" or "messaging") rc |= await MessagingBenchmark.RunAsync(postg
 if (which is "all" or "registry") rc |= await RegistryBenchmark.RunAsync(postgres, amqp, args);
 if (which is "all" or "letters") rc |= await LettersBenchmark.RunAsync(postgres, amqp, args);
 if (which is "all" or "sanctions") rc |= await SanctionsBenchmark.RunAsync(postgres, amqp, args);
-if (which is not ("all" or "messaging" or "registry" or "letters" or "sanctions"))
+if (which is "all" or "inspections") rc |= await InspectionsBenchmark.RunAsync(postgres, amqp, args);
+if (which is not ("all" or "messaging" or "registry" or "letters" or "sanctions" or "inspections"))
 {
-    Console.Error.WriteLine($"unknown benchmark '{which}': messaging, registry, letters, sanctions, or nothing for all");
+    Console.Error.WriteLine($"unknown benchmark '{which}': messaging, registry, letters, sanctions, inspections, or nothing for all");
     return 2;
 }
 Verdicts.Print();

@@ -83,6 +83,8 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.inspections.v1.Inspections/VerifyRectification"] = Kaifeng,
         ["/pingan.inspections.v1.Inspections/ReferFinding"] = Kaifeng,
         ["/pingan.inspections.v1.Inspections/ReportRectification"] = Longting,
+        // Kaifeng's office records its commission's plenary (Art. 25).
+        ["/pingan.inspections.v1.ReportingDuties/SubmitDuty"] = Kaifeng,
     };
 
     /// <summary>The same for the upward samples: Kaifeng answers for itself, and the province is the competent body for a case against it.</summary>
@@ -102,7 +104,7 @@ public sealed class EveryMethodTests : InfrastructureTest
     private static readonly string[] FilteredLists = ["/pingan.letters.v1.Letters/ListLetters", "/pingan.letters.v1.Progress/ListCompletions"];
 
     /// <summary>Reads of no business record, open to every account with a role anywhere: how the province reads its measures (issue 12).</summary>
-    private static readonly string[] OpenReads = ["/pingan.rules.v1.RegulationRules/ListRules"];
+    private static readonly string[] OpenReads = ["/pingan.rules.v1.RegulationRules/ListRules", "/pingan.inspections.v1.ReportingDuties/GetDutySchedule"];
 
     /// <summary>The registry changes a county must not make to itself or with a higher level's leader.</summary>
     private static readonly string[] UpwardRegistryChanges =
@@ -123,6 +125,8 @@ public sealed class EveryMethodTests : InfrastructureTest
     // Kaifeng's inspection of 龙亭区 with a finding and a photo; its covert one, unfinished; the province's of Kaifeng (issue 13).
     private string _inspectionId = "", _findingId = "", _photoId = "", _covertId = "", _covertFindingId = "", _covertPhotoId = "";
     private string _upInspectionId = "", _upFindingId = "", _upPhotoId = "";
+    // Kaifeng's plenary duty and a document of its half-year hearing; the same of the province (issue 13).
+    private string _dutyId = "", _dutyDocumentId = "", _upDutyId = "", _upDutyDocumentId = "";
     private static readonly string SampleReferral = Guid.CreateVersion7().ToString();
     private static readonly Google.Api.HttpBody SamplePdf = new() { ContentType = "application/pdf", Data = ByteString.CopyFromUtf8("%PDF-1.7\n%%EOF\n") };
 
@@ -159,6 +163,7 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.registry.v1.Leadership/GetLeader"] = () => new GetLeaderRequest { LeaderId = _leaderId },
         ["/pingan.registry.v1.Commissions/EstablishCommission"] = () => new EstablishCommissionRequest { JurisdictionCode = Longting, Name = "平安龙亭建设领导小组", EstablishedOn = "2025-03-01" },
         ["/pingan.registry.v1.Commissions/GetCommission"] = () => new GetCommissionRequest { JurisdictionCode = Kaifeng },
+        ["/pingan.registry.v1.Commissions/ListCommissions"] = () => new ListCommissionsRequest { WithinCode = Kaifeng },
         ["/pingan.registry.v1.Commissions/AddMemberUnit"] = () => new MemberUnitRequest { JurisdictionCode = Kaifeng, UnitCode = KaifengPsb, EffectiveOn = "2025-04-01" },
         ["/pingan.registry.v1.Commissions/RemoveMemberUnit"] = () => new MemberUnitRequest { JurisdictionCode = Kaifeng, UnitCode = KaifengPsb, EffectiveOn = "2025-05-01" },
         ["/pingan.registry.v1.Commissions/AppointCommissionMember"] = () => new CommissionMemberRequest { JurisdictionCode = Kaifeng, LeaderId = _leaderId, Position = "成员" },
@@ -258,6 +263,18 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.inspections.v1.Inspections/VerifyRectification"] = () => new Inspections.Api.VerifyRectificationRequest { InspectionId = inspectionId, FindingId = findingId, Accepted = true },
         ["/pingan.inspections.v1.Inspections/ReferFinding"] = () => new Inspections.Api.ReferFindingRequest
             { InspectionId = inspectionId, FindingId = findingId, Clause = 2, Severity = "ORDINARY", Reasons = "治安问题突出" },
+        ["/pingan.inspections.v1.ReportingDuties/GetDutySchedule"] = () => new Inspections.Api.GetDutyScheduleRequest { Year = 2026 },
+        ["/pingan.inspections.v1.ReportingDuties/SetDutySchedule"] = () => new Inspections.Api.SetDutyScheduleRequest
+        {
+            Year = 2030, Reason = "walk",
+            Rules = { new Inspections.Api.DutyRule { Kind = "commission-plenary", Title = "全体会议", Article = "Art. 25", Party = Inspections.Api.DutyParty.Commission, DueDates = { "12-31" } } },
+        },
+        ["/pingan.inspections.v1.ReportingDuties/GenerateDutyCalendar"] = () => new Inspections.Api.GenerateDutyCalendarRequest { Year = 2026 },
+        ["/pingan.inspections.v1.ReportingDuties/ListDuties"] = () => new Inspections.Api.ListDutiesRequest { UnitCode = upward ? Province : Kaifeng, Year = 2026 },
+        ["/pingan.inspections.v1.ReportingDuties/SubmitDuty"] = () => new Inspections.Api.SubmitDutyRequest
+            { DutyId = upward ? _upDutyId : _dutyId, UnitCode = upward ? Province : Kaifeng, Text = "全体会议纪要" },
+        ["/pingan.inspections.v1.ReportingDuties/GetDutyDocument"] = () => new Inspections.Api.GetDutyDocumentRequest { DocumentId = upward ? _upDutyDocumentId : _dutyDocumentId },
+        ["/pingan.inspections.v1.ReportingDuties/GetDutyLights"] = () => new Inspections.Api.GetDutyLightsRequest { UnitCode = upward ? Province : Kaifeng, Year = 2026 },
         ["/pingan.audit.v1.AuditLog/ListEntries"] = () => new Pingan.Audit.Api.ListEntriesRequest(),
         ["/pingan.audit.v1.AuditLog/VerifyChain"] = () => new Pingan.Audit.Api.VerifyChainRequest(),
         ["/pingan.rules.v1.RegulationRules/ListRules"] = () => new Pingan.Rules.Api.ListRulesRequest(),
@@ -378,7 +395,8 @@ public sealed class EveryMethodTests : InfrastructureTest
     /// <summary>Every letters, sanctions and inspections method, and the registry's standing and leader changes.</summary>
     private IEnumerable<(ServiceHost Host, IMethod Method)> UpwardMethods() =>
         new[] { _letters, _sanctions, _inspections }.SelectMany(host => MethodsOf(host)
-                .Where(m => !m.FullName.StartsWith("/pingan.audit.", StringComparison.Ordinal) && !m.FullName.StartsWith("/pingan.rules.", StringComparison.Ordinal))
+                .Where(m => !m.FullName.StartsWith("/pingan.audit.", StringComparison.Ordinal) && !m.FullName.StartsWith("/pingan.rules.", StringComparison.Ordinal)
+                    && !OpenReads.Contains(m.FullName))
                 .Select(m => (host, m)))
             .Concat(MethodsOf(_registry).Where(m => UpwardRegistryChanges.Contains(m.FullName)).Select(m => (_registry, m)));
 
@@ -693,6 +711,24 @@ public sealed class EveryMethodTests : InfrastructureTest
         (_inspectionId, _findingId, _photoId) = await InspectAsync(kaifengOffice, Longting, Inspections.Api.Form.Special);
         (_covertId, _covertFindingId, _covertPhotoId) = await InspectAsync(kaifengOffice, Longting, Inspections.Api.Form.Covert);
         (_upInspectionId, _upFindingId, _upPhotoId) = await InspectAsync(letterOptions, Kaifeng, Inspections.Api.Form.Special);
+        // The duty calendar of Kaifeng's and the province's commissions; each submits its first half-year hearing with a document.
+        await new Commissions.CommissionsClient(invoker).EstablishCommissionAsync(
+            new EstablishCommissionRequest { JurisdictionCode = Province, Name = "河南省平安建设领导小组", EstablishedOn = "2019-03-01" }, options);
+        var duties = new Inspections.Api.ReportingDuties.ReportingDutiesClient(_inspections.Channel);
+        await duties.GenerateDutyCalendarAsync(new Inspections.Api.GenerateDutyCalendarRequest { Year = 2026 }, letterOptions);
+        async Task<(string Plenary, string Document)> DutiesOfAsync(string jurisdiction, CallOptions office)
+        {
+            var listed = (await duties.ListDutiesAsync(new Inspections.Api.ListDutiesRequest { UnitCode = jurisdiction, Year = 2026, PageSize = 500 }, office)).Duties;
+            var hearing = listed.First(d => d.Kind == "principal-hears-report" && d.PartyCode == jurisdiction);
+            var submitted = await duties.SubmitDutyAsync(new Inspections.Api.SubmitDutyRequest
+            {
+                DutyId = hearing.DutyId, UnitCode = jurisdiction, Text = "听取汇报",
+                Documents = { new Inspections.Api.UploadedDocument { FileName = "汇报.pdf", File = SamplePdf } },
+            }, office);
+            return (listed.Single(d => d.Kind == "commission-plenary" && d.PartyCode == jurisdiction).DutyId, submitted.Documents.Single().DocumentId);
+        }
+        (_dutyId, _dutyDocumentId) = await DutiesOfAsync(Kaifeng, kaifengOffice);
+        (_upDutyId, _upDutyDocumentId) = await DutiesOfAsync(Province, letterOptions);
         // A draft for the samples: issuing it from the province gets past the guard.
         _templateId = (await templates.CreateTemplateAsync(new Letters.Api.CreateTemplateRequest
         {

@@ -15,6 +15,9 @@ public sealed class InspectionsDb(DbContextOptions<InspectionsDb> options) : Pin
     public DbSet<Finding> Findings => Set<Finding>();
     public DbSet<Visit> Visits => Set<Visit>();
     public DbSet<InspectionEvidence> Evidence => Set<InspectionEvidence>();
+    public DbSet<Duties.DutyRule> DutyRules => Set<Duties.DutyRule>();
+    public DbSet<Duties.ReportingDuty> Duties => Set<Duties.ReportingDuty>();
+    public DbSet<Duties.DutyDocument> DutyDocuments => Set<Duties.DutyDocument>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -83,6 +86,48 @@ public sealed class InspectionsDb(DbContextOptions<InspectionsDb> options) : Pin
             e.Property(x => x.CapturedPlace).HasMaxLength(200);
             e.HasIndex(x => x.InspectionId);
             e.HasOne<Inspection>().WithMany().HasForeignKey(x => x.InspectionId);
+        });
+        b.Entity<Duties.DutyRule>(e =>
+        {
+            e.ToTable("duty_rules");
+            e.HasKey(r => new { r.Year, r.Kind });
+            e.Property(r => r.Kind).HasMaxLength(64);
+            e.Property(r => r.Title).HasMaxLength(200);
+            e.Property(r => r.Article).HasMaxLength(32);
+            e.Property(r => r.Party).HasConversion<string>().HasMaxLength(32);
+            e.Property(r => r.SetBy).HasMaxLength(200);
+            e.Property(r => r.Reason).HasMaxLength(500);
+        });
+        b.Entity<Duties.ReportingDuty>(e =>
+        {
+            e.ToTable("reporting_duties");
+            e.Property(d => d.Kind).HasMaxLength(64);
+            e.Property(d => d.Title).HasMaxLength(200);
+            e.Property(d => d.Article).HasMaxLength(32);
+            e.Property(d => d.Party).HasConversion<string>().HasMaxLength(32);
+            e.Property(d => d.PartyCode).HasMaxLength(64);
+            e.Property(d => d.PartyName).HasMaxLength(100);
+            e.Property(d => d.UnitCode).HasMaxLength(64);
+            e.Property(d => d.JurisdictionCode).HasMaxLength(64);
+            e.Property(d => d.RecipientCode).HasMaxLength(64);
+            e.Property(d => d.CityCode).HasMaxLength(64);
+            e.Property(d => d.CountyCode).HasMaxLength(64);
+            e.Property(d => d.SubmittedBy).HasMaxLength(200);
+            e.Property(d => d.Text).HasMaxLength(4000);
+            e.Property(d => d.Form).HasMaxLength(16);
+            // One row per duty, party and due day: generating again adds only what is missing.
+            e.HasIndex(d => new { d.Year, d.Kind, d.PartyCode, d.DueOn }).IsUnique();
+            // "Within a unit" for lists and the overview.
+            e.HasIndex(d => d.ScopeChain).HasMethod("gin");
+            // The sweep's question: not submitted, past due, not yet raised.
+            e.HasIndex(d => d.DueOn).HasDatabaseName("ix_reporting_duties_unsubmitted").HasFilter("submitted_at IS NULL AND missed_at IS NULL");
+        });
+        b.Entity<Duties.DutyDocument>(e =>
+        {
+            e.ToTable("duty_documents");
+            e.IsEvidence();
+            e.HasIndex(x => x.DutyId);
+            e.HasOne<Duties.ReportingDuty>().WithMany().HasForeignKey(x => x.DutyId);
         });
         b.AddTransactionalMessaging();
         b.AddRequestLedger(); // AIP-155 request ids on create calls

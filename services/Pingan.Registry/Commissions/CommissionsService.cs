@@ -14,7 +14,7 @@ using UnitKind = Pingan.Registry.Contracts.UnitKind;
 namespace Pingan.Registry.Commissions;
 
 public sealed class CommissionsService(RegistryDb db, TimeProvider time, CommissionQueries queries, IAuditTrail audit, RegistryAccess access,
-    RequestLedger<RegistryDb> ledger)
+    RequestLedger<RegistryDb> ledger, Pingan.Security.IAccountabilityChain chains)
     : Api.Commissions.CommissionsBase
 {
     /// <summary>Establishes the commission of a jurisdiction; one already there is succeeded from that day (a reform).</summary>
@@ -66,6 +66,40 @@ public sealed class CommissionsService(RegistryDb db, TimeProvider time, Commiss
         var day = Dates.ParseOr(request.AsOf, time.Today());
         var commission = await queries.OfJurisdictionAsync(request.JurisdictionCode, day, context.CancellationToken);
         return await queries.ToApiAsync(commission, day, context.CancellationToken);
+    }
+
+    public override async Task<CommissionPage> ListCommissions(ListCommissionsRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        // What lies below a unit: a county lists its own and its townships' commissions, never its city's or a sibling's.
+        await access.ReadBelowAsync(request.WithinCode, ct);
+        var day = Dates.ParseOr(request.AsOf, time.Today());
+        var size = request.PageSize == 0 ? 500 : request.PageSize;
+        var after = request.PageToken;
+        var page = new CommissionPage();
+        var within = new List<Commission>();
+        while (within.Count < size)
+        {
+            // In code order, a batch at a time; each kept when it stood on the day and its jurisdiction answers to the unit.
+            var batch = await db.Commissions.AsNoTracking().Include(c => c.MemberUnits).Include(c => c.Members).AsSplitQuery()
+                .Where(c => after == "" || string.Compare(c.JurisdictionCode, after) > 0)
+                .OrderBy(c => c.JurisdictionCode).ThenBy(c => c.EstablishedOn).Take(size).ToListAsync(ct);
+            foreach (var c in batch)
+            {
+                after = c.JurisdictionCode;
+                if (c.ExistsOn(day) && (await chains.ChainAsync(c.JurisdictionCode, ct))?.Contains(request.WithinCode) == true) within.Add(c);
+                if (within.Count == size) break;
+            }
+            // The last batch read to its end: nothing follows.
+            if (batch.Count < size && (batch.Count == 0 || after == batch[^1].JurisdictionCode)) { after = ""; break; }
+        }
+        foreach (var c in await queries.ToApiAsync(within, day, ct))
+        {
+            c.JurisdictionChain.AddRange((await chains.ChainAsync(c.JurisdictionCode, ct))!);
+            page.Commissions.Add(c);
+        }
+        page.NextPageToken = after;
+        return page;
     }
 
     public override async Task<Api.Commission> AddMemberUnit(MemberUnitRequest request, ServerCallContext context)
@@ -183,13 +217,21 @@ public sealed class CommissionQueries(RegistryDb db)
             ?? throw new NotFoundException($"No commission of {jurisdictionCode} is recorded for {Dates.Write(day)}.");
     }
 
-    public async Task<Api.Commission> ToApiAsync(Commission c, DateOnly day, CancellationToken ct)
+    public async Task<Api.Commission> ToApiAsync(Commission c, DateOnly day, CancellationToken ct) => (await ToApiAsync([c], day, ct))[0];
+
+    /// <summary>Several commissions as they stood on a day, their member units' and members' names read in one query each.</summary>
+    public async Task<List<Api.Commission>> ToApiAsync(IReadOnlyList<Commission> commissions, DateOnly day, CancellationToken ct)
+    {
+        var codes = commissions.SelectMany(c => c.MemberUnits.Where(m => m.SitsOn(day)).Select(m => m.UnitCode)).Distinct().ToArray();
+        var unitNames = codes.Length == 0 ? [] : await db.Units.AsNoTracking().Where(u => codes.Contains(u.Code)).ToDictionaryAsync(u => u.Code, u => u.Name, ct);
+        var leaderNames = await TermQueries.LeaderNamesAsync(db, commissions.SelectMany(c => c.Members.Where(m => m.ServesOn(day)).Select(m => m.LeaderId)), ct);
+        return [.. commissions.Select(c => ToApi(c, day, unitNames, leaderNames))];
+    }
+
+    private static Api.Commission ToApi(Commission c, DateOnly day, Dictionary<string, string> unitNames, Dictionary<Guid, string> leaderNames)
     {
         var units = c.MemberUnits.Where(m => m.SitsOn(day)).ToList();
         var members = c.Members.Where(m => m.ServesOn(day)).ToList();
-        var codes = units.Select(m => m.UnitCode).ToArray();
-        var unitNames = await db.Units.AsNoTracking().Where(u => codes.Contains(u.Code)).ToDictionaryAsync(u => u.Code, u => u.Name, ct);
-        var leaderNames = await TermQueries.LeaderNamesAsync(db, members.Select(m => m.LeaderId), ct);
         var api = new Api.Commission
         {
             CommissionId = c.Id.ToString(),
