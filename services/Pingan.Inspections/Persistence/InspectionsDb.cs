@@ -34,6 +34,8 @@ public sealed class InspectionsDb(DbContextOptions<InspectionsDb> options) : Pin
             e.Property(i => i.Summary).HasMaxLength(4000);
             // "Of or by a unit within X": the list's question.
             e.HasIndex(i => i.ScopeChain).HasMethod("gin");
+            // Newest first, a page at a time: a city's page stops after its rows instead of sorting all it holds.
+            e.HasIndex(i => new { i.PlannedAt, i.Id }).IsDescending();
             e.HasMany(i => i.Targets).WithOne().HasForeignKey(t => t.InspectionId);
             e.HasMany(i => i.Team).WithOne().HasForeignKey(t => t.InspectionId);
             e.HasMany(i => i.Visits).WithOne().HasForeignKey(v => v.InspectionId);

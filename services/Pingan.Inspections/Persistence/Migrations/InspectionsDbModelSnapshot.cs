@@ -629,6 +629,10 @@ namespace Pingan.Inspections.Persistence.Migrations
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("ScopeChain"), "gin");
 
+                    b.HasIndex("PlannedAt", "Id")
+                        .IsDescending()
+                        .HasDatabaseName("ix_inspections_planned_at_id");
+
                     b.ToTable("inspections", (string)null);
                 });
 
