@@ -42,3 +42,14 @@ public sealed record ReportingDutyMissed(Guid DutyId, int Year, string Kind, str
 /// <summary>A reporting duty was submitted (DaysLate 0: on time), for the assessments and archives services.</summary>
 public sealed record ReportingDutySubmitted(Guid DutyId, int Year, string Kind, string Article, string PartyCode, string UnitCode, string JurisdictionCode,
     DateOnly DueOn, DateOnly SubmittedOn, int DaysLate);
+
+/// <summary>An incident report (Art. 7(4), 31(3)-(5), 38) was recorded, for the assessments' incident counts.</summary>
+public sealed record IncidentReported(Guid IncidentId, string Category, string PlaceCode, string Severity, DateTimeOffset OccurredAt, DateTimeOffset ReportedAt,
+    string Duty, bool Late);
+
+/// <summary>
+/// An incident referred to accountability by a commission office (Art. 31): the sanctions service opens a case (source
+/// INCIDENT), as for <see cref="FindingReferred"/>.
+/// </summary>
+public sealed record IncidentReferred(Guid IncidentId, string PlaceCode, string PlaceName, IReadOnlyList<string> PlaceChain, int Clause, string Severity,
+    string Summary, DateOnly OccurredOn, string Reference, string ReferredBy, DateTimeOffset ReferredAt);

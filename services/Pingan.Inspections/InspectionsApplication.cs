@@ -45,6 +45,7 @@ public static class InspectionsApplication
         app.UsePinganSecurity();
         app.MapGrpcService<InspectionsService>();
         app.MapGrpcService<Duties.DutiesService>();
+        app.MapGrpcService<Incidents.IncidentsService>();
         app.MapAuditLog<InspectionsDb>();
         app.MapEventLog<InspectionsDb>(); // ADR 0012: late consumers rebuild from it
         return app;

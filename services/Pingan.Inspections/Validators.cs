@@ -248,3 +248,49 @@ public sealed class GetDutyLightsValidator : AbstractValidator<GetDutyLightsRequ
         RuleFor(r => r.Year).Year();
     }
 }
+
+// ---------------------------------------------------------------- incidents
+
+public sealed class ReportIncidentValidator : AbstractValidator<ReportIncidentRequest>
+{
+    public ReportIncidentValidator()
+    {
+        RuleFor(r => r.Category).Must(c => c != IncidentCategory.Unspecified && Enum.IsDefined(c)).WithMessage("must be a category of Art. 7(4) or Art. 31(3)-(5)");
+        RuleFor(r => r.OccurredAt).Must(t => DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+            .WithMessage("must be a time in RFC 3339 (2026-05-12T09:30:00+08:00)");
+        RuleFor(r => r.PlaceCode).UnitCode();
+        RuleFor(r => r.Severity).Must(s => s != FindingSeverity.Unspecified && Enum.IsDefined(s)).WithMessage("must be GENERAL, SERIOUS or GRAVE");
+        // Art. 38: in writing.
+        RuleFor(r => r.Summary).Text(4000);
+        RuleFor(r => r.ReporterUnitCode).Must(c => c.Length == 0 || System.Text.RegularExpressions.Regex.IsMatch(c, "^[A-Za-z0-9._-]{1,64}$"))
+            .WithMessage("must be a unit code, or empty for an individual's report");
+        RuleFor(r => r.ReporterName).Text(100).WithMessage("must name the individual who reported it (1-100 characters)").When(r => r.ReporterUnitCode.Length == 0);
+        RuleFor(r => r.RequestId).RequestId();
+    }
+}
+
+public sealed class GetIncidentValidator : AbstractValidator<GetIncidentRequest>
+{
+    public GetIncidentValidator() => RuleFor(r => r.IncidentId).Id();
+}
+
+public sealed class ListIncidentsValidator : AbstractValidator<ListIncidentsRequest>
+{
+    public ListIncidentsValidator()
+    {
+        RuleFor(r => r.UnitCode).UnitCode();
+        RuleFor(r => r.PageSize).InclusiveBetween(0, 500).WithMessage("must be 1-500 (0 for 100)");
+        RuleFor(r => r.PageToken).Must(PageToken.IsValid).WithMessage("must be a next_page_token of an earlier page");
+    }
+}
+
+public sealed class ReferIncidentValidator : AbstractValidator<ReferIncidentRequest>
+{
+    public ReferIncidentValidator()
+    {
+        RuleFor(r => r.IncidentId).Id();
+        RuleFor(r => r.Clause).InclusiveBetween(1, 9).WithMessage("must be the Art. 31 clause, 1 to 9");
+        RuleFor(r => r.Severity).Must(ReferFindingValidator.Severities.Contains).WithMessage($"must be one of {string.Join(", ", ReferFindingValidator.Severities)}");
+        RuleFor(r => r.Reasons).Text(2000);
+    }
+}

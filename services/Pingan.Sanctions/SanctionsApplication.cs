@@ -22,8 +22,12 @@ public static class SanctionsApplication
         builder.AddServiceDefaults("Pingan sanctions");
         builder.AddPinganDbContext<SanctionsDb>("sanctions");
         builder.AddRequestLedger<SanctionsDb>();
-        // Issue 13: inspection findings referred as Art. 31 situations open cases here.
-        builder.AddPinganMessaging<SanctionsDb>(bus => bus.AddConsumer<InspectionFindingReferral>());
+        // Issue 13: inspection findings and incident reports referred as Art. 31 situations open cases here.
+        builder.AddPinganMessaging<SanctionsDb>(bus =>
+        {
+            bus.AddConsumer<InspectionFindingReferral>();
+            bus.AddConsumer<IncidentReferral>();
+        });
         builder.AddPinganAudit<SanctionsDb>();
         builder.AddPinganSecurity("sanctions");
         builder.AddRegulationRules<SanctionsDb>(SanctionsRules.All);

@@ -31,6 +31,8 @@ public sealed class ReferralTests : InspectionsTest
         }, services => services.AddSingleton<TimeProvider>(Clock));
     }
 
+    private Api.Incidents.IncidentsClient IncidentOffice => new(TestAuthority.As(Host.Channel, Authority.Token(Zhengzhou, [PinganRoles.CommissionOffice])));
+
     public override async Task DisposeAsync()
     {
         await _sanctions.DisposeAsync();
@@ -69,6 +71,23 @@ public sealed class ReferralTests : InspectionsTest
         await WaitUntilAsync(async () => await ScalarAsync(Database.ConnectionString, "SELECT count(*) FROM outbox_messages WHERE dispatched_at IS NULL") == 0, "every event dispatched");
         await WaitUntilAsync(async () => await ScalarAsync(_sanctionsDb, "SELECT count(*) FROM inbox_messages WHERE consumer LIKE '%InspectionFindingReferral'") == 2, "two deliveries applied");
         Assert.Single((await cases.ListCasesAsync(new SanctionsApi.ListCasesRequest { UnitCode = Zhongyuan })).Cases);
+    }
+
+    [Fact]
+    public async Task A_referred_incident_opens_a_case_and_is_referred_once_Art31_Art38()
+    {
+        var incident = await IncidentOffice.ReportIncidentAsync(new ReportIncidentRequest
+        {
+            Category = IncidentCategory.MassIncident, OccurredAt = "2026-09-21T20:00:00+08:00", PlaceCode = Zhongyuan, Severity = FindingSeverity.Grave,
+            Summary = "中原区发生群体性事件", ReporterName = "市信访局转来群众来信",
+        });
+        var refer = new ReferIncidentRequest { IncidentId = incident.IncidentId, Clause = 4, Severity = "ORDINARY", Reasons = "处置不力,造成恶劣影响" };
+        var referred = await IncidentOffice.ReferIncidentAsync(refer);
+        Assert.Equal(4, referred.ReferredClause);
+        Assert.Equal(["incident_id"], Fields(await Refused(() => IncidentOffice.ReferIncidentAsync(refer).ResponseAsync, Grpc.Core.StatusCode.InvalidArgument)));
+        var cases = new SanctionsApi.Cases.CasesClient(TestAuthority.As(_sanctions.Channel, Authority.Token(Zhengzhou, [PinganRoles.CommissionOffice])));
+        var opened = await WaitForCaseAsync(cases, c => c.SourceReference == $"incident/{incident.IncidentId}");
+        Assert.Equal((SanctionsApi.Source.Incident, "2026-09-21", "REGISTERED"), (opened.Source, opened.IncidentOn, opened.Status));
     }
 
     private static async Task<SanctionsApi.Case> WaitForCaseAsync(SanctionsApi.Cases.CasesClient cases, Func<SanctionsApi.Case, bool> match)

@@ -127,6 +127,8 @@ public sealed class EveryMethodTests : InfrastructureTest
     private string _upInspectionId = "", _upFindingId = "", _upPhotoId = "";
     // Kaifeng's plenary duty and a document of its half-year hearing; the same of the province (issue 13).
     private string _dutyId = "", _dutyDocumentId = "", _upDutyId = "", _upDutyDocumentId = "";
+    // An individual's report of an incident in 龙亭区 registered by Kaifeng; one in Kaifeng itself registered by the province.
+    private string _incidentId = "", _upIncidentId = "";
     private static readonly string SampleReferral = Guid.CreateVersion7().ToString();
     private static readonly Google.Api.HttpBody SamplePdf = new() { ContentType = "application/pdf", Data = ByteString.CopyFromUtf8("%PDF-1.7\n%%EOF\n") };
 
@@ -275,6 +277,11 @@ public sealed class EveryMethodTests : InfrastructureTest
             { DutyId = upward ? _upDutyId : _dutyId, UnitCode = upward ? Province : Kaifeng, Text = "全体会议纪要" },
         ["/pingan.inspections.v1.ReportingDuties/GetDutyDocument"] = () => new Inspections.Api.GetDutyDocumentRequest { DocumentId = upward ? _upDutyDocumentId : _dutyDocumentId },
         ["/pingan.inspections.v1.ReportingDuties/GetDutyLights"] = () => new Inspections.Api.GetDutyLightsRequest { UnitCode = upward ? Province : Kaifeng, Year = 2026 },
+        ["/pingan.inspections.v1.Incidents/ReportIncident"] = () => Incident(subject),
+        ["/pingan.inspections.v1.Incidents/GetIncident"] = () => new Inspections.Api.GetIncidentRequest { IncidentId = upward ? _upIncidentId : _incidentId },
+        ["/pingan.inspections.v1.Incidents/ListIncidents"] = () => new Inspections.Api.ListIncidentsRequest { UnitCode = upward ? Province : Kaifeng },
+        ["/pingan.inspections.v1.Incidents/ReferIncident"] = () => new Inspections.Api.ReferIncidentRequest
+            { IncidentId = upward ? _upIncidentId : _incidentId, Clause = 4, Severity = "ORDINARY", Reasons = "处置不力" },
         ["/pingan.audit.v1.AuditLog/ListEntries"] = () => new Pingan.Audit.Api.ListEntriesRequest(),
         ["/pingan.audit.v1.AuditLog/VerifyChain"] = () => new Pingan.Audit.Api.VerifyChainRequest(),
         ["/pingan.rules.v1.RegulationRules/ListRules"] = () => new Pingan.Rules.Api.ListRulesRequest(),
@@ -289,6 +296,12 @@ public sealed class EveryMethodTests : InfrastructureTest
     {
         Form = form, Year = 2026, Title = "平安建设督查", WorkItem = "矛盾纠纷排查化解", StartsOn = "2026-05-11", EndsOn = "2026-05-29", TargetCodes = { target },
         Team = { new Inspections.Api.TeamMember { Subject = "walk-inspector", Name = "督查员", UnitCode = Province } },
+    };
+
+    private static Inspections.Api.ReportIncidentRequest Incident(string place) => new()
+    {
+        Category = Inspections.Api.IncidentCategory.MassIncident, OccurredAt = "2026-05-10T09:00:00+08:00", PlaceCode = place,
+        Severity = Inspections.Api.FindingSeverity.Serious, Summary = "群体性事件", ReporterName = "群众来信",
     };
 
     private static Inspections.Api.RecordFindingRequest InspectionFinding(string inspectionId, string target) => new()
@@ -728,6 +741,9 @@ public sealed class EveryMethodTests : InfrastructureTest
             return (listed.Single(d => d.Kind == "commission-plenary" && d.PartyCode == jurisdiction).DutyId, submitted.Documents.Single().DocumentId);
         }
         (_dutyId, _dutyDocumentId) = await DutiesOfAsync(Kaifeng, kaifengOffice);
+        var incidents = new Inspections.Api.Incidents.IncidentsClient(_inspections.Channel);
+        _incidentId = (await incidents.ReportIncidentAsync(Incident(Longting), kaifengOffice)).IncidentId;
+        _upIncidentId = (await incidents.ReportIncidentAsync(Incident(Kaifeng), letterOptions)).IncidentId;
         (_upDutyId, _upDutyDocumentId) = await DutiesOfAsync(Province, letterOptions);
         // A draft for the samples: issuing it from the province gets past the guard.
         _templateId = (await templates.CreateTemplateAsync(new Letters.Api.CreateTemplateRequest

@@ -18,6 +18,7 @@ public sealed class InspectionsDb(DbContextOptions<InspectionsDb> options) : Pin
     public DbSet<Duties.DutyRule> DutyRules => Set<Duties.DutyRule>();
     public DbSet<Duties.ReportingDuty> Duties => Set<Duties.ReportingDuty>();
     public DbSet<Duties.DutyDocument> DutyDocuments => Set<Duties.DutyDocument>();
+    public DbSet<Incidents.IncidentReport> Incidents => Set<Incidents.IncidentReport>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -130,6 +131,18 @@ public sealed class InspectionsDb(DbContextOptions<InspectionsDb> options) : Pin
             e.IsEvidence();
             e.HasIndex(x => x.DutyId);
             e.HasOne<Duties.ReportingDuty>().WithMany().HasForeignKey(x => x.DutyId);
+        });
+        b.Entity<Incidents.IncidentReport>(e =>
+        {
+            e.ToTable("incidents");
+            e.Property(i => i.PlaceCode).HasMaxLength(64);
+            e.Property(i => i.PlaceName).HasMaxLength(100);
+            e.Property(i => i.Summary).HasMaxLength(4000);
+            e.Property(i => i.ReporterUnitCode).HasMaxLength(64);
+            e.Property(i => i.ReporterName).HasMaxLength(100);
+            e.Property(i => i.Duty).HasMaxLength(8);
+            e.Property(i => i.RecordedBy).HasMaxLength(200);
+            e.HasIndex(i => i.PlaceChain).HasMethod("gin");
         });
         b.AddTransactionalMessaging();
         b.AddRequestLedger(); // AIP-155 request ids on create calls

@@ -39,28 +39,47 @@ public static class CaseIntake
     public static CaseOpened Opened(SanctionCase c) => new(c.Id, c.SubjectCode, c.Clause, c.Source, c.Severity.ToString(), c.IncidentOn, c.OpenedAt);
 }
 
+/// <summary>What another service referred to accountability (Art. 31, 38): enough to register a case without calling back.</summary>
+public sealed record ReferredMatter(string Reference, string SubjectCode, string SubjectName, IReadOnlyList<string> Chain, int Clause, string Source,
+    string Severity, DateOnly IncidentOn, string Summary, string ReferredBy, IReadOnlyList<string> EvidenceLinks, string Articles, object Detail);
+
 /// <summary>
-/// Issue 13: an inspection finding the inspecting office referred as an Art. 31 situation opens a case (source
-/// INSPECTION_FINDING) for the competent office to verify, carrying the finding's reference and its evidence links. Once
-/// per message id (inbox) and once per finding (the unique source reference), in whatever order events arrive.
+/// Issue 13: a matter another service referred (an inspection finding, an incident report) opens a case registered for
+/// the competent office to verify, with the source's reference and evidence links. Once per message id (inbox) and once
+/// per source (the unique source reference), in whatever order events arrive.
 /// </summary>
-public sealed class InspectionFindingReferral(SanctionsDb db, IOutbox outbox, IRuleBook rules, TimeProvider time) : IdempotentConsumer<FindingReferred, SanctionsDb>(db)
+public abstract class ReferralConsumer<TMessage>(SanctionsDb db, IOutbox outbox, IRuleBook rules, TimeProvider time) : IdempotentConsumer<TMessage, SanctionsDb>(db)
+    where TMessage : class
 {
-    protected override async Task HandleAsync(ConsumeContext<FindingReferred> context)
+    protected abstract ReferredMatter Matter(TMessage message);
+
+    protected override async Task HandleAsync(ConsumeContext<TMessage> context)
     {
-        var m = context.Message;
+        var m = Matter(context.Message);
         var ct = context.CancellationToken;
         if (await Db.Cases.AnyAsync(c => c.SourceReference == m.Reference, ct)) return;
         var now = time.GetUtcNow();
         var competence = await rules.ReadingAsync(SanctionsRules.Competence, time.Today(), ct);
         var severity = Enum.Parse<Severity>(m.Severity.Replace("_", ""), ignoreCase: true);
-        var (c, detail) = CaseIntake.Register(m.TargetCode, m.TargetName, m.TargetChain, m.Clause, "InspectionFinding", severity, m.ObservedOn, m.Summary,
-            m.ReferredBy, competence, now);
+        var (c, detail) = CaseIntake.Register(m.SubjectCode, m.SubjectName, m.Chain, m.Clause, m.Source, severity, m.IncidentOn, m.Summary, m.ReferredBy, competence, now);
         c.SourceReference = m.Reference;
         c.EvidenceLinks = [.. m.EvidenceLinks];
         Db.Cases.Add(c);
-        Db.Steps.Add(CaseStep.Next(c, now, $"{m.ReferredBy}, by the inspections service", "Opened", "Art. 18, 31, 38",
-            new { referral = m.Reference, inspection = m.InspectionId, evidence = m.EvidenceLinks, opened = detail }));
+        Db.Steps.Add(CaseStep.Next(c, now, m.ReferredBy, "Opened", m.Articles, new { referral = m.Reference, source = m.Detail, evidence = m.EvidenceLinks, opened = detail }));
         outbox.Enqueue(CaseIntake.Opened(c));
     }
+}
+
+/// <summary>An inspection finding referred as an Art. 31 situation (source INSPECTION_FINDING).</summary>
+public sealed class InspectionFindingReferral(SanctionsDb db, IOutbox outbox, IRuleBook rules, TimeProvider time) : ReferralConsumer<FindingReferred>(db, outbox, rules, time)
+{
+    protected override ReferredMatter Matter(FindingReferred m) => new(m.Reference, m.TargetCode, m.TargetName, m.TargetChain, m.Clause, "InspectionFinding", m.Severity,
+        m.ObservedOn, m.Summary, $"{m.ReferredBy}, by the inspections service", m.EvidenceLinks, "Art. 18, 31, 38", new { inspection = m.InspectionId, finding = m.FindingId });
+}
+
+/// <summary>An incident report referred by a commission office (source INCIDENT).</summary>
+public sealed class IncidentReferral(SanctionsDb db, IOutbox outbox, IRuleBook rules, TimeProvider time) : ReferralConsumer<IncidentReferred>(db, outbox, rules, time)
+{
+    protected override ReferredMatter Matter(IncidentReferred m) => new(m.Reference, m.PlaceCode, m.PlaceName, m.PlaceChain, m.Clause, "Incident", m.Severity,
+        m.OccurredOn, m.Summary, $"{m.ReferredBy}, by the inspections service", [], "Art. 31, 38", new { incident = m.IncidentId });
 }
