@@ -37,6 +37,10 @@ public static class SanctionsApplication
         builder.Services.AddRegistryAccountabilityChain(new Uri(registry));
         builder.Services.AddRequestValidators(typeof(SanctionsApplication).Assembly);
         builder.Services.AddScoped<DistributionList>();
+        // Issue 13: an acceptance check may cite an inspection, read from the inspections service on the checker's token.
+        if (builder.Configuration["Services:Inspections:Grpc"] is { Length: > 0 } inspections)
+            builder.Services.AddPinganGrpcClient<Pingan.Inspections.Api.Inspections.InspectionsClient>(new Uri(inspections));
+        builder.Services.AddScoped<AcceptanceInspections>();
         builder.Services.AddSingleton<DeadlineSweep>();
         if (builder.Configuration.GetValue("Sanctions:Sweep:Enabled", true))
             builder.Services.AddHostedService(s => s.GetRequiredService<DeadlineSweep>());

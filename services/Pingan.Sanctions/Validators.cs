@@ -120,6 +120,7 @@ public sealed class CheckAcceptanceValidator : AbstractValidator<CheckAcceptance
     {
         RuleFor(r => r.CaseId).Id();
         RuleFor(r => r.Findings).Text(8000);
+        RuleFor(r => r.AcceptanceInspectionId).Must(i => i.Length == 0 || Guid.TryParse(i, out _)).WithMessage("must be empty or an inspection's id (a UUID)");
     }
 }
 

@@ -16,7 +16,7 @@ public static class Audiences
     public static readonly IReadOnlyDictionary<string, string[]> Calls = new Dictionary<string, string[]>
     {
         ["letters"] = ["registry"],
-        ["sanctions"] = ["registry"],
+        ["sanctions"] = ["registry", "inspections"],
         ["inspections"] = ["registry"],
     };
 

@@ -28,6 +28,7 @@ public sealed class ReferralTests : InspectionsTest
             ["Messaging:Outbox:PollInterval"] = "00:00:00.200",
             ["Sanctions:Sweep:Enabled"] = "false",
             ["Sanctions:Referrals:Enabled"] = "false",
+            ["Services:Inspections:Grpc"] = $"http://{Host.Channel.Target}",
         }, services => services.AddSingleton<TimeProvider>(Clock));
     }
 
@@ -88,6 +89,39 @@ public sealed class ReferralTests : InspectionsTest
         var cases = new SanctionsApi.Cases.CasesClient(TestAuthority.As(_sanctions.Channel, Authority.Token(Zhengzhou, [PinganRoles.CommissionOffice])));
         var opened = await WaitForCaseAsync(cases, c => c.SourceReference == $"incident/{incident.IncidentId}");
         Assert.Equal((SanctionsApi.Source.Incident, "2026-09-21", "REGISTERED"), (opened.Source, opened.IncidentOn, opened.Status));
+    }
+
+    [Fact]
+    public async Task An_acceptance_check_cites_the_inspection_whose_verdict_backs_it_Art33_Art34()
+    {
+        // A notice of 中原区, its measures reported and acceptance applied for.
+        SanctionsApi.Cases.CasesClient CasesAs(string jurisdiction, string role = PinganRoles.CommissionOffice) =>
+            new(TestAuthority.As(_sanctions.Channel, Authority.Token(jurisdiction, [role], $"{role}-of-{jurisdiction}")));
+        var opened = await CasesAs(Zhengzhou).OpenCaseAsync(new SanctionsApi.OpenCaseRequest
+            { SubjectCode = Zhongyuan, Clause = 4, Source = SanctionsApi.Source.Incident, Severity = SanctionsApi.Severity.Ordinary, IncidentOn = "2026-09-20", Summary = "群体性事件" });
+        await CasesAs(Zhengzhou).ProposeMeasureAsync(new SanctionsApi.ProposeMeasureRequest { CaseId = opened.CaseId, Stage = SanctionsApi.Stage.Notice, Verification = "经核实,情况属实" });
+        await CasesAs(Zhengzhou, PinganRoles.CommissionLeader).DecideProposalAsync(new SanctionsApi.DecideProposalRequest { CaseId = opened.CaseId, Approve = true, DecidedOn = "2026-09-21" });
+        await CasesAs(Zhongyuan).SubmitReportAsync(new SanctionsApi.SubmitReportRequest { CaseId = opened.CaseId, Kind = SanctionsApi.ReportKind.Measures, Text = "整改措施" });
+        await CasesAs(Zhongyuan).ApplyForAcceptanceAsync(new SanctionsApi.ApplyForAcceptanceRequest { CaseId = opened.CaseId, Statement = "申请验收" });
+
+        // Zhengzhou's acceptance inspection of 中原区 finds one thing still to rectify.
+        var plan = await PlanAsync(Form.Special, Zhongyuan);
+        var finding = (await Inspector().RecordFindingAsync(Finding(plan.InspectionId, Zhongyuan))).Findings[0];
+        var check = new SanctionsApi.CheckAcceptanceRequest { CaseId = opened.CaseId, Passed = true, Findings = "验收合格", AcceptanceInspectionId = plan.InspectionId };
+        var underWay = await Refused(() => CasesAs(Zhengzhou).CheckAcceptanceAsync(check).ResponseAsync, Grpc.Core.StatusCode.InvalidArgument);
+        Assert.Contains("still under way", underWay.Status.Detail);
+        await Office(Zhengzhou).CompleteInspectionAsync(new CompleteInspectionRequest { InspectionId = plan.InspectionId });
+        var open = await Refused(() => CasesAs(Zhengzhou).CheckAcceptanceAsync(check).ResponseAsync, Grpc.Core.StatusCode.InvalidArgument);
+        Assert.Equal(["acceptance_inspection_id"], Fields(open));
+        Assert.Equal("ACCEPTANCE_REQUESTED", (await CasesAs(Zhengzhou).GetCaseAsync(new SanctionsApi.GetCaseRequest { CaseId = opened.CaseId })).Status);
+
+        // Rectified and verified: the inspection backs the passed check, and the case file names it.
+        var proof = await UploadPhotoAsync(As(Zhongyuan), plan.InspectionId, Zhongyuan);
+        await As(Zhongyuan).ReportRectificationAsync(new ReportRectificationRequest { InspectionId = plan.InspectionId, FindingId = finding.FindingId, Report = "已整改", EvidenceIds = { proof.EvidenceId } });
+        await Inspector().VerifyRectificationAsync(new VerifyRectificationRequest { InspectionId = plan.InspectionId, FindingId = finding.FindingId, Accepted = true });
+        Assert.Equal("CLOSED", (await CasesAs(Zhengzhou).CheckAcceptanceAsync(check)).Status);
+        var file = await CasesAs(Zhengzhou).GetCaseFileAsync(new SanctionsApi.GetCaseFileRequest { CaseId = opened.CaseId });
+        Assert.Contains(plan.InspectionId, file.ToString());
     }
 
     private static async Task<SanctionsApi.Case> WaitForCaseAsync(SanctionsApi.Cases.CasesClient cases, Func<SanctionsApi.Case, bool> match)

@@ -25,6 +25,8 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
   value: {{ .root.Values.provinceJurisdiction | quote }}
 - name: Services__Registry__Grpc
   value: "http://registry:8081"
+- name: Services__Inspections__Grpc
+  value: "http://inspections:8081"
 - name: Network__TrustedProxies
   value: {{ .root.Values.trustedProxies | quote }}
 {{- if eq .name "identity" }}

@@ -75,7 +75,8 @@ public sealed class InspectionsService(
                 if (seat is null) { errors.Add(new($"team[{n}].leader_id", $"is not a member of the commission of {body} on {starts:yyyy-MM-dd}; a patrol is made by its members (Art. 18)")); continue; }
                 member.Name = seat.LeaderName;
                 member.CommissionPosition = seat.Position;
-                if (seat.MemberUnitCode.Length > 0) member.UnitCode = seat.MemberUnitCode;
+                // A member comes from their member unit; one seated without a unit, from the commission's own jurisdiction.
+                member.UnitCode = seat.MemberUnitCode.Length > 0 ? seat.MemberUnitCode : member.UnitCode.Length > 0 ? member.UnitCode : body;
             }
             var memberChain = await chains.ChainAsync(member.UnitCode, ct);
             if (memberChain is null) { errors.Add(new($"team[{n}].unit_code", $"no unit {member.UnitCode}")); continue; }

@@ -22,7 +22,7 @@ namespace Pingan.Sanctions.Cases;
 public sealed partial class CasesService(
     SanctionsDb db, IOutbox outbox, TimeProvider time, WorkingDayCalendar calendar, IAuditTrail audit, JurisdictionGuard guard,
     IAccountabilityChain chains, RegistryApi.Units.UnitsClient units, RegistryApi.Leadership.LeadershipClient leadership, RegistryLeaders leaders,
-    DistributionList distribution, Pingan.Rules.IRuleBook rules, RequestLedger<SanctionsDb> ledger)
+    DistributionList distribution, Pingan.Rules.IRuleBook rules, RequestLedger<SanctionsDb> ledger, AcceptanceInspections acceptanceInspections)
     : Api.Cases.CasesBase
 {
     public override Task<Api.Case> OpenCase(OpenCaseRequest request, ServerCallContext context) =>
@@ -333,7 +333,11 @@ public sealed partial class CasesService(
         });
 
     public override Task<Api.Case> CheckAcceptance(CheckAcceptanceRequest request, ServerCallContext context) =>
-        ChangeAsync(request.CaseId, CaseAction.CheckAcceptance, [PinganRoles.CommissionOffice, PinganRoles.MemberUnitLiaison], context, (c, ct) =>
+        ChangeAsync(request.CaseId, CaseAction.CheckAcceptance, [PinganRoles.CommissionOffice, PinganRoles.MemberUnitLiaison], context,
+            // The cited inspection's verdict, from the inspections service before the case is locked (issue 13).
+            async (c, ct) => request.AcceptanceInspectionId.Length == 0 ? (AcceptanceInspections.Verdict?)null
+                : await acceptanceInspections.ReadAsync(request.AcceptanceInspectionId, c.SubjectCode, guard.Caller.Jurisdiction, request.Passed, ct),
+            (c, cited, ct) =>
         {
             var today = time.Today();
             // Reading 2: a listing that outlived the veto is still checked and lifted as a listing; the case stays with the veto rules.
@@ -360,18 +364,18 @@ public sealed partial class CasesService(
                     outbox.Enqueue(new DisqualificationEnded(c.Id, c.SubjectCode, today));
                 }
                 var step = !request.Passed ? "AcceptanceFailed" : precheck ? "AcceptancePrechecked" : "ListingLifted";
-                return Task.FromResult<(string, string, object)>((step, "Art. 35, 36", new { checker, findings, listing = "in force after the veto" }));
+                return Task.FromResult<(string, string, object)>((step, "Art. 35, 36", new { checker, findings, inspection = cited, listing = "in force after the veto" }));
             }
             if (!request.Passed)
             {
                 c.Status = CaseStatus.Active;
                 if (c.RectificationEndsOn is { } end && today > end) RaiseEscalation(c, $"the acceptance check of {today:yyyy-MM-dd} failed after the period ended on {end:yyyy-MM-dd}");
-                return Task.FromResult<(string, string, object)>(("AcceptanceFailed", "Art. 34-36", new { checker, findings }));
+                return Task.FromResult<(string, string, object)>(("AcceptanceFailed", "Art. 34-36", new { checker, findings, inspection = cited }));
             }
             if (precheck)
             {
                 c.Status = CaseStatus.AcceptancePrechecked;
-                return Task.FromResult<(string, string, object)>(("AcceptancePrechecked", "Art. 36", new { checker, findings }));
+                return Task.FromResult<(string, string, object)>(("AcceptancePrechecked", "Art. 36", new { checker, findings, inspection = cited }));
             }
             Close(c, c.Stage == Stage.Listing ? "Lifted" : "Rectified");
             if (c.Stage == Stage.Listing)
@@ -379,7 +383,7 @@ public sealed partial class CasesService(
                 c.ListingInForce = false;
                 outbox.Enqueue(new DisqualificationEnded(c.Id, c.SubjectCode, today));
             }
-            return Task.FromResult<(string, string, object)>((c.Stage == Stage.Listing ? "ListingLifted" : "Accepted", c.Stage == Stage.Listing ? "Art. 35, 36" : "Art. 33-34", new { checker, findings }));
+            return Task.FromResult<(string, string, object)>((c.Stage == Stage.Listing ? "ListingLifted" : "Accepted", c.Stage == Stage.Listing ? "Art. 35, 36" : "Art. 33-34", new { checker, findings, inspection = cited }));
         });
 
     public override Task<Api.Case> DismissCase(DismissCaseRequest request, ServerCallContext context) =>
