@@ -262,8 +262,7 @@ public sealed class ReportIncidentValidator : AbstractValidator<ReportIncidentRe
         RuleFor(r => r.Severity).Must(s => s != FindingSeverity.Unspecified && Enum.IsDefined(s)).WithMessage("must be GENERAL, SERIOUS or GRAVE");
         // Art. 38: in writing.
         RuleFor(r => r.Summary).Text(4000);
-        RuleFor(r => r.ReporterUnitCode).Must(c => c.Length == 0 || System.Text.RegularExpressions.Regex.IsMatch(c, "^[A-Za-z0-9._-]{1,64}$"))
-            .WithMessage("must be a unit code, or empty for an individual's report");
+        RuleFor(r => r.ReporterUnitCode).UnitCode().WithMessage("must be a unit code, or empty for an individual's report").When(r => r.ReporterUnitCode.Length > 0);
         RuleFor(r => r.ReporterName).Text(100).WithMessage("must name the individual who reported it (1-100 characters)").When(r => r.ReporterUnitCode.Length == 0);
         RuleFor(r => r.RequestId).RequestId();
     }

@@ -130,7 +130,7 @@ public sealed class InspectionsService(
         var size = request.PageSize is > 0 and <= 500 ? request.PageSize : 100;
         var page = await query.OrderByDescending(i => i.PlannedAt).ThenByDescending(i => i.Id).Take(size + 1).WithParts().ToListAsync(ct);
         var list = new InspectionList();
-        foreach (var i in page.Take(size)) list.Inspections.Add(await ViewAsync(i, ct));
+        list.Inspections.AddRange(await ViewsAsync([.. page.Take(size)], ct));
         if (page.Count > size) list.NextPageToken = PageToken.Write(page[size - 1].PlannedAt, page[size - 1].Id);
         return list;
     }
@@ -445,16 +445,25 @@ public sealed class InspectionsService(
             f.Clause, f.ObservedOn, f.Rectification != RectificationStatus.NotDemanded);
 
     /// <summary>The API view for this caller: findings and evidence row by row, each by its own target.</summary>
-    private async Task<Api.Inspection> ViewAsync(Inspection i, CancellationToken ct)
+    private async Task<Api.Inspection> ViewAsync(Inspection i, CancellationToken ct) => (await ViewsAsync([i], ct))[0];
+
+    /// <summary>The views of a page: the files its readable findings cite are read in one query for the whole page.</summary>
+    private async Task<List<Api.Inspection>> ViewsAsync(IReadOnlyList<Inspection> inspections, CancellationToken ct)
     {
-        var findings = new List<Finding>();
-        foreach (var f in i.Findings)
-            if (await access.MayReadAboutAsync(i, f.TargetCode, ct)) findings.Add(f);
-        var visits = new List<Visit>();
-        foreach (var v in i.Visits)
-            if (await access.MayReadAboutAsync(i, v.TargetCode, ct)) visits.Add(v);
-        var ids = findings.SelectMany(f => f.EvidenceIds.Concat(f.ReportEvidenceIds)).Distinct().ToArray();
+        var readable = new List<(Inspection Inspection, List<Finding> Findings, List<Visit> Visits)>();
+        foreach (var i in inspections)
+        {
+            var findings = new List<Finding>();
+            foreach (var f in i.Findings)
+                if (await access.MayReadAboutAsync(i, f.TargetCode, ct)) findings.Add(f);
+            var visits = new List<Visit>();
+            foreach (var v in i.Visits)
+                if (await access.MayReadAboutAsync(i, v.TargetCode, ct)) visits.Add(v);
+            readable.Add((i, findings, visits));
+        }
+        var ids = readable.SelectMany(r => r.Findings).SelectMany(f => f.EvidenceIds.Concat(f.ReportEvidenceIds)).Distinct().ToArray();
         var evidence = ids.Length == 0 ? [] : await db.Evidence.AsNoTracking().Where(e => ids.Contains(e.Id)).Select(InspectionMapping.Metadata).ToListAsync(ct);
-        return i.ToApi(findings, visits, evidence, time.Today(), calendar, lights.Value);
+        var today = time.Today();
+        return [.. readable.Select(r => r.Inspection.ToApi(r.Findings, r.Visits, evidence, today, calendar, lights.Value))];
     }
 }
