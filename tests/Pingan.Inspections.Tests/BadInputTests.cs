@@ -88,13 +88,7 @@ public sealed class BadInputTests : InspectionsTest
         Assert.Equal(0, await CountAsync("findings"));
     }
 
-    private async Task<long> CountAsync(string table)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(Database.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand($"SELECT count(*) FROM {table}", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<long> CountAsync(string table) => ScalarAsync(Database.ConnectionString, $"SELECT count(*) FROM {table}");
 
     private async Task AuditedAsync(string method, string outcome)
     {

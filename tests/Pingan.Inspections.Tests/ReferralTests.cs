@@ -131,29 +131,7 @@ public sealed class ReferralTests : InspectionsTest
         return found!;
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what = "the case")
-    {
-        var until = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < until, $"{what}: not within 30 s");
-            await Task.Delay(100);
-        }
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<long> ScalarAsync(string connectionString, string sql)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    /// <summary>Waits on a condition (30 s at most), as every test here does: <see cref="Eventually"/>.</summary>
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, string what = "the case") =>
+        Eventually.HoldsAsync(condition, TimeSpan.FromSeconds(30), what);
 }
