@@ -30,16 +30,21 @@ public sealed class IsolatedDatabase : IAsyncLifetime
     /// Waits until <paramref name="count"/> sessions of this database wait for a lock: with a lock the test holds
     /// itself, it establishes that several calls are in flight at once instead of hoping they overlap.
     /// </summary>
-    public async Task WaitForLockWaitersAsync(int count)
+    /// <param name="statement">
+    /// Counts only the waits of statements containing this text (e.g. "FROM letters WHERE id"): a background sweep
+    /// that happens to wait on the same row (an insert checking its foreign key) is not one of the calls a test started.
+    /// </param>
+    public async Task WaitForLockWaitersAsync(int count, string statement = "")
     {
         await using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         await Eventually.HoldsAsync(async () =>
         {
             await using var command = new Npgsql.NpgsqlCommand(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", connection);
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND strpos(query, $1) > 0", connection)
+                { Parameters = { new() { Value = statement } } };
             return (long)(await command.ExecuteScalarAsync())! >= count;
-        }, TimeSpan.FromSeconds(30), $"{count} calls waiting for a lock");
+        }, TimeSpan.FromSeconds(30), $"{count} calls waiting for a lock{(statement.Length > 0 ? $" in '{statement}'" : "")}");
     }
 
     public async Task<string> CreateSiblingAsync(string suffix)

@@ -120,8 +120,12 @@ public abstract class LettersTest : InfrastructureTest
         return new Held(connection, tx);
     }
 
-    /// <summary>Waits until <paramref name="count"/> calls queue behind a lock of the letters database.</summary>
-    protected Task WaitForWaitersAsync(int count) => Database.WaitForLockWaitersAsync(count);
+    /// <summary>
+    /// Waits until <paramref name="count"/> calls queue behind a letter's row lock. Only the lock statement counts: the
+    /// signing-reminder sweep, which a jump of the clock starts, inserts reminders whose foreign key waits on the same row,
+    /// and counting it let a later call reach the row before an earlier one.
+    /// </summary>
+    protected Task WaitForWaitersAsync(int count) => Database.WaitForLockWaitersAsync(count, "FROM letters WHERE id");
 
     private sealed class Held(Npgsql.NpgsqlConnection connection, Npgsql.NpgsqlTransaction tx) : IAsyncDisposable
     {
