@@ -13,6 +13,8 @@ builder.AddPinganService<Projects.Pingan_Identity>("identity", 5091, 5092, postg
     ("Identity__AllowHttp", "true"), ("Identity__Issuer", issuer),
     // The demo accounts and systems with their published secrets: the local profile only (issue 11).
     ("Identity__DemoAccounts", "true"),
+    // ADR 0012: the sanctions service reads the inspections' event log as its own client; ./platform up generates the secret once.
+    ("Identity__ServiceClients__sanctions__Secret", ServiceClientSecret()),
     // Seals its keys and TOTP secrets at rest; ./platform up keeps it in .local/run/identity-kek.secret.
     ("Identity__KeyEncryptionKey", builder.Configuration["Pingan:IdentityKek"]
         ?? throw new InvalidOperationException("Pingan:IdentityKek is not set: start the platform with ./platform up")));
@@ -32,7 +34,7 @@ builder.AddProject<Projects.Pingan_DepartmentSystems>("department-systems", laun
 PinganServices.Plan(builder).Services.Add(new("department-systems", departments, GrpcUrl: null));
 builder.AddPinganService<Projects.Pingan_Sanctions>("sanctions", 5151, 5152, postgres, rabbitmq, seedStep: null,
     [.. security, ("Services__Registry__Grpc", PinganServices.Url(builder, 5102)),
-     ("Services__Inspections__Grpc", PinganServices.Url(builder, 5122)),
+     ("Services__Inspections__Grpc", PinganServices.Url(builder, 5122)), ("Security__ServiceClient__Secret", ServiceClientSecret()),
      ("Sanctions__Departments__discipline", departments + "/discipline/"),
      ("Sanctions__Departments__organisation", departments + "/organisation/")]);
 
@@ -41,3 +43,6 @@ builder.AddPinganService<Projects.Pingan_Inspections>("inspections", 5121, 5122,
     [.. security, ("Services__Registry__Grpc", PinganServices.Url(builder, 5102))]);
 
 builder.Build().Run();
+
+string ServiceClientSecret() => builder.Configuration["Pingan:ServiceClientSecret"]
+    ?? throw new InvalidOperationException("Pingan:ServiceClientSecret is not set: start the platform with ./platform up");

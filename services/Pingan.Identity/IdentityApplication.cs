@@ -37,6 +37,8 @@ public static class IdentityApplication
         builder.AddServiceDefaults("Pingan identity");
         builder.AddPinganDbContext<IdentityDb>("identity");
         builder.AddPinganAudit<IdentityDb>();
+        // After the migration (migrators run in order): the platform's own services as clients (ADR 0012).
+        builder.Services.AddSingleton<IDatabaseMigrator, ServiceClients>();
         builder.Services.AddAntiforgery();
         // Brute force across accounts (one password tried on many names) or against client secrets: at most
         // Identity:AttemptsPerMinute sign-in and token requests a minute from one address, then 429.

@@ -39,7 +39,12 @@ public static class SanctionsApplication
         builder.Services.AddScoped<DistributionList>();
         // Issue 13: an acceptance check may cite an inspection, read from the inspections service on the checker's token.
         if (builder.Configuration["Services:Inspections:Grpc"] is { Length: > 0 } inspections)
+        {
             builder.Services.AddPinganGrpcClient<Pingan.Inspections.Api.Inspections.InspectionsClient>(new Uri(inspections));
+            // ADR 0012: referrals made while this service was not yet listening are read from the inspections' event log.
+            builder.AddServiceIdentity("sanctions");
+            builder.FollowEventLog<SanctionsDb>("inspections", new Uri(inspections), typeof(InspectionFindingReferral), typeof(IncidentReferral));
+        }
         builder.Services.AddScoped<AcceptanceInspections>();
         builder.Services.AddSingleton<DeadlineSweep>();
         if (builder.Configuration.GetValue("Sanctions:Sweep:Enabled", true))

@@ -51,6 +51,15 @@ public sealed class IsolatedVirtualHost : IAsyncLifetime
         }
     }
 
+    /// <summary>Deletes <paramref name="queue"/> with its bindings, as if its consumer had never run here.</summary>
+    public async Task DeleteQueueAsync(string queue)
+    {
+        var factory = new ConnectionFactory { Uri = new Uri(AmqpUri) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.QueueDeleteAsync(queue);
+    }
+
     /// <summary>Stops and restarts the whole broker (every virtual host): only for tests that run alone.</summary>
     public async Task RestartBrokerAsync(TimeSpan downtime)
     {

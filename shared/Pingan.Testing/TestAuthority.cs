@@ -58,6 +58,35 @@ public sealed class TestAuthority
             SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.RsaSha256),
         });
 
+    /// <summary>
+    /// Registers a confidential client for the client-credentials grant at <c>/connect/token</c>, as the identity service
+    /// registers a service's own client (Identity:ServiceClients): its tokens carry <paramref name="jurisdiction"/> and
+    /// <paramref name="roles"/>. Answers the settings that make a service sign in as it.
+    /// </summary>
+    public Dictionary<string, string?> Client(string clientId, string jurisdiction, string[] roles)
+    {
+        var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        _clients[clientId] = (secret, jurisdiction, roles);
+        return new() { ["Security:ServiceClient:Id"] = clientId, ["Security:ServiceClient:Secret"] = secret };
+    }
+
+    /// <summary>How many client-credentials tokens <paramref name="clientId"/> was given.</summary>
+    public int TokensIssuedTo(string clientId) => _issued.TryGetValue(clientId, out var n) ? n : 0;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Secret, string Jurisdiction, string[] Roles)> _clients = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _issued = new();
+
+    private IResult ClientCredentials(IFormCollection form)
+    {
+        if (form["grant_type"] != "client_credentials") return Results.BadRequest(new { error = "unsupported_grant_type" });
+        var id = form["client_id"].ToString();
+        if (!_clients.TryGetValue(id, out var client)
+            || !CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(client.Secret), System.Text.Encoding.UTF8.GetBytes(form["client_secret"].ToString())))
+            return Results.Json(new { error = "invalid_client" }, statusCode: StatusCodes.Status401Unauthorized);
+        _issued.AddOrUpdate(id, 1, (_, n) => n + 1);
+        return Results.Json(new { access_token = Token(client.Jurisdiction, client.Roles, subject: id), token_type = "Bearer", expires_in = 600 });
+    }
+
     /// <summary>A call invoker that presents <paramref name="token"/> on every call of the channel.</summary>
     public static CallInvoker As(GrpcChannel channel, string token) =>
         channel.Intercept(metadata =>
@@ -80,6 +109,7 @@ public sealed class TestAuthority
         {
             ["issuer"] = issuer,
             ["jwks_uri"] = issuer + "jwks",
+            ["token_endpoint"] = issuer + "connect/token",
             ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
         }));
         // The identity service's token revocation list (issue 11): nobody's tokens are revoked here.
@@ -88,7 +118,9 @@ public sealed class TestAuthority
         {
             ["keys"] = new[] { new Dictionary<string, string> { ["kty"] = "RSA", ["use"] = "sig", ["alg"] = "RS256", ["kid"] = jwk.Kid, ["n"] = jwk.N, ["e"] = jwk.E } },
         }));
+        var authority = new TestAuthority(issuer, key);
+        app.MapPost("/connect/token", async (HttpRequest request) => authority.ClientCredentials(await request.ReadFormAsync()));
         await app.StartAsync();
-        return new TestAuthority(issuer, key);
+        return authority;
     }
 }

@@ -20,9 +20,17 @@ public sealed class ReferralTests : InspectionsTest
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        _sanctions = await ServiceHost.StartAsync(SanctionsApplication.Create, new Dictionary<string, string?>(Authority.Settings())
+        _sanctions = await StartSanctionsAsync(_sanctionsDb = await Database.CreateSiblingAsync("sanctions"));
+    }
+
+    /// <summary>
+    /// The sanctions service on <paramref name="database"/>: it follows the inspections' event log as its own client
+    /// (pingan-sanctions, the province's auditor), as the identity service registers it (ADR 0012).
+    /// </summary>
+    private Task<ServiceHost> StartSanctionsAsync(string database) =>
+        ServiceHost.StartAsync(SanctionsApplication.Create, new Dictionary<string, string?>(Authority.Settings().Concat(Authority.Client("pingan-sanctions", Province, [PinganRoles.Auditor])))
         {
-            ["ConnectionStrings:sanctions"] = _sanctionsDb = await Database.CreateSiblingAsync("sanctions"),
+            ["ConnectionStrings:sanctions"] = database,
             ["ConnectionStrings:rabbitmq"] = VirtualHost.AmqpUri,
             ["Services:Registry:Grpc"] = $"http://{Registry.Channel.Target}",
             ["Messaging:Outbox:PollInterval"] = "00:00:00.200",
@@ -30,7 +38,6 @@ public sealed class ReferralTests : InspectionsTest
             ["Sanctions:Referrals:Enabled"] = "false",
             ["Services:Inspections:Grpc"] = $"http://{Host.Channel.Target}",
         }, services => services.AddSingleton<TimeProvider>(Clock));
-    }
 
     private Api.Incidents.IncidentsClient IncidentOffice => new(TestAuthority.As(Host.Channel, Authority.Token(Zhengzhou, [PinganRoles.CommissionOffice])));
 
@@ -122,6 +129,38 @@ public sealed class ReferralTests : InspectionsTest
         Assert.Equal("CLOSED", (await CasesAs(Zhengzhou).CheckAcceptanceAsync(check)).Status);
         var file = await CasesAs(Zhengzhou).GetCaseFileAsync(new SanctionsApi.GetCaseFileRequest { CaseId = opened.CaseId });
         Assert.Contains(plan.InspectionId, file.ToString());
+    }
+
+    [Fact]
+    public async Task A_finding_referred_before_the_sanctions_service_listens_opens_its_case_once_from_the_event_log_ADR0012()
+    {
+        // The sanctions service is stopped and its queues are deleted, as if it had never run (a new installation of it).
+        // (A test host's queues take the prefix "testhost", the process's name, where a deployed one's take "sanctions".)
+        await _sanctions.DisposeAsync();
+        foreach (var queue in new[] { "testhost-inspection-finding-referral", "testhost-incident-referral" }) await VirtualHost.DeleteQueueAsync(queue);
+        var plan = await PlanAsync(Form.Special, Zhongyuan);
+        var first = (await Inspector().RecordFindingAsync(Finding(plan.InspectionId, Zhongyuan, 10))).Findings[0];
+        await Office(Zhengzhou).ReferFindingAsync(new ReferFindingRequest
+            { InspectionId = plan.InspectionId, FindingId = first.FindingId, Clause = 4, Severity = "ORDINARY", Reasons = "处置不力" });
+        await WaitUntilAsync(async () => await ScalarAsync(Database.ConnectionString, "SELECT count(*) FROM outbox_messages WHERE dispatched_at IS NULL") == 0,
+            "the referral dispatched, to no queue");
+
+        // It starts on the same database: its queues are bound, then it reads what it missed from the inspections' log.
+        _sanctions = await StartSanctionsAsync(_sanctionsDb);
+        var cases = new SanctionsApi.Cases.CasesClient(TestAuthority.As(_sanctions.Channel, Authority.Token(Zhengzhou, [PinganRoles.CommissionOffice])));
+        var missed = await WaitForCaseAsync(cases, c => c.SourceReference == $"inspection/{plan.InspectionId}/findings/{first.FindingId}");
+        Assert.Equal((SanctionsApi.Source.InspectionFinding, "REGISTERED"), (missed.Source, missed.Status));
+        Assert.True(Authority.TokensIssuedTo("pingan-sanctions") > 0, "the log is read as the sanctions service's own client");
+        await WaitUntilAsync(async () => await ScalarAsync(_sanctionsDb,
+            "SELECT count(*) FROM event_log_positions WHERE stream = 'inspections/testhost-inspection-finding-referral' AND last_sequence > 0") == 1, "its position kept");
+
+        // A later referral comes through the broker; the first is not applied again.
+        var second = (await Inspector().RecordFindingAsync(Finding(plan.InspectionId, Zhongyuan, 11))).Findings.Single(f => f.FindingId != first.FindingId);
+        await Office(Zhengzhou).ReferFindingAsync(new ReferFindingRequest
+            { InspectionId = plan.InspectionId, FindingId = second.FindingId, Clause = 4, Severity = "ORDINARY", Reasons = "处置不力" });
+        await WaitForCaseAsync(cases, c => c.SourceReference == $"inspection/{plan.InspectionId}/findings/{second.FindingId}");
+        Assert.Equal(2, (await cases.ListCasesAsync(new SanctionsApi.ListCasesRequest { UnitCode = Zhongyuan })).Cases.Count);
+        Assert.Equal(2L, await ScalarAsync(_sanctionsDb, "SELECT count(*) FROM inbox_messages WHERE consumer LIKE '%InspectionFindingReferral'"));
     }
 
     private static async Task<SanctionsApi.Case> WaitForCaseAsync(SanctionsApi.Cases.CasesClient cases, Func<SanctionsApi.Case, bool> match)

@@ -11,15 +11,16 @@ namespace Pingan.Security.Tests;
 public static class IdentityTokens
 {
     /// <summary>A real identity service on its own database, one issuer on both its ports as deployed.</summary>
-    public static Task<ServiceHost> StartIdentityAsync(string connectionString, Action<IServiceCollection>? services = null) =>
-        ServiceHost.StartAsync(Pingan.Identity.IdentityApplication.Create, new Dictionary<string, string?>
+    public static Task<ServiceHost> StartIdentityAsync(string connectionString, Action<IServiceCollection>? services = null,
+        IEnumerable<KeyValuePair<string, string?>>? settings = null) =>
+        ServiceHost.StartAsync(Pingan.Identity.IdentityApplication.Create, new Dictionary<string, string?>(new Dictionary<string, string?>
         {
             ["ConnectionStrings:identity"] = connectionString,
             ["Identity:AllowHttp"] = "true",
             ["Identity:KeyEncryptionKey"] = TestSecrets.IdentityKeyEncryptionKey,
             ["Identity:DemoAccounts"] = "true",
             ["Identity:Issuer"] = "{rest-url}",
-        }, services);
+        }.Concat(settings ?? [])), services);
 
     public static Task<string> TokenAsync(ServiceHost identity, string clientId, string jurisdiction, params string[] roles) =>
         ScopedTokenAsync(identity, clientId, jurisdiction, "pingan", roles);

@@ -24,6 +24,7 @@ namespace Pingan.Security.Tests;
 public sealed class SecurityTests : InfrastructureTest
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow - TimeSpan.FromHours(1));
+    private const string ServiceSecret = "first-service-secret-0123456789";
     private ServiceHost _identity = null!;
     private ServiceHost _probe = null!;
     private string _expired = "";
@@ -31,7 +32,8 @@ public sealed class SecurityTests : InfrastructureTest
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        _identity = await IdentityTokens.StartIdentityAsync(Database.ConnectionString, services => services.AddSingleton<TimeProvider>(_clock));
+        _identity = await IdentityTokens.StartIdentityAsync(Database.ConnectionString, services => services.AddSingleton<TimeProvider>(_clock),
+            [new("Identity:ServiceClients:sanctions:Secret", ServiceSecret)]);
         await _identity.Services.GetServices<IServiceStep>().Single(s => s.Name == "seed-demo").RunAsync(CancellationToken.None);
         // Issued an hour ago, valid fifteen minutes: expired now.
         _expired = await TokenAsync("county-system", "410102000000");
@@ -152,6 +154,35 @@ public sealed class SecurityTests : InfrastructureTest
         await using var scope = _probe.Services.CreateAsyncScope();
         var denied = await scope.ServiceProvider.GetRequiredService<ProbeDb>().Set<Pingan.Audit.AuditEntry>().CountAsync(e => e.Outcome == "DENIED");
         Assert.Equal(3, denied);
+    }
+
+    [Fact]
+    public async Task A_service_signs_in_as_itself_with_the_secret_the_deployment_gave_both_sides_auditor_of_the_province_only_ADR0012()
+    {
+        ServiceTokens Tokens(string secret) => new(new SingleClient(), _identity.Rest.BaseAddress!.ToString(), "pingan-sanctions", secret, TimeProvider.System);
+        var token = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(await Tokens(ServiceSecret).GetAsync(CancellationToken.None));
+        Assert.Equal(("pingan-sanctions", "410000000000"), (token.Subject, token.GetClaim("jurisdiction").Value));
+        Assert.Equal(["auditor"], token.Claims.Where(c => c.Type == "role").Select(c => c.Value));
+        // It reads across the province, as the event log needs (and with the auditor role alone it changes nothing).
+        Assert.Equal(StatusCode.OK, await LookAsync(token.EncodedToken, "410181000000"));
+
+        // The next release rotates the secret: its migrate step updates the client, and the old secret no longer signs in.
+        const string rotated = "rotated-service-secret-9876543210";
+        await using (await IdentityTokens.StartIdentityAsync(Database.ConnectionString, settings: [new("Identity:ServiceClients:sanctions:Secret", rotated)]))
+        {
+        }
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => Tokens(ServiceSecret).GetAsync(CancellationToken.None));
+        Assert.Contains("refused pingan-sanctions", refused.Message);
+        Assert.NotEmpty(await Tokens(rotated).GetAsync(CancellationToken.None));
+        await using var scope = _identity.Services.CreateAsyncScope();
+        var changes = await scope.ServiceProvider.GetRequiredService<Pingan.Identity.Persistence.IdentityDb>().Set<Pingan.Audit.AuditEntry>()
+            .Where(e => e.Target == "client/pingan-sanctions" && e.Action.StartsWith("service-client/")).OrderBy(e => e.Sequence).Select(e => e.Action).ToListAsync();
+        Assert.Equal(["service-client/register", "service-client/update"], changes);
+    }
+
+    private sealed class SingleClient : IHttpClientFactory
+    {
+        public HttpClient CreateClient(string name) => new();
     }
 
     [Fact]

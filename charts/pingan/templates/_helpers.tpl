@@ -37,6 +37,15 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- end }}
 - name: Identity__KeyEncryptionKey
   valueFrom: { secretKeyRef: { name: {{ .root.Values.identityKeySecret }}, key: kek } }
+{{- range .root.Values.serviceClients.services }}
+- name: Identity__ServiceClients__{{ . }}__Secret
+  valueFrom: { secretKeyRef: { name: {{ $.root.Values.serviceClients.secret }}, key: {{ . }} } }
+{{- end }}
+{{- end }}
+{{- if has .name .root.Values.serviceClients.services }}
+# ADR 0012: this service reads other services' event logs as its own client.
+- name: Security__ServiceClient__Secret
+  valueFrom: { secretKeyRef: { name: {{ .root.Values.serviceClients.secret }}, key: {{ .name }} } }
 {{- end }}
 {{- if eq .name "sanctions" }}
 - name: Sanctions__Departments__discipline

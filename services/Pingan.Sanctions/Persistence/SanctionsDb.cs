@@ -2,6 +2,7 @@ using Pingan.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Pingan.Audit;
+using Pingan.EventLog;
 using Pingan.Messaging;
 using Pingan.Persistence;
 using Pingan.Rules;
@@ -135,6 +136,7 @@ public sealed class SanctionsDb(DbContextOptions<SanctionsDb> options) : PinganD
         b.AddTransactionalMessaging();
         b.AddRequestLedger(); // AIP-155 request ids on create calls
         b.AddAuditTrail();
+        b.AddEventLogPositions();
         b.AddRegulationRules();
         base.OnModelCreating(b);
     }

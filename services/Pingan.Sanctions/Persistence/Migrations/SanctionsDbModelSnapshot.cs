@@ -129,6 +129,27 @@ namespace Pingan.Sanctions.Persistence.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Pingan.EventLog.EventLogPosition", b =>
+                {
+                    b.Property<string>("Stream")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("stream");
+
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_sequence");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Stream")
+                        .HasName("pk_event_log_positions");
+
+                    b.ToTable("event_log_positions", (string)null);
+                });
+
             modelBuilder.Entity("Pingan.Messaging.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")

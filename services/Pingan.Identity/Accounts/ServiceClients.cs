@@ -1,0 +1,56 @@
+using OpenIddict.Abstractions;
+using Pingan.Audit;
+using Pingan.Identity.Endpoints;
+using Pingan.Identity.Persistence;
+using Pingan.Persistence;
+using Pingan.Security;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Pingan.Identity.Accounts;
+
+/// <summary>
+/// The platform's own services as clients (ADR 0012): a service that reads another's event log when it starts
+/// later signs in with client credentials as <c>pingan-{service}</c>, holding the province's jurisdiction and
+/// the <c>auditor</c> role only (it reads; it changes nothing on anyone's behalf). Each
+/// <c>Identity:ServiceClients:{service}:Secret</c> registers or updates one, as part of the migrate step that runs
+/// before every deployment, so a rotated secret takes effect with the next release. Audited.
+/// </summary>
+internal sealed class ServiceClients(IServiceScopeFactory scopes, IConfiguration configuration, ILogger<ServiceClients> logger) : IDatabaseMigrator
+{
+    public string Name => "service clients";
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        var wanted = configuration.GetSection("Identity:ServiceClients").GetChildren()
+            .Select(s => (Service: s.Key, Secret: s["Secret"]))
+            .ToList();
+        if (wanted.Count == 0) return;
+        var province = configuration["Security:ProvinceJurisdiction"] ?? "410000000000";
+        await using var scope = scopes.CreateAsyncScope();
+        var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+        var audit = scope.ServiceProvider.GetRequiredService<IAuditTrail>();
+        foreach (var (service, secret) in wanted)
+        {
+            if (secret is not { Length: >= 24 })
+                throw new InvalidOperationException($"Identity:ServiceClients:{service}:Secret must be at least 24 characters.");
+            var clientId = ServiceTokens.ClientIdOf(service);
+            var descriptor = new OpenIddictApplicationDescriptor
+            {
+                ClientId = clientId,
+                ClientSecret = secret,
+                ClientType = ClientTypes.Confidential,
+                DisplayName = $"Pingan {service} service",
+                Permissions = { Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials, Permissions.Prefixes.Scope + PinganClaims.Scope },
+            };
+            descriptor.Properties[PinganClaims.Unit] = System.Text.Json.JsonSerializer.SerializeToElement(province);
+            descriptor.Properties[PinganClaims.Jurisdiction] = System.Text.Json.JsonSerializer.SerializeToElement(province);
+            descriptor.Properties["roles"] = System.Text.Json.JsonSerializer.SerializeToElement(new[] { PinganRoles.Auditor });
+            var known = await applications.FindByClientIdAsync(clientId, cancellationToken);
+            if (known is null) await applications.CreateAsync(descriptor, cancellationToken);
+            else await applications.UpdateAsync(known, descriptor, cancellationToken);
+            await audit.RecordSeparatelyAsync(new AuditRecord(known is null ? "service-client/register" : "service-client/update", $"client/{clientId}",
+                Detail: $"{{\"jurisdiction\":\"{province}\",\"roles\":[\"{PinganRoles.Auditor}\"]}}"), cancellationToken);
+            logger.LogInformation("Service client {ClientId} {Change}", clientId, known is null ? "registered" : "updated");
+        }
+    }
+}
