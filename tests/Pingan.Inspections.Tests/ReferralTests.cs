@@ -136,6 +136,9 @@ public sealed class ReferralTests : InspectionsTest
     {
         // The sanctions service is stopped and its queues are deleted, as if it had never run (a new installation of it).
         // (A test host's queues take the prefix "testhost", the process's name, where a deployed one's take "sanctions".)
+        // (Its bus started first: a bus stopped while still starting may declare its queues after they were deleted.)
+        await WaitUntilAsync(() => Task.FromResult(_sanctions.Services.GetRequiredService<MassTransit.IBusControl>().CheckHealth().Status == MassTransit.BusHealthStatus.Healthy),
+            "the first sanctions service's bus started");
         await _sanctions.DisposeAsync();
         foreach (var queue in new[] { "testhost-inspection-finding-referral", "testhost-incident-referral" }) await VirtualHost.DeleteQueueAsync(queue);
         var plan = await PlanAsync(Form.Special, Zhongyuan);
@@ -163,10 +166,12 @@ public sealed class ReferralTests : InspectionsTest
         Assert.Equal(2L, await ScalarAsync(_sanctionsDb, "SELECT count(*) FROM inbox_messages WHERE consumer LIKE '%InspectionFindingReferral'"));
     }
 
-    private static async Task<SanctionsApi.Case> WaitForCaseAsync(SanctionsApi.Cases.CasesClient cases, Func<SanctionsApi.Case, bool> match)
+    private static async Task<SanctionsApi.Case> WaitForCaseAsync(SanctionsApi.Cases.CasesClient cases, Func<SanctionsApi.Case, bool> match,
+        [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(match))] string what = "")
     {
         SanctionsApi.Case? found = null;
-        await WaitUntilAsync(async () => (found = (await cases.ListCasesAsync(new SanctionsApi.ListCasesRequest { UnitCode = Zhongyuan })).Cases.FirstOrDefault(match)) is not null);
+        await WaitUntilAsync(async () => (found = (await cases.ListCasesAsync(new SanctionsApi.ListCasesRequest { UnitCode = Zhongyuan })).Cases.FirstOrDefault(match)) is not null,
+            $"the case ({what})");
         return found!;
     }
 

@@ -157,7 +157,7 @@ public sealed class DutiesService(
     {
         var ct = context.CancellationToken;
         await guard.ReadBelowAsync(request.UnitCode, ct);
-        var (today, yellowUntil) = LightWindow();
+        var (today, yellowUntil) = Window();
         var query = db.Duties.AsNoTracking().Where(d => d.Year == request.Year && d.ScopeChain.Contains(request.UnitCode));
         query = request.Light switch
         {
@@ -190,7 +190,7 @@ public sealed class DutiesService(
     {
         var ct = context.CancellationToken;
         await guard.ReadBelowAsync(request.UnitCode, ct);
-        var (today, yellowUntil) = LightWindow();
+        var (today, yellowUntil) = Window();
         var rows = await DutyLightQuery.CountAsync(db.Database.GetDbConnection(), request.UnitCode, request.Year, today, yellowUntil, ct);
         var answer = new DutyLights { AsOf = today.ToString("yyyy-MM-dd"), Total = new LightCounts() };
         foreach (var r in rows)
@@ -253,7 +253,7 @@ public sealed class DutiesService(
         await audit.RecordAsync(new AuditRecord(context.Method, $"duty/{duty.Id}",
             Detail: JsonSerializer.Serialize(new { duty.Kind, duty.Article, duty.PartyCode, dueOn = duty.DueOn, daysLate = late, documents = accepted.Select(a => a.Sha256) })), ct);
         await tx.CommitAsync(ct);
-        var (today, yellowUntil) = LightWindow();
+        var (today, yellowUntil) = Window();
         var view = ToApi(duty, today, yellowUntil);
         view.Documents.AddRange(db.ChangeTracker.Entries<DutyDocument>().Select(e => e.Entity)
             .Select(x => new Api.DutyDocument { DocumentId = x.Id.ToString(), FileName = x.FileName, ContentType = x.ContentType, SizeBytes = x.SizeBytes, Sha256 = x.Sha256 }));
@@ -283,21 +283,15 @@ public sealed class DutiesService(
 
     // ---------------------------------------------------------------- lights
 
-    /// <summary>Today, and the last day a duty due counts as yellow: the configured working days ahead.</summary>
-    private (DateOnly Today, DateOnly YellowUntil) LightWindow()
-    {
-        var today = time.Today();
-        return (today, calendar.AddWorkingDaysProvisionally(today, lights.Value.YellowWorkingDays).Day);
-    }
+    /// <summary>Today, and the last day a duty due counts as yellow: the one rule findings follow too.</summary>
+    private LightWindow Window() => LightWindow.Of(time.Today(), calendar, lights.Value);
 
-    /// <summary>Green: submitted by its day. Red: submitted after it, or not submitted and past it. Yellow: due within the window. Grey: later.</summary>
+    /// <summary>Green: submitted by its day. Red: submitted after it. Not submitted: red, yellow or grey by <see cref="LightWindow.Owed"/>.</summary>
     public static Light LightOf(ReportingDuty d, DateOnly today, DateOnly yellowUntil) => d.SubmittedOn switch
     {
         { } on when on <= d.DueOn => Light.Green,
         not null => Light.Red,
-        null when d.DueOn < today => Light.Red,
-        null when d.DueOn <= yellowUntil => Light.Yellow,
-        _ => Light.Grey,
+        null => new LightWindow(today, yellowUntil).Owed(d.DueOn),
     };
 
     private static Api.Duty ToApi(ReportingDuty d, DateOnly today, DateOnly yellowUntil) => new()

@@ -3,11 +3,27 @@ using Pingan.Time;
 
 namespace Pingan.Inspections.Inspections;
 
-/// <summary>The yellow light's reach: a rectification due within this many working days (Inspections:Lights).</summary>
+/// <summary>The yellow light's reach: a rectification or a reporting duty due within this many working days (Inspections:Lights).</summary>
 public sealed class LightOptions
 {
     public const string Section = "Inspections:Lights";
     public int YellowWorkingDays { get; set; } = 5;
+}
+
+/// <summary>
+/// One yellow rule for findings and duties alike: something owed is yellow while the working days left before its day,
+/// counted on the holiday calendar (weekdays where a year is not loaded yet), are at most the configured number. Held as
+/// a date window so SQL counts it the same: from <see cref="Today"/> to <see cref="YellowUntil"/>, the day before the
+/// working day that would be one too many. A duty due during a holiday with five working days left before it is yellow
+/// before the holiday begins, not after it.
+/// </summary>
+public readonly record struct LightWindow(DateOnly Today, DateOnly YellowUntil)
+{
+    public static LightWindow Of(DateOnly today, WorkingDayCalendar calendar, LightOptions options) =>
+        new(today, calendar.AddWorkingDaysProvisionally(today, options.YellowWorkingDays + 1).Day.AddDays(-1));
+
+    /// <summary>The light of something owed by <paramref name="due"/> and not yet done.</summary>
+    public Api.Light Owed(DateOnly due) => due < Today ? Api.Light.Red : due <= YellowUntil ? Api.Light.Yellow : Api.Light.Grey;
 }
 
 public static class InspectionMapping
@@ -20,21 +36,17 @@ public static class InspectionMapping
     };
 
     /// <summary>
-    /// The light of a finding's rectification as of <paramref name="today"/>: green when verified or nothing is demanded;
-    /// red when owed past its day, or reported after it and not yet verified; yellow when owed and due within the configured
-    /// working days; grey otherwise (not yet issued, not yet near, or reported on time and awaiting verification).
+    /// The light of a finding's rectification: green when verified or nothing is demanded; red when owed past its day, or
+    /// reported after it and not yet verified; owed and due within the window, yellow; grey otherwise (not yet issued, not yet
+    /// near, or reported on time and awaiting verification).
     /// </summary>
-    public static Api.Light Light(Finding f, DateOnly today, WorkingDayCalendar calendar, LightOptions options)
+    public static Api.Light Light(Finding f, LightWindow window)
     {
         if (f.Rectification is RectificationStatus.NotDemanded or RectificationStatus.Verified) return Api.Light.Green;
         if (f.DueOn is not { } due) return Api.Light.Grey;
         if (f.Rectification == RectificationStatus.Reported)
             return ChinaTime.DateOf(f.ReportedAt!.Value) <= due ? Api.Light.Grey : Api.Light.Red;
-        if (today > due) return Api.Light.Red;
-        int left;
-        try { left = calendar.WorkingDaysBetween(today, due); }
-        catch (CalendarYearNotLoadedException) { left = (due.DayNumber - today.DayNumber) * 5 / 7; }
-        return left <= options.YellowWorkingDays ? Api.Light.Yellow : Api.Light.Grey;
+        return window.Owed(due);
     }
 
     public static Api.Evidence ToApi(this InspectionEvidence e) => new()
@@ -44,7 +56,7 @@ public static class InspectionMapping
     };
 
     public static Api.Inspection ToApi(this Inspection i, IReadOnlyList<Finding> findings, IReadOnlyList<Visit> visits, IReadOnlyList<InspectionEvidence> evidence,
-        DateOnly today, WorkingDayCalendar calendar, LightOptions options)
+        LightWindow window)
     {
         var api = new Api.Inspection
         {
@@ -72,7 +84,7 @@ public static class InspectionMapping
                 Rectification = new Api.Rectification
                 {
                     Status = (Api.RectificationStatus)f.Rectification, Demand = f.Demand, WorkingDays = f.WorkingDays,
-                    IssuedOn = f.IssuedOn is { } issued ? Day(issued) : "", DueOn = f.DueOn is { } due ? Day(due) : "", Light = Light(f, today, calendar, options),
+                    IssuedOn = f.IssuedOn is { } issued ? Day(issued) : "", DueOn = f.DueOn is { } due ? Day(due) : "", Light = Light(f, window),
                     Report = f.Report, ReportedAt = f.ReportedAt?.ToString("O") ?? "", Verdict = f.Verdict, VerifiedAt = f.VerifiedAt?.ToString("O") ?? "",
                     OverdueSince = f.OverdueSince?.ToString("O") ?? "",
                 },

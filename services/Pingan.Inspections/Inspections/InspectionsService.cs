@@ -463,7 +463,7 @@ public sealed class InspectionsService(
         }
         var ids = readable.SelectMany(r => r.Findings).SelectMany(f => f.EvidenceIds.Concat(f.ReportEvidenceIds)).Distinct().ToArray();
         var evidence = ids.Length == 0 ? [] : await db.Evidence.AsNoTracking().Where(e => ids.Contains(e.Id)).Select(InspectionMapping.Metadata).ToListAsync(ct);
-        var today = time.Today();
-        return [.. readable.Select(r => r.Inspection.ToApi(r.Findings, r.Visits, evidence, today, calendar, lights.Value))];
+        var window = LightWindow.Of(time.Today(), calendar, lights.Value);
+        return [.. readable.Select(r => r.Inspection.ToApi(r.Findings, r.Visits, evidence, window))];
     }
 }
