@@ -43,6 +43,9 @@ public sealed record ReportingDutyMissed(Guid DutyId, int Year, string Kind, str
 public sealed record ReportingDutySubmitted(Guid DutyId, int Year, string Kind, string Article, string PartyCode, string UnitCode, string JurisdictionCode,
     DateOnly DueOn, DateOnly SubmittedOn, int DaysLate);
 
+/// <summary>A member unit sent its commission work information (Art. 15 "工作信息随时报送"), for the assessments' counts.</summary>
+public sealed record WorkInformationSubmitted(Guid InformationId, int Year, string UnitCode, string JurisdictionCode, DateTimeOffset SubmittedAt);
+
 /// <summary>An incident report (Art. 7(4), 31(3)-(5), 38) was recorded, for the assessments' incident counts.</summary>
 public sealed record IncidentReported(Guid IncidentId, string Category, string PlaceCode, string Severity, DateTimeOffset OccurredAt, DateTimeOffset ReportedAt,
     string Duty, bool Late);

@@ -249,6 +249,28 @@ public sealed class GetDutyLightsValidator : AbstractValidator<GetDutyLightsRequ
     }
 }
 
+public sealed class SubmitWorkInformationValidator : AbstractValidator<SubmitWorkInformationRequest>
+{
+    public SubmitWorkInformationValidator()
+    {
+        RuleFor(r => r.UnitCode).UnitCode();
+        RuleFor(r => r.Title).Text(200);
+        RuleFor(r => r.Text).Text(20000);
+        RuleFor(r => r.RequestId).RequestId();
+    }
+}
+
+public sealed class ListWorkInformationValidator : AbstractValidator<ListWorkInformationRequest>
+{
+    public ListWorkInformationValidator()
+    {
+        RuleFor(r => r.UnitCode).UnitCode();
+        RuleFor(r => r.Year).Year();
+        RuleFor(r => r.PageSize).InclusiveBetween(0, 500).WithMessage("must be 1-500 (0 for 100)");
+        RuleFor(r => r.PageToken).Must(PageToken.IsValid).WithMessage("must be a next_page_token of an earlier page");
+    }
+}
+
 // ---------------------------------------------------------------- incidents
 
 public sealed class ReportIncidentValidator : AbstractValidator<ReportIncidentRequest>

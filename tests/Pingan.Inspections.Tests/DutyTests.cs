@@ -126,6 +126,38 @@ public sealed class DutyTests : InspectionsTest
     }
 
     [Fact]
+    public async Task Work_information_goes_to_the_member_units_commission_as_it_happens_and_the_office_sees_who_is_silent_Art15()
+    {
+        var psb = Duties(Zhengzhou, PinganRoles.MemberUnitLiaison, ZhengzhouPsb);
+        var send = new SubmitWorkInformationRequest { UnitCode = ZhengzhouPsb, Title = "国庆期间社会面巡防情况", Text = "全市投入巡防力量一万二千人次。", RequestId = "psb-2026-09-22-1" };
+        // Before the year's calendar lists the bureau as a member unit, its commission is not known: nothing is saved.
+        await Refused(() => psb.SubmitWorkInformationAsync(send).ResponseAsync, StatusCode.FailedPrecondition);
+        await Duties(Province).GenerateDutyCalendarAsync(new GenerateDutyCalendarRequest { Year = 2026 });
+        var before = await Duties(Zhengzhou).ListWorkInformationAsync(new ListWorkInformationRequest { UnitCode = Zhengzhou, Year = 2026 });
+        Assert.Empty(before.Items);
+        Assert.Equal((ZhengzhouPsb, 0), (before.Counts.Single().UnitCode, before.Counts.Single().Count));
+
+        await using var tap = await EventTap.StartAsync(VirtualHost.AmqpUri, typeof(WorkInformationSubmitted));
+        var sent = await psb.SubmitWorkInformationAsync(send);
+        Assert.Equal((Zhengzhou, "郑州市公安局", 2026), (sent.JurisdictionCode, sent.UnitName, sent.Year));
+        Assert.Equal(sent.InformationId, (await psb.SubmitWorkInformationAsync(send)).InformationId); // sent twice: one item
+        await psb.SubmitWorkInformationAsync(new SubmitWorkInformationRequest { UnitCode = ZhengzhouPsb, Title = "校园周边整治", Text = "排查隐患四十处。" });
+        await tap.WaitForAsync<WorkInformationSubmitted>(e => e.InformationId.ToString() == sent.InformationId && e.JurisdictionCode == Zhengzhou);
+
+        var listed = await Duties(Zhengzhou).ListWorkInformationAsync(new ListWorkInformationRequest { UnitCode = Zhengzhou, Year = 2026 });
+        Assert.Equal(2, listed.Items.Count);
+        Assert.Equal(2, listed.Counts.Single().Count);
+        Assert.Equal(2, (await Duties(Province).ListWorkInformationAsync(new ListWorkInformationRequest { UnitCode = Province, Year = 2026 })).Items.Count);
+        // Nobody sends in the bureau's name, and a county reads none of its city's.
+        await Refused(() => Duties(Zhengzhou).SubmitWorkInformationAsync(new SubmitWorkInformationRequest { UnitCode = ZhengzhouPsb, Title = "代报", Text = "代报" }).ResponseAsync,
+            StatusCode.PermissionDenied);
+        await Refused(() => Duties(Zhongyuan).ListWorkInformationAsync(new ListWorkInformationRequest { UnitCode = Zhengzhou, Year = 2026 }).ResponseAsync, StatusCode.PermissionDenied);
+        var bad = await Refused(() => psb.SubmitWorkInformationAsync(new SubmitWorkInformationRequest { UnitCode = ZhengzhouPsb, Title = "", Text = "x" }).ResponseAsync, StatusCode.InvalidArgument);
+        Assert.Equal(["title"], Fields(bad));
+        Assert.Equal(2, (await Duties(Zhengzhou).ListWorkInformationAsync(new ListWorkInformationRequest { UnitCode = Zhengzhou, Year = 2026 })).Items.Count);
+    }
+
+    [Fact]
     public async Task The_province_sets_a_years_schedule_before_its_calendar_and_nobody_else_does()
     {
         var schedule = new SetDutyScheduleRequest

@@ -85,6 +85,8 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.inspections.v1.Inspections/ReportRectification"] = Longting,
         // Kaifeng's office records its commission's plenary (Art. 25).
         ["/pingan.inspections.v1.ReportingDuties/SubmitDuty"] = Kaifeng,
+        // A member unit sends its own work information (Art. 15): Kaifeng's bureau, as the control account's unit.
+        ["/pingan.inspections.v1.ReportingDuties/SubmitWorkInformation"] = Kaifeng,
     };
 
     /// <summary>The same for the upward samples: Kaifeng answers for itself, and the province is the competent body for a case against it.</summary>
@@ -277,6 +279,9 @@ public sealed class EveryMethodTests : InfrastructureTest
             { DutyId = upward ? _upDutyId : _dutyId, UnitCode = upward ? Province : Kaifeng, Text = "全体会议纪要" },
         ["/pingan.inspections.v1.ReportingDuties/GetDutyDocument"] = () => new Inspections.Api.GetDutyDocumentRequest { DocumentId = upward ? _upDutyDocumentId : _dutyDocumentId },
         ["/pingan.inspections.v1.ReportingDuties/GetDutyLights"] = () => new Inspections.Api.GetDutyLightsRequest { UnitCode = upward ? Province : Kaifeng, Year = 2026 },
+        ["/pingan.inspections.v1.ReportingDuties/SubmitWorkInformation"] = () => new Inspections.Api.SubmitWorkInformationRequest
+            { UnitCode = (upward ? Province : Kaifeng) + "-PSB", Title = "工作信息", Text = "walk" },
+        ["/pingan.inspections.v1.ReportingDuties/ListWorkInformation"] = () => new Inspections.Api.ListWorkInformationRequest { UnitCode = upward ? Province : Kaifeng, Year = 2026 },
         ["/pingan.inspections.v1.Incidents/ReportIncident"] = () => Incident(subject),
         ["/pingan.inspections.v1.Incidents/GetIncident"] = () => new Inspections.Api.GetIncidentRequest { IncidentId = upward ? _upIncidentId : _incidentId },
         ["/pingan.inspections.v1.Incidents/ListIncidents"] = () => new Inspections.Api.ListIncidentsRequest { UnitCode = upward ? Province : Kaifeng },

@@ -24,7 +24,7 @@ namespace Pingan.Inspections.Duties;
 /// </summary>
 public sealed class DutiesService(
     InspectionsDb db, IOutbox outbox, TimeProvider time, WorkingDayCalendar calendar, IAuditTrail audit, JurisdictionGuard guard,
-    RegistryApi.Commissions.CommissionsClient commissions, EvidenceIntake intake, IOptions<LightOptions> lights)
+    RegistryApi.Commissions.CommissionsClient commissions, EvidenceIntake intake, IOptions<LightOptions> lights, RequestLedger<InspectionsDb> ledger)
     : Api.ReportingDuties.ReportingDutiesBase
 {
     private static readonly string[] SubmitterRoles = [PinganRoles.CommissionOffice, PinganRoles.MemberUnitLiaison];
@@ -280,6 +280,73 @@ public sealed class DutiesService(
         if (!allowed)
             throw JurisdictionGuard.Refused("submit a reporting duty", $"the duty is {duty.PartyName}'s ({duty.UnitCode}), submitted by {(duty.Party is DutyParty.MemberUnit or DutyParty.CommissionMember ? "its own staff" : $"the office of {duty.JurisdictionCode}")}; you act for {caller.Unit ?? caller.Jurisdiction}");
     }
+
+    // ---------------------------------------------------------------- work information (Art. 15)
+
+    public override Task<Api.WorkInformation> SubmitWorkInformation(SubmitWorkInformationRequest request, ServerCallContext context) =>
+        ledger.OnceAsync(request.RequestId, request, context, () => SubmitWorkInformationAsync(request, context));
+
+    private async Task<Api.WorkInformation> SubmitWorkInformationAsync(SubmitWorkInformationRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        // Art. 15: the member unit itself reports to its commission; nobody sends it in another unit's name.
+        guard.EnsureRole(SubmitterRoles);
+        if (guard.Caller.Unit != request.UnitCode)
+            throw JurisdictionGuard.Refused("send work information", $"a member unit's own staff send its work information; you act for {guard.Caller.Unit ?? guard.Caller.Jurisdiction}");
+        var now = time.GetUtcNow();
+        var year = ChinaTime.DateOf(now).Year;
+        // Its commission is the one the year's calendar lists it under (its annual summary, the same article).
+        var summary = await db.Duties.AsNoTracking().Where(d => d.Year == year && d.Party == DutyParty.MemberUnit && d.UnitCode == request.UnitCode)
+            .OrderBy(d => d.DueOn).FirstOrDefaultAsync(ct)
+            ?? throw new DomainRuleException($"{request.UnitCode} is not a member unit of any commission in the {year} duty calendar (generate the calendar, or add the unit to its commission first).");
+        var item = new WorkInformation
+        {
+            Id = Guid.CreateVersion7(now), Year = year, UnitCode = summary.UnitCode, UnitName = summary.PartyName, JurisdictionCode = summary.JurisdictionCode,
+            ScopeChain = summary.ScopeChain, Title = request.Title.Trim(), Text = request.Text.Trim(), SubmittedAt = now, SubmittedBy = guard.Caller.Subject,
+        };
+        db.WorkInformation.Add(item);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        outbox.Enqueue(new WorkInformationSubmitted(item.Id, year, item.UnitCode, item.JurisdictionCode, now));
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditRecord(context.Method, $"work-information/{item.Id}",
+            Detail: JsonSerializer.Serialize(new { item.UnitCode, commission = item.JurisdictionCode, item.Title, article = "Art. 15" })), ct);
+        await tx.CommitAsync(ct);
+        return ToApi(item);
+    }
+
+    public override async Task<WorkInformationList> ListWorkInformation(ListWorkInformationRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        // Every row lies within request.UnitCode, itself within the caller's jurisdiction: the rule of a get.
+        await guard.ReadBelowAsync(request.UnitCode, ct);
+        var (year, unit) = (request.Year, request.UnitCode);
+        var query = db.WorkInformation.AsNoTracking().Where(w => w.Year == year && w.ScopeChain.Contains(unit));
+        if (PageToken.TryRead(request.PageToken, out var after, out var afterId))
+            query = query.Where(w => w.SubmittedAt < after || (w.SubmittedAt == after && w.Id.CompareTo(afterId) < 0));
+        var size = request.PageSize is > 0 and <= 500 ? request.PageSize : 100;
+        var page = await query.OrderByDescending(w => w.SubmittedAt).ThenByDescending(w => w.Id).Take(size + 1).ToListAsync(ct);
+        var list = new WorkInformationList();
+        list.Items.AddRange(page.Take(size).Select(ToApi));
+        if (page.Count > size) list.NextPageToken = PageToken.Write(page[size - 1].SubmittedAt, page[size - 1].Id);
+        if (request.PageToken.Length == 0)
+        {
+            // Who sent how much, silent member units included: the year's member units within the unit, from its calendar.
+            var members = await db.Duties.AsNoTracking().Where(d => d.Year == year && d.Party == DutyParty.MemberUnit && d.ScopeChain.Contains(unit))
+                .Select(d => new { d.UnitCode, d.PartyName }).Distinct().ToListAsync(ct);
+            var sent = await db.WorkInformation.AsNoTracking().Where(w => w.Year == year && w.ScopeChain.Contains(unit))
+                .GroupBy(w => w.UnitCode).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+            list.Counts.AddRange(members.DistinctBy(m => m.UnitCode)
+                .Select(m => new WorkInformationCount { UnitCode = m.UnitCode, UnitName = m.PartyName, Count = sent.GetValueOrDefault(m.UnitCode) })
+                .OrderBy(c => c.Count).ThenBy(c => c.UnitCode, StringComparer.Ordinal));
+        }
+        return list;
+    }
+
+    private static Api.WorkInformation ToApi(WorkInformation w) => new()
+    {
+        InformationId = w.Id.ToString(), Year = w.Year, UnitCode = w.UnitCode, UnitName = w.UnitName, JurisdictionCode = w.JurisdictionCode,
+        Title = w.Title, Text = w.Text, SubmittedAt = w.SubmittedAt.ToString("O"), SubmittedBy = w.SubmittedBy,
+    };
 
     // ---------------------------------------------------------------- lights
 

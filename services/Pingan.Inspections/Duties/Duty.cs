@@ -56,3 +56,21 @@ public sealed class DutyDocument : StoredEvidence
 {
     public Guid DutyId { get; set; }
 }
+
+/// <summary>
+/// Art. 15 "工作信息随时报送": work information a member unit sent its commission, as it happened. No due day and no
+/// light; the year's count per member unit is what an office (and the assessment) looks at.
+/// </summary>
+public sealed class WorkInformation
+{
+    public Guid Id { get; set; }
+    public int Year { get; set; }
+    public required string UnitCode { get; set; }
+    public required string UnitName { get; set; }
+    public required string JurisdictionCode { get; set; }
+    public string[] ScopeChain { get; set; } = [];
+    public required string Title { get; set; }
+    public required string Text { get; set; }
+    public DateTimeOffset SubmittedAt { get; set; }
+    public required string SubmittedBy { get; set; }
+}

@@ -19,6 +19,7 @@ public sealed class InspectionsDb(DbContextOptions<InspectionsDb> options) : Pin
     public DbSet<Duties.ReportingDuty> Duties => Set<Duties.ReportingDuty>();
     public DbSet<Duties.DutyDocument> DutyDocuments => Set<Duties.DutyDocument>();
     public DbSet<Incidents.IncidentReport> Incidents => Set<Incidents.IncidentReport>();
+    public DbSet<Duties.WorkInformation> WorkInformation => Set<Duties.WorkInformation>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -131,6 +132,19 @@ public sealed class InspectionsDb(DbContextOptions<InspectionsDb> options) : Pin
             e.IsEvidence();
             e.HasIndex(x => x.DutyId);
             e.HasOne<Duties.ReportingDuty>().WithMany().HasForeignKey(x => x.DutyId);
+        });
+        b.Entity<Duties.WorkInformation>(e =>
+        {
+            e.ToTable("work_information");
+            e.Property(x => x.UnitCode).HasMaxLength(64);
+            e.Property(x => x.UnitName).HasMaxLength(200);
+            e.Property(x => x.JurisdictionCode).HasMaxLength(64);
+            e.Property(x => x.Title).HasMaxLength(200);
+            e.Property(x => x.Text).HasMaxLength(20000);
+            e.Property(x => x.SubmittedBy).HasMaxLength(200);
+            e.HasIndex(x => x.ScopeChain).HasMethod("gin");
+            e.HasIndex(x => new { x.Year, x.UnitCode });
+            e.HasIndex(x => new { x.SubmittedAt, x.Id }).IsDescending();
         });
         b.Entity<Incidents.IncidentReport>(e =>
         {

@@ -381,6 +381,80 @@ namespace Pingan.Inspections.Persistence.Migrations
                     b.ToTable("reporting_duties", (string)null);
                 });
 
+            modelBuilder.Entity("Pingan.Inspections.Duties.WorkInformation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("JurisdictionCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("jurisdiction_code");
+
+                    b.PrimitiveCollection<string[]>("ScopeChain")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("scope_chain");
+
+                    b.Property<DateTimeOffset>("SubmittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("submitted_at");
+
+                    b.Property<string>("SubmittedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("submitted_by");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)")
+                        .HasColumnName("text");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("title");
+
+                    b.Property<string>("UnitCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("unit_code");
+
+                    b.Property<string>("UnitName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("unit_name");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.HasKey("Id")
+                        .HasName("pk_work_information");
+
+                    b.HasIndex("ScopeChain")
+                        .HasDatabaseName("ix_work_information_scope_chain");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("ScopeChain"), "gin");
+
+                    b.HasIndex("SubmittedAt", "Id")
+                        .IsDescending()
+                        .HasDatabaseName("ix_work_information_submitted_at_id");
+
+                    b.HasIndex("Year", "UnitCode")
+                        .HasDatabaseName("ix_work_information_year_unit_code");
+
+                    b.ToTable("work_information", (string)null);
+                });
+
             modelBuilder.Entity("Pingan.Inspections.Incidents.IncidentReport", b =>
                 {
                     b.Property<Guid>("Id")
