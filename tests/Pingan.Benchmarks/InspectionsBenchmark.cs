@@ -145,9 +145,8 @@ public static class InspectionsBenchmark
         for (var round = 0; round < reads + 20; round++)
         {
             // As the services run today (each statement planned per call), and prepared (planned once, as with auto-prepare).
-            // The order alternates each round: whichever runs first in a round pays for the pause before it, and a fixed
-            // order charged that to the rule every time (stop 28 measured +21% that way; the server's own planning and
-            // execution times of the two differ by less than their noise).
+            // The order alternates each round, so neither query always pays for the pause before a round (the server's own
+            // planning and execution times of the two differ by less than their noise).
             double a, b, c, d;
             if (round % 2 == 0)
             {
