@@ -14,7 +14,7 @@ builder.AddPinganService<Projects.Pingan_Identity>("identity", 5091, 5092, postg
     // The demo accounts and systems with their published secrets: the local profile only (issue 11).
     ("Identity__DemoAccounts", "true"),
     // ADR 0012: the sanctions service reads the inspections' event log as its own client; ./platform up generates the secret once.
-    ("Identity__ServiceClients__sanctions__Secret", ServiceClientSecret()),
+    ("Identity__ServiceClients__sanctions__Secret", ServiceClientSecret()), ("Identity__ServiceClients__assessments__Secret", ServiceClientSecret()),
     // Seals its keys and TOTP secrets at rest; ./platform up keeps it in .local/run/identity-kek.secret.
     ("Identity__KeyEncryptionKey", builder.Configuration["Pingan:IdentityKek"]
         ?? throw new InvalidOperationException("Pingan:IdentityKek is not set: start the platform with ./platform up")));
@@ -41,6 +41,11 @@ builder.AddPinganService<Projects.Pingan_Sanctions>("sanctions", 5151, 5152, pos
 // Issue 13: the five inspection forms of Art. 18; its findings referred as Art. 31 situations open sanctions cases.
 builder.AddPinganService<Projects.Pingan_Inspections>("inspections", 5121, 5122, postgres, rabbitmq, seedStep: null,
     [.. security, ("Services__Registry__Grpc", PinganServices.Url(builder, 5102))]);
+
+// Issue 14: the year's schemes of each assessing level (Art. 19, 20), their opening, and the surveys of Art. 7(4).
+builder.AddPinganService<Projects.Pingan_Assessments>("assessments", 5131, 5132, postgres, rabbitmq, seedStep: null,
+    [.. security, ("Services__Registry__Grpc", PinganServices.Url(builder, 5102)),
+     ("Services__Inspections__Grpc", PinganServices.Url(builder, 5122)), ("Security__ServiceClient__Secret", ServiceClientSecret())]);
 
 builder.Build().Run();
 

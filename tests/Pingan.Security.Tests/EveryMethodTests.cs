@@ -117,6 +117,7 @@ public sealed class EveryMethodTests : InfrastructureTest
     private ServiceHost _letters = null!;
     private ServiceHost _sanctions = null!;
     private ServiceHost _inspections = null!;
+    private ServiceHost _assessments = null!;
 
     /// <summary>An SM2 public key (the generator point's double): valid, and nobody's.</summary>
     private static readonly string SamplePublicKey = Convert.ToHexString(
@@ -282,6 +283,14 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.inspections.v1.ReportingDuties/SubmitWorkInformation"] = () => new Inspections.Api.SubmitWorkInformationRequest
             { UnitCode = (upward ? Province : Kaifeng) + "-PSB", Title = "工作信息", Text = "walk" },
         ["/pingan.inspections.v1.ReportingDuties/ListWorkInformation"] = () => new Inspections.Api.ListWorkInformationRequest { UnitCode = upward ? Province : Kaifeng, Year = 2026 },
+        // Kaifeng's scheme and assessment, and a survey of Kaifeng (recorded by the province, the level above it).
+        ["/pingan.assessments.v1.Schemes/GetScheme"] = () => new Assessments.Api.GetSchemeRequest { AssessingCode = Kaifeng, Year = 2026 },
+        ["/pingan.assessments.v1.Schemes/SetScheme"] = () => AssessmentScheme(Kaifeng),
+        ["/pingan.assessments.v1.Assessments/OpenAssessment"] = () => new Assessments.Api.OpenAssessmentRequest { AssessingCode = Kaifeng, Year = 2026 },
+        ["/pingan.assessments.v1.Surveys/RecordSurvey"] = () => new Assessments.Api.RecordSurveyRequest
+            { Year = 2026, UnitCode = Kaifeng, SampleSize = 1000, Satisfied = 950, ConductedBy = "调查队", ConductedOn = "2026-11-20" },
+        ["/pingan.assessments.v1.Surveys/ListSurveys"] = () => new Assessments.Api.ListSurveysRequest { UnitCode = upward ? Province : Kaifeng, Year = 2026 },
+        ["/pingan.assessments.v1.Inputs/ListInputs"] = () => new Assessments.Api.ListInputsRequest { UnitCode = upward ? Province : Kaifeng, Year = 2026 },
         ["/pingan.inspections.v1.Incidents/ReportIncident"] = () => Incident(subject),
         ["/pingan.inspections.v1.Incidents/GetIncident"] = () => new Inspections.Api.GetIncidentRequest { IncidentId = upward ? _upIncidentId : _incidentId },
         ["/pingan.inspections.v1.Incidents/ListIncidents"] = () => new Inspections.Api.ListIncidentsRequest { UnitCode = upward ? Province : Kaifeng },
@@ -295,6 +304,20 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.rules.v1.RegulationRules/SetRule"] = () => new Pingan.Rules.Api.SetRuleRequest
             { Name = "escalation.acceptance-grace", Reading = "ten", EffectiveFrom = "2099-01-01", Reason = "walk" },
     };
+    }
+
+    /// <summary>A scheme over the three parts of Art. 20, summing to 100.</summary>
+    private static Assessments.Api.SetSchemeRequest AssessmentScheme(string level)
+    {
+        var request = new Assessments.Api.SetSchemeRequest { AssessingCode = level, Year = 2026, ExcellentFrom = 90, PassFrom = 60, Reason = "walk" };
+        foreach (var (code, part, weight, source) in new[]
+        {
+            ("survey", Assessments.Api.Part.OverallWork, 40.0, Assessments.Api.Source.SecuritySurvey),
+            ("letters", Assessments.Api.Part.LetterCompletion, 30.0, Assessments.Api.Source.LettersCompletion),
+            ("duties", Assessments.Api.Part.LeadershipSystem, 30.0, Assessments.Api.Source.DutyCompliance),
+        })
+            request.Indicators.Add(new Assessments.Api.Indicator { Code = code, Title = code, Part = part, Weight = weight, Source = source, Parameters = { ["full_at"] = 90 } });
+        return request;
     }
 
     private static Inspections.Api.PlanInspectionRequest InspectionPlan(string target, Inspections.Api.Form form = Inspections.Api.Form.Special) => new()
@@ -410,11 +433,14 @@ public sealed class EveryMethodTests : InfrastructureTest
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
-    /// <summary>Every letters, sanctions and inspections method, and the registry's standing and leader changes.</summary>
+    /// <summary>Read upward by the units a level assesses, as organisation facts are: the standards they are assessed by (Art. 19).</summary>
+    private static readonly string[] PublishedUpward = ["/pingan.assessments.v1.Schemes/GetScheme"];
+
+    /// <summary>Every letters, sanctions, inspections and assessments method (but what is published upward), and the registry's standing and leader changes.</summary>
     private IEnumerable<(ServiceHost Host, IMethod Method)> UpwardMethods() =>
-        new[] { _letters, _sanctions, _inspections }.SelectMany(host => MethodsOf(host)
+        new[] { _letters, _sanctions, _inspections, _assessments }.SelectMany(host => MethodsOf(host)
                 .Where(m => !m.FullName.StartsWith("/pingan.audit.", StringComparison.Ordinal) && !m.FullName.StartsWith("/pingan.rules.", StringComparison.Ordinal)
-                    && !OpenReads.Contains(m.FullName))
+                    && !OpenReads.Contains(m.FullName) && !PublishedUpward.Contains(m.FullName))
                 .Select(m => (host, m)))
             .Concat(MethodsOf(_registry).Where(m => UpwardRegistryChanges.Contains(m.FullName)).Select(m => (_registry, m)));
 
@@ -522,7 +548,7 @@ public sealed class EveryMethodTests : InfrastructureTest
             .Select(d => Path.GetFileName(d)!)
             .Where(n => n is not "Pingan.AppHost" && !n.EndsWith(".Contracts", StringComparison.Ordinal))
             .Order().ToArray();
-        Assert.Equal(["Pingan.Identity", "Pingan.Inspections", "Pingan.Letters", "Pingan.Registry", "Pingan.Sanctions"], services);
+        Assert.Equal(["Pingan.Assessments", "Pingan.Identity", "Pingan.Inspections", "Pingan.Letters", "Pingan.Registry", "Pingan.Sanctions"], services);
     }
 
     /// <summary>
@@ -573,7 +599,7 @@ public sealed class EveryMethodTests : InfrastructureTest
         Assert.Equal(StatusCode.OK, await CallAsync(_inspections, methods.Single(m => m.Name == "GetEvidence"), Covert("GetEvidence"), office));
     }
 
-    private ServiceHost[] Hosts => [_identity, _registry, _letters, _sanctions, _inspections];
+    private ServiceHost[] Hosts => [_identity, _registry, _letters, _sanctions, _inspections, _assessments];
 
     private static void Expect(List<string> problems, IMethod method, string who, StatusCode actual, StatusCode expected)
     {
@@ -628,6 +654,8 @@ public sealed class EveryMethodTests : InfrastructureTest
         registry += await sanctionsScope.ServiceProvider.GetRequiredService<Sanctions.Persistence.SanctionsDb>().Set<AuditEntry>().CountAsync(e => e.Outcome == Outcomes.Succeeded);
         await using var inspectionsScope = _inspections.Services.CreateAsyncScope();
         registry += await inspectionsScope.ServiceProvider.GetRequiredService<Inspections.Persistence.InspectionsDb>().Set<AuditEntry>().CountAsync(e => e.Outcome == Outcomes.Succeeded);
+        await using var assessmentsScope = _assessments.Services.CreateAsyncScope();
+        registry += await assessmentsScope.ServiceProvider.GetRequiredService<Assessments.Persistence.AssessmentsDb>().Set<AuditEntry>().CountAsync(e => e.Outcome == Outcomes.Succeeded);
         await using var identityScope = _identity.Services.CreateAsyncScope();
         return registry + await identityScope.ServiceProvider.GetRequiredService<Pingan.Identity.Persistence.IdentityDb>().Set<AuditEntry>()
             .CountAsync(e => e.Outcome == Outcomes.Succeeded && !e.Action.StartsWith("token/"));
@@ -717,6 +745,14 @@ public sealed class EveryMethodTests : InfrastructureTest
             ["Services:Registry:Grpc"] = $"http://{_registry.Channel.Target}",
             ["Inspections:Sweep:Enabled"] = "false",
         });
+        _assessments = await ServiceHost.StartAsync(Assessments.AssessmentsApplication.Create, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:assessments"] = await Database.CreateSiblingAsync("assessments"),
+            ["ConnectionStrings:rabbitmq"] = VirtualHost.AmqpUri,
+            ["Security:Authority"] = _identity.Rest.BaseAddress!.ToString(),
+            ["Security:RequireHttpsMetadata"] = "false",
+            ["Services:Registry:Grpc"] = $"http://{_registry.Channel.Target}",
+        });
         var inspections = new Inspections.Api.Inspections.InspectionsClient(_inspections.Channel);
         async Task<(string Inspection, string Finding, string Photo)> InspectAsync(CallOptions who, string target, Inspections.Api.Form form)
         {
@@ -760,6 +796,7 @@ public sealed class EveryMethodTests : InfrastructureTest
 
     public override async Task DisposeAsync()
     {
+        await _assessments.DisposeAsync();
         await _inspections.DisposeAsync();
         await _sanctions.DisposeAsync();
         await _letters.DisposeAsync();

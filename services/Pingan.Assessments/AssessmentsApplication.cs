@@ -1,0 +1,59 @@
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Pingan.Assessments.Persistence;
+using Pingan.Assessments.Schemes;
+using Pingan.Assessments.Surveys;
+using Pingan.Audit;
+using Pingan.EventLog;
+using Pingan.Messaging;
+using Pingan.Persistence;
+using Pingan.Registry.Contracts;
+using Pingan.Security;
+using Pingan.ServiceDefaults;
+
+namespace Pingan.Assessments;
+
+/// <summary>How the assessments service composes itself; Program.cs runs it, tests start it on free ports.</summary>
+public static class AssessmentsApplication
+{
+    /// <summary>The inputs the inspections service's events carry: findings, reporting duties, incidents.</summary>
+    private static readonly Type[] InspectionConsumers =
+        [typeof(Inputs.FindingInput), typeof(Inputs.DutySubmittedInput), typeof(Inputs.DutyMissedInput), typeof(Inputs.IncidentInput)];
+
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        builder.AddServiceDefaults("Pingan assessments");
+        builder.AddPinganDbContext<AssessmentsDb>("assessments");
+        builder.AddRequestLedger<AssessmentsDb>();
+        // Issue 14: the inputs, consumed from the producers' events (inbox, idempotent, order-independent).
+        builder.AddPinganMessaging<AssessmentsDb>(bus =>
+        {
+            bus.AddConsumers(InspectionConsumers);
+        });
+        builder.AddPinganAudit<AssessmentsDb>();
+        builder.AddPinganSecurity("assessments");
+        // Units and their accountability chains come from the registry, asked on the caller's token.
+        var registry = builder.Configuration["Services:Registry:Grpc"]
+            ?? throw new InvalidOperationException("Set Services:Registry:Grpc to the registry's gRPC address.");
+        builder.Services.AddRegistryAccountabilityChain(new Uri(registry));
+        builder.Services.AddRequestValidators(typeof(AssessmentsApplication).Assembly);
+        // ADR 0012: what the inspections service published before this service listened is read from its event log.
+        if (builder.Configuration["Services:Inspections:Grpc"] is { Length: > 0 } inspections)
+        {
+            builder.AddServiceIdentity("assessments");
+            builder.FollowEventLog<AssessmentsDb>("inspections", new Uri(inspections), InspectionConsumers);
+        }
+
+        var app = builder.Build();
+        app.MapServiceDefaults();
+        app.UsePinganSecurity();
+        app.MapGrpcService<SchemesService>();
+        app.MapGrpcService<AssessmentsService>();
+        app.MapGrpcService<SurveysService>();
+        app.MapGrpcService<Inputs.InputsService>();
+        app.MapAuditLog<AssessmentsDb>();
+        return app;
+    }
+}

@@ -1,0 +1,2 @@
+var app = Pingan.Assessments.AssessmentsApplication.Create(args);
+return await Pingan.ServiceDefaults.ServiceDefaultsExtensions.RunServiceAsync(app, args);

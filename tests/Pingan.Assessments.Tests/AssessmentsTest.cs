@@ -1,0 +1,108 @@
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Pingan.Registry;
+using Pingan.Security;
+using Pingan.Testing;
+using RegistryApi = Pingan.Registry.Api;
+
+namespace Pingan.Assessments.Tests;
+
+/// <summary>
+/// The assessments service beside a real registry, on real ports, PostgreSQL and RabbitMQ. The registry holds part of
+/// Henan: the province; Zhengzhou with 中原区 and 二七区; Kaifeng. Today is Tuesday 1 December 2026, the assessment season.
+/// </summary>
+public abstract class AssessmentsTest : InfrastructureTest
+{
+    protected const string Province = "410000000000", Zhengzhou = "410100000000", Zhongyuan = "410102000000", Erqi = "410103000000", Kaifeng = "410200000000";
+
+    protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 12, 1, 2, 0, 0, TimeSpan.Zero));
+    protected ServiceHost Registry { get; private set; } = null!;
+    protected ServiceHost Host { get; private set; } = null!;
+    protected TestAuthority Authority { get; private set; } = null!;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        Authority = await TestAuthority.GetAsync();
+        Registry = await ServiceHost.StartAsync(RegistryApplication.Create, new Dictionary<string, string?>(Authority.Settings())
+        {
+            ["ConnectionStrings:registry"] = await Database.CreateSiblingAsync("registry"),
+            ["ConnectionStrings:rabbitmq"] = VirtualHost.AmqpUri,
+        }, services => services.AddSingleton<TimeProvider>(Clock));
+        Host = await StartAssessmentsAsync();
+        var registry = TestAuthority.As(Registry.Channel, Authority.Token(Province, [PinganRoles.CommissionOffice]));
+        var report = await new RegistryApi.Integration.IntegrationClient(registry).ImportUnitsAsync(new RegistryApi.ImportUnitsRequest
+        {
+            Units =
+            {
+                Unit(Province, "河南省", "province", ""), Unit(Zhengzhou, "郑州市", "city", Province), Unit(Zhongyuan, "中原区", "county", Zhengzhou),
+                Unit(Erqi, "二七区", "county", Zhengzhou), Unit(Kaifeng, "开封市", "city", Province),
+            },
+        });
+        Assert.True(report.Applied, string.Join("; ", report.Rows.Select(r => r.Error)));
+    }
+
+    /// <summary>
+    /// The assessments service on the test's database; with <paramref name="inspections"/>, following that service's
+    /// events and reading its event log as its own client (pingan-assessments, the province's auditor; ADR 0012).
+    /// </summary>
+    protected Task<ServiceHost> StartAssessmentsAsync(ServiceHost? inspections = null)
+    {
+        var settings = new Dictionary<string, string?>(Authority.Settings())
+        {
+            ["ConnectionStrings:assessments"] = Database.ConnectionString,
+            ["ConnectionStrings:rabbitmq"] = VirtualHost.AmqpUri,
+            ["Services:Registry:Grpc"] = $"http://{Registry.Channel.Target}",
+            ["Messaging:Outbox:PollInterval"] = "00:00:00.200",
+        };
+        if (inspections is not null)
+        {
+            settings["Services:Inspections:Grpc"] = $"http://{inspections.Channel.Target}";
+            foreach (var (key, value) in Authority.Client("pingan-assessments", Province, [PinganRoles.Auditor])) settings[key] = value;
+        }
+        return ServiceHost.StartAsync(AssessmentsApplication.Create, settings, services => services.AddSingleton<TimeProvider>(Clock));
+    }
+
+    /// <summary>
+    /// Stops the running assessments service (once its bus has started: a bus stopped while starting may declare its
+    /// queues afterwards) and deletes its queues, as if it had never run here.
+    /// </summary>
+    protected async Task RemoveAssessmentsAsync(params string[] queues)
+    {
+        await Eventually.HoldsAsync(() => Task.FromResult(Host.Services.GetRequiredService<MassTransit.IBusControl>().CheckHealth().Status == MassTransit.BusHealthStatus.Healthy),
+            TimeSpan.FromSeconds(30), "the assessments service's bus started");
+        await Host.DisposeAsync();
+        Host = null!;
+        foreach (var queue in queues) await VirtualHost.DeleteQueueAsync(queue);
+    }
+
+    protected async Task RestartAssessmentsAsync(ServiceHost? inspections = null)
+    {
+        if (Host is not null) await Host.DisposeAsync();
+        Host = await StartAssessmentsAsync(inspections);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (Host is not null) await Host.DisposeAsync();
+        await Registry.DisposeAsync();
+        await base.DisposeAsync();
+    }
+
+    private static RegistryApi.UnitRecord Unit(string code, string name, string kind, string parent) =>
+        new() { Code = code, Name = name, Kind = kind, ParentCode = parent, EffectiveOn = "2023-01-01" };
+
+    protected Api.Schemes.SchemesClient Schemes(string jurisdiction, string role = PinganRoles.CommissionOffice) =>
+        new(TestAuthority.As(Host.Channel, Authority.Token(jurisdiction, [role], $"{role}-of-{jurisdiction}")));
+
+    protected Api.Assessments.AssessmentsClient Assessments(string jurisdiction, string role = PinganRoles.CommissionOffice) =>
+        new(TestAuthority.As(Host.Channel, Authority.Token(jurisdiction, [role], $"{role}-of-{jurisdiction}")));
+
+    protected Api.Surveys.SurveysClient Surveys(string jurisdiction, string role = PinganRoles.CommissionOffice) =>
+        new(TestAuthority.As(Host.Channel, Authority.Token(jurisdiction, [role], $"{role}-of-{jurisdiction}")));
+
+    protected static Task<RpcException> Refused(Func<Task> call, StatusCode code) => GrpcAssert.Refused(call, code);
+
+    protected static List<string> Fields(RpcException error) => GrpcAssert.Fields(error);
+}

@@ -1,0 +1,167 @@
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Pingan.Assessments.Api;
+using Pingan.Inspections;
+using Pingan.Security;
+using Pingan.Testing;
+using InspectionsApi = Pingan.Inspections.Api;
+
+namespace Pingan.Assessments.Tests;
+
+/// <summary>
+/// Issue 14: the inputs come from the producers' events (here a real inspections service over the same broker), and an
+/// assessments service that starts after them reads what it missed from the producer's event log (ADR 0012); each
+/// input names where it came from.
+/// </summary>
+public sealed class InputTests : AssessmentsTest
+{
+    private ServiceHost _inspections = null!;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _inspections = await ServiceHost.StartAsync(InspectionsApplication.Create, new Dictionary<string, string?>(Authority.Settings())
+        {
+            ["ConnectionStrings:inspections"] = await Database.CreateSiblingAsync("inspections"),
+            ["ConnectionStrings:rabbitmq"] = VirtualHost.AmqpUri,
+            ["Services:Registry:Grpc"] = $"http://{Registry.Channel.Target}",
+            ["Messaging:Outbox:PollInterval"] = "00:00:00.200",
+            ["Inspections:Sweep:Enabled"] = "false",
+        }, services => services.AddSingleton<TimeProvider>(Clock));
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _inspections.DisposeAsync();
+    }
+
+    private InspectionsApi.Inspections.InspectionsClient InspectionsAs(string jurisdiction, string role = PinganRoles.CommissionOffice, string? subject = null) =>
+        new(TestAuthority.As(_inspections.Channel, Authority.Token(jurisdiction, [role], subject ?? $"{role}-of-{jurisdiction}")));
+
+    private Api.Inputs.InputsClient InputsAs(string jurisdiction) =>
+        new(TestAuthority.As(Host.Channel, Authority.Token(jurisdiction, [PinganRoles.CommissionOffice], $"office-of-{jurisdiction}")));
+
+    private async Task<string> FindingAsync(InspectionsApi.FindingSeverity severity)
+    {
+        var plan = await InspectionsAs(Zhengzhou).PlanInspectionAsync(new InspectionsApi.PlanInspectionRequest
+        {
+            Form = InspectionsApi.Form.Special, Year = 2026, Title = "年度督查", WorkItem = "矛盾纠纷排查化解", StartsOn = "2026-11-02", EndsOn = "2026-11-13",
+            Team = { new InspectionsApi.TeamMember { Subject = "inspector-li", Name = "李明", UnitCode = Zhengzhou, Leads = true } },
+            TargetCodes = { Zhongyuan },
+        });
+        var found = await InspectionsAs(Zhengzhou, PinganRoles.Inspector, "inspector-li").RecordFindingAsync(new InspectionsApi.RecordFindingRequest
+        {
+            InspectionId = plan.InspectionId, TargetCode = Zhongyuan, Severity = severity, Description = "台账不全", ObservedOn = "2026-11-05",
+            Concern = new InspectionsApi.Concern { Kind = InspectionsApi.ConcernKind.Indicator, Reference = "矛盾纠纷化解率" },
+        });
+        return found.Findings[0].FindingId;
+    }
+
+    private Task<InputList> InputsOfAsync(string unit) => InputsAs(Zhengzhou).ListInputsAsync(new ListInputsRequest { UnitCode = unit, Year = 2026 }).ResponseAsync;
+
+    [Fact]
+    public async Task Findings_and_incidents_become_inputs_with_their_source_even_those_published_before_the_service_listened_ADR0012()
+    {
+        // The assessments service is replaced by one that has never run here: its queues are gone.
+        // (A test host's queues take the prefix "testhost", the process's name, where a deployed one's take "assessments".)
+        await RemoveAssessmentsAsync("testhost-finding-input", "testhost-incident-input", "testhost-duty-submitted-input", "testhost-duty-missed-input");
+        var serious = await FindingAsync(InspectionsApi.FindingSeverity.Serious);
+        var incident = await new InspectionsApi.Incidents.IncidentsClient(TestAuthority.As(_inspections.Channel, Authority.Token(Zhengzhou, [PinganRoles.CommissionOffice])))
+            .ReportIncidentAsync(new InspectionsApi.ReportIncidentRequest
+            {
+                Category = InspectionsApi.IncidentCategory.MassIncident, OccurredAt = "2026-11-20T09:00:00+08:00", PlaceCode = Zhongyuan,
+                Severity = InspectionsApi.FindingSeverity.Grave, Summary = "群体性事件", ReporterName = "群众来信",
+            });
+        await Eventually.HoldsAsync(async () => await UndispatchedAsync() == 0, TimeSpan.FromSeconds(30), "the inspections' events dispatched, to no queue");
+
+        await RestartAssessmentsAsync(_inspections);
+        await Eventually.HoldsAsync(async () => (await InputsOfAsync(Zhongyuan)).Inputs.Count == 2, TimeSpan.FromSeconds(30), "both inputs, from the log");
+        var inputs = (await InputsOfAsync(Zhongyuan)).Inputs;
+        var finding = inputs.Single(i => i.Reference == $"inspections/finding/{serious}");
+        Assert.Equal((Source.InspectionFindings, "serious", "2026-11-05", "inspections"), (finding.Source, finding.Kind, finding.On, finding.Producer));
+        var reported = inputs.Single(i => i.Reference == $"inspections/incident/{incident.IncidentId}");
+        Assert.Equal((Source.Incidents, "grave", "2026-11-20"), (reported.Source, reported.Kind, reported.On));
+        Assert.All(inputs, i => Assert.True(i.Sequence > 0));
+
+        // Later findings come through the broker; a county reads its own inputs, never its sibling's.
+        var grave = await FindingAsync(InspectionsApi.FindingSeverity.Grave);
+        await Eventually.HoldsAsync(async () => (await InputsOfAsync(Zhongyuan)).Inputs.Any(i => i.Reference == $"inspections/finding/{grave}"),
+            TimeSpan.FromSeconds(30), "the later finding, through the broker");
+        Assert.Equal(3, (await InputsAs(Zhongyuan).ListInputsAsync(new ListInputsRequest { UnitCode = Zhongyuan, Year = 2026 })).Inputs.Count);
+        await Refused(() => InputsAs(Erqi).ListInputsAsync(new ListInputsRequest { UnitCode = Zhongyuan, Year = 2026 }).ResponseAsync, StatusCode.PermissionDenied);
+    }
+
+    [Fact]
+    public async Task A_duty_missed_then_submitted_late_stays_late_whichever_event_arrives_last_ADR0012()
+    {
+        await RestartAssessmentsAsync(_inspections);
+        var registry = TestAuthority.As(Registry.Channel, Authority.Token(Province, [PinganRoles.CommissionOffice]));
+        await new Pingan.Registry.Api.Commissions.CommissionsClient(registry).EstablishCommissionAsync(new Pingan.Registry.Api.EstablishCommissionRequest
+            { JurisdictionCode = Zhengzhou, Name = "郑州市平安建设领导小组", EstablishedOn = "2018-01-01" });
+        var duties = new InspectionsApi.ReportingDuties.ReportingDutiesClient(TestAuthority.As(_inspections.Channel, Authority.Token(Province, [PinganRoles.CommissionOffice])));
+        await duties.GenerateDutyCalendarAsync(new InspectionsApi.GenerateDutyCalendarRequest { Year = 2026 });
+        // 1 December: the first half-year's hearing (due 30 June) is missed, then recorded late.
+        Assert.True(await _inspections.Services.GetRequiredService<Pingan.Inspections.Duties.DutySweep>().SweepAsync(CancellationToken.None) > 0);
+        var office = new InspectionsApi.ReportingDuties.ReportingDutiesClient(TestAuthority.As(_inspections.Channel, Authority.Token(Zhengzhou, [PinganRoles.CommissionOffice])));
+        var hearing = (await office.ListDutiesAsync(new InspectionsApi.ListDutiesRequest { UnitCode = Zhengzhou, Year = 2026, PageSize = 500 }))
+            .Duties.First(d => d.Kind == "principal-hears-report" && d.DueOn == "2026-06-30" && d.PartyCode == Zhengzhou);
+        var reference = $"inspections/duty/{hearing.DutyId}";
+        await Eventually.HoldsAsync(async () => (await InputsOfAsync(Zhengzhou)).Inputs.Any(i => i.Reference == reference && i.Kind == "missed"),
+            TimeSpan.FromSeconds(30), "the missed duty as an input");
+        var missedAt = (await InputsOfAsync(Zhengzhou)).Inputs.Single(i => i.Reference == reference).Sequence;
+        await office.SubmitDutyAsync(new InspectionsApi.SubmitDutyRequest { DutyId = hearing.DutyId, UnitCode = Zhengzhou, Text = "听取汇报" });
+        await Eventually.HoldsAsync(async () => (await InputsOfAsync(Zhengzhou)).Inputs.Any(i => i.Reference == reference && i.Kind == "late"),
+            TimeSpan.FromSeconds(30), "the late submission replacing it");
+
+        // The missed event arrives again, after the submission, under another message id (a producer's retry, a replay).
+        var missed = new Pingan.Inspections.Contracts.ReportingDutyMissed(Guid.Parse(hearing.DutyId), 2026, hearing.Kind, hearing.Article, hearing.PartyCode,
+            hearing.UnitCode, hearing.JurisdictionCode, new DateOnly(2026, 6, 30));
+        var delivered = await DeliverAsync("testhost-duty-missed-input", missed, missedAt);
+        await Eventually.HoldsAsync(async () => await AppliedAsync(delivered), TimeSpan.FromSeconds(30), "the late copy consumed");
+        var input = (await InputsOfAsync(Zhengzhou)).Inputs.Single(i => i.Reference == reference);
+        Assert.Equal("late", input.Kind);
+        Assert.True(input.Sequence > missedAt);
+    }
+
+    /// <summary>
+    /// Puts <paramref name="message"/> on <paramref name="queue"/> as a producer's outbox would (MassTransit's envelope, the
+    /// Pingan-Sequence header) under a new message id, straight through the broker.
+    /// </summary>
+    private async Task<Guid> DeliverAsync<T>(string queue, T message, long sequence)
+    {
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(VirtualHost.AmqpUri) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var id = Guid.NewGuid();
+        var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
+        {
+            ["messageId"] = id.ToString(),
+            ["messageType"] = new[] { $"urn:message:{typeof(T).Namespace}:{typeof(T).Name}" },
+            ["message"] = message,
+            ["headers"] = new Dictionary<string, object> { [Pingan.Messaging.EventSequence.Header] = sequence },
+        }, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
+        await channel.BasicPublishAsync(queue, "", false,
+            new RabbitMQ.Client.BasicProperties { MessageId = id.ToString(), ContentType = "application/vnd.masstransit+json", Persistent = true }, body);
+        return id;
+    }
+
+    private async Task<bool> AppliedAsync(Guid messageId)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM inbox_messages WHERE message_id = @id", connection);
+        command.Parameters.AddWithValue("id", messageId);
+        return (long)(await command.ExecuteScalarAsync())! == 1;
+    }
+
+    private async Task<long> UndispatchedAsync()
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_inspectionsDb ??= _inspections.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["ConnectionStrings:inspections"]);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM outbox_messages WHERE dispatched_at IS NULL", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private string? _inspectionsDb;
+}
