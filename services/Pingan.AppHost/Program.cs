@@ -45,7 +45,8 @@ builder.AddPinganService<Projects.Pingan_Inspections>("inspections", 5121, 5122,
 // Issue 14: the year's schemes of each assessing level (Art. 19, 20), their opening, and the surveys of Art. 7(4).
 builder.AddPinganService<Projects.Pingan_Assessments>("assessments", 5131, 5132, postgres, rabbitmq, seedStep: null,
     [.. security, ("Services__Registry__Grpc", PinganServices.Url(builder, 5102)),
-     ("Services__Inspections__Grpc", PinganServices.Url(builder, 5122)), ("Security__ServiceClient__Secret", ServiceClientSecret())]);
+     ("Services__Inspections__Grpc", PinganServices.Url(builder, 5122)), ("Services__Letters__Grpc", PinganServices.Url(builder, 5112)),
+     ("Services__Sanctions__Grpc", PinganServices.Url(builder, 5152)), ("Security__ServiceClient__Secret", ServiceClientSecret())]);
 
 builder.Build().Run();
 

@@ -30,7 +30,7 @@ public static class AssessmentsApplication
         // Issue 14: the inputs, consumed from the producers' events (inbox, idempotent, order-independent).
         builder.AddPinganMessaging<AssessmentsDb>(bus =>
         {
-            bus.AddConsumers(InspectionConsumers);
+            bus.AddConsumers([.. InspectionConsumers, typeof(Inputs.LetterCompletionInput), typeof(Inputs.MeasureInput)]);
         });
         builder.AddPinganAudit<AssessmentsDb>();
         builder.AddPinganSecurity("assessments");
@@ -39,11 +39,16 @@ public static class AssessmentsApplication
             ?? throw new InvalidOperationException("Set Services:Registry:Grpc to the registry's gRPC address.");
         builder.Services.AddRegistryAccountabilityChain(new Uri(registry));
         builder.Services.AddRequestValidators(typeof(AssessmentsApplication).Assembly);
-        // ADR 0012: what the inspections service published before this service listened is read from its event log.
-        if (builder.Configuration["Services:Inspections:Grpc"] is { Length: > 0 } inspections)
+        // ADR 0012: what a producer published before this service listened is read from its event log, as this service.
+        var producers = new (string Name, Type[] Consumers)[]
         {
+            ("inspections", InspectionConsumers), ("letters", [typeof(Inputs.LetterCompletionInput)]), ("sanctions", [typeof(Inputs.MeasureInput)]),
+        };
+        foreach (var (name, consumers) in producers)
+        {
+            if (builder.Configuration[$"Services:{char.ToUpperInvariant(name[0])}{name[1..]}:Grpc"] is not { Length: > 0 } address) continue;
             builder.AddServiceIdentity("assessments");
-            builder.FollowEventLog<AssessmentsDb>("inspections", new Uri(inspections), InspectionConsumers);
+            builder.FollowEventLog<AssessmentsDb>(name, new Uri(address), consumers);
         }
 
         var app = builder.Build();

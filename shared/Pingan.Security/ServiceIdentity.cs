@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Grpc.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace Pingan.Security;
@@ -76,7 +77,8 @@ public static class ServiceIdentityExtensions
     {
         var configuration = builder.Configuration;
         builder.Services.AddHttpClient(ServiceTokens.HttpClientName);
-        builder.Services.AddSingleton(sp => new ServiceTokens(sp.GetRequiredService<IHttpClientFactory>(),
+        // Once, however many producers a service follows.
+        builder.Services.TryAddSingleton(sp => new ServiceTokens(sp.GetRequiredService<IHttpClientFactory>(),
             configuration["Security:Authority"] ?? throw new InvalidOperationException("Set Security:Authority to the identity service's address (its issuer)."),
             configuration["Security:ServiceClient:Id"] is { Length: > 0 } id ? id : ServiceTokens.ClientIdOf(service),
             configuration["Security:ServiceClient:Secret"], sp.GetService<TimeProvider>() ?? TimeProvider.System));

@@ -93,6 +93,24 @@ public sealed class InputTests : AssessmentsTest
     }
 
     [Fact]
+    public async Task A_letters_completion_and_the_measures_decided_become_inputs_the_latest_figure_standing_whatever_the_order()
+    {
+        var letter = new Pingan.Letters.Contracts.LetterCompleted(Guid.NewGuid(), 2026, Zhengzhou, Zhongyuan, 2, 80.5m, true, Clock.GetUtcNow());
+        var earlier = letter with { LetterId = Guid.NewGuid(), Version = 1, Completion = 95m };
+        var caseId = Guid.NewGuid();
+        await Task.WhenAll(
+            DeliverAsync("testhost-letter-completion-input", letter, 20),
+            DeliverAsync("testhost-letter-completion-input", earlier, 10), // the first version's figure, arriving after the amended one's
+            DeliverAsync("testhost-measure-input", new Pingan.Sanctions.Contracts.MeasureDecided(caseId, Zhongyuan, "Notice", Zhengzhou, new DateOnly(2026, 6, 2), null), 30),
+            DeliverAsync("testhost-measure-input", new Pingan.Sanctions.Contracts.MeasureDecided(caseId, Zhongyuan, "Admonishment", Zhengzhou, new DateOnly(2026, 9, 1), null), 40));
+        await Eventually.HoldsAsync(async () => (await InputsOfAsync(Zhongyuan)).Inputs.Count == 3 && await InboxCountAsync() == 4, TimeSpan.FromSeconds(30), "three inputs from four events");
+        var inputs = (await InputsOfAsync(Zhongyuan)).Inputs;
+        var completion = inputs.Single(i => i.Source == Source.LettersCompletion);
+        Assert.Equal(($"letters/2026/{Zhengzhou}/{Zhongyuan}", 80.5, 20L), (completion.Reference, completion.Value, completion.Sequence));
+        Assert.Equal(["admonishment", "notice"], inputs.Where(i => i.Source == Source.SanctionCases).Select(i => i.Kind).Order());
+    }
+
+    [Fact]
     public async Task A_duty_missed_then_submitted_late_stays_late_whichever_event_arrives_last_ADR0012()
     {
         await RestartAssessmentsAsync(_inspections);
@@ -122,37 +140,6 @@ public sealed class InputTests : AssessmentsTest
         var input = (await InputsOfAsync(Zhengzhou)).Inputs.Single(i => i.Reference == reference);
         Assert.Equal("late", input.Kind);
         Assert.True(input.Sequence > missedAt);
-    }
-
-    /// <summary>
-    /// Puts <paramref name="message"/> on <paramref name="queue"/> as a producer's outbox would (MassTransit's envelope, the
-    /// Pingan-Sequence header) under a new message id, straight through the broker.
-    /// </summary>
-    private async Task<Guid> DeliverAsync<T>(string queue, T message, long sequence)
-    {
-        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(VirtualHost.AmqpUri) };
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        var id = Guid.NewGuid();
-        var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
-        {
-            ["messageId"] = id.ToString(),
-            ["messageType"] = new[] { $"urn:message:{typeof(T).Namespace}:{typeof(T).Name}" },
-            ["message"] = message,
-            ["headers"] = new Dictionary<string, object> { [Pingan.Messaging.EventSequence.Header] = sequence },
-        }, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
-        await channel.BasicPublishAsync(queue, "", false,
-            new RabbitMQ.Client.BasicProperties { MessageId = id.ToString(), ContentType = "application/vnd.masstransit+json", Persistent = true }, body);
-        return id;
-    }
-
-    private async Task<bool> AppliedAsync(Guid messageId)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(Database.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM inbox_messages WHERE message_id = @id", connection);
-        command.Parameters.AddWithValue("id", messageId);
-        return (long)(await command.ExecuteScalarAsync())! == 1;
     }
 
     private async Task<long> UndispatchedAsync()

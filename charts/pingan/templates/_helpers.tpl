@@ -27,6 +27,12 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
   value: "http://registry:8081"
 - name: Services__Inspections__Grpc
   value: "http://inspections:8081"
+{{- if eq .name "assessments" }}
+- name: Services__Letters__Grpc
+  value: "http://letters:8081"
+- name: Services__Sanctions__Grpc
+  value: "http://sanctions:8081"
+{{- end }}
 - name: Network__TrustedProxies
   value: {{ .root.Values.trustedProxies | quote }}
 {{- if eq .name "identity" }}
