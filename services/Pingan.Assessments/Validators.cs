@@ -57,7 +57,7 @@ public sealed partial class SetSchemeValidator : AbstractValidator<SetSchemeRequ
         RuleFor(r => r.ExcellentFrom).Must(v => v is > 0 and <= 100 && Tenths(v)).WithMessage("must be above 0 and at most 100, in tenths at most");
         RuleFor(r => r.PassFrom).Must(v => v is > 0 and <= 100 && Tenths(v)).WithMessage("must be above 0 and at most 100, in tenths at most")
             .Must((r, v) => v < r.ExcellentFrom).WithMessage(r => $"must be below excellent_from ({r.ExcellentFrom.ToString(CultureInfo.InvariantCulture)}): the grades may not overlap");
-        RuleFor(r => r.VetoEffect).Must(Enum.IsDefined).WithMessage("must be NOT_EXCELLENT or FAIL (unspecified: NOT_EXCELLENT)");
+        RuleFor(r => r.VetoEffect).Must(Enum.IsDefined).WithMessage("must be NOT_EXCELLENT or FAIL_GRADE (unspecified: NOT_EXCELLENT)");
     }
 }
 

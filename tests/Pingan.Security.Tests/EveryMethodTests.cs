@@ -287,6 +287,8 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.assessments.v1.Schemes/GetScheme"] = () => new Assessments.Api.GetSchemeRequest { AssessingCode = Kaifeng, Year = 2026 },
         ["/pingan.assessments.v1.Schemes/SetScheme"] = () => AssessmentScheme(Kaifeng),
         ["/pingan.assessments.v1.Assessments/OpenAssessment"] = () => new Assessments.Api.OpenAssessmentRequest { AssessingCode = Kaifeng, Year = 2026 },
+        ["/pingan.assessments.v1.Assessments/ScoreAssessment"] = () => new Assessments.Api.ScoreAssessmentRequest { AssessingCode = Kaifeng, Year = 2026 },
+        ["/pingan.assessments.v1.Assessments/GetRanking"] = () => new Assessments.Api.GetRankingRequest { AssessingCode = Kaifeng, Year = 2026 },
         ["/pingan.assessments.v1.Surveys/RecordSurvey"] = () => new Assessments.Api.RecordSurveyRequest
             { Year = 2026, UnitCode = Kaifeng, SampleSize = 1000, Satisfied = 950, ConductedBy = "调查队", ConductedOn = "2026-11-20" },
         ["/pingan.assessments.v1.Surveys/ListSurveys"] = () => new Assessments.Api.ListSurveysRequest { UnitCode = upward ? Province : Kaifeng, Year = 2026 },

@@ -15,6 +15,7 @@ public sealed class AssessmentsDb(DbContextOptions<AssessmentsDb> options) : Pin
     public DbSet<AssessmentScheme> Schemes => Set<AssessmentScheme>();
     public DbSet<SecuritySurvey> Surveys => Set<SecuritySurvey>();
     public DbSet<Inputs.AssessmentInput> Inputs => Set<Inputs.AssessmentInput>();
+    public DbSet<Scoring.UnitScore> Scores => Set<Scoring.UnitScore>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -54,6 +55,16 @@ public sealed class AssessmentsDb(DbContextOptions<AssessmentsDb> options) : Pin
             e.Property(i => i.On).HasColumnName("on");
             e.Property(i => i.Producer).HasMaxLength(32);
             e.HasIndex(i => new { i.Year, i.UnitCode });
+        });
+        b.Entity<Scoring.UnitScore>(e =>
+        {
+            e.ToTable("unit_scores");
+            e.HasKey(x => new { x.Year, x.AssessingCode, x.UnitCode });
+            e.Property(x => x.AssessingCode).HasMaxLength(64);
+            e.Property(x => x.UnitCode).HasMaxLength(64);
+            e.Property(x => x.Total).HasPrecision(7, 2);
+            e.Property(x => x.ProposedGrade).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.ScoredBy).HasMaxLength(200);
         });
         b.AddEventLogPositions(); // ADR 0012: how far each producer's log has been read
         b.AddTransactionalMessaging();

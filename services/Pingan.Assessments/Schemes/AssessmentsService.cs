@@ -7,12 +7,85 @@ using Pingan.Audit;
 using Pingan.Security;
 using Pingan.ServiceDefaults;
 using Pingan.Time;
+using Google.Protobuf;
+using Microsoft.EntityFrameworkCore;
+using RegistryApi = Pingan.Registry.Api;
 
 namespace Pingan.Assessments.Schemes;
 
 /// <summary>The year's assessment of an assessing level (Art. 20, 21). Opening it freezes the scheme (Art. 19).</summary>
-public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAuditTrail audit, JurisdictionGuard guard) : Api.Assessments.AssessmentsBase
+public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAuditTrail audit, JurisdictionGuard guard, RegistryApi.Units.UnitsClient units)
+    : Api.Assessments.AssessmentsBase
 {
+    public override async Task<Ranking> ScoreAssessment(ScoreAssessmentRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        await guard.ActOnUnitAsync([PinganRoles.CommissionOffice], request.AssessingCode, ct);
+        // Remote facts first: the units the level assesses, those answering to it directly (Art. 20 "本地部门单位" and the level below).
+        var assessed = await AssessedUnitsAsync(request.AssessingCode, ct);
+        var now = time.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var scheme = await SchemesService.LockAsync(db, request.AssessingCode, request.Year, ct);
+        if (scheme?.FrozenAt is null)
+            throw new DomainRuleException($"The {request.Year} assessment of {request.AssessingCode} has not opened: open it first, which freezes the scheme it is scored under.");
+        var codes = assessed.Select(u => u.Code).ToArray();
+        var year = request.Year;
+        var inputs = (await db.Inputs.AsNoTracking().Where(i => i.Year == year && codes.Contains(i.UnitCode)).ToListAsync(ct)).ToLookup(i => i.UnitCode);
+        var surveys = await db.Surveys.AsNoTracking().Where(s => s.Year == year && codes.Contains(s.UnitCode)).ToDictionaryAsync(s => s.UnitCode, ct);
+        await db.Scores.Where(x => x.Year == year && x.AssessingCode == request.AssessingCode).ExecuteDeleteAsync(ct);
+        var results = assessed.Select(u => Scoring.Scorer.Score(scheme, u.Code, u.Name, [.. inputs[u.Code].OrderBy(i => i.Reference, StringComparer.Ordinal)], surveys.GetValueOrDefault(u.Code))).ToList();
+        db.Scores.AddRange(results.Select(r => new Scoring.UnitScore
+        {
+            Year = year, AssessingCode = request.AssessingCode, UnitCode = r.UnitCode, Total = (decimal)r.Total, ProposedGrade = r.ProposedGrade,
+            Result = r.ToByteArray(), ScoredAt = now, ScoredBy = guard.Caller.Subject,
+        }));
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditRecord(context.Method, $"assessment/{request.AssessingCode}/{year}", Detail: JsonSerializer.Serialize(new
+        {
+            units = results.Count, grades = results.GroupBy(r => r.ProposedGrade.ToString()).ToDictionary(g => g.Key, g => g.Count()), article = "Art. 20",
+        })), ct);
+        await tx.CommitAsync(ct);
+        return Rank(request.AssessingCode, year, now, results);
+    }
+
+    public override async Task<Ranking> GetRanking(GetRankingRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        // The whole ranking is the assessing level's record: read by it and the levels above, never by those it ranks.
+        await guard.ReadBelowAsync(request.AssessingCode, ct);
+        var (year, code) = (request.Year, request.AssessingCode);
+        var rows = await db.Scores.AsNoTracking().Where(x => x.Year == year && x.AssessingCode == code).ToListAsync(ct);
+        return Rank(code, year, rows.Count == 0 ? null : rows.Max(r => r.ScoredAt), [.. rows.Select(r => UnitResult.Parser.ParseFrom(r.Result))]);
+    }
+
+    /// <summary>Best first; equal totals share a rank (1, 2, 2, 4) and are flagged; ties in order of unit code.</summary>
+    private static Ranking Rank(string assessingCode, int year, DateTimeOffset? scoredAt, IReadOnlyList<UnitResult> results)
+    {
+        var ranking = new Ranking { Year = year, AssessingCode = assessingCode, ScoredAt = scoredAt?.ToString("O", CultureInfo.InvariantCulture) ?? "" };
+        var ordered = results.OrderByDescending(r => r.Total).ThenBy(r => r.UnitCode, StringComparer.Ordinal).ToList();
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            var r = ordered[i].Clone();
+            r.Rank = i > 0 && ordered[i - 1].Total == r.Total ? ranking.Units[i - 1].Rank : i + 1;
+            r.Tied = ordered.Count(o => o.Total == r.Total) > 1;
+            ranking.Units.Add(r);
+        }
+        return ranking;
+    }
+
+    private async Task<List<RegistryApi.Unit>> AssessedUnitsAsync(string assessingCode, CancellationToken ct)
+    {
+        var assessed = new List<RegistryApi.Unit>();
+        var request = new RegistryApi.ListDescendantsRequest { Code = assessingCode, PageSize = 1000 };
+        do
+        {
+            var page = await units.ListDescendantsAsync(request, cancellationToken: ct);
+            assessed.AddRange(page.Units.Where(u => u.AnswersToCode == assessingCode && u.DissolvedOn.Length == 0));
+            request.PageToken = page.NextPageToken;
+        } while (request.PageToken.Length > 0);
+        return assessed;
+    }
+
     public override async Task<AssessmentRound> OpenAssessment(OpenAssessmentRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;

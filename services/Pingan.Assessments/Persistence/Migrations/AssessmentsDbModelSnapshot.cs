@@ -147,6 +147,54 @@ namespace Pingan.Assessments.Persistence.Migrations
                     b.ToTable("schemes", (string)null);
                 });
 
+            modelBuilder.Entity("Pingan.Assessments.Scoring.UnitScore", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.Property<string>("AssessingCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("assessing_code");
+
+                    b.Property<string>("UnitCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("unit_code");
+
+                    b.Property<string>("ProposedGrade")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("proposed_grade");
+
+                    b.Property<byte[]>("Result")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("result");
+
+                    b.Property<DateTimeOffset>("ScoredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("scored_at");
+
+                    b.Property<string>("ScoredBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("scored_by");
+
+                    b.Property<decimal>("Total")
+                        .HasPrecision(7, 2)
+                        .HasColumnType("numeric(7,2)")
+                        .HasColumnName("total");
+
+                    b.HasKey("Year", "AssessingCode", "UnitCode")
+                        .HasName("pk_unit_scores");
+
+                    b.ToTable("unit_scores", (string)null);
+                });
+
             modelBuilder.Entity("Pingan.Assessments.Surveys.SecuritySurvey", b =>
                 {
                     b.Property<Guid>("Id")

@@ -1,0 +1,97 @@
+using System.Globalization;
+using Pingan.Assessments.Api;
+using Pingan.Assessments.Inputs;
+using Pingan.Assessments.Schemes;
+using Pingan.Assessments.Surveys;
+
+namespace Pingan.Assessments.Scoring;
+
+/// <summary>
+/// A unit's score under a frozen scheme (Art. 19, 20): a pure function of the scheme and the unit's inputs, in decimal
+/// arithmetic rounded to hundredths, so a year re-scored gives the same result byte for byte.
+/// </summary>
+public static class Scorer
+{
+    private static readonly string[] StageOrder = ["notice", "admonishment", "listing", "veto"];
+
+    public static UnitResult Score(AssessmentScheme scheme, string unitCode, string unitName, IReadOnlyList<AssessmentInput> inputs, SecuritySurvey? survey)
+    {
+        var result = new UnitResult { UnitCode = unitCode, UnitName = unitName };
+        decimal total = 0;
+        foreach (var indicator in scheme.Indicators())
+        {
+            var (points, explanation, references) = indicator.Source switch
+            {
+                Source.LettersCompletion => Rate(indicator, LetterCompletion(scheme.AssessingCode, unitCode, inputs), "the letter's year-end completion"),
+                Source.DutyCompliance => Rate(indicator, DutyCompliance(inputs), "reporting duties on time"),
+                Source.SecuritySurvey => Rate(indicator, survey is null ? null
+                    : ((decimal)SurveyRate.Of(survey.SampleSize, survey.Satisfied).Rate, [$"survey/{survey.Id}"], $"{survey.Satisfied} of {survey.SampleSize} felt safe"), "the sense of security"),
+                Source.InspectionFindings => Deduction(indicator, inputs.Where(i => i.Source == Source.InspectionFindings).Select(i => (i.Kind, i.Reference)), "finding"),
+                Source.Incidents => Deduction(indicator, inputs.Where(i => i.Source == Source.Incidents).Select(i => (i.Kind, i.Reference)), "incident"),
+                Source.SanctionCases => Deduction(indicator, HighestStages(inputs), "case"),
+                _ => (0m, "awaiting the assessors' score (0 until recorded)", Array.Empty<string>()),
+            };
+            total += points;
+            var line = new IndicatorResult
+            {
+                Code = indicator.Code, Part = indicator.Part, Source = indicator.Source, Weight = (double)indicator.Weight, Explanation = explanation, Points = (double)points,
+            };
+            line.References.AddRange(references);
+            result.Indicators.Add(line);
+        }
+        result.Total = (double)total;
+        result.Vetoed = inputs.Any(i => i.Source == Source.SanctionCases && i.Kind == "veto");
+        var grade = total >= scheme.ExcellentFrom ? Grade.Excellent : total >= scheme.PassFrom ? Grade.Pass : Grade.Fail;
+        // Art. 37 and 豫办〔2009〕23号: a veto's effect on the grade is the scheme's setting.
+        if (result.Vetoed) grade = scheme.VetoEffect == VetoEffect.FailGrade ? Grade.Fail : grade == Grade.Excellent ? Grade.Pass : grade;
+        result.ProposedGrade = grade;
+        return result;
+    }
+
+    private static (decimal, string, string[]) Rate(IndicatorDefinition indicator, (decimal Rate, string[] References, string What)? input, string name)
+    {
+        var fullAt = indicator.Parameters["full_at"];
+        if (input is not { } i) return (0m, $"no figure for {name}: 0 points", []);
+        var points = Round(indicator.Weight * Math.Min(1m, i.Rate / fullAt));
+        return (points, $"{name} {F(i.Rate)}% ({i.What}), full marks from {F(fullAt)}%: {F(indicator.Weight)} x min(1, {F(i.Rate)} / {F(fullAt)}) = {F(points)}", i.References);
+    }
+
+    private static (decimal, string, string[]) Deduction(IndicatorDefinition indicator, IEnumerable<(string Kind, string Reference)> facts, string what)
+    {
+        var list = facts.ToList();
+        var counts = list.GroupBy(f => f.Kind).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (Kind: g.Key, Count: g.Count(), Each: indicator.Parameters.GetValueOrDefault(g.Key))).ToList();
+        var deducted = counts.Sum(c => c.Count * c.Each);
+        var points = Math.Max(0m, Round(indicator.Weight - deducted));
+        var explanation = counts.Count == 0
+            ? $"no {what} in the year: {F(indicator.Weight)}"
+            : $"{string.Join(", ", counts.Select(c => $"{c.Count} {c.Kind} {what}{(c.Count == 1 ? "" : "s")} x {F(c.Each)}"))}: {F(indicator.Weight)} - {F(deducted)} = {F(points)}";
+        return (points, explanation, [.. list.Select(f => f.Reference).Order(StringComparer.Ordinal)]);
+    }
+
+    /// <summary>The letter from the assessing level to the unit; another issuer's (a vertical system's) does not count here.</summary>
+    private static (decimal, string[], string)? LetterCompletion(string assessingCode, string unitCode, IReadOnlyList<AssessmentInput> inputs) =>
+        inputs.FirstOrDefault(i => i.Source == Source.LettersCompletion && i.Reference.EndsWith($"/{assessingCode}/{unitCode}", StringComparison.Ordinal)) is { } letter
+            ? (letter.Value, [letter.Reference], letter.Kind == "signed" ? "signed by both sides" : "not signed by both sides")
+            : null;
+
+    private static (decimal, string[], string)? DutyCompliance(IReadOnlyList<AssessmentInput> inputs)
+    {
+        var duties = inputs.Where(i => i.Source == Source.DutyCompliance).ToList();
+        if (duties.Count == 0) return (100m, [], "no duty fell due");
+        var onTime = duties.Count(d => d.Kind == "on-time");
+        return (Round(100m * onTime / duties.Count), [.. duties.Select(d => d.Reference).Order(StringComparer.Ordinal)],
+            $"{onTime} of {duties.Count} on time, {duties.Count(d => d.Kind == "late")} late, {duties.Count(d => d.Kind == "missed")} missed");
+    }
+
+    /// <summary>Each case counts once, at the highest stage it reached in the year.</summary>
+    private static IEnumerable<(string Kind, string Reference)> HighestStages(IReadOnlyList<AssessmentInput> inputs) =>
+        inputs.Where(i => i.Source == Source.SanctionCases)
+            .GroupBy(i => i.Reference[..i.Reference.LastIndexOf('/')])
+            .Select(g => g.MaxBy(i => Array.IndexOf(StageOrder, i.Kind))!)
+            .Select(i => (i.Kind, i.Reference));
+
+    private static decimal Round(decimal value) => Math.Round(value, 2, MidpointRounding.AwayFromZero);
+
+    private static string F(decimal value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+}
