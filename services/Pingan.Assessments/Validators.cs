@@ -70,6 +70,21 @@ public sealed class OpenAssessmentValidator : AbstractValidator<OpenAssessmentRe
     }
 }
 
+public sealed class RecordAssessorScoreValidator : AbstractValidator<RecordAssessorScoreRequest>
+{
+    public RecordAssessorScoreValidator()
+    {
+        RuleFor(r => r.AssessingCode).UnitCode();
+        RuleFor(r => r.Year).Year();
+        RuleFor(r => r.UnitCode).UnitCode();
+        RuleFor(r => r.IndicatorCode).Text(40);
+        RuleFor(r => r.Points).Must(p => p >= 0 && Math.Abs(p * 10 - Math.Round(p * 10)) < 1e-9).WithMessage("must be 0 or more, in tenths at most");
+        RuleFor(r => r.Reasons).Text(2000);
+        RuleFor(r => r.Evidence).Must(e => e.Count is > 0 and <= 20).WithMessage("must name 1-20 pieces of evidence: a score rests on them");
+        RuleForEach(r => r.Evidence).Must(e => e.Trim().Length is > 0 and <= 200).WithMessage("must be 1-200 characters");
+    }
+}
+
 public sealed class RecordSurveyValidator : AbstractValidator<RecordSurveyRequest>
 {
     public RecordSurveyValidator()

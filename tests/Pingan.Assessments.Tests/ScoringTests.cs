@@ -80,6 +80,36 @@ public sealed class ScoringTests : AssessmentsTest
     }
 
     [Fact]
+    public async Task The_assessment_team_scores_an_assessor_indicator_with_reasons_and_evidence_within_its_weight()
+    {
+        RecordAssessorScoreRequest Score(string unit, string indicator, double points) => new()
+        {
+            AssessingCode = Province, Year = 2026, UnitCode = unit, IndicatorCode = indicator, Points = points, Reasons = "基层基础工作扎实,矛盾纠纷多元化解机制健全",
+            Evidence = { "考核组实地查看记录 2026-11-24", "豫平安考〔2026〕3号" },
+        };
+        var team = Assessments(Province, Pingan.Security.PinganRoles.Inspector);
+        await Refused(() => team.RecordAssessorScoreAsync(Score(Kaifeng, "overall-assessor", 8.5)).ResponseAsync, StatusCode.FailedPrecondition); // not opened
+        await Assessments(Province).OpenAssessmentAsync(new OpenAssessmentRequest { AssessingCode = Province, Year = 2026 }); // the default scheme
+
+        Assert.Equal(["points"], Fields(await Refused(() => team.RecordAssessorScoreAsync(Score(Kaifeng, "overall-assessor", 10.5)).ResponseAsync, StatusCode.InvalidArgument)));
+        Assert.Equal(["indicator_code"], Fields(await Refused(() => team.RecordAssessorScoreAsync(Score(Kaifeng, "incidents", 5)).ResponseAsync, StatusCode.InvalidArgument)));
+        Assert.Equal(["unit_code"], Fields(await Refused(() => team.RecordAssessorScoreAsync(Score(Zhongyuan, "overall-assessor", 5)).ResponseAsync, StatusCode.InvalidArgument)));
+        var bare = Score(Kaifeng, "overall-assessor", 8.5);
+        bare.Evidence.Clear();
+        Assert.Equal(["evidence"], Fields(await Refused(() => team.RecordAssessorScoreAsync(bare).ResponseAsync, StatusCode.InvalidArgument)));
+        await Refused(() => Assessments(Zhengzhou, Pingan.Security.PinganRoles.Inspector).RecordAssessorScoreAsync(Score(Kaifeng, "overall-assessor", 8.5)).ResponseAsync,
+            StatusCode.PermissionDenied);
+
+        await team.RecordAssessorScoreAsync(Score(Kaifeng, "overall-assessor", 7));
+        var recorded = await team.RecordAssessorScoreAsync(Score(Kaifeng, "overall-assessor", 8.5)); // the team's second look replaces the first
+        var ranking = await Assessments(Province).ScoreAssessmentAsync(new ScoreAssessmentRequest { AssessingCode = Province, Year = 2026 });
+        var line = ranking.Units.Single(u => u.UnitCode == Kaifeng).Indicators.Single(i => i.Code == "overall-assessor");
+        Assert.Equal((8.5, recorded.Reference), (line.Points, line.References.Single()));
+        Assert.Contains("豫平安考〔2026〕3号", line.Explanation);
+        Assert.Equal(0, ranking.Units.Single(u => u.UnitCode == Zhengzhou).Indicators.Single(i => i.Code == "overall-assessor").Points);
+    }
+
+    [Fact]
     public async Task Equal_totals_share_a_rank_and_are_flagged_and_a_veto_keeps_a_unit_from_excellent()
     {
         // The province assesses its two cities, 优秀 from 75; with no inputs they are equal.

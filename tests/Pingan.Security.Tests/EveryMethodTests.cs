@@ -34,6 +34,8 @@ public sealed class EveryMethodTests : InfrastructureTest
     /// <summary>Changes some of the read-only roles may make: the wrong roles for them are the others.</summary>
     private static readonly Dictionary<string, string[]> WrongRolesFor = new()
     {
+        // The level's assessment team scores an assessor indicator (Art. 20).
+        ["/pingan.assessments.v1.Assessments/RecordAssessorScore"] = [CommissionLeader, MemberUnitLiaison, DisciplineLiaison, Auditor],
         // A leader signs for their unit (Art. 13).
         ["/pingan.letters.v1.Letters/SignLetter"] = [MemberUnitLiaison, Inspector, DisciplineLiaison, Auditor],
         // A member unit reports progress on its own letter (Art. 13).
@@ -289,6 +291,8 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.assessments.v1.Assessments/OpenAssessment"] = () => new Assessments.Api.OpenAssessmentRequest { AssessingCode = Kaifeng, Year = 2026 },
         ["/pingan.assessments.v1.Assessments/ScoreAssessment"] = () => new Assessments.Api.ScoreAssessmentRequest { AssessingCode = Kaifeng, Year = 2026 },
         ["/pingan.assessments.v1.Assessments/GetRanking"] = () => new Assessments.Api.GetRankingRequest { AssessingCode = Kaifeng, Year = 2026 },
+        ["/pingan.assessments.v1.Assessments/RecordAssessorScore"] = () => new Assessments.Api.RecordAssessorScoreRequest
+            { AssessingCode = Kaifeng, Year = 2026, UnitCode = Longting, IndicatorCode = "overall-assessor", Points = 8, Reasons = "walk", Evidence = { "walk" } },
         ["/pingan.assessments.v1.Surveys/RecordSurvey"] = () => new Assessments.Api.RecordSurveyRequest
             { Year = 2026, UnitCode = Kaifeng, SampleSize = 1000, Satisfied = 950, ConductedBy = "调查队", ConductedOn = "2026-11-20" },
         ["/pingan.assessments.v1.Surveys/ListSurveys"] = () => new Assessments.Api.ListSurveysRequest { UnitCode = upward ? Province : Kaifeng, Year = 2026 },

@@ -26,6 +26,8 @@ public sealed class AssessmentInput
     public required string Producer { get; set; }
     public long Sequence { get; set; }
     public DateTimeOffset ReceivedAt { get; set; }
+    /// <summary>For an assessors' score: its reasons and evidence, as recorded.</summary>
+    public string Detail { get; set; } = "";
 }
 
 /// <summary>

@@ -21,7 +21,7 @@ public sealed class InputsService(AssessmentsDb db, JurisdictionGuard guard) : A
         list.Inputs.AddRange(rows.Select(i => new Input
         {
             Reference = i.Reference, Source = i.Source, Kind = i.Kind, Value = (double)i.Value, On = i.On.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            Producer = i.Producer, Sequence = i.Sequence,
+            Producer = i.Producer, Sequence = i.Sequence, Detail = i.Detail,
         }));
         // The survey is recorded here, not consumed: it is an input like the others, its rate the figure.
         list.Inputs.AddRange(surveys.Select(s => new Input

@@ -54,6 +54,7 @@ public sealed class AssessmentsDb(DbContextOptions<AssessmentsDb> options) : Pin
             e.Property(i => i.Value).HasPrecision(9, 2);
             e.Property(i => i.On).HasColumnName("on");
             e.Property(i => i.Producer).HasMaxLength(32);
+            e.Property(i => i.Detail).HasMaxLength(6000);
             e.HasIndex(i => new { i.Year, i.UnitCode });
         });
         b.Entity<Scoring.UnitScore>(e =>

@@ -14,8 +14,8 @@ using RegistryApi = Pingan.Registry.Api;
 namespace Pingan.Assessments.Schemes;
 
 /// <summary>The year's assessment of an assessing level (Art. 20, 21). Opening it freezes the scheme (Art. 19).</summary>
-public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAuditTrail audit, JurisdictionGuard guard, RegistryApi.Units.UnitsClient units)
-    : Api.Assessments.AssessmentsBase
+public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAuditTrail audit, JurisdictionGuard guard, RegistryApi.Units.UnitsClient units,
+    IAccountabilityChain chains) : Api.Assessments.AssessmentsBase
 {
     public override async Task<Ranking> ScoreAssessment(ScoreAssessmentRequest request, ServerCallContext context)
     {
@@ -46,6 +46,40 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
         })), ct);
         await tx.CommitAsync(ct);
         return Rank(request.AssessingCode, year, now, results);
+    }
+
+    public override async Task<Input> RecordAssessorScore(RecordAssessorScoreRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        // The level's assessment team or office, of a unit the level assesses.
+        await guard.ActOnUnitAsync([PinganRoles.CommissionOffice, PinganRoles.Inspector], request.AssessingCode, ct, request.UnitCode);
+        var chain = await chains.ChainAsync(request.UnitCode, ct) ?? throw new RequestValidationException("unit_code", $"no unit {request.UnitCode}");
+        if (chain.Count < 2 || chain[1] != request.AssessingCode)
+            throw new RequestValidationException("unit_code", $"is not assessed by {request.AssessingCode}: it does not answer to it directly");
+        var now = time.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var scheme = await SchemesService.LockAsync(db, request.AssessingCode, request.Year, ct);
+        if (scheme?.FrozenAt is null)
+            throw new DomainRuleException($"The {request.Year} assessment of {request.AssessingCode} has not opened: the assessors score under the frozen scheme.");
+        var indicator = scheme.Indicators().FirstOrDefault(i => i.Code == request.IndicatorCode && i.Source == Source.Assessor)
+            ?? throw new RequestValidationException("indicator_code", $"is not an ASSESSOR indicator of the {request.Year} scheme");
+        var points = Math.Round((decimal)request.Points, 1, MidpointRounding.AwayFromZero);
+        if (points > indicator.Weight) throw new RequestValidationException("points", $"must be at most the indicator's weight, {indicator.Weight.ToString(CultureInfo.InvariantCulture)}");
+        var reference = $"assessor/{request.AssessingCode}/{request.Year}/{request.UnitCode}/{indicator.Code}";
+        var detail = $"{request.Reasons.Trim()} (evidence: {string.Join("; ", request.Evidence.Select(e => e.Trim()))})";
+        var input = await db.Inputs.FirstOrDefaultAsync(i => i.Reference == reference, ct);
+        if (input is null)
+            db.Inputs.Add(input = new Inputs.AssessmentInput { Reference = reference, UnitCode = request.UnitCode, Kind = indicator.Code, Producer = "assessments" });
+        (input.Year, input.Source, input.Value, input.On, input.ReceivedAt, input.Detail) = (request.Year, Source.Assessor, points, time.Today(), now, detail);
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditRecord(context.Method, reference, Detail: JsonSerializer.Serialize(new
+            { request.UnitCode, indicator = indicator.Code, points, reasons = request.Reasons.Trim(), evidence = request.Evidence })), ct);
+        await tx.CommitAsync(ct);
+        return new Input
+        {
+            Reference = reference, Source = Source.Assessor, Kind = indicator.Code, Value = (double)points, On = input.On.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            Producer = "assessments", Detail = detail,
+        };
     }
 
     public override async Task<Ranking> GetRanking(GetRankingRequest request, ServerCallContext context)

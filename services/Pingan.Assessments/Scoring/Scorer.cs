@@ -29,7 +29,7 @@ public static class Scorer
                 Source.InspectionFindings => Deduction(indicator, inputs.Where(i => i.Source == Source.InspectionFindings).Select(i => (i.Kind, i.Reference)), "finding"),
                 Source.Incidents => Deduction(indicator, inputs.Where(i => i.Source == Source.Incidents).Select(i => (i.Kind, i.Reference)), "incident"),
                 Source.SanctionCases => Deduction(indicator, HighestStages(inputs), "case"),
-                _ => (0m, "awaiting the assessors' score (0 until recorded)", Array.Empty<string>()),
+                _ => Assessor(indicator, inputs.FirstOrDefault(i => i.Source == Source.Assessor && i.Kind == indicator.Code)),
             };
             total += points;
             var line = new IndicatorResult
@@ -68,6 +68,10 @@ public static class Scorer
             : $"{string.Join(", ", counts.Select(c => $"{c.Count} {c.Kind} {what}{(c.Count == 1 ? "" : "s")} x {F(c.Each)}"))}: {F(indicator.Weight)} - {F(deducted)} = {F(points)}";
         return (points, explanation, [.. list.Select(f => f.Reference).Order(StringComparer.Ordinal)]);
     }
+
+    private static (decimal, string, string[]) Assessor(IndicatorDefinition indicator, AssessmentInput? score) => score is null
+        ? (0m, "awaiting the assessors' score (0 until recorded)", [])
+        : (Math.Min(score.Value, indicator.Weight), $"the assessors' score {F(score.Value)} of {F(indicator.Weight)}: {score.Detail}", [score.Reference]);
 
     /// <summary>The letter from the assessing level to the unit; another issuer's (a vertical system's) does not count here.</summary>
     private static (decimal, string[], string)? LetterCompletion(string assessingCode, string unitCode, IReadOnlyList<AssessmentInput> inputs) =>

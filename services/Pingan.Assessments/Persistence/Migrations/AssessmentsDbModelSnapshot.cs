@@ -29,6 +29,12 @@ namespace Pingan.Assessments.Persistence.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("reference");
 
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(6000)
+                        .HasColumnType("character varying(6000)")
+                        .HasColumnName("detail");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
