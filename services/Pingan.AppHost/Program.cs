@@ -34,7 +34,8 @@ builder.AddProject<Projects.Pingan_DepartmentSystems>("department-systems", laun
 PinganServices.Plan(builder).Services.Add(new("department-systems", departments, GrpcUrl: null));
 builder.AddPinganService<Projects.Pingan_Sanctions>("sanctions", 5151, 5152, postgres, rabbitmq, seedStep: null,
     [.. security, ("Services__Registry__Grpc", PinganServices.Url(builder, 5102)),
-     ("Services__Inspections__Grpc", PinganServices.Url(builder, 5122)), ("Security__ServiceClient__Secret", ServiceClientSecret()),
+     ("Services__Inspections__Grpc", PinganServices.Url(builder, 5122)), ("Services__Assessments__Grpc", PinganServices.Url(builder, 5132)),
+     ("Security__ServiceClient__Secret", ServiceClientSecret()),
      ("Sanctions__Departments__discipline", departments + "/discipline/"),
      ("Sanctions__Departments__organisation", departments + "/organisation/")]);
 

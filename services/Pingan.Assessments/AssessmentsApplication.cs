@@ -59,6 +59,7 @@ public static class AssessmentsApplication
         app.MapGrpcService<SurveysService>();
         app.MapGrpcService<Inputs.InputsService>();
         app.MapAuditLog<AssessmentsDb>();
+        app.MapEventLog<AssessmentsDb>(); // ADR 0012: the archives and the sanctions service read it when they start later
         return app;
     }
 }

@@ -85,6 +85,65 @@ public sealed class RecordAssessorScoreValidator : AbstractValidator<RecordAsses
     }
 }
 
+public sealed class AdjustGradeValidator : AbstractValidator<AdjustGradeRequest>
+{
+    public AdjustGradeValidator()
+    {
+        RuleFor(r => r.AssessingCode).UnitCode();
+        RuleFor(r => r.Year).Year();
+        RuleFor(r => r.UnitCode).UnitCode();
+        RuleFor(r => r.Grade).Must(g => g != Grade.Unspecified && Enum.IsDefined(g)).WithMessage("must be EXCELLENT, PASS or FAIL (Art. 20)");
+        RuleFor(r => r.Reasons).Text(2000);
+    }
+}
+
+public sealed class ApproveAssessmentValidator : AbstractValidator<ApproveAssessmentRequest>
+{
+    public ApproveAssessmentValidator()
+    {
+        RuleFor(r => r.AssessingCode).UnitCode();
+        RuleFor(r => r.Year).Year();
+    }
+}
+
+public sealed class PublishAssessmentValidator : AbstractValidator<PublishAssessmentRequest>
+{
+    public PublishAssessmentValidator()
+    {
+        RuleFor(r => r.AssessingCode).UnitCode();
+        RuleFor(r => r.Year).Year();
+        RuleFor(r => r.Distribution).Must(d => d.Count <= 500).WithMessage("may name 500 recipients at most");
+        RuleForEach(r => r.Distribution).UnitCode();
+    }
+}
+
+public sealed class ScoreAssessmentValidator : AbstractValidator<ScoreAssessmentRequest>
+{
+    public ScoreAssessmentValidator()
+    {
+        RuleFor(r => r.AssessingCode).UnitCode();
+        RuleFor(r => r.Year).Year();
+    }
+}
+
+public sealed class GetRankingValidator : AbstractValidator<GetRankingRequest>
+{
+    public GetRankingValidator()
+    {
+        RuleFor(r => r.AssessingCode).UnitCode();
+        RuleFor(r => r.Year).Year();
+    }
+}
+
+public sealed class ListInputsValidator : AbstractValidator<ListInputsRequest>
+{
+    public ListInputsValidator()
+    {
+        RuleFor(r => r.UnitCode).UnitCode();
+        RuleFor(r => r.Year).Year();
+    }
+}
+
 public sealed class RecordSurveyValidator : AbstractValidator<RecordSurveyRequest>
 {
     public RecordSurveyValidator()

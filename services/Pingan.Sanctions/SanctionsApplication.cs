@@ -27,6 +27,8 @@ public static class SanctionsApplication
         {
             bus.AddConsumer<InspectionFindingReferral>();
             bus.AddConsumer<IncidentReferral>();
+            // Issue 14: a 不合格 grade, published, is an Art. 31(8) situation.
+            bus.AddConsumer<FailedAssessmentReferral>();
         });
         builder.AddPinganAudit<SanctionsDb>();
         builder.AddPinganSecurity("sanctions");
@@ -44,6 +46,11 @@ public static class SanctionsApplication
             // ADR 0012: referrals made while this service was not yet listening are read from the inspections' event log.
             builder.AddServiceIdentity("sanctions");
             builder.FollowEventLog<SanctionsDb>("inspections", new Uri(inspections), typeof(InspectionFindingReferral), typeof(IncidentReferral));
+        }
+        if (builder.Configuration["Services:Assessments:Grpc"] is { Length: > 0 } assessments)
+        {
+            builder.AddServiceIdentity("sanctions");
+            builder.FollowEventLog<SanctionsDb>("assessments", new Uri(assessments), typeof(FailedAssessmentReferral));
         }
         builder.Services.AddScoped<AcceptanceInspections>();
         builder.Services.AddSingleton<DeadlineSweep>();

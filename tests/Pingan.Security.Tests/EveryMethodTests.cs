@@ -34,6 +34,8 @@ public sealed class EveryMethodTests : InfrastructureTest
     /// <summary>Changes some of the read-only roles may make: the wrong roles for them are the others.</summary>
     private static readonly Dictionary<string, string[]> WrongRolesFor = new()
     {
+        // The commission approves its assessment through its leader (Art. 20).
+        ["/pingan.assessments.v1.Assessments/ApproveAssessment"] = [MemberUnitLiaison, Inspector, DisciplineLiaison, Auditor],
         // The level's assessment team scores an assessor indicator (Art. 20).
         ["/pingan.assessments.v1.Assessments/RecordAssessorScore"] = [CommissionLeader, MemberUnitLiaison, DisciplineLiaison, Auditor],
         // A leader signs for their unit (Art. 13).
@@ -291,6 +293,10 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.assessments.v1.Assessments/OpenAssessment"] = () => new Assessments.Api.OpenAssessmentRequest { AssessingCode = Kaifeng, Year = 2026 },
         ["/pingan.assessments.v1.Assessments/ScoreAssessment"] = () => new Assessments.Api.ScoreAssessmentRequest { AssessingCode = Kaifeng, Year = 2026 },
         ["/pingan.assessments.v1.Assessments/GetRanking"] = () => new Assessments.Api.GetRankingRequest { AssessingCode = Kaifeng, Year = 2026 },
+        ["/pingan.assessments.v1.Assessments/AdjustGrade"] = () => new Assessments.Api.AdjustGradeRequest
+            { AssessingCode = Kaifeng, Year = 2026, UnitCode = Longting, Grade = Assessments.Api.Grade.Pass, Reasons = "walk" },
+        ["/pingan.assessments.v1.Assessments/ApproveAssessment"] = () => new Assessments.Api.ApproveAssessmentRequest { AssessingCode = Kaifeng, Year = 2026 },
+        ["/pingan.assessments.v1.Assessments/PublishAssessment"] = () => new Assessments.Api.PublishAssessmentRequest { AssessingCode = Kaifeng, Year = 2026, Distribution = { Longting } },
         ["/pingan.assessments.v1.Assessments/RecordAssessorScore"] = () => new Assessments.Api.RecordAssessorScoreRequest
             { AssessingCode = Kaifeng, Year = 2026, UnitCode = Longting, IndicatorCode = "overall-assessor", Points = 8, Reasons = "walk", Evidence = { "walk" } },
         ["/pingan.assessments.v1.Surveys/RecordSurvey"] = () => new Assessments.Api.RecordSurveyRequest
@@ -385,8 +391,8 @@ public sealed class EveryMethodTests : InfrastructureTest
             }
         }
         Assert.True(problems.Count == 0, string.Join("\n", problems));
-        // The audit log (two methods) is on every service, the event log (one) on the four that publish events.
-        Assert.Equal(samples.Count + 2 * (Hosts.Length - 1) + 3, walked);
+        // The audit log (two methods) is on every service, the event log (one) on the five that publish events.
+        Assert.Equal(samples.Count + 2 * (Hosts.Length - 1) + 4, walked);
         Assert.Equal(changesBefore, await SucceededChangesAsync());
 
         // The same requests from the province get past the guard: the refusals above were for the caller.

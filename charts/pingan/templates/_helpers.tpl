@@ -54,6 +54,8 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
   valueFrom: { secretKeyRef: { name: {{ .root.Values.serviceClients.secret }}, key: {{ .name }} } }
 {{- end }}
 {{- if eq .name "sanctions" }}
+- name: Services__Assessments__Grpc
+  value: "http://assessments:8081"
 - name: Sanctions__Departments__discipline
   value: {{ .root.Values.departments.discipline | quote }}
 - name: Sanctions__Departments__organisation

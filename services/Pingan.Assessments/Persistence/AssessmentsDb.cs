@@ -16,6 +16,7 @@ public sealed class AssessmentsDb(DbContextOptions<AssessmentsDb> options) : Pin
     public DbSet<SecuritySurvey> Surveys => Set<SecuritySurvey>();
     public DbSet<Inputs.AssessmentInput> Inputs => Set<Inputs.AssessmentInput>();
     public DbSet<Scoring.UnitScore> Scores => Set<Scoring.UnitScore>();
+    public DbSet<YearAssessment> Rounds => Set<YearAssessment>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -66,6 +67,19 @@ public sealed class AssessmentsDb(DbContextOptions<AssessmentsDb> options) : Pin
             e.Property(x => x.Total).HasPrecision(7, 2);
             e.Property(x => x.ProposedGrade).HasConversion<string>().HasMaxLength(16);
             e.Property(x => x.ScoredBy).HasMaxLength(200);
+            e.Property(x => x.AdjustedGrade).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.AdjustmentReasons).HasMaxLength(2000);
+            e.Property(x => x.AdjustedBy).HasMaxLength(200);
+            e.Ignore(x => x.Grade);
+        });
+        b.Entity<YearAssessment>(e =>
+        {
+            e.ToTable("assessment_rounds");
+            e.HasKey(x => new { x.Year, x.AssessingCode });
+            e.Property(x => x.AssessingCode).HasMaxLength(64);
+            e.Property(x => x.OpenedBy).HasMaxLength(200);
+            e.Property(x => x.ApprovedBy).HasMaxLength(200);
+            e.Property(x => x.PublishedBy).HasMaxLength(200);
         });
         b.AddEventLogPositions(); // ADR 0012: how far each producer's log has been read
         b.AddTransactionalMessaging();

@@ -7,6 +7,8 @@ using Pingan.Audit;
 using Pingan.Security;
 using Pingan.ServiceDefaults;
 using Pingan.Time;
+using Pingan.Assessments.Contracts;
+using Pingan.Messaging;
 using Google.Protobuf;
 using Microsoft.EntityFrameworkCore;
 using RegistryApi = Pingan.Registry.Api;
@@ -15,7 +17,7 @@ namespace Pingan.Assessments.Schemes;
 
 /// <summary>The year's assessment of an assessing level (Art. 20, 21). Opening it freezes the scheme (Art. 19).</summary>
 public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAuditTrail audit, JurisdictionGuard guard, RegistryApi.Units.UnitsClient units,
-    IAccountabilityChain chains) : Api.Assessments.AssessmentsBase
+    IAccountabilityChain chains, IOutbox outbox) : Api.Assessments.AssessmentsBase
 {
     public override async Task<Ranking> ScoreAssessment(ScoreAssessmentRequest request, ServerCallContext context)
     {
@@ -26,14 +28,14 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
         var now = time.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var scheme = await SchemesService.LockAsync(db, request.AssessingCode, request.Year, ct);
-        if (scheme?.FrozenAt is null)
-            throw new DomainRuleException($"The {request.Year} assessment of {request.AssessingCode} has not opened: open it first, which freezes the scheme it is scored under.");
+        var round = await OpenRoundAsync(request.AssessingCode, request.Year, ct);
+        EnsureNotApproved(round);
         var codes = assessed.Select(u => u.Code).ToArray();
         var year = request.Year;
         var inputs = (await db.Inputs.AsNoTracking().Where(i => i.Year == year && codes.Contains(i.UnitCode)).ToListAsync(ct)).ToLookup(i => i.UnitCode);
         var surveys = await db.Surveys.AsNoTracking().Where(s => s.Year == year && codes.Contains(s.UnitCode)).ToDictionaryAsync(s => s.UnitCode, ct);
         await db.Scores.Where(x => x.Year == year && x.AssessingCode == request.AssessingCode).ExecuteDeleteAsync(ct);
-        var results = assessed.Select(u => Scoring.Scorer.Score(scheme, u.Code, u.Name, [.. inputs[u.Code].OrderBy(i => i.Reference, StringComparer.Ordinal)], surveys.GetValueOrDefault(u.Code))).ToList();
+        var results = assessed.Select(u => Scoring.Scorer.Score(scheme!, u.Code, u.Name, [.. inputs[u.Code].OrderBy(i => i.Reference, StringComparer.Ordinal)], surveys.GetValueOrDefault(u.Code))).ToList();
         db.Scores.AddRange(results.Select(r => new Scoring.UnitScore
         {
             Year = year, AssessingCode = request.AssessingCode, UnitCode = r.UnitCode, Total = (decimal)r.Total, ProposedGrade = r.ProposedGrade,
@@ -45,6 +47,7 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
             units = results.Count, grades = results.GroupBy(r => r.ProposedGrade.ToString()).ToDictionary(g => g.Key, g => g.Count()), article = "Art. 20",
         })), ct);
         await tx.CommitAsync(ct);
+        foreach (var r in results) r.Grade = r.ProposedGrade;
         return Rank(request.AssessingCode, year, now, results);
     }
 
@@ -59,9 +62,8 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
         var now = time.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var scheme = await SchemesService.LockAsync(db, request.AssessingCode, request.Year, ct);
-        if (scheme?.FrozenAt is null)
-            throw new DomainRuleException($"The {request.Year} assessment of {request.AssessingCode} has not opened: the assessors score under the frozen scheme.");
-        var indicator = scheme.Indicators().FirstOrDefault(i => i.Code == request.IndicatorCode && i.Source == Source.Assessor)
+        EnsureNotApproved(await OpenRoundAsync(request.AssessingCode, request.Year, ct));
+        var indicator = scheme!.Indicators().FirstOrDefault(i => i.Code == request.IndicatorCode && i.Source == Source.Assessor)
             ?? throw new RequestValidationException("indicator_code", $"is not an ASSESSOR indicator of the {request.Year} scheme");
         var points = Math.Round((decimal)request.Points, 1, MidpointRounding.AwayFromZero);
         if (points > indicator.Weight) throw new RequestValidationException("points", $"must be at most the indicator's weight, {indicator.Weight.ToString(CultureInfo.InvariantCulture)}");
@@ -89,7 +91,7 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
         await guard.ReadBelowAsync(request.AssessingCode, ct);
         var (year, code) = (request.Year, request.AssessingCode);
         var rows = await db.Scores.AsNoTracking().Where(x => x.Year == year && x.AssessingCode == code).ToListAsync(ct);
-        return Rank(code, year, rows.Count == 0 ? null : rows.Max(r => r.ScoredAt), [.. rows.Select(r => UnitResult.Parser.ParseFrom(r.Result))]);
+        return Rank(code, year, rows.Count == 0 ? null : rows.Max(r => r.ScoredAt), [.. rows.Select(r => r.View())]);
     }
 
     /// <summary>Best first; equal totals share a rank (1, 2, 2, 4) and are flagged; ties in order of unit code.</summary>
@@ -136,14 +138,110 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
         if (scheme is null) db.Schemes.Add(scheme = SchemesService.StoredDefault(request.Year, request.AssessingCode, now));
         scheme.FrozenAt = now;
         scheme.FrozenBy = guard.Caller.Subject;
+        var round = new YearAssessment { Year = request.Year, AssessingCode = request.AssessingCode, OpenedAt = now, OpenedBy = guard.Caller.Subject };
+        db.Rounds.Add(round);
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditRecord(context.Method, $"assessment/{request.AssessingCode}/{request.Year}",
             Detail: JsonSerializer.Serialize(new { scheme = scheme.SetBy == "platform default" ? "default" : "set", scheme.ExcellentFrom, scheme.PassFrom, article = "Art. 19, 20" })), ct);
         await tx.CommitAsync(ct);
-        return new AssessmentRound
+        return ToApi(round, scheme);
+    }
+
+    public override async Task<UnitResult> AdjustGrade(AdjustGradeRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        await guard.ActOnUnitAsync([PinganRoles.CommissionOffice], request.AssessingCode, ct, request.UnitCode);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await SchemesService.LockAsync(db, request.AssessingCode, request.Year, ct);
+        EnsureNotApproved(await OpenRoundAsync(request.AssessingCode, request.Year, ct));
+        var score = await db.Scores.FirstOrDefaultAsync(x => x.Year == request.Year && x.AssessingCode == request.AssessingCode && x.UnitCode == request.UnitCode, ct)
+            ?? throw new RequestValidationException("unit_code", $"has no score in the {request.Year} assessment of {request.AssessingCode}: score the assessment first");
+        var from = score.Grade;
+        (score.AdjustedGrade, score.AdjustmentReasons, score.AdjustedBy) = (request.Grade == score.ProposedGrade ? null : request.Grade, request.Reasons.Trim(), guard.Caller.Subject);
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditRecord(context.Method, $"assessment/{request.AssessingCode}/{request.Year}/{request.UnitCode}", Detail: JsonSerializer.Serialize(new
+            { proposed = score.ProposedGrade.ToString(), from = from.ToString(), to = request.Grade.ToString(), reasons = score.AdjustmentReasons })), ct);
+        await tx.CommitAsync(ct);
+        return score.View();
+    }
+
+    public override async Task<AssessmentRound> ApproveAssessment(ApproveAssessmentRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        // Art. 20: the commission approves, through its leader; an office account does not.
+        await guard.ActOnUnitAsync([PinganRoles.CommissionLeader], request.AssessingCode, ct);
+        var now = time.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var scheme = await SchemesService.LockAsync(db, request.AssessingCode, request.Year, ct);
+        var round = await OpenRoundAsync(request.AssessingCode, request.Year, ct);
+        EnsureNotApproved(round);
+        var (year, code) = (request.Year, request.AssessingCode);
+        var grades = await db.Scores.Where(x => x.Year == year && x.AssessingCode == code).ToListAsync(ct);
+        if (grades.Count == 0) throw new DomainRuleException($"The {year} assessment of {code} has no scores to approve: score it first.");
+        (round.ApprovedAt, round.ApprovedBy) = (now, guard.Caller.Subject);
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditRecord(context.Method, $"assessment/{code}/{year}", Detail: JsonSerializer.Serialize(new
+            { units = grades.Count, grades = grades.GroupBy(g => g.Grade.ToString()).ToDictionary(g => g.Key, g => g.Count()), article = "Art. 20" })), ct);
+        await tx.CommitAsync(ct);
+        return ToApi(round, scheme!);
+    }
+
+    public override async Task<AssessmentRound> PublishAssessment(PublishAssessmentRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        await guard.ActOnUnitAsync([PinganRoles.CommissionOffice], request.AssessingCode, ct);
+        var (year, code) = (request.Year, request.AssessingCode);
+        // Remote facts first: each failed unit's chain for the sanctions service, and that every recipient exists.
+        var failed = await db.Scores.AsNoTracking().Where(x => x.Year == year && x.AssessingCode == code).ToListAsync(ct);
+        var chainsOf = new Dictionary<string, IReadOnlyList<string>>();
+        foreach (var score in failed.Where(x => x.Grade == Grade.Fail))
+            chainsOf[score.UnitCode] = await chains.ChainAsync(score.UnitCode, ct) ?? [score.UnitCode];
+        for (var i = 0; i < request.Distribution.Count; i++)
+            if (await chains.ChainAsync(request.Distribution[i], ct) is null) throw new RequestValidationException($"distribution[{i}]", $"no unit {request.Distribution[i]}");
+        var now = time.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var scheme = await SchemesService.LockAsync(db, code, year, ct);
+        var round = await OpenRoundAsync(code, year, ct);
+        if (round.ApprovedAt is null) throw new DomainRuleException($"The {year} assessment of {code} is not approved: the commission's leader approves it before it is published.");
+        if (round.PublishedAt is { } published) throw new DomainRuleException($"The {year} assessment of {code} was published on {ChinaTime.DateOf(published):yyyy-MM-dd}.");
+        (round.PublishedAt, round.PublishedBy, round.Distribution) = (now, guard.Caller.Subject, [.. request.Distribution.Distinct()]);
+        var scores = await db.Scores.AsNoTracking().Where(x => x.Year == year && x.AssessingCode == code).ToListAsync(ct);
+        foreach (var score in scores)
         {
-            Year = request.Year, AssessingCode = request.AssessingCode, OpenedAt = now.ToString("O", CultureInfo.InvariantCulture), OpenedBy = scheme.FrozenBy,
-            Scheme = SchemesService.ToApi(scheme),
+            var view = score.View();
+            outbox.Enqueue(new AssessmentPublished(year, code, score.UnitCode, view.UnitName, score.Grade.ToString(), score.Total, view.Vetoed, now));
+            // Art. 31(8): a 不合格 grade is a situation the sanctions service registers for the competent office to verify.
+            if (score.Grade == Grade.Fail)
+                outbox.Enqueue(new AssessmentFailed(year, code, score.UnitCode, view.UnitName, chainsOf.GetValueOrDefault(score.UnitCode) ?? [score.UnitCode], score.Total,
+                    score.AdjustedGrade is null ? $"{score.Total.ToString(CultureInfo.InvariantCulture)} points, below {scheme!.PassFrom.ToString(CultureInfo.InvariantCulture)}" : score.AdjustmentReasons,
+                    ChinaTime.DateOf(now), guard.Caller.Subject));
+        }
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditRecord(context.Method, $"assessment/{code}/{year}", Detail: JsonSerializer.Serialize(new
+            { units = scores.Count, failed = scores.Count(x => x.Grade == Grade.Fail), distribution = round.Distribution, article = "Art. 20, 31(8)" })), ct);
+        await tx.CommitAsync(ct);
+        return ToApi(round, scheme!);
+    }
+
+    private async Task<YearAssessment> OpenRoundAsync(string code, int year, CancellationToken ct) =>
+        await db.Rounds.FirstOrDefaultAsync(r => r.Year == year && r.AssessingCode == code, ct)
+        ?? throw new DomainRuleException($"The {year} assessment of {code} has not opened: open it first, which freezes the scheme it is scored under.");
+
+    private static void EnsureNotApproved(YearAssessment round)
+    {
+        if (round.ApprovedAt is { } approved)
+            throw new DomainRuleException($"The {round.Year} assessment of {round.AssessingCode} was approved on {ChinaTime.DateOf(approved):yyyy-MM-dd}: its scores and grades no longer change.");
+    }
+
+    private static AssessmentRound ToApi(YearAssessment round, AssessmentScheme scheme)
+    {
+        var api = new AssessmentRound
+        {
+            Year = round.Year, AssessingCode = round.AssessingCode, OpenedAt = round.OpenedAt.ToString("O", CultureInfo.InvariantCulture), OpenedBy = round.OpenedBy,
+            Scheme = SchemesService.ToApi(scheme), ApprovedAt = round.ApprovedAt?.ToString("O", CultureInfo.InvariantCulture) ?? "", ApprovedBy = round.ApprovedBy,
+            PublishedAt = round.PublishedAt?.ToString("O", CultureInfo.InvariantCulture) ?? "",
         };
+        api.Distribution.AddRange(round.Distribution);
+        return api;
     }
 }

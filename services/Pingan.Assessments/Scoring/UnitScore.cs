@@ -12,4 +12,18 @@ public sealed class UnitScore
     public byte[] Result { get; set; } = [];
     public DateTimeOffset ScoredAt { get; set; }
     public required string ScoredBy { get; set; }
+    /// <summary>The office's adjustment of the proposed grade, with its reasons (before approval).</summary>
+    public Api.Grade? AdjustedGrade { get; set; }
+    public string AdjustmentReasons { get; set; } = "";
+    public string AdjustedBy { get; set; } = "";
+
+    public Api.Grade Grade => AdjustedGrade ?? ProposedGrade;
+
+    /// <summary>The result as scored, with the grade as it stands.</summary>
+    public Api.UnitResult View()
+    {
+        var result = Api.UnitResult.Parser.ParseFrom(Result);
+        (result.Grade, result.AdjustmentReasons) = (Grade, AdjustmentReasons);
+        return result;
+    }
 }

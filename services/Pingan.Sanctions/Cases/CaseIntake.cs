@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Pingan.Assessments.Contracts;
 using Pingan.Inspections.Contracts;
 using Pingan.Messaging;
 using Pingan.Rules;
@@ -82,4 +83,12 @@ public sealed class IncidentReferral(SanctionsDb db, IOutbox outbox, IRuleBook r
 {
     protected override ReferredMatter Matter(IncidentReferred m) => new(m.Reference, m.PlaceCode, m.PlaceName, m.PlaceChain, m.Clause, "Incident", m.Severity,
         m.OccurredOn, m.Summary, $"{m.ReferredBy}, by the inspections service", [], "Art. 31, 38", new { incident = m.IncidentId });
+}
+
+/// <summary>A unit graded 不合格 in an approved and published assessment (Art. 20, 31(8); source FAILED_ASSESSMENT, clause 8).</summary>
+public sealed class FailedAssessmentReferral(SanctionsDb db, IOutbox outbox, IRuleBook rules, TimeProvider time) : ReferralConsumer<AssessmentFailed>(db, outbox, rules, time)
+{
+    protected override ReferredMatter Matter(AssessmentFailed m) => new($"assessment/{m.AssessingCode}/{m.Year}/{m.UnitCode}", m.UnitCode, m.UnitName, m.UnitChain, 8,
+        "FailedAssessment", "Ordinary", m.PublishedOn, $"{m.Year}年度社会治安综合治理和平安建设考核评价不合格({m.Reasons})", $"{m.PublishedBy}, by the assessments service", [],
+        "Art. 20, 31(8)", new { assessingCode = m.AssessingCode, m.Year, m.Total });
 }

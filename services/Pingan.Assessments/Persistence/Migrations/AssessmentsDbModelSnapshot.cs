@@ -153,6 +153,58 @@ namespace Pingan.Assessments.Persistence.Migrations
                     b.ToTable("schemes", (string)null);
                 });
 
+            modelBuilder.Entity("Pingan.Assessments.Schemes.YearAssessment", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.Property<string>("AssessingCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("assessing_code");
+
+                    b.Property<DateTimeOffset?>("ApprovedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("approved_at");
+
+                    b.Property<string>("ApprovedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("approved_by");
+
+                    b.PrimitiveCollection<string[]>("Distribution")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("distribution");
+
+                    b.Property<DateTimeOffset>("OpenedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("opened_at");
+
+                    b.Property<string>("OpenedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("opened_by");
+
+                    b.Property<DateTimeOffset?>("PublishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("published_at");
+
+                    b.Property<string>("PublishedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("published_by");
+
+                    b.HasKey("Year", "AssessingCode")
+                        .HasName("pk_assessment_rounds");
+
+                    b.ToTable("assessment_rounds", (string)null);
+                });
+
             modelBuilder.Entity("Pingan.Assessments.Scoring.UnitScore", b =>
                 {
                     b.Property<int>("Year")
@@ -168,6 +220,23 @@ namespace Pingan.Assessments.Persistence.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("unit_code");
+
+                    b.Property<string>("AdjustedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("adjusted_by");
+
+                    b.Property<string>("AdjustedGrade")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("adjusted_grade");
+
+                    b.Property<string>("AdjustmentReasons")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("adjustment_reasons");
 
                     b.Property<string>("ProposedGrade")
                         .IsRequired()

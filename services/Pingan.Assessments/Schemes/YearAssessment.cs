@@ -1,0 +1,18 @@
+namespace Pingan.Assessments.Schemes;
+
+/// <summary>
+/// A level's assessment of a year (Art. 20): opened (its scheme frozen), scored, approved by the commission's leader,
+/// then published and circulated. Every step of it is taken under the level-and-year lock of its scheme.
+/// </summary>
+public sealed class YearAssessment
+{
+    public int Year { get; set; }
+    public required string AssessingCode { get; set; }
+    public DateTimeOffset OpenedAt { get; set; }
+    public required string OpenedBy { get; set; }
+    public DateTimeOffset? ApprovedAt { get; set; }
+    public string ApprovedBy { get; set; } = "";
+    public DateTimeOffset? PublishedAt { get; set; }
+    public string PublishedBy { get; set; } = "";
+    public string[] Distribution { get; set; } = [];
+}
