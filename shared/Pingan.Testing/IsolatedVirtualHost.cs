@@ -51,13 +51,34 @@ public sealed class IsolatedVirtualHost : IAsyncLifetime
         }
     }
 
-    /// <summary>Deletes <paramref name="queue"/> with its bindings, as if its consumer had never run here.</summary>
-    public async Task DeleteQueueAsync(string queue)
+    /// <summary>
+    /// Stops <paramref name="host"/> and deletes its <paramref name="queues"/> with their bindings, as if that consumer had
+    /// never run here. It waits for the queues to exist first: a bus stopped while still starting may declare them after
+    /// they were deleted.
+    /// </summary>
+    public async Task RemoveConsumerAsync(IAsyncDisposable host, params string[] queues)
     {
         var factory = new ConnectionFactory { Uri = new Uri(AmqpUri) };
         await using var connection = await factory.CreateConnectionAsync();
+        await Eventually.HoldsAsync(async () =>
+        {
+            foreach (var queue in queues)
+            {
+                await using var probe = await connection.CreateChannelAsync(); // a passive declare of a missing queue closes its channel
+                try
+                {
+                    await probe.QueueDeclarePassiveAsync(queue);
+                }
+                catch (OperationInterruptedException)
+                {
+                    return false;
+                }
+            }
+            return true;
+        }, TimeSpan.FromSeconds(30), $"the consumer's queues declared ({string.Join(", ", queues)})");
+        await host.DisposeAsync();
         await using var channel = await connection.CreateChannelAsync();
-        await channel.QueueDeleteAsync(queue);
+        foreach (var queue in queues) await channel.QueueDeleteAsync(queue);
     }
 
     /// <summary>Stops and restarts the whole broker (every virtual host): only for tests that run alone.</summary>

@@ -64,17 +64,11 @@ public abstract class AssessmentsTest : InfrastructureTest
         return ServiceHost.StartAsync(AssessmentsApplication.Create, settings, services => services.AddSingleton<TimeProvider>(Clock));
     }
 
-    /// <summary>
-    /// Stops the running assessments service (once its bus has started: a bus stopped while starting may declare its
-    /// queues afterwards) and deletes its queues, as if it had never run here.
-    /// </summary>
+    /// <summary>Stops the running assessments service and deletes its queues, as if it had never run here.</summary>
     protected async Task RemoveAssessmentsAsync(params string[] queues)
     {
-        await Eventually.HoldsAsync(() => Task.FromResult(Host.Services.GetRequiredService<MassTransit.IBusControl>().CheckHealth().Status == MassTransit.BusHealthStatus.Healthy),
-            TimeSpan.FromSeconds(30), "the assessments service's bus started");
-        await Host.DisposeAsync();
+        await VirtualHost.RemoveConsumerAsync(Host, queues);
         Host = null!;
-        foreach (var queue in queues) await VirtualHost.DeleteQueueAsync(queue);
     }
 
     protected async Task RestartAssessmentsAsync(ServiceHost? inspections = null)
@@ -105,22 +99,11 @@ public abstract class AssessmentsTest : InfrastructureTest
         return id;
     }
 
-    protected async Task<bool> AppliedAsync(Guid messageId)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(Database.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM inbox_messages WHERE message_id = @id", connection);
-        command.Parameters.AddWithValue("id", messageId);
-        return (long)(await command.ExecuteScalarAsync())! == 1;
-    }
+    /// <summary>Whether the inbox has applied the message <paramref name="messageId"/>.</summary>
+    protected async Task<bool> AppliedAsync(Guid messageId) =>
+        await Sql.ScalarAsync(Database.ConnectionString, "SELECT count(*) FROM inbox_messages WHERE message_id = $1", messageId) == 1;
 
-    protected async Task<long> InboxCountAsync()
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(Database.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM inbox_messages", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    protected Task<long> InboxCountAsync() => Sql.ScalarAsync(Database.ConnectionString, "SELECT count(*) FROM inbox_messages");
 
     public override async Task DisposeAsync()
     {

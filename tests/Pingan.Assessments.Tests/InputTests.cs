@@ -16,13 +16,14 @@ namespace Pingan.Assessments.Tests;
 public sealed class InputTests : AssessmentsTest
 {
     private ServiceHost _inspections = null!;
+    private string _inspectionsDb = "";
 
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
         _inspections = await ServiceHost.StartAsync(InspectionsApplication.Create, new Dictionary<string, string?>(Authority.Settings())
         {
-            ["ConnectionStrings:inspections"] = await Database.CreateSiblingAsync("inspections"),
+            ["ConnectionStrings:inspections"] = _inspectionsDb = await Database.CreateSiblingAsync("inspections"),
             ["ConnectionStrings:rabbitmq"] = VirtualHost.AmqpUri,
             ["Services:Registry:Grpc"] = $"http://{Registry.Channel.Target}",
             ["Messaging:Outbox:PollInterval"] = "00:00:00.200",
@@ -142,13 +143,5 @@ public sealed class InputTests : AssessmentsTest
         Assert.True(input.Sequence > missedAt);
     }
 
-    private async Task<long> UndispatchedAsync()
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(_inspectionsDb ??= _inspections.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["ConnectionStrings:inspections"]);
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM outbox_messages WHERE dispatched_at IS NULL", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private string? _inspectionsDb;
+    private Task<long> UndispatchedAsync() => Sql.ScalarAsync(_inspectionsDb, "SELECT count(*) FROM outbox_messages WHERE dispatched_at IS NULL");
 }

@@ -88,7 +88,7 @@ public sealed class BadInputTests : InspectionsTest
         Assert.Equal(0, await CountAsync("findings"));
     }
 
-    private Task<long> CountAsync(string table) => ScalarAsync(Database.ConnectionString, $"SELECT count(*) FROM {table}");
+    private Task<long> CountAsync(string table) => Sql.ScalarAsync(Database.ConnectionString, $"SELECT count(*) FROM {table}");
 
     private async Task AuditedAsync(string method, string outcome)
     {

@@ -148,24 +148,6 @@ public abstract class InspectionsTest : InfrastructureTest
         return request;
     }
 
-    /// <summary>Runs a statement on a database (the test's own or a sibling's), as an operator's psql would.</summary>
-    protected static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    /// <summary>The single number a query answers (a count).</summary>
-    protected static async Task<long> ScalarAsync(string connectionString, string sql)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
     protected static Task<RpcException> Refused(Func<Task> call, StatusCode code) => GrpcAssert.Refused(call, code);
 
     protected static List<string> Fields(RpcException error) => GrpcAssert.Fields(error);

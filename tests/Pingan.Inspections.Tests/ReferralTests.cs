@@ -71,13 +71,13 @@ public sealed class ReferralTests : InspectionsTest
 
         // The event delivered again (the same message id), and once more under a new id: still one case. (The service's
         // clock is the test's, months behind the database's, so the rows are due as of their own creation.)
-        await ExecuteAsync(Database.ConnectionString, "UPDATE outbox_messages SET dispatched_at = NULL, next_attempt_at = created_at WHERE message_type LIKE '%FindingReferred%'");
-        await ExecuteAsync(Database.ConnectionString, """
+        await Sql.ExecuteAsync(Database.ConnectionString, "UPDATE outbox_messages SET dispatched_at = NULL, next_attempt_at = created_at WHERE message_type LIKE '%FindingReferred%'");
+        await Sql.ExecuteAsync(Database.ConnectionString, """
             INSERT INTO outbox_messages (message_id, message_type, body, created_at, next_attempt_at, attempts)
             SELECT gen_random_uuid(), message_type, body, created_at, created_at, 0 FROM outbox_messages WHERE message_type LIKE '%FindingReferred%'
             """);
-        await WaitUntilAsync(async () => await ScalarAsync(Database.ConnectionString, "SELECT count(*) FROM outbox_messages WHERE dispatched_at IS NULL") == 0, "every event dispatched");
-        await WaitUntilAsync(async () => await ScalarAsync(_sanctionsDb, "SELECT count(*) FROM inbox_messages WHERE consumer LIKE '%InspectionFindingReferral'") == 2, "two deliveries applied");
+        await WaitUntilAsync(async () => await Sql.ScalarAsync(Database.ConnectionString, "SELECT count(*) FROM outbox_messages WHERE dispatched_at IS NULL") == 0, "every event dispatched");
+        await WaitUntilAsync(async () => await Sql.ScalarAsync(_sanctionsDb, "SELECT count(*) FROM inbox_messages WHERE consumer LIKE '%InspectionFindingReferral'") == 2, "two deliveries applied");
         Assert.Single((await cases.ListCasesAsync(new SanctionsApi.ListCasesRequest { UnitCode = Zhongyuan })).Cases);
     }
 
@@ -136,16 +136,12 @@ public sealed class ReferralTests : InspectionsTest
     {
         // The sanctions service is stopped and its queues are deleted, as if it had never run (a new installation of it).
         // (A test host's queues take the prefix "testhost", the process's name, where a deployed one's take "sanctions".)
-        // (Its bus started first: a bus stopped while still starting may declare its queues after they were deleted.)
-        await WaitUntilAsync(() => Task.FromResult(_sanctions.Services.GetRequiredService<MassTransit.IBusControl>().CheckHealth().Status == MassTransit.BusHealthStatus.Healthy),
-            "the first sanctions service's bus started");
-        await _sanctions.DisposeAsync();
-        foreach (var queue in new[] { "testhost-inspection-finding-referral", "testhost-incident-referral" }) await VirtualHost.DeleteQueueAsync(queue);
+        await VirtualHost.RemoveConsumerAsync(_sanctions, "testhost-inspection-finding-referral", "testhost-incident-referral");
         var plan = await PlanAsync(Form.Special, Zhongyuan);
         var first = (await Inspector().RecordFindingAsync(Finding(plan.InspectionId, Zhongyuan, 10))).Findings[0];
         await Office(Zhengzhou).ReferFindingAsync(new ReferFindingRequest
             { InspectionId = plan.InspectionId, FindingId = first.FindingId, Clause = 4, Severity = "ORDINARY", Reasons = "处置不力" });
-        await WaitUntilAsync(async () => await ScalarAsync(Database.ConnectionString, "SELECT count(*) FROM outbox_messages WHERE dispatched_at IS NULL") == 0,
+        await WaitUntilAsync(async () => await Sql.ScalarAsync(Database.ConnectionString, "SELECT count(*) FROM outbox_messages WHERE dispatched_at IS NULL") == 0,
             "the referral dispatched, to no queue");
 
         // It starts on the same database: its queues are bound, then it reads what it missed from the inspections' log.
@@ -154,7 +150,7 @@ public sealed class ReferralTests : InspectionsTest
         var missed = await WaitForCaseAsync(cases, c => c.SourceReference == $"inspection/{plan.InspectionId}/findings/{first.FindingId}");
         Assert.Equal((SanctionsApi.Source.InspectionFinding, "REGISTERED"), (missed.Source, missed.Status));
         Assert.True(Authority.TokensIssuedTo("pingan-sanctions") > 0, "the log is read as the sanctions service's own client");
-        await WaitUntilAsync(async () => await ScalarAsync(_sanctionsDb,
+        await WaitUntilAsync(async () => await Sql.ScalarAsync(_sanctionsDb,
             "SELECT count(*) FROM event_log_positions WHERE stream = 'inspections/testhost-inspection-finding-referral' AND last_sequence > 0") == 1, "its position kept");
 
         // A later referral comes through the broker; the first is not applied again.
@@ -163,7 +159,7 @@ public sealed class ReferralTests : InspectionsTest
             { InspectionId = plan.InspectionId, FindingId = second.FindingId, Clause = 4, Severity = "ORDINARY", Reasons = "处置不力" });
         await WaitForCaseAsync(cases, c => c.SourceReference == $"inspection/{plan.InspectionId}/findings/{second.FindingId}");
         Assert.Equal(2, (await cases.ListCasesAsync(new SanctionsApi.ListCasesRequest { UnitCode = Zhongyuan })).Cases.Count);
-        Assert.Equal(2L, await ScalarAsync(_sanctionsDb, "SELECT count(*) FROM inbox_messages WHERE consumer LIKE '%InspectionFindingReferral'"));
+        Assert.Equal(2L, await Sql.ScalarAsync(_sanctionsDb, "SELECT count(*) FROM inbox_messages WHERE consumer LIKE '%InspectionFindingReferral'"));
     }
 
     private static async Task<SanctionsApi.Case> WaitForCaseAsync(SanctionsApi.Cases.CasesClient cases, Func<SanctionsApi.Case, bool> match,
