@@ -40,16 +40,9 @@ public static class AssessmentsApplication
         builder.Services.AddRegistryAccountabilityChain(new Uri(registry));
         builder.Services.AddRequestValidators(typeof(AssessmentsApplication).Assembly);
         // ADR 0012: what a producer published before this service listened is read from its event log, as this service.
-        var producers = new (string Name, Type[] Consumers)[]
-        {
-            ("inspections", InspectionConsumers), ("letters", [typeof(Inputs.LetterCompletionInput)]), ("sanctions", [typeof(Inputs.MeasureInput)]),
-        };
-        foreach (var (name, consumers) in producers)
-        {
-            if (builder.Configuration[$"Services:{char.ToUpperInvariant(name[0])}{name[1..]}:Grpc"] is not { Length: > 0 } address) continue;
-            builder.AddServiceIdentity("assessments");
-            builder.FollowEventLog<AssessmentsDb>(name, new Uri(address), consumers);
-        }
+        builder.FollowEventLog<AssessmentsDb>("assessments", "inspections", "Services:Inspections:Grpc", InspectionConsumers);
+        builder.FollowEventLog<AssessmentsDb>("assessments", "letters", "Services:Letters:Grpc", typeof(Inputs.LetterCompletionInput));
+        builder.FollowEventLog<AssessmentsDb>("assessments", "sanctions", "Services:Sanctions:Grpc", typeof(Inputs.MeasureInput));
 
         var app = builder.Build();
         app.MapServiceDefaults();

@@ -23,9 +23,6 @@ public sealed partial class SetSchemeValidator : AbstractValidator<SetSchemeRequ
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]
     private static partial Regex IndicatorCode();
 
-    /// <summary>In tenths at most, as the scheme keeps them.</summary>
-    private static bool Tenths(double v) => Math.Abs(v * 10 - Math.Round(v * 10)) < 1e-9;
-
     public SetSchemeValidator()
     {
         RuleFor(r => r.AssessingCode).UnitCode();
@@ -44,18 +41,18 @@ public sealed partial class SetSchemeValidator : AbstractValidator<SetSchemeRequ
             i.RuleFor(x => x.Code).Must(c => IndicatorCode().IsMatch(c)).WithMessage("must be 1-40 lower-case letters, digits or hyphens");
             i.RuleFor(x => x.Title).Text(200);
             i.RuleFor(x => x.Part).Must(p => p != Part.Unspecified && Enum.IsDefined(p)).WithMessage("must be OVERALL_WORK, LETTER_COMPLETION or LEADERSHIP_SYSTEM");
-            i.RuleFor(x => x.Weight).Must(w => w is > 0 and <= 100 && Tenths(w)).WithMessage("must be above 0 and at most 100, in tenths at most");
+            i.RuleFor(x => x.Weight).Must(w => w is > 0 and <= 100 && Points.InTenths(w)).WithMessage("must be above 0 and at most 100, in tenths at most");
             i.RuleFor(x => x.Source).Must(s => s != Source.Unspecified && Enum.IsDefined(s)).WithMessage("must be a source the platform scores");
             i.RuleFor(x => x.Parameters).Must((x, p) => !ScoringMethods.Parameters.TryGetValue(x.Source, out var wanted) || wanted.Order(StringComparer.Ordinal).SequenceEqual(p.Keys.Order(StringComparer.Ordinal), StringComparer.Ordinal))
                 .WithMessage(x => ScoringMethods.Parameters.TryGetValue(x.Source, out var wanted)
                     ? wanted.Length == 0 ? $"must be empty for {x.Source}" : $"must be exactly {string.Join(", ", wanted)} for {x.Source}"
                     : "")
-                .Must((x, p) => p.All(kv => kv.Value >= 0 && Tenths(kv.Value) && (kv.Key != "full_at" || kv.Value is > 0 and <= 100) && kv.Value <= Math.Max(x.Weight, 100)))
+                .Must((x, p) => p.All(kv => kv.Value >= 0 && Points.InTenths(kv.Value) && (kv.Key != "full_at" || kv.Value is > 0 and <= 100) && kv.Value <= Math.Max(x.Weight, 100)))
                 .WithMessage("must be points (or a percent for full_at, above 0 and at most 100), at least 0, in tenths at most");
         });
         // Exactly three grades (Art. 20): 优秀 from excellent_from, 合格 from pass_from, 不合格 below.
-        RuleFor(r => r.ExcellentFrom).Must(v => v is > 0 and <= 100 && Tenths(v)).WithMessage("must be above 0 and at most 100, in tenths at most");
-        RuleFor(r => r.PassFrom).Must(v => v is > 0 and <= 100 && Tenths(v)).WithMessage("must be above 0 and at most 100, in tenths at most")
+        RuleFor(r => r.ExcellentFrom).Must(v => v is > 0 and <= 100 && Points.InTenths(v)).WithMessage("must be above 0 and at most 100, in tenths at most");
+        RuleFor(r => r.PassFrom).Must(v => v is > 0 and <= 100 && Points.InTenths(v)).WithMessage("must be above 0 and at most 100, in tenths at most")
             .Must((r, v) => v < r.ExcellentFrom).WithMessage(r => $"must be below excellent_from ({r.ExcellentFrom.ToString(CultureInfo.InvariantCulture)}): the grades may not overlap");
         RuleFor(r => r.VetoEffect).Must(Enum.IsDefined).WithMessage("must be NOT_EXCELLENT or FAIL_GRADE (unspecified: NOT_EXCELLENT)");
     }
@@ -78,7 +75,7 @@ public sealed class RecordAssessorScoreValidator : AbstractValidator<RecordAsses
         RuleFor(r => r.Year).Year();
         RuleFor(r => r.UnitCode).UnitCode();
         RuleFor(r => r.IndicatorCode).Text(40);
-        RuleFor(r => r.Points).Must(p => p >= 0 && Math.Abs(p * 10 - Math.Round(p * 10)) < 1e-9).WithMessage("must be 0 or more, in tenths at most");
+        RuleFor(r => r.Points).Must(p => p >= 0 && Points.InTenths(p)).WithMessage("must be 0 or more, in tenths at most");
         RuleFor(r => r.Reasons).Text(2000);
         RuleFor(r => r.Evidence).Must(e => e.Count is > 0 and <= 20).WithMessage("must name 1-20 pieces of evidence: a score rests on them");
         RuleForEach(r => r.Evidence).Must(e => e.Trim().Length is > 0 and <= 200).WithMessage("must be 1-200 characters");

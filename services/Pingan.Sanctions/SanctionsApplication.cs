@@ -41,17 +41,10 @@ public static class SanctionsApplication
         builder.Services.AddScoped<DistributionList>();
         // Issue 13: an acceptance check may cite an inspection, read from the inspections service on the checker's token.
         if (builder.Configuration["Services:Inspections:Grpc"] is { Length: > 0 } inspections)
-        {
             builder.Services.AddPinganGrpcClient<Pingan.Inspections.Api.Inspections.InspectionsClient>(new Uri(inspections));
-            // ADR 0012: referrals made while this service was not yet listening are read from the inspections' event log.
-            builder.AddServiceIdentity("sanctions");
-            builder.FollowEventLog<SanctionsDb>("inspections", new Uri(inspections), typeof(InspectionFindingReferral), typeof(IncidentReferral));
-        }
-        if (builder.Configuration["Services:Assessments:Grpc"] is { Length: > 0 } assessments)
-        {
-            builder.AddServiceIdentity("sanctions");
-            builder.FollowEventLog<SanctionsDb>("assessments", new Uri(assessments), typeof(FailedAssessmentReferral));
-        }
+        // ADR 0012: referrals and failed assessments published while this service was not yet listening, from the producers' logs.
+        builder.FollowEventLog<SanctionsDb>("sanctions", "inspections", "Services:Inspections:Grpc", typeof(InspectionFindingReferral), typeof(IncidentReferral));
+        builder.FollowEventLog<SanctionsDb>("sanctions", "assessments", "Services:Assessments:Grpc", typeof(FailedAssessmentReferral));
         builder.Services.AddScoped<AcceptanceInspections>();
         builder.Services.AddSingleton<DeadlineSweep>();
         if (builder.Configuration.GetValue("Sanctions:Sweep:Enabled", true))

@@ -33,18 +33,20 @@ public static class EventLogFollowing
     });
 
     /// <summary>
-    /// ADR 0012, the consumer's half: when the service starts, each of <paramref name="consumers"/> (registered with the bus,
-    /// each an inbox consumer) is brought up to date from <paramref name="producer"/>'s event log at <paramref name="address"/>,
-    /// read as this service (<see cref="ServiceIdentityExtensions.AddServiceIdentity"/>). Each logged event is sent to the
-    /// consumer's own queue with its original message id and sequence, so the consumer applies it once, through the same
-    /// retries and error queue as the broker's copies, whichever of the two arrives first.
-    /// <c>EventLog:Follow:Enabled=false</c> turns it off.
+    /// ADR 0012, the consumer's half: when <paramref name="service"/> starts, each of <paramref name="consumers"/> (registered
+    /// with the bus, each an inbox consumer) is brought up to date from <paramref name="producer"/>'s event log at the gRPC
+    /// address the setting <paramref name="addressSetting"/> names, read as <paramref name="service"/> itself
+    /// (<see cref="ServiceIdentityExtensions.AddServiceIdentity"/>). Each logged event is sent to the consumer's own queue with
+    /// its original message id and sequence, so the consumer applies it once, through the same retries and error queue as the
+    /// broker's copies, whichever of the two arrives first. Nothing is followed where the setting is empty, or with
+    /// <c>EventLog:Follow:Enabled=false</c>.
     /// </summary>
-    public static IHostApplicationBuilder FollowEventLog<TDb>(this IHostApplicationBuilder builder, string producer, Uri address, params Type[] consumers)
-        where TDb : DbContext
+    public static IHostApplicationBuilder FollowEventLog<TDb>(this IHostApplicationBuilder builder, string service, string producer, string addressSetting,
+        params Type[] consumers) where TDb : DbContext
     {
-        if (!builder.Configuration.GetValue("EventLog:Follow:Enabled", true)) return builder;
-        builder.Services.AddServiceGrpcClient<Api.EventLog.EventLogClient>($"event-log/{producer}", address);
+        if (!builder.Configuration.GetValue("EventLog:Follow:Enabled", true) || builder.Configuration[addressSetting] is not { Length: > 0 } address) return builder;
+        builder.AddServiceIdentity(service);
+        builder.Services.AddServiceGrpcClient<Api.EventLog.EventLogClient>($"event-log/{producer}", new Uri(address));
         foreach (var consumer in consumers)
         {
             var messages = consumer.GetInterfaces()

@@ -24,10 +24,9 @@ public sealed class InputsService(AssessmentsDb db, JurisdictionGuard guard) : A
             Producer = i.Producer, Sequence = i.Sequence, Detail = i.Detail,
         }));
         // The survey is recorded here, not consumed: it is an input like the others, its rate the figure.
-        list.Inputs.AddRange(surveys.Select(s => new Input
+        list.Inputs.AddRange(surveys.Select(Surveys.SurveysService.ToApi).Select(s => new Input
         {
-            Reference = $"survey/{s.Id}", Source = Source.SecuritySurvey, Kind = Surveys.SurveysService.ToApi(s).Verdict.ToString(),
-            Value = Surveys.SurveysService.ToApi(s).Rate, On = s.ConductedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Producer = "assessments",
+            Reference = s.Source, Source = Source.SecuritySurvey, Kind = s.Verdict.ToString(), Value = s.Rate, On = s.ConductedOn, Producer = "assessments",
         }));
         return list;
     }

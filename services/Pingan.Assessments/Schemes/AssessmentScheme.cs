@@ -34,6 +34,17 @@ public sealed class AssessmentScheme
 }
 
 /// <summary>
+/// Weights, thresholds, parameters and assessors' points are kept in tenths (numeric): what was set is what is scored,
+/// on every machine. A request's figure finer than that is refused, never rounded silently.
+/// </summary>
+public static class Points
+{
+    public static bool InTenths(double value) => Math.Abs(value * 10 - Math.Round(value * 10)) < 1e-9;
+
+    public static decimal Tenths(double value) => Math.Round((decimal)value, 1, MidpointRounding.AwayFromZero);
+}
+
+/// <summary>
 /// What each source's method takes (docs/regulation/assessment-scheme.md): a rate is scored against full_at (percent);
 /// a deduction takes points per kind; an assessor's score takes nothing.
 /// </summary>

@@ -65,7 +65,7 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
         EnsureNotApproved(await OpenRoundAsync(request.AssessingCode, request.Year, ct));
         var indicator = scheme!.Indicators().FirstOrDefault(i => i.Code == request.IndicatorCode && i.Source == Source.Assessor)
             ?? throw new RequestValidationException("indicator_code", $"is not an ASSESSOR indicator of the {request.Year} scheme");
-        var points = Math.Round((decimal)request.Points, 1, MidpointRounding.AwayFromZero);
+        var points = Points.Tenths(request.Points);
         if (points > indicator.Weight) throw new RequestValidationException("points", $"must be at most the indicator's weight, {indicator.Weight.ToString(CultureInfo.InvariantCulture)}");
         var reference = $"assessor/{request.AssessingCode}/{request.Year}/{request.UnitCode}/{indicator.Code}";
         var detail = $"{request.Reasons.Trim()} (evidence: {string.Join("; ", request.Evidence.Select(e => e.Trim()))})";
@@ -192,9 +192,9 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
         await guard.ActOnUnitAsync([PinganRoles.CommissionOffice], request.AssessingCode, ct);
         var (year, code) = (request.Year, request.AssessingCode);
         // Remote facts first: each failed unit's chain for the sanctions service, and that every recipient exists.
-        var failed = await db.Scores.AsNoTracking().Where(x => x.Year == year && x.AssessingCode == code).ToListAsync(ct);
+        var standing = await db.Scores.AsNoTracking().Where(x => x.Year == year && x.AssessingCode == code).ToListAsync(ct);
         var chainsOf = new Dictionary<string, IReadOnlyList<string>>();
-        foreach (var score in failed.Where(x => x.Grade == Grade.Fail))
+        foreach (var score in standing.Where(x => x.Grade == Grade.Fail))
             chainsOf[score.UnitCode] = await chains.ChainAsync(score.UnitCode, ct) ?? [score.UnitCode];
         for (var i = 0; i < request.Distribution.Count; i++)
             if (await chains.ChainAsync(request.Distribution[i], ct) is null) throw new RequestValidationException($"distribution[{i}]", $"no unit {request.Distribution[i]}");

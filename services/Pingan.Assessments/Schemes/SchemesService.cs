@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Pingan.Assessments.Api;
 using Pingan.Assessments.Persistence;
 using Pingan.Audit;
+using Pingan.Persistence;
 using Pingan.Security;
 using Pingan.ServiceDefaults;
 
@@ -29,8 +30,8 @@ public sealed class SchemesService(AssessmentsDb db, TimeProvider time, IAuditTr
         var ct = context.CancellationToken;
         // The level's own office (or one above it) sets the scheme it assesses by.
         await guard.ActOnUnitAsync([PinganRoles.CommissionOffice], request.AssessingCode, ct);
-        var indicators = request.Indicators.Select(i => new IndicatorDefinition(i.Code, i.Title.Trim(), i.Part, Tenths(i.Weight), i.Source,
-            new SortedDictionary<string, decimal>(i.Parameters.ToDictionary(p => p.Key, p => Tenths(p.Value)), StringComparer.Ordinal))).ToList();
+        var indicators = request.Indicators.Select(i => new IndicatorDefinition(i.Code, i.Title.Trim(), i.Part, Points.Tenths(i.Weight), i.Source,
+            new SortedDictionary<string, decimal>(i.Parameters.ToDictionary(p => p.Key, p => Points.Tenths(p.Value)), StringComparer.Ordinal))).ToList();
         var now = time.GetUtcNow();
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -43,8 +44,8 @@ public sealed class SchemesService(AssessmentsDb db, TimeProvider time, IAuditTr
             db.Schemes.Add(scheme);
         }
         scheme.IndicatorsJson = AssessmentScheme.Serialize(indicators);
-        scheme.ExcellentFrom = Tenths(request.ExcellentFrom);
-        scheme.PassFrom = Tenths(request.PassFrom);
+        scheme.ExcellentFrom = Points.Tenths(request.ExcellentFrom);
+        scheme.PassFrom = Points.Tenths(request.PassFrom);
         scheme.VetoEffect = request.VetoEffect == VetoEffect.Unspecified ? VetoEffect.NotExcellent : request.VetoEffect;
         scheme.Reason = request.Reason.Trim();
         scheme.SetAt = now;
@@ -65,7 +66,7 @@ public sealed class SchemesService(AssessmentsDb db, TimeProvider time, IAuditTr
     /// </summary>
     public static async Task<AssessmentScheme?> LockAsync(AssessmentsDb db, string assessingCode, int year, CancellationToken ct)
     {
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({$"scheme/{assessingCode}/{year}"}, 0))", ct);
+        await db.LockKeyAsync($"scheme/{assessingCode}/{year}", ct);
         return await db.Schemes.FirstOrDefaultAsync(s => s.Year == year && s.AssessingCode == assessingCode, ct);
     }
 
@@ -79,17 +80,12 @@ public sealed class SchemesService(AssessmentsDb db, TimeProvider time, IAuditTr
 
     private const string DefaultReason = "the platform's default (reading 12): no scheme was set for this level and year";
 
-    /// <summary>Weights, thresholds and parameters are kept in tenths: what was set is what is scored, on every machine.</summary>
-    private static decimal Tenths(double value) => Math.Round((decimal)value, 1, MidpointRounding.AwayFromZero);
 
+    /// <summary>The default as a level that set none reads it: not stored, so neither set when nor by whom.</summary>
     private static Scheme Default(int year, string assessingCode)
     {
-        var api = new Scheme
-        {
-            Year = year, AssessingCode = assessingCode, ExcellentFrom = (double)DefaultScheme.ExcellentFrom, PassFrom = (double)DefaultScheme.PassFrom,
-            VetoEffect = VetoEffect.NotExcellent, IsDefault = true, Reason = DefaultReason,
-        };
-        api.Indicators.AddRange(DefaultScheme.Indicators.Select(ToApi));
+        var api = ToApi(StoredDefault(year, assessingCode, default));
+        (api.IsDefault, api.SetAt, api.SetBy) = (true, "", "");
         return api;
     }
 

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Pingan.Assessments.Api;
 using Pingan.Assessments.Persistence;
 using Pingan.Audit;
+using Pingan.Persistence;
 using Pingan.Security;
 using Pingan.ServiceDefaults;
 using Pingan.Time;
@@ -41,7 +42,8 @@ public sealed class SurveysService(
         var now = time.GetUtcNow();
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({$"survey/{request.UnitCode}/{request.Year}"}, 0))", ct);
+        // One survey per unit and year: the first recording inserts the row, so it is the key that is locked.
+        await db.LockKeyAsync($"survey/{request.UnitCode}/{request.Year}", ct);
         if (await db.Surveys.AsNoTracking().FirstOrDefaultAsync(s => s.Year == request.Year && s.UnitCode == request.UnitCode, ct) is { } earlier)
             throw new DomainRuleException($"{unit.Name}'s {request.Year} survey was recorded on {ChinaTime.DateOf(earlier.RecordedAt):yyyy-MM-dd} ({earlier.Satisfied} of {earlier.SampleSize}); a year has one.");
         var survey = new SecuritySurvey

@@ -157,7 +157,8 @@ public sealed class DutiesService(
     {
         var ct = context.CancellationToken;
         await guard.ReadBelowAsync(request.UnitCode, ct);
-        var (today, yellowUntil) = Window();
+        var window = Window();
+        var (today, yellowUntil) = window;
         var query = db.Duties.AsNoTracking().Where(d => d.Year == request.Year && d.ScopeChain.Contains(request.UnitCode));
         query = request.Light switch
         {
@@ -178,7 +179,7 @@ public sealed class DutiesService(
             .Select(x => new { x.Id, x.DutyId, x.FileName, x.ContentType, x.SizeBytes, x.Sha256 }).ToListAsync(ct)).ToLookup(x => x.DutyId);
         foreach (var d in shown)
         {
-            var view = ToApi(d, today, yellowUntil);
+            var view = ToApi(d, window);
             view.Documents.AddRange(documents[d.Id].Select(x => new Api.DutyDocument { DocumentId = x.Id.ToString(), FileName = x.FileName, ContentType = x.ContentType, SizeBytes = x.SizeBytes, Sha256 = x.Sha256 }));
             list.Duties.Add(view);
         }
@@ -253,8 +254,7 @@ public sealed class DutiesService(
         await audit.RecordAsync(new AuditRecord(context.Method, $"duty/{duty.Id}",
             Detail: JsonSerializer.Serialize(new { duty.Kind, duty.Article, duty.PartyCode, dueOn = duty.DueOn, daysLate = late, documents = accepted.Select(a => a.Sha256) })), ct);
         await tx.CommitAsync(ct);
-        var (today, yellowUntil) = Window();
-        var view = ToApi(duty, today, yellowUntil);
+        var view = ToApi(duty, Window());
         view.Documents.AddRange(db.ChangeTracker.Entries<DutyDocument>().Select(e => e.Entity)
             .Select(x => new Api.DutyDocument { DocumentId = x.Id.ToString(), FileName = x.FileName, ContentType = x.ContentType, SizeBytes = x.SizeBytes, Sha256 = x.Sha256 }));
         return view;
@@ -354,18 +354,18 @@ public sealed class DutiesService(
     private LightWindow Window() => LightWindow.Of(time.Today(), calendar, lights.Value);
 
     /// <summary>Green: submitted by its day. Red: submitted after it. Not submitted: red, yellow or grey by <see cref="LightWindow.Owed"/>.</summary>
-    public static Light LightOf(ReportingDuty d, DateOnly today, DateOnly yellowUntil) => d.SubmittedOn switch
+    public static Light LightOf(ReportingDuty d, LightWindow window) => d.SubmittedOn switch
     {
         { } on when on <= d.DueOn => Light.Green,
         not null => Light.Red,
-        null => new LightWindow(today, yellowUntil).Owed(d.DueOn),
+        null => window.Owed(d.DueOn),
     };
 
-    private static Api.Duty ToApi(ReportingDuty d, DateOnly today, DateOnly yellowUntil) => new()
+    private static Api.Duty ToApi(ReportingDuty d, LightWindow window) => new()
     {
         DutyId = d.Id.ToString(), Year = d.Year, Kind = d.Kind, Title = d.Title, Article = d.Article, Party = (Api.DutyParty)d.Party, PartyCode = d.PartyCode,
         PartyName = d.PartyName, UnitCode = d.UnitCode, JurisdictionCode = d.JurisdictionCode, RecipientCode = d.RecipientCode, DueOn = d.DueOn.ToString("yyyy-MM-dd"),
-        Light = LightOf(d, today, yellowUntil), SubmittedAt = d.SubmittedAt?.ToString("O") ?? "", SubmittedBy = d.SubmittedBy, Text = d.Text, Form = d.Form,
+        Light = LightOf(d, window), SubmittedAt = d.SubmittedAt?.ToString("O") ?? "", SubmittedBy = d.SubmittedBy, Text = d.Text, Form = d.Form,
         DaysLate = d.SubmittedOn is { } on ? Math.Max(0, on.DayNumber - d.DueOn.DayNumber) : 0, MissedAt = d.MissedAt?.ToString("O") ?? "",
     };
 }
