@@ -14,3 +14,17 @@ public sealed record AssessmentPublished(int Year, string AssessingCode, string 
 /// </summary>
 public sealed record AssessmentFailed(int Year, string AssessingCode, string UnitCode, string UnitName, IReadOnlyList<string> UnitChain, decimal Total,
     string Reasons, DateOnly PublishedOn, string PublishedBy);
+
+/// <summary>
+/// An advanced unit or individual approved by the commission (Art. 26, 27), for the archives (Art. 22): the individual
+/// by the registry's leader id when a leader, else the personnel system's person id.
+/// </summary>
+public sealed record CommendationConferred(Guid CommendationId, int Year, string CommendingCode, string Kind, string UnitCode, string UnitName,
+    string PersonName, Guid? LeaderId, string ExternalPersonId, string Title, DateOnly ConferredOn);
+
+/// <summary>
+/// The commission recommended in writing that leaders of a nationally commended city or county be promoted first on
+/// equal terms (Art. 29): for the archives (Art. 22) and the organisation and personnel departments.
+/// </summary>
+public sealed record PromotionRecommended(Guid RecommendationId, string RecommendingCode, string UnitCode, string UnitName, string Title, int CommendedYear,
+    IReadOnlyList<Guid> LeaderIds, IReadOnlyList<string> Recipients, DateOnly IssuedOn);

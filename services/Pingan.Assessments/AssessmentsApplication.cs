@@ -20,6 +20,10 @@ public static class AssessmentsApplication
     private static readonly Type[] InspectionConsumers =
         [typeof(Inputs.FindingInput), typeof(Inputs.DutySubmittedInput), typeof(Inputs.DutyMissedInput), typeof(Inputs.IncidentInput)];
 
+    /// <summary>The sanctions service's events: measures (inputs) and listings' disqualifications (Art. 35 ¶4, for commendations).</summary>
+    private static readonly Type[] SanctionsConsumers =
+        [typeof(Inputs.MeasureInput), typeof(Commendations.DisqualificationStartedInput), typeof(Commendations.DisqualificationEndedInput)];
+
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -30,7 +34,7 @@ public static class AssessmentsApplication
         // Issue 14: the inputs, consumed from the producers' events (inbox, idempotent, order-independent).
         builder.AddPinganMessaging<AssessmentsDb>(bus =>
         {
-            bus.AddConsumers([.. InspectionConsumers, typeof(Inputs.LetterCompletionInput), typeof(Inputs.MeasureInput)]);
+            bus.AddConsumers([.. InspectionConsumers, typeof(Inputs.LetterCompletionInput), .. SanctionsConsumers]);
         });
         builder.AddPinganAudit<AssessmentsDb>();
         builder.AddPinganSecurity("assessments");
@@ -38,11 +42,12 @@ public static class AssessmentsApplication
         var registry = builder.Configuration["Services:Registry:Grpc"]
             ?? throw new InvalidOperationException("Set Services:Registry:Grpc to the registry's gRPC address.");
         builder.Services.AddRegistryAccountabilityChain(new Uri(registry));
+        builder.Services.AddScoped<Commendations.EligibilityCheck>();
         builder.Services.AddRequestValidators(typeof(AssessmentsApplication).Assembly);
         // ADR 0012: what a producer published before this service listened is read from its event log, as this service.
         builder.FollowEventLog<AssessmentsDb>("assessments", "inspections", "Services:Inspections:Grpc", InspectionConsumers);
         builder.FollowEventLog<AssessmentsDb>("assessments", "letters", "Services:Letters:Grpc", typeof(Inputs.LetterCompletionInput));
-        builder.FollowEventLog<AssessmentsDb>("assessments", "sanctions", "Services:Sanctions:Grpc", typeof(Inputs.MeasureInput));
+        builder.FollowEventLog<AssessmentsDb>("assessments", "sanctions", "Services:Sanctions:Grpc", SanctionsConsumers);
 
         var app = builder.Build();
         app.MapServiceDefaults();
@@ -51,6 +56,8 @@ public static class AssessmentsApplication
         app.MapGrpcService<AssessmentsService>();
         app.MapGrpcService<SurveysService>();
         app.MapGrpcService<Inputs.InputsService>();
+        app.MapGrpcService<Commendations.CommendationsService>();
+        app.MapGrpcService<Commendations.RecognitionService>();
         app.MapAuditLog<AssessmentsDb>();
         app.MapEventLog<AssessmentsDb>(); // ADR 0012: the archives and the sanctions service read it when they start later
         return app;

@@ -54,6 +54,8 @@ public sealed partial class SetSchemeValidator : AbstractValidator<SetSchemeRequ
         RuleFor(r => r.ExcellentFrom).Must(v => v is > 0 and <= 100 && Points.InTenths(v)).WithMessage("must be above 0 and at most 100, in tenths at most");
         RuleFor(r => r.PassFrom).Must(v => v is > 0 and <= 100 && Points.InTenths(v)).WithMessage("must be above 0 and at most 100, in tenths at most")
             .Must((r, v) => v < r.ExcellentFrom).WithMessage(r => $"must be below excellent_from ({r.ExcellentFrom.ToString(CultureInfo.InvariantCulture)}): the grades may not overlap");
+        RuleFor(r => r.TargetsMetFrom).Must(v => v is > 0 and <= 100 && Points.InTenths(v)).When(r => r.HasTargetsMetFrom)
+            .WithMessage("must be a percent above 0 and at most 100, in tenths at most (left out: 60)");
         RuleFor(r => r.VetoEffect).Must(Enum.IsDefined).WithMessage("must be NOT_EXCELLENT or FAIL_GRADE (unspecified: NOT_EXCELLENT)");
     }
 }
@@ -158,6 +160,173 @@ public sealed class RecordSurveyValidator : AbstractValidator<RecordSurveyReques
 public sealed class ListSurveysValidator : AbstractValidator<ListSurveysRequest>
 {
     public ListSurveysValidator()
+    {
+        RuleFor(r => r.UnitCode).UnitCode();
+        RuleFor(r => r.Year).Year();
+    }
+}
+
+public sealed class ProposeCommendationValidator : AbstractValidator<ProposeCommendationRequest>
+{
+    public ProposeCommendationValidator()
+    {
+        RuleFor(r => r.CommendingCode).UnitCode();
+        RuleFor(r => r.Year).Year();
+        RuleFor(r => r.Kind).Must(k => k != CommendationKind.Unspecified && Enum.IsDefined(k)).WithMessage("must be ADVANCED_UNIT or ADVANCED_INDIVIDUAL");
+        RuleFor(r => r.UnitCode).UnitCode();
+        RuleFor(r => r.Title).Text(200);
+        RuleFor(r => r.Citation).Text(4000);
+        RuleFor(r => r.RequestId).RequestId();
+        // An individual is named, and identified by the registry's leader id or the personnel system's person id.
+        When(r => r.Kind == CommendationKind.AdvancedIndividual, () =>
+        {
+            RuleFor(r => r.PersonName).Text(100);
+            RuleFor(r => r.LeaderId).Must(id => id.Length == 0 || Guid.TryParse(id, out _)).WithMessage("must be a leader id (a UUID), or empty");
+            RuleFor(r => r.ExternalPersonId).Must((r, id) => r.LeaderId.Length > 0 || id.Trim().Length is > 0 and <= 64)
+                .WithMessage("must be the person's id in the personnel system (1-64 characters) when leader_id is empty");
+        }).Otherwise(() =>
+        {
+            RuleFor(r => r.PersonName).Empty().WithMessage("must be empty for an advanced unit");
+            RuleFor(r => r.LeaderId).Empty().WithMessage("must be empty for an advanced unit");
+            RuleFor(r => r.ExternalPersonId).Empty().WithMessage("must be empty for an advanced unit");
+        });
+    }
+}
+
+public sealed class StudyCommendationsValidator : AbstractValidator<StudyCommendationsRequest>
+{
+    /// <summary>Art. 24: 综治、纪检、组织、人事、监察.</summary>
+    private static readonly JointMeetingDepartment[] FiveDepartments =
+        [JointMeetingDepartment.DeptCommission, JointMeetingDepartment.DeptDiscipline, JointMeetingDepartment.DeptOrganisation, JointMeetingDepartment.DeptPersonnel, JointMeetingDepartment.DeptSupervision];
+
+    public StudyCommendationsValidator()
+    {
+        RuleFor(r => r.CommendingCode).UnitCode();
+        RuleFor(r => r.Year).Year();
+        RuleFor(r => r.HeldOn).Day();
+        RuleFor(r => r.Minutes).Text(8000);
+        RuleFor(r => r.Attendees).Must(a => a.Count is > 0 and <= 50).WithMessage("must list 1-50 attendees")
+            .Must(a => FiveDepartments.All(d => a.Any(x => x.Department == d)))
+            .WithMessage(r => "must include each of the five departments of Art. 24 (COMMISSION, DISCIPLINE, ORGANISATION, PERSONNEL, SUPERVISION); missing " +
+                string.Join(", ", FiveDepartments.Where(d => r.Attendees.All(x => x.Department != d)).Select(d => d.ToString())));
+        RuleForEach(r => r.Attendees).ChildRules(a =>
+        {
+            a.RuleFor(x => x.Department).Must(d => d != JointMeetingDepartment.Unspecified && Enum.IsDefined(d)).WithMessage("must be one of the five departments, or INVITED");
+            a.RuleFor(x => x.Name).Text(100);
+        });
+        RuleFor(r => r.Opinions).Must(o => o.Count is > 0 and <= 500).WithMessage("must give the meeting's opinion of 1-500 proposals")
+            .Must(o => o.Select(x => x.CommendationId).Distinct().Count() == o.Count).WithMessage("must name each proposal once");
+        RuleForEach(r => r.Opinions).ChildRules(o =>
+        {
+            o.RuleFor(x => x.CommendationId).Id();
+            o.RuleFor(x => x.Remarks).OptionalText(2000).Must((x, remarks) => x.Endorses || remarks.Trim().Length > 0)
+                .WithMessage("must say why the meeting does not endorse the proposal");
+        });
+    }
+}
+
+public sealed class DecideCommendationValidator : AbstractValidator<DecideCommendationRequest>
+{
+    public DecideCommendationValidator()
+    {
+        RuleFor(r => r.CommendingCode).UnitCode();
+        RuleFor(r => r.Year).Year();
+        RuleFor(r => r.CommendationId).Id();
+        RuleFor(r => r.Reasons).OptionalText(2000).Must((r, reasons) => r.Approve || reasons.Trim().Length > 0).WithMessage("must say why the proposal is rejected");
+    }
+}
+
+public sealed class ListCommendationsValidator : AbstractValidator<ListCommendationsRequest>
+{
+    public ListCommendationsValidator()
+    {
+        RuleFor(r => r.CommendingCode).UnitCode();
+        RuleFor(r => r.Year).Year();
+    }
+}
+
+public sealed class GetEligibilityValidator : AbstractValidator<GetEligibilityRequest>
+{
+    public GetEligibilityValidator()
+    {
+        RuleFor(r => r.UnitCode).UnitCode();
+        RuleFor(r => r.On).Must(d => d.Length == 0 || DateOnly.TryParseExact(d, "yyyy-MM-dd", out _)).WithMessage("must be a date YYYY-MM-DD, or empty for today");
+        RuleFor(r => r.LeaderId).Must(id => id.Length == 0 || Guid.TryParse(id, out _)).WithMessage("must be a leader id (a UUID), or empty");
+        RuleFor(r => r.Year).Must(y => y == 0 || y is >= 2000 and <= 2100).WithMessage("must be a year between 2000 and 2100, or 0 for the day's year");
+    }
+}
+
+public sealed class RecordExtraSalaryValidator : AbstractValidator<RecordExtraSalaryRequest>
+{
+    public RecordExtraSalaryValidator()
+    {
+        RuleFor(r => r.AssessingCode).UnitCode();
+        RuleFor(r => r.Year).Year();
+        RuleFor(r => r.UnitCodes).Must(u => u.Count <= 5000).WithMessage("may name 5000 units at most");
+        RuleForEach(r => r.UnitCodes).UnitCode();
+        RuleFor(r => r.Document).Text(200);
+        RuleFor(r => r.DecidedOn).Day();
+    }
+}
+
+public sealed class GetExtraSalaryListValidator : AbstractValidator<GetExtraSalaryListRequest>
+{
+    public GetExtraSalaryListValidator()
+    {
+        RuleFor(r => r.AssessingCode).UnitCode();
+        RuleFor(r => r.Year).Year();
+    }
+}
+
+public sealed class RecommendPromotionValidator : AbstractValidator<RecommendPromotionRequest>
+{
+    public RecommendPromotionValidator()
+    {
+        RuleFor(r => r.RecommendingCode).UnitCode();
+        RuleFor(r => r.UnitCode).UnitCode();
+        RuleFor(r => r.Title).Must(t => t != NationalTitle.Unspecified && Enum.IsDefined(t)).WithMessage("must be NATIONAL_EXCELLENT_CITY or NATIONAL_ADVANCED_COUNTY (Art. 29)");
+        RuleFor(r => r.CommendedYear).Year();
+        RuleFor(r => r.CommendationDocument).Text(200);
+        RuleFor(r => r.Recipients).Must(r => r.Count is > 0 and <= 20).WithMessage("must name the organisation and personnel departments (1-20 units)");
+        RuleForEach(r => r.Recipients).UnitCode();
+        RuleFor(r => r.RequestId).RequestId();
+    }
+}
+
+public sealed class ListPromotionRecommendationsValidator : AbstractValidator<ListPromotionRecommendationsRequest>
+{
+    public ListPromotionRecommendationsValidator()
+    {
+        RuleFor(r => r.RecommendingCode).UnitCode();
+        RuleFor(r => r.Year).Must(y => y == 0 || y is >= 2000 and <= 2100).WithMessage("must be a year between 2000 and 2100, or 0 for every year");
+    }
+}
+
+public sealed class GetPromotionRecommendationValidator : AbstractValidator<GetPromotionRecommendationRequest>
+{
+    public GetPromotionRecommendationValidator() => RuleFor(r => r.RecommendationId).Id();
+}
+
+public sealed partial class RecordFundAwardValidator : AbstractValidator<RecordFundAwardRequest>
+{
+    [GeneratedRegex(@"^[0-9]{1,12}(\.[0-9]{1,2})?$")]
+    private static partial Regex Yuan();
+
+    public RecordFundAwardValidator()
+    {
+        RuleFor(r => r.Year).Year();
+        RuleFor(r => r.UnitCode).UnitCode();
+        RuleFor(r => r.Amount).Must(a => Yuan().IsMatch(a) && decimal.Parse(a, CultureInfo.InvariantCulture) > 0)
+            .WithMessage("must be an amount in yuan above 0 with at most two decimals (\"500000\" or \"125000.50\")");
+        RuleFor(r => r.Purpose).Text(500);
+        RuleFor(r => r.Document).Text(200);
+        RuleFor(r => r.RequestId).RequestId();
+    }
+}
+
+public sealed class ListFundAwardsValidator : AbstractValidator<ListFundAwardsRequest>
+{
+    public ListFundAwardsValidator()
     {
         RuleFor(r => r.UnitCode).UnitCode();
         RuleFor(r => r.Year).Year();

@@ -38,6 +38,8 @@ public abstract class AssessmentsTest : InfrastructureTest
             {
                 Unit(Province, "河南省", "province", ""), Unit(Zhengzhou, "郑州市", "city", Province), Unit(Zhongyuan, "中原区", "county", Zhengzhou),
                 Unit(Erqi, "二七区", "county", Zhengzhou), Unit(Kaifeng, "开封市", "city", Province),
+                // The party committees, where the leaders hold their terms; a level's own is never graded by its commission.
+                Unit(Province + "-PC", "中共河南省委", "party_committee", Province), Unit(Zhengzhou + "-PC", "中共郑州市委", "party_committee", Zhengzhou), Unit(Erqi + "-PC", "中共二七区委", "party_committee", Erqi),
             },
         });
         Assert.True(report.Applied, string.Join("; ", report.Rows.Select(r => r.Error)));
@@ -123,6 +125,35 @@ public abstract class AssessmentsTest : InfrastructureTest
 
     protected Api.Surveys.SurveysClient Surveys(string jurisdiction, string role = PinganRoles.CommissionOffice) =>
         new(TestAuthority.As(Host.Channel, Authority.Token(jurisdiction, [role], $"{role}-of-{jurisdiction}")));
+
+    protected Api.Commendations.CommendationsClient Commendations(string jurisdiction, string role = PinganRoles.CommissionOffice) =>
+        new(TestAuthority.As(Host.Channel, Authority.Token(jurisdiction, [role], $"{role}-of-{jurisdiction}")));
+
+    protected Api.Recognition.RecognitionClient Recognition(string jurisdiction, string role = PinganRoles.CommissionOffice) =>
+        new(TestAuthority.As(Host.Channel, Authority.Token(jurisdiction, [role], $"{role}-of-{jurisdiction}")));
+
+    /// <summary>Zhengzhou's 2026 assessment opened, scored (no inputs: 45 each, 不合格), <paramref name="excellent"/> adjusted to 优秀; approved by its leader unless told not to.</summary>
+    protected async Task AssessZhengzhouAsync(string? excellent, bool approve = true)
+    {
+        await Assessments(Zhengzhou).OpenAssessmentAsync(new Api.OpenAssessmentRequest { AssessingCode = Zhengzhou, Year = 2026 });
+        await Assessments(Zhengzhou).ScoreAssessmentAsync(new Api.ScoreAssessmentRequest { AssessingCode = Zhengzhou, Year = 2026 });
+        if (excellent is not null)
+            await Assessments(Zhengzhou).AdjustGradeAsync(new Api.AdjustGradeRequest
+                { AssessingCode = Zhengzhou, Year = 2026, UnitCode = excellent, Grade = Api.Grade.Excellent, Reasons = "考核组实地核查,工作成效突出" });
+        if (approve)
+            await Assessments(Zhengzhou, PinganRoles.CommissionLeader).ApproveAssessmentAsync(new Api.ApproveAssessmentRequest { AssessingCode = Zhengzhou, Year = 2026 });
+    }
+
+    /// <summary>A leader's term in the registry, as the organisation department's system records it.</summary>
+    protected async Task<string> AppointAsync(string name, string unit, RegistryApi.LeadershipRole role, string cadreAuthority, string portfolio = "")
+    {
+        var leadership = new RegistryApi.Leadership.LeadershipClient(TestAuthority.As(Registry.Channel, Authority.Token(Province, [PinganRoles.OrganisationLiaison])));
+        return (await leadership.AppointLeaderAsync(new RegistryApi.AppointLeaderRequest
+        {
+            CorrectionReason = "补录历史任职记录", Name = name, UnitCode = unit, Role = role, Portfolio = portfolio, Title = role == RegistryApi.LeadershipRole.Principal ? "书记" : "副书记",
+            StartsOn = "2024-01-01", CadreAuthorityCode = cadreAuthority,
+        })).LeaderId;
+    }
 
     protected static Task<RpcException> Refused(Func<Task> call, StatusCode code) => GrpcAssert.Refused(call, code);
 

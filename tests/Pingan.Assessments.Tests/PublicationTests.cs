@@ -80,6 +80,31 @@ public sealed class PublicationTests : AssessmentsTest
     }
 
     [Fact]
+    public async Task Targets_not_completed_are_an_Art31_8_situation_even_when_the_grade_passes_reading15()
+    {
+        await using var tap = await EventTap.StartAsync(VirtualHost.AmqpUri, typeof(AssessmentFailed));
+        // 郑州's letter to 二七区 closed at 55%, below the default line of 60 (reading 15); 中原区's at 95%.
+        var now = Clock.GetUtcNow();
+        var letters = await Task.WhenAll(
+            DeliverAsync("testhost-letter-completion-input", new Pingan.Letters.Contracts.LetterCompleted(Guid.NewGuid(), 2026, Zhengzhou, Erqi, 1, 55m, true, now), 1),
+            DeliverAsync("testhost-letter-completion-input", new Pingan.Letters.Contracts.LetterCompleted(Guid.NewGuid(), 2026, Zhengzhou, Zhongyuan, 1, 95m, true, now), 2));
+        foreach (var id in letters) await Eventually.HoldsAsync(() => AppliedAsync(id), TimeSpan.FromSeconds(30), "the letters' figures");
+        await Assessments(Zhengzhou).OpenAssessmentAsync(new OpenAssessmentRequest { AssessingCode = Zhengzhou, Year = 2026 });
+        var scored = await Assessments(Zhengzhou).ScoreAssessmentAsync(new ScoreAssessmentRequest { AssessingCode = Zhengzhou, Year = 2026 });
+        Assert.Equal([(Zhongyuan, false), (Erqi, true)], scored.Units.Select(u => (u.UnitCode, u.TargetsUnmet)).OrderBy(u => u.UnitCode));
+        // Both are lifted to 合格; only 二七区 goes to the sanctions service, for its targets.
+        foreach (var unit in new[] { Erqi, Zhongyuan })
+            await Assessments(Zhengzhou).AdjustGradeAsync(new AdjustGradeRequest { AssessingCode = Zhengzhou, Year = 2026, UnitCode = unit, Grade = Grade.Pass, Reasons = "经复核" });
+        await Assessments(Zhengzhou, PinganRoles.CommissionLeader).ApproveAssessmentAsync(new ApproveAssessmentRequest { AssessingCode = Zhengzhou, Year = 2026 });
+        await Assessments(Zhengzhou).PublishAssessmentAsync(new PublishAssessmentRequest { AssessingCode = Zhengzhou, Year = 2026 });
+        var failed = await tap.WaitForAsync<AssessmentFailed>(e => e.UnitCode == Erqi);
+        Assert.Contains("targets not completed", failed.Reasons);
+        Assert.Contains("55%", failed.Reasons);
+        Assert.DoesNotContain("不合格", failed.Reasons);
+        Assert.DoesNotContain(tap.Envelopes<AssessmentFailed>(), e => e.Message.UnitCode == Zhongyuan);
+    }
+
+    [Fact]
     public async Task Bad_adjustments_name_their_fields()
     {
         await Assessments(Zhengzhou).OpenAssessmentAsync(new OpenAssessmentRequest { AssessingCode = Zhengzhou, Year = 2026 });

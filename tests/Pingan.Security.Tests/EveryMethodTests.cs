@@ -38,6 +38,9 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.assessments.v1.Assessments/ApproveAssessment"] = [MemberUnitLiaison, Inspector, DisciplineLiaison, Auditor],
         // The level's assessment team scores an assessor indicator (Art. 20).
         ["/pingan.assessments.v1.Assessments/RecordAssessorScore"] = [CommissionLeader, MemberUnitLiaison, DisciplineLiaison, Auditor],
+        // The commission decides commendations and recommends promotions through its leader (Art. 26, 27, 29).
+        ["/pingan.assessments.v1.Commendations/DecideCommendation"] = [MemberUnitLiaison, Inspector, DisciplineLiaison, Auditor],
+        ["/pingan.assessments.v1.Recognition/RecommendPromotion"] = [MemberUnitLiaison, Inspector, DisciplineLiaison, Auditor],
         // A leader signs for their unit (Art. 13).
         ["/pingan.letters.v1.Letters/SignLetter"] = [MemberUnitLiaison, Inspector, DisciplineLiaison, Auditor],
         // A member unit reports progress on its own letter (Art. 13).
@@ -136,6 +139,7 @@ public sealed class EveryMethodTests : InfrastructureTest
     private string _dutyId = "", _dutyDocumentId = "", _upDutyId = "", _upDutyDocumentId = "";
     // An individual's report of an incident in 龙亭区 registered by Kaifeng; one in Kaifeng itself registered by the province.
     private string _incidentId = "", _upIncidentId = "";
+    private string _commendationId = "", _upCommendationId = "", _recommendationId = "", _upRecommendationId = "";
     private static readonly string SampleReferral = Guid.CreateVersion7().ToString();
     private static readonly Google.Api.HttpBody SamplePdf = new() { ContentType = "application/pdf", Data = ByteString.CopyFromUtf8("%PDF-1.7\n%%EOF\n") };
 
@@ -303,6 +307,39 @@ public sealed class EveryMethodTests : InfrastructureTest
             { Year = 2026, UnitCode = Kaifeng, SampleSize = 1000, Satisfied = 950, ConductedBy = "调查队", ConductedOn = "2026-11-20" },
         ["/pingan.assessments.v1.Surveys/ListSurveys"] = () => new Assessments.Api.ListSurveysRequest { UnitCode = upward ? Province : Kaifeng, Year = 2026 },
         ["/pingan.assessments.v1.Inputs/ListInputs"] = () => new Assessments.Api.ListInputsRequest { UnitCode = upward ? Province : Kaifeng, Year = 2026 },
+        ["/pingan.assessments.v1.Assessments/RecordExtraSalary"] = () => new Assessments.Api.RecordExtraSalaryRequest
+            { AssessingCode = upward ? Province : Kaifeng, Year = 2026, UnitCodes = { Longting }, Document = "walk", DecidedOn = "2026-11-30" },
+        ["/pingan.assessments.v1.Assessments/GetExtraSalaryList"] = () => new Assessments.Api.GetExtraSalaryListRequest { AssessingCode = upward ? Province : Kaifeng, Year = 2026 },
+        ["/pingan.assessments.v1.Commendations/ProposeCommendation"] = () => new Assessments.Api.ProposeCommendationRequest
+        {
+            CommendingCode = upward ? Province : Kaifeng, Year = 2026, Kind = Assessments.Api.CommendationKind.AdvancedUnit, UnitCode = Longting, Title = "先进单位", Citation = "walk",
+        },
+        ["/pingan.assessments.v1.Commendations/StudyCommendations"] = () => new Assessments.Api.StudyCommendationsRequest
+        {
+            CommendingCode = upward ? Province : Kaifeng, Year = 2026, HeldOn = "2026-11-30", Minutes = "walk",
+            Attendees =
+            {
+                new[] { Assessments.Api.JointMeetingDepartment.DeptCommission, Assessments.Api.JointMeetingDepartment.DeptDiscipline, Assessments.Api.JointMeetingDepartment.DeptOrganisation,
+                    Assessments.Api.JointMeetingDepartment.DeptPersonnel, Assessments.Api.JointMeetingDepartment.DeptSupervision }
+                    .Select(d => new Assessments.Api.CommendationAttendee { Department = d, Name = "walk" }),
+            },
+            Opinions = { new Assessments.Api.StudyOpinion { CommendationId = upward ? _upCommendationId : _commendationId, Endorses = true } },
+        },
+        ["/pingan.assessments.v1.Commendations/DecideCommendation"] = () => new Assessments.Api.DecideCommendationRequest
+            { CommendingCode = upward ? Province : Kaifeng, Year = 2026, CommendationId = upward ? _upCommendationId : _commendationId, Reasons = "walk" },
+        ["/pingan.assessments.v1.Commendations/ListCommendations"] = () => new Assessments.Api.ListCommendationsRequest { CommendingCode = upward ? Province : Kaifeng, Year = 2026 },
+        ["/pingan.assessments.v1.Commendations/GetEligibility"] = () => new Assessments.Api.GetEligibilityRequest { UnitCode = upward ? Province : Kaifeng },
+        ["/pingan.assessments.v1.Recognition/RecommendPromotion"] = () => new Assessments.Api.RecommendPromotionRequest
+        {
+            RecommendingCode = upward ? Province : Kaifeng, UnitCode = upward ? Kaifeng : Longting, CommendedYear = 2026, CommendationDocument = "walk", Recipients = { Kaifeng },
+            Title = upward ? Assessments.Api.NationalTitle.NationalExcellentCity : Assessments.Api.NationalTitle.NationalAdvancedCounty,
+        },
+        ["/pingan.assessments.v1.Recognition/ListPromotionRecommendations"] = () => new Assessments.Api.ListPromotionRecommendationsRequest { RecommendingCode = upward ? Province : Kaifeng },
+        ["/pingan.assessments.v1.Recognition/GetPromotionRecommendationDocument"] = () => new Assessments.Api.GetPromotionRecommendationRequest
+            { RecommendationId = upward ? _upRecommendationId : _recommendationId },
+        ["/pingan.assessments.v1.Recognition/RecordFundAward"] = () => new Assessments.Api.RecordFundAwardRequest
+            { Year = 2026, UnitCode = upward ? Kaifeng : Longting, Amount = "1000", Purpose = "walk", Document = "walk" },
+        ["/pingan.assessments.v1.Recognition/ListFundAwards"] = () => new Assessments.Api.ListFundAwardsRequest { UnitCode = upward ? Province : Kaifeng, Year = 2026 },
         ["/pingan.inspections.v1.Incidents/ReportIncident"] = () => Incident(subject),
         ["/pingan.inspections.v1.Incidents/GetIncident"] = () => new Inspections.Api.GetIncidentRequest { IncidentId = upward ? _upIncidentId : _incidentId },
         ["/pingan.inspections.v1.Incidents/ListIncidents"] = () => new Inspections.Api.ListIncidentsRequest { UnitCode = upward ? Province : Kaifeng },
@@ -765,6 +802,27 @@ public sealed class EveryMethodTests : InfrastructureTest
             ["Security:RequireHttpsMetadata"] = "false",
             ["Services:Registry:Grpc"] = $"http://{_registry.Channel.Target}",
         });
+        // A proposal and a recommendation of Kaifeng's about 龙亭区, and the province's about Kaifeng, for the samples that name one.
+        await using (var scope = _assessments.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Assessments.Persistence.AssessmentsDb>();
+            Assessments.Commendations.Commendation Proposal(string level, string unit) => new()
+            {
+                Id = Guid.NewGuid(), Year = 2026, CommendingCode = level, Kind = Assessments.Api.CommendationKind.AdvancedUnit, UnitCode = unit, UnitName = unit,
+                Title = "先进单位", Citation = "walk", Status = Assessments.Api.CommendationStatus.Proposed, ProposedBy = "walk", ProposedAt = DateTimeOffset.UtcNow,
+            };
+            Assessments.Commendations.PromotionRecommendationRecord Recommendation(string level, string unit) => new()
+            {
+                Id = Guid.NewGuid(), RecommendingCode = level, UnitCode = unit, UnitName = unit, CommendedYear = 2026, CommendationDocument = "walk", LeadersJson = "[]",
+                IssuedBy = "walk", IssuedByName = "walk", IssuedAt = DateTimeOffset.UtcNow,
+            };
+            var (proposal, upProposal) = (Proposal(Kaifeng, Longting), Proposal(Province, Kaifeng));
+            var (recommendation, upRecommendation) = (Recommendation(Kaifeng, Longting), Recommendation(Province, Kaifeng));
+            db.AddRange(proposal, upProposal, recommendation, upRecommendation);
+            await db.SaveChangesAsync();
+            (_commendationId, _upCommendationId, _recommendationId, _upRecommendationId) =
+                (proposal.Id.ToString(), upProposal.Id.ToString(), recommendation.Id.ToString(), upRecommendation.Id.ToString());
+        }
         var inspections = new Inspections.Api.Inspections.InspectionsClient(_inspections.Channel);
         async Task<(string Inspection, string Finding, string Photo)> InspectAsync(CallOptions who, string target, Inspections.Api.Form form)
         {

@@ -20,6 +20,8 @@ public sealed class AssessmentScheme
     public decimal ExcellentFrom { get; set; }
     public decimal PassFrom { get; set; }
     public VetoEffect VetoEffect { get; set; }
+    /// <summary>Reading 15: a letter's year-end completion below it (percent) is the year's targets not completed (Art. 31(8)).</summary>
+    public decimal TargetsMetFrom { get; set; } = DefaultScheme.TargetsMetFrom;
     public required string Reason { get; set; }
     public DateTimeOffset SetAt { get; set; }
     public required string SetBy { get; set; }
@@ -71,7 +73,7 @@ public static class ScoringMethods
 /// </summary>
 public static class DefaultScheme
 {
-    public const decimal ExcellentFrom = 90, PassFrom = 60;
+    public const decimal ExcellentFrom = 90, PassFrom = 60, TargetsMetFrom = 60;
 
     public static IReadOnlyList<IndicatorDefinition> Indicators { get; } =
     [

@@ -116,7 +116,9 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
         do
         {
             var page = await units.ListDescendantsAsync(request, cancellationToken: ct);
-            assessed.AddRange(page.Units.Where(u => u.AnswersToCode == assessingCode && u.DissolvedOn.Length == 0));
+            // Not the level's own party committee and government: the commission reports to them (Art. 20 ¶2), it does not grade them.
+            assessed.AddRange(page.Units.Where(u => u.AnswersToCode == assessingCode && u.DissolvedOn.Length == 0
+                && u.Kind is not (RegistryApi.UnitKind.PartyCommittee or RegistryApi.UnitKind.Government)));
             request.PageToken = page.NextPageToken;
         } while (request.PageToken.Length > 0);
         return assessed;
@@ -194,7 +196,7 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
         // Remote facts first: each failed unit's chain for the sanctions service, and that every recipient exists.
         var standing = await db.Scores.AsNoTracking().Where(x => x.Year == year && x.AssessingCode == code).ToListAsync(ct);
         var chainsOf = new Dictionary<string, IReadOnlyList<string>>();
-        foreach (var score in standing.Where(x => x.Grade == Grade.Fail))
+        foreach (var score in standing.Where(Clause8))
             chainsOf[score.UnitCode] = await chains.ChainAsync(score.UnitCode, ct) ?? [score.UnitCode];
         for (var i = 0; i < request.Distribution.Count; i++)
             if (await chains.ChainAsync(request.Distribution[i], ct) is null) throw new RequestValidationException($"distribution[{i}]", $"no unit {request.Distribution[i]}");
@@ -210,17 +212,80 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
         {
             var view = score.View();
             outbox.Enqueue(new AssessmentPublished(year, code, score.UnitCode, view.UnitName, score.Grade.ToString(), score.Total, view.Vetoed, now));
-            // Art. 31(8): a 不合格 grade is a situation the sanctions service registers for the competent office to verify.
-            if (score.Grade == Grade.Fail)
+            // Art. 31(8): a 不合格 grade, or the year's targets not completed (reading 15), is a situation the sanctions
+            // service registers for the competent office to verify.
+            if (Clause8(score))
                 outbox.Enqueue(new AssessmentFailed(year, code, score.UnitCode, view.UnitName, chainsOf.GetValueOrDefault(score.UnitCode) ?? [score.UnitCode], score.Total,
-                    score.AdjustedGrade is null ? $"{score.Total.ToString(CultureInfo.InvariantCulture)} points, below {scheme!.PassFrom.ToString(CultureInfo.InvariantCulture)}" : score.AdjustmentReasons,
-                    ChinaTime.DateOf(now), guard.Caller.Subject));
+                    Clause8Reasons(score, view, scheme!), ChinaTime.DateOf(now), guard.Caller.Subject));
         }
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditRecord(context.Method, $"assessment/{code}/{year}", Detail: JsonSerializer.Serialize(new
-            { units = scores.Count, failed = scores.Count(x => x.Grade == Grade.Fail), distribution = round.Distribution, article = "Art. 20, 31(8)" })), ct);
+            { units = scores.Count, failed = scores.Count(x => x.Grade == Grade.Fail), targetsUnmet = scores.Count(x => x.View().TargetsUnmet), distribution = round.Distribution, article = "Art. 20, 31(8)" })), ct);
         await tx.CommitAsync(ct);
         return ToApi(round, scheme!);
+    }
+
+    public override async Task<AssessmentRound> RecordExtraSalary(RecordExtraSalaryRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        await guard.ActOnUnitAsync([PinganRoles.CommissionOffice], request.AssessingCode, ct);
+        var decidedOn = DateOnly.ParseExact(request.DecidedOn, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        if (decidedOn > time.Today()) throw new RequestValidationException("decided_on", "is in the future");
+        var (year, code) = (request.Year, request.AssessingCode);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var scheme = await SchemesService.LockAsync(db, code, year, ct);
+        var round = await OpenRoundAsync(code, year, ct);
+        if (round.ApprovedAt is null) throw new DomainRuleException($"The {year} assessment of {code} is not approved: its 优秀 units are known once the commission's leader approves.");
+        var grades = await db.Scores.AsNoTracking().Where(x => x.Year == year && x.AssessingCode == code).ToDictionaryAsync(x => x.UnitCode, ct);
+        // Art. 20: only a unit graded 优秀 may have the extra month.
+        for (var i = 0; i < request.UnitCodes.Count; i++)
+            if (!grades.TryGetValue(request.UnitCodes[i], out var score) || score.Grade != Grade.Excellent)
+                throw new RequestValidationException($"unit_codes[{i}]", score is null
+                    ? $"{request.UnitCodes[i]} was not assessed in the {year} assessment of {code}"
+                    : $"{request.UnitCodes[i]} was graded {score.Grade}, not 优秀 (Art. 20)");
+        (round.ExtraSalaryUnits, round.ExtraSalaryDocument, round.ExtraSalaryDecidedOn, round.ExtraSalaryRecordedBy) =
+            ([.. request.UnitCodes.Distinct().Order(StringComparer.Ordinal)], request.Document.Trim(), decidedOn, guard.Caller.Subject);
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(new AuditRecord(context.Method, $"assessment/{code}/{year}", Detail: JsonSerializer.Serialize(new
+        {
+            units = round.ExtraSalaryUnits, document = round.ExtraSalaryDocument, decidedOn = request.DecidedOn,
+            excellentNotGranted = grades.Values.Where(g => g.Grade == Grade.Excellent && !round.ExtraSalaryUnits.Contains(g.UnitCode)).Select(g => g.UnitCode), article = "Art. 20",
+        })), ct);
+        await tx.CommitAsync(ct);
+        return ToApi(round, scheme!);
+    }
+
+    public override async Task<Google.Api.HttpBody> GetExtraSalaryList(GetExtraSalaryListRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        // The level's record: read by the level and those above it.
+        await guard.ReadBelowAsync(request.AssessingCode, ct);
+        var (year, code) = (request.Year, request.AssessingCode);
+        var round = await db.Rounds.AsNoTracking().FirstOrDefaultAsync(r => r.Year == year && r.AssessingCode == code, ct);
+        if (round?.ExtraSalaryDecidedOn is not { } decidedOn)
+            throw new DomainRuleException($"No decision on the 优秀 units' extra month is recorded for the {year} assessment of {code}: record it first (Art. 20).");
+        var granted = round.ExtraSalaryUnits;
+        var scores = await db.Scores.AsNoTracking().Where(x => x.Year == year && x.AssessingCode == code && granted.Contains(x.UnitCode)).ToListAsync(ct);
+        var assessing = await units.GetUnitAsync(new RegistryApi.GetUnitRequest { Code = code }, cancellationToken: ct);
+        var rows = scores.Select(s => (s.View(), s.Total)).OrderByDescending(r => r.Total).ThenBy(r => r.Item1.UnitCode, StringComparer.Ordinal)
+            .Select(r => new Scoring.ExtraSalaryWorkbook.Row(r.Item1.UnitCode, r.Item1.UnitName, r.Total)).ToList();
+        var workbook = Scoring.ExtraSalaryWorkbook.Write(assessing.Name, year, round.ExtraSalaryDocument, decidedOn, rows, guard.Caller.Name, time.GetUtcNow());
+        return context.Attachment("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", workbook, $"{year}-extra-salary-{code}", ".xlsx");
+    }
+
+    /// <summary>Art. 31(8): 不合格, or the year's targets not completed (reading 15).</summary>
+    private static bool Clause8(Scoring.UnitScore score) => score.Grade == Grade.Fail || score.View().TargetsUnmet;
+
+    private static string Clause8Reasons(Scoring.UnitScore score, UnitResult view, AssessmentScheme scheme)
+    {
+        var reasons = new List<string>();
+        if (score.Grade == Grade.Fail)
+            reasons.Add(score.AdjustedGrade is null
+                ? $"不合格: {score.Total.ToString(CultureInfo.InvariantCulture)} points, below {scheme.PassFrom.ToString(CultureInfo.InvariantCulture)}"
+                : $"不合格 on adjustment: {score.AdjustmentReasons}");
+        if (view.TargetsUnmet)
+            reasons.Add($"the year's targets not completed: {view.Indicators.FirstOrDefault(i => i.Source == Source.LettersCompletion)?.Explanation ?? "the letter's year-end completion is below the line"}; targets count as completed from {scheme.TargetsMetFrom.ToString(CultureInfo.InvariantCulture)}% (reading 15)");
+        return string.Join("; ", reasons);
     }
 
     private async Task<YearAssessment> OpenRoundAsync(string code, int year, CancellationToken ct) =>
@@ -242,6 +307,8 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
             PublishedAt = round.PublishedAt?.ToString("O", CultureInfo.InvariantCulture) ?? "",
         };
         api.Distribution.AddRange(round.Distribution);
+        api.ExtraSalaryUnits.AddRange(round.ExtraSalaryUnits);
+        (api.ExtraSalaryDocument, api.ExtraSalaryDecidedOn) = (round.ExtraSalaryDocument, round.ExtraSalaryDecidedOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "");
         return api;
     }
 }

@@ -46,6 +46,7 @@ public sealed class SchemesService(AssessmentsDb db, TimeProvider time, IAuditTr
         scheme.IndicatorsJson = AssessmentScheme.Serialize(indicators);
         scheme.ExcellentFrom = Points.Tenths(request.ExcellentFrom);
         scheme.PassFrom = Points.Tenths(request.PassFrom);
+        scheme.TargetsMetFrom = request.HasTargetsMetFrom ? Points.Tenths(request.TargetsMetFrom) : DefaultScheme.TargetsMetFrom;
         scheme.VetoEffect = request.VetoEffect == VetoEffect.Unspecified ? VetoEffect.NotExcellent : request.VetoEffect;
         scheme.Reason = request.Reason.Trim();
         scheme.SetAt = now;
@@ -54,7 +55,7 @@ public sealed class SchemesService(AssessmentsDb db, TimeProvider time, IAuditTr
         await audit.RecordAsync(new AuditRecord(context.Method, $"scheme/{request.AssessingCode}/{request.Year}", Detail: JsonSerializer.Serialize(new
         {
             indicators = indicators.Select(i => new { i.Code, part = i.Part.ToString(), i.Weight, source = i.Source.ToString() }),
-            excellentFrom = scheme.ExcellentFrom, passFrom = scheme.PassFrom, veto = scheme.VetoEffect.ToString(), scheme.Reason,
+            excellentFrom = scheme.ExcellentFrom, passFrom = scheme.PassFrom, targetsMetFrom = scheme.TargetsMetFrom, veto = scheme.VetoEffect.ToString(), scheme.Reason,
         })), ct);
         await tx.CommitAsync(ct);
         return ToApi(scheme);
@@ -95,7 +96,7 @@ public sealed class SchemesService(AssessmentsDb db, TimeProvider time, IAuditTr
         {
             Year = s.Year, AssessingCode = s.AssessingCode, ExcellentFrom = (double)s.ExcellentFrom, PassFrom = (double)s.PassFrom, VetoEffect = s.VetoEffect,
             Reason = s.Reason, SetAt = s.SetAt.ToString("O", CultureInfo.InvariantCulture), SetBy = s.SetBy,
-            FrozenAt = s.FrozenAt?.ToString("O", CultureInfo.InvariantCulture) ?? "",
+            FrozenAt = s.FrozenAt?.ToString("O", CultureInfo.InvariantCulture) ?? "", TargetsMetFrom = (double)s.TargetsMetFrom,
         };
         api.Indicators.AddRange(s.Indicators().Select(ToApi));
         return api;

@@ -15,4 +15,9 @@ public sealed class YearAssessment
     public DateTimeOffset? PublishedAt { get; set; }
     public string PublishedBy { get; set; } = "";
     public string[] Distribution { get; set; } = [];
+    /// <summary>The decision on the 优秀 units' extra month (Art. 20 "可"): the units, the document, the day.</summary>
+    public string[] ExtraSalaryUnits { get; set; } = [];
+    public string ExtraSalaryDocument { get; set; } = "";
+    public DateOnly? ExtraSalaryDecidedOn { get; set; }
+    public string ExtraSalaryRecordedBy { get; set; } = "";
 }

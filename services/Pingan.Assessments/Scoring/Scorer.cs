@@ -40,6 +40,8 @@ public static class Scorer
             result.Indicators.Add(line);
         }
         result.Total = (double)total;
+        // Reading 15 (Art. 31(8)): the letter from the assessing level completed below the scheme's line.
+        result.TargetsUnmet = LetterCompletion(scheme.AssessingCode, unitCode, inputs) is { } letter && letter.Item1 < scheme.TargetsMetFrom;
         result.Vetoed = inputs.Any(i => i.Source == Source.SanctionCases && i.Kind == "veto");
         var grade = total >= scheme.ExcellentFrom ? Grade.Excellent : total >= scheme.PassFrom ? Grade.Pass : Grade.Fail;
         // Art. 37 and 豫办〔2009〕23号: a veto's effect on the grade is the scheme's setting.
