@@ -16,9 +16,10 @@ namespace Pingan.Assessments;
 /// <summary>How the assessments service composes itself; Program.cs runs it, tests start it on free ports.</summary>
 public static class AssessmentsApplication
 {
-    /// <summary>The inputs the inspections service's events carry: findings, reporting duties, incidents.</summary>
+    /// <summary>The inputs the inspections service's events carry: findings, reporting duties, incidents; and the problems' rectification.</summary>
     private static readonly Type[] InspectionConsumers =
-        [typeof(Inputs.FindingInput), typeof(Inputs.DutySubmittedInput), typeof(Inputs.DutyMissedInput), typeof(Inputs.IncidentInput)];
+        [typeof(Inputs.FindingInput), typeof(Inputs.DutySubmittedInput), typeof(Inputs.DutyMissedInput), typeof(Inputs.IncidentInput),
+            typeof(Inputs.ProblemFound), typeof(Inputs.ProblemOverdue), typeof(Inputs.ProblemVerified)];
 
     /// <summary>The sanctions service's events: measures (inputs) and listings' disqualifications (Art. 35 ¶4, for commendations).</summary>
     private static readonly Type[] SanctionsConsumers =

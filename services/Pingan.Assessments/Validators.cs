@@ -332,3 +332,12 @@ public sealed class ListFundAwardsValidator : AbstractValidator<ListFundAwardsRe
         RuleFor(r => r.Year).Year();
     }
 }
+
+public sealed class ListProblemsValidator : AbstractValidator<ListProblemsRequest>
+{
+    public ListProblemsValidator()
+    {
+        RuleFor(r => r.AssessingCode).UnitCode();
+        RuleFor(r => r.Year).Year();
+    }
+}

@@ -43,7 +43,7 @@ public sealed class InputTests : AssessmentsTest
     private Api.Inputs.InputsClient InputsAs(string jurisdiction) =>
         new(TestAuthority.As(Host.Channel, Authority.Token(jurisdiction, [PinganRoles.CommissionOffice], $"office-of-{jurisdiction}")));
 
-    private async Task<string> FindingAsync(InspectionsApi.FindingSeverity severity)
+    private async Task<string> FindingAsync(InspectionsApi.FindingSeverity severity, int rectificationWorkingDays = 0)
     {
         var plan = await InspectionsAs(Zhengzhou).PlanInspectionAsync(new InspectionsApi.PlanInspectionRequest
         {
@@ -55,6 +55,7 @@ public sealed class InputTests : AssessmentsTest
         {
             InspectionId = plan.InspectionId, TargetCode = Zhongyuan, Severity = severity, Description = "台账不全", ObservedOn = "2026-11-05",
             Concern = new InspectionsApi.Concern { Kind = InspectionsApi.ConcernKind.Indicator, Reference = "矛盾纠纷化解率" },
+            RectificationDemand = rectificationWorkingDays > 0 ? "限期补齐台账" : "", RectificationWorkingDays = rectificationWorkingDays,
         });
         return found.Findings[0].FindingId;
     }
@@ -91,6 +92,38 @@ public sealed class InputTests : AssessmentsTest
             TimeSpan.FromSeconds(30), "the later finding, through the broker");
         Assert.Equal(3, (await InputsAs(Zhongyuan).ListInputsAsync(new ListInputsRequest { UnitCode = Zhongyuan, Year = 2026 })).Inputs.Count);
         await Refused(() => InputsAs(Erqi).ListInputsAsync(new ListInputsRequest { UnitCode = Zhongyuan, Year = 2026 }).ResponseAsync, StatusCode.PermissionDenied);
+    }
+
+    [Fact]
+    public async Task The_problems_found_are_tracked_to_rectification_whatever_order_the_events_come_in()
+    {
+        ListProblemsRequest Zhengzhou2026(bool outstanding = false) => new() { AssessingCode = Zhengzhou, Year = 2026, OutstandingOnly = outstanding };
+        // A real finding in 中原区 that demands rectification in 10 working days.
+        var found = await FindingAsync(InspectionsApi.FindingSeverity.General, rectificationWorkingDays: 10);
+        await Eventually.HoldsAsync(async () => (await Assessments(Zhengzhou).ListProblemsAsync(Zhengzhou2026())).Units.Any(u => u.UnitCode == Zhongyuan),
+            TimeSpan.FromSeconds(30), "the problem found");
+
+        // 二七区's: its verification arrives first, then an older overdue state, then the finding itself.
+        var (inspection, finding) = (Guid.NewGuid(), Guid.NewGuid());
+        var delivered = new[]
+        {
+            await DeliverAsync("testhost-problem-verified", new Pingan.Inspections.Contracts.RectificationVerified(inspection, finding, Erqi, true, new DateOnly(2026, 11, 27), true, Clock.GetUtcNow()), 30),
+            await DeliverAsync("testhost-problem-overdue", new Pingan.Inspections.Contracts.RectificationOverdue(inspection, finding, Erqi, new DateOnly(2026, 11, 27)), 20),
+            await DeliverAsync("testhost-problem-found", new Pingan.Inspections.Contracts.FindingRecorded(inspection, finding, "Annual", 2026, Zhengzhou, Erqi, "Serious",
+                "Art31Clause", "", 1, new DateOnly(2026, 11, 10), true), 10),
+        };
+        foreach (var id in delivered) await Eventually.HoldsAsync(() => AppliedAsync(id), TimeSpan.FromSeconds(30), "the events applied");
+
+        var problems = await Assessments(Zhengzhou).ListProblemsAsync(Zhengzhou2026());
+        var open = Assert.Single(problems.Units.Single(u => u.UnitCode == Zhongyuan).Problems);
+        Assert.Equal(($"inspections/finding/{found}", "OPEN", "General", "2026-11-05"), (open.Reference, open.State, open.Severity, open.ObservedOn));
+        var erqi = problems.Units.Single(u => u.UnitCode == Erqi);
+        var rectified = Assert.Single(erqi.Problems);
+        Assert.Equal(("RECTIFIED", true, "2026-11-27", "Annual", "Serious", "Art. 31(1)"), (rectified.State, rectified.OnTime, rectified.DueOn, rectified.Form, rectified.Severity, rectified.Concern));
+        Assert.Equal((0, 0, 1), (erqi.Open, erqi.Overdue, erqi.Rectified));
+        Assert.Equal([Zhongyuan], (await Assessments(Zhengzhou).ListProblemsAsync(Zhengzhou2026(outstanding: true))).Units.Select(u => u.UnitCode));
+        // The city's view of the units it assesses: 二七区 does not read it.
+        await Refused(() => Assessments(Erqi).ListProblemsAsync(Zhengzhou2026()).ResponseAsync, StatusCode.PermissionDenied);
     }
 
     [Fact]

@@ -309,6 +309,7 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.assessments.v1.Inputs/ListInputs"] = () => new Assessments.Api.ListInputsRequest { UnitCode = upward ? Province : Kaifeng, Year = 2026 },
         ["/pingan.assessments.v1.Assessments/RecordExtraSalary"] = () => new Assessments.Api.RecordExtraSalaryRequest
             { AssessingCode = upward ? Province : Kaifeng, Year = 2026, UnitCodes = { Longting }, Document = "walk", DecidedOn = "2026-11-30" },
+        ["/pingan.assessments.v1.Assessments/ListProblems"] = () => new Assessments.Api.ListProblemsRequest { AssessingCode = upward ? Province : Kaifeng, Year = 2026 },
         ["/pingan.assessments.v1.Assessments/GetExtraSalaryList"] = () => new Assessments.Api.GetExtraSalaryListRequest { AssessingCode = upward ? Province : Kaifeng, Year = 2026 },
         ["/pingan.assessments.v1.Commendations/ProposeCommendation"] = () => new Assessments.Api.ProposeCommendationRequest
         {

@@ -22,6 +22,7 @@ public sealed class AssessmentsDb(DbContextOptions<AssessmentsDb> options) : Pin
     public DbSet<Commendations.Disqualification> Disqualifications => Set<Commendations.Disqualification>();
     public DbSet<Commendations.PromotionRecommendationRecord> PromotionRecommendations => Set<Commendations.PromotionRecommendationRecord>();
     public DbSet<Commendations.FundAwardRecord> FundAwards => Set<Commendations.FundAwardRecord>();
+    public DbSet<Inputs.Problem> Problems => Set<Inputs.Problem>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -148,6 +149,18 @@ public sealed class AssessmentsDb(DbContextOptions<AssessmentsDb> options) : Pin
             e.Property(a => a.Document).HasMaxLength(200);
             e.Property(a => a.RecordedBy).HasMaxLength(200);
             e.HasIndex(a => a.ScopeChain).HasMethod("gin");
+        });
+        b.Entity<Inputs.Problem>(e =>
+        {
+            e.ToTable("problems");
+            e.HasKey(p => p.FindingId);
+            e.Property(p => p.UnitCode).HasMaxLength(64);
+            e.Property(p => p.InspectingCode).HasMaxLength(64);
+            e.Property(p => p.Form).HasMaxLength(32);
+            e.Property(p => p.Severity).HasMaxLength(32);
+            e.Property(p => p.Concern).HasMaxLength(300);
+            e.Property(p => p.State).HasMaxLength(16);
+            e.HasIndex(p => new { p.Year, p.UnitCode });
         });
         b.AddEventLogPositions(); // ADR 0012: how far each producer's log has been read
         b.AddTransactionalMessaging();

@@ -288,6 +288,35 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
         return string.Join("; ", reasons);
     }
 
+    public override async Task<ProblemList> ListProblems(ListProblemsRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        // The level's record of the units it assesses: the level and those above it.
+        await guard.ReadBelowAsync(request.AssessingCode, ct);
+        var codes = (await AssessedUnitsAsync(request.AssessingCode, ct)).Select(u => u.Code).ToList();
+        var year = request.Year;
+        var rows = await db.Problems.AsNoTracking().Where(p => p.Year == year && codes.Contains(p.UnitCode)
+                && (!request.OutstandingOnly || p.State != Inputs.ProblemStates.Rectified))
+            .OrderBy(p => p.UnitCode).ThenBy(p => p.ObservedOn).ThenBy(p => p.FindingId).ToListAsync(ct);
+        var list = new ProblemList { AssessingCode = request.AssessingCode, Year = year };
+        foreach (var unit in rows.GroupBy(p => p.UnitCode))
+        {
+            var problems = new UnitProblems
+            {
+                UnitCode = unit.Key, Open = unit.Count(p => p.State is Inputs.ProblemStates.Open or Inputs.ProblemStates.Rejected),
+                Overdue = unit.Count(p => p.State == Inputs.ProblemStates.Overdue), Rectified = unit.Count(p => p.State == Inputs.ProblemStates.Rectified),
+            };
+            problems.Problems.AddRange(unit.Select(p => new ProblemFound
+            {
+                Reference = $"inspections/finding/{p.FindingId}", InspectingCode = p.InspectingCode, Form = p.Form, Severity = p.Severity, Concern = p.Concern,
+                ObservedOn = p.ObservedOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "", State = p.State,
+                DueOn = p.DueOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "", OnTime = p.OnTime == true,
+            }));
+            list.Units.Add(problems);
+        }
+        return list;
+    }
+
     private async Task<YearAssessment> OpenRoundAsync(string code, int year, CancellationToken ct) =>
         await db.Rounds.FirstOrDefaultAsync(r => r.Year == year && r.AssessingCode == code, ct)
         ?? throw new DomainRuleException($"The {year} assessment of {code} has not opened: open it first, which freezes the scheme it is scored under.");

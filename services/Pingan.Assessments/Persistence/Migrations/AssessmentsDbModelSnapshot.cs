@@ -444,6 +444,78 @@ namespace Pingan.Assessments.Persistence.Migrations
                     b.ToTable("assessment_inputs", (string)null);
                 });
 
+            modelBuilder.Entity("Pingan.Assessments.Inputs.Problem", b =>
+                {
+                    b.Property<Guid>("FindingId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("finding_id");
+
+                    b.Property<string>("Concern")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("concern");
+
+                    b.Property<DateOnly?>("DueOn")
+                        .HasColumnType("date")
+                        .HasColumnName("due_on");
+
+                    b.Property<string>("Form")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("form");
+
+                    b.Property<string>("InspectingCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("inspecting_code");
+
+                    b.Property<DateOnly?>("ObservedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("observed_on");
+
+                    b.Property<bool?>("OnTime")
+                        .HasColumnType("boolean")
+                        .HasColumnName("on_time");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("severity");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<long>("StateSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("state_sequence");
+
+                    b.Property<string>("UnitCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("unit_code");
+
+                    b.Property<int?>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.HasKey("FindingId")
+                        .HasName("pk_problems");
+
+                    b.HasIndex("Year", "UnitCode")
+                        .HasDatabaseName("ix_problems_year_unit_code");
+
+                    b.ToTable("problems", (string)null);
+                });
+
             modelBuilder.Entity("Pingan.Assessments.Schemes.AssessmentScheme", b =>
                 {
                     b.Property<int>("Year")
