@@ -98,12 +98,14 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
     private static Ranking Rank(string assessingCode, int year, DateTimeOffset? scoredAt, IReadOnlyList<UnitResult> results)
     {
         var ranking = new Ranking { Year = year, AssessingCode = assessingCode, ScoredAt = scoredAt?.ToString("O", CultureInfo.InvariantCulture) ?? "" };
+        // The results are the caller's own (parsed for this answer), so they are ranked in place.
         var ordered = results.OrderByDescending(r => r.Total).ThenBy(r => r.UnitCode, StringComparer.Ordinal).ToList();
+        var shared = ordered.CountBy(r => r.Total).Where(c => c.Value > 1).Select(c => c.Key).ToHashSet();
         for (var i = 0; i < ordered.Count; i++)
         {
-            var r = ordered[i].Clone();
-            r.Rank = i > 0 && ordered[i - 1].Total == r.Total ? ranking.Units[i - 1].Rank : i + 1;
-            r.Tied = ordered.Count(o => o.Total == r.Total) > 1;
+            var r = ordered[i];
+            r.Rank = i > 0 && ordered[i - 1].Total == r.Total ? ordered[i - 1].Rank : i + 1;
+            r.Tied = shared.Contains(r.Total);
             ranking.Units.Add(r);
         }
         return ranking;
