@@ -181,7 +181,7 @@ public sealed class ProposeCommendationValidator : AbstractValidator<ProposeComm
         When(r => r.Kind == CommendationKind.AdvancedIndividual, () =>
         {
             RuleFor(r => r.PersonName).Text(100);
-            RuleFor(r => r.LeaderId).Must(id => id.Length == 0 || Guid.TryParse(id, out _)).WithMessage("must be a leader id (a UUID), or empty");
+            RuleFor(r => r.LeaderId).OptionalId();
             RuleFor(r => r.ExternalPersonId).Must((r, id) => r.LeaderId.Length > 0 || id.Trim().Length is > 0 and <= 64)
                 .WithMessage("must be the person's id in the personnel system (1-64 characters) when leader_id is empty");
         }).Otherwise(() =>
@@ -251,7 +251,7 @@ public sealed class GetEligibilityValidator : AbstractValidator<GetEligibilityRe
     {
         RuleFor(r => r.UnitCode).UnitCode();
         RuleFor(r => r.On).Must(d => d.Length == 0 || DateOnly.TryParseExact(d, "yyyy-MM-dd", out _)).WithMessage("must be a date YYYY-MM-DD, or empty for today");
-        RuleFor(r => r.LeaderId).Must(id => id.Length == 0 || Guid.TryParse(id, out _)).WithMessage("must be a leader id (a UUID), or empty");
+        RuleFor(r => r.LeaderId).OptionalId();
         RuleFor(r => r.Year).Must(y => y == 0 || y is >= 2000 and <= 2100).WithMessage("must be a year between 2000 and 2100, or 0 for the day's year");
     }
 }

@@ -50,7 +50,7 @@ public sealed class TeamMemberValidator : AbstractValidator<TeamMember>
             RuleFor(m => m.Subject).Must(s => s.Trim().Length > 0).WithMessage("must be the inspector's account");
             RuleFor(m => m.Name).Text(50);
             RuleFor(m => m.UnitCode).UnitCode();
-            RuleFor(m => m.LeaderId).Must(l => l.Length == 0 || Guid.TryParse(l, out _)).WithMessage("must be empty or an id (a UUID)");
+            RuleFor(m => m.LeaderId).OptionalId();
         }
     }
 }

@@ -47,7 +47,7 @@ public sealed class TargetDraftValidator : AbstractValidator<TargetDraft>
         RuleFor(t => t.Weight).Decimal();
         RuleFor(t => t.Weight).Must(w => Decimals.TryParse(w, out var v) && v > 0 && v <= 100).WithMessage("must be more than 0 and at most 100")
             .When(t => Decimals.TryParse(t.Weight, out _));
-        RuleFor(t => t.ParentTargetId).Must(p => p.Length == 0 || Guid.TryParse(p, out _)).WithMessage("must be empty or an id (a UUID)");
+        RuleFor(t => t.ParentTargetId).OptionalId();
     }
 }
 

@@ -54,7 +54,7 @@ public sealed class ProposeMeasureValidator : AbstractValidator<ProposeMeasureRe
         RuleFor(r => r.Stage).Must(s => s != Stage.Unspecified && Enum.IsDefined(s)).WithMessage("must be NOTICE, ADMONISHMENT, LISTING or VETO");
         RuleFor(r => r.Verification).Text(4000);
         RuleFor(r => r.DirectEntryReasons).OptionalText(2000);
-        RuleFor(r => r.JointMeetingId).Must(m => m.Length == 0 || Guid.TryParse(m, out _)).WithMessage("must be empty or an id (a UUID)");
+        RuleFor(r => r.JointMeetingId).OptionalId();
     }
 }
 

@@ -16,6 +16,9 @@ public static partial class RequestRules
         rule.Must(id => Guid.TryParse(id, out _)).WithMessage("must be an id (a UUID)");
 
     /// <summary>Required text of at most <paramref name="max"/> characters (surrounding spaces do not count).</summary>
+    public static IRuleBuilderOptions<T, string> OptionalId<T>(this IRuleBuilder<T, string> rule) =>
+        rule.Must(id => id.Length == 0 || Guid.TryParse(id, out _)).WithMessage("must be empty or an id (a UUID)");
+
     public static IRuleBuilderOptions<T, string> Text<T>(this IRuleBuilder<T, string> rule, int max) =>
         rule.Must(n => n.Trim().Length is > 0 && n.Trim().Length <= max).WithMessage($"must be 1-{max} characters");
 

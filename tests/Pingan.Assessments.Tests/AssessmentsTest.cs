@@ -117,20 +117,24 @@ public abstract class AssessmentsTest : InfrastructureTest
     private static RegistryApi.UnitRecord Unit(string code, string name, string kind, string parent) =>
         new() { Code = code, Name = name, Kind = kind, ParentCode = parent, EffectiveOn = "2023-01-01" };
 
+    /// <summary>A call into the assessments service as the account "{role}-of-{jurisdiction}".</summary>
+    private Grpc.Core.CallInvoker As(string jurisdiction, string role) =>
+        TestAuthority.As(Host.Channel, Authority.Token(jurisdiction, [role], $"{role}-of-{jurisdiction}"));
+
     protected Api.Schemes.SchemesClient Schemes(string jurisdiction, string role = PinganRoles.CommissionOffice) =>
-        new(TestAuthority.As(Host.Channel, Authority.Token(jurisdiction, [role], $"{role}-of-{jurisdiction}")));
+        new(As(jurisdiction, role));
 
     protected Api.Assessments.AssessmentsClient Assessments(string jurisdiction, string role = PinganRoles.CommissionOffice) =>
-        new(TestAuthority.As(Host.Channel, Authority.Token(jurisdiction, [role], $"{role}-of-{jurisdiction}")));
+        new(As(jurisdiction, role));
 
     protected Api.Surveys.SurveysClient Surveys(string jurisdiction, string role = PinganRoles.CommissionOffice) =>
-        new(TestAuthority.As(Host.Channel, Authority.Token(jurisdiction, [role], $"{role}-of-{jurisdiction}")));
+        new(As(jurisdiction, role));
 
     protected Api.Commendations.CommendationsClient Commendations(string jurisdiction, string role = PinganRoles.CommissionOffice) =>
-        new(TestAuthority.As(Host.Channel, Authority.Token(jurisdiction, [role], $"{role}-of-{jurisdiction}")));
+        new(As(jurisdiction, role));
 
     protected Api.Recognition.RecognitionClient Recognition(string jurisdiction, string role = PinganRoles.CommissionOffice) =>
-        new(TestAuthority.As(Host.Channel, Authority.Token(jurisdiction, [role], $"{role}-of-{jurisdiction}")));
+        new(As(jurisdiction, role));
 
     /// <summary>Zhengzhou's 2026 assessment opened, scored (no inputs: 45 each, 不合格), <paramref name="excellent"/> adjusted to 优秀; approved by its leader unless told not to.</summary>
     protected async Task AssessZhengzhouAsync(string? excellent, bool approve = true)

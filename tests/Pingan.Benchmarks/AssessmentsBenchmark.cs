@@ -93,9 +93,9 @@ public static class AssessmentsBenchmark
         var read = await Db.ScalarAsync(sql, $"SELECT count(*) FROM (SELECT * FROM assessment_inputs WHERE year = {year} ORDER BY unit_code, reference) i");
         var bareMs = timer.Elapsed.TotalMilliseconds;
         var (first, firstMs) = await ScoreAllAsync(client, levels, year);
-        var firstHash = await ResultsHashAsync(assessmentsDb, year);
+        var firstHash = await ResultsHashAsync(sql, year);
         var (second, secondMs) = await ScoreAllAsync(client, levels, year);
-        var secondHash = await ResultsHashAsync(assessmentsDb, year);
+        var secondHash = await ResultsHashAsync(sql, year);
         var identical = firstHash == secondHash;
         failed |= first != pairs.Count || second != pairs.Count || !identical || read != inputs ? 1 : 0;
         Console.WriteLine($"  (1) {first:N0} units scored under 30 indicators from {inputs:N0} inputs, every level in turn:");
@@ -148,9 +148,8 @@ public static class AssessmentsBenchmark
         return (scored, timer.Elapsed.TotalMilliseconds);
     }
 
-    private static async Task<string> ResultsHashAsync(string connectionString, int year)
+    private static async Task<string> ResultsHashAsync(NpgsqlDataSource sql, int year)
     {
-        await using var sql = NpgsqlDataSource.Create(connectionString);
         await using var command = sql.CreateCommand($"SELECT assessing_code, unit_code, total, proposed_grade, result FROM unit_scores WHERE year = {year} ORDER BY assessing_code, unit_code");
         await using var reader = await command.ExecuteReaderAsync();
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);

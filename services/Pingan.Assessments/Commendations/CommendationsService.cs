@@ -178,10 +178,7 @@ public sealed class CommendationsService(
     /// <summary>The unit's grade in its approved assessment of the year (unspecified when it has none).</summary>
     private async Task<Grade> ApprovedGradeAsync(string unitCode, int year, CancellationToken ct)
     {
-        var scores = await (from s in db.Scores.AsNoTracking()
-                            join r in db.Rounds.AsNoTracking() on new { s.Year, s.AssessingCode } equals new { r.Year, r.AssessingCode }
-                            where s.Year == year && s.UnitCode == unitCode && r.ApprovedAt != null
-                            select s).ToListAsync(ct);
+        var scores = await EligibilityCheck.ApprovedScores(db, unitCode, year).ToListAsync(ct);
         // A unit assessed by two levels takes the worse grade.
         return scores.Count == 0 ? Grade.Unspecified : scores.Max(s => s.Grade);
     }

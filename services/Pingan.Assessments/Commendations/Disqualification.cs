@@ -19,9 +19,6 @@ public sealed class Disqualification
     public DateOnly? EndsOn { get; set; }
     public string Reason { get; set; } = "";
     public Guid[] LeaderIds { get; set; } = [];
-
-    /// <summary>In force on <paramref name="day"/>: started on or before it, not ended before it.</summary>
-    public bool CoversDay(DateOnly day) => StartsOn is { } start && start <= day && (EndsOn is not { } end || day <= end);
 }
 
 public sealed class DisqualificationStartedInput(AssessmentsDb db) : IdempotentConsumer<DisqualificationStarted, AssessmentsDb>(db)

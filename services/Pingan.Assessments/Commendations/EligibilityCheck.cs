@@ -17,6 +17,16 @@ public sealed record Ineligible(string Reason, string Reference, string Detail);
 /// </summary>
 public sealed class EligibilityCheck(AssessmentsDb db, RegistryLeaders leaders, JurisdictionGuard guard)
 {
+    /// <summary>Who answered for a unit over some days, as read from the registry once per request (several leaders are checked in one).</summary>
+    private readonly Dictionary<(string Unit, DateOnly From, DateOnly To), HashSet<string>> _answerable = [];
+
+    /// <summary>The unit's scores of the year in assessments its level's leader approved.</summary>
+    public static IQueryable<Scoring.UnitScore> ApprovedScores(AssessmentsDb db, string unitCode, int year) =>
+        from s in db.Scores.AsNoTracking()
+        join r in db.Rounds.AsNoTracking() on new { s.Year, s.AssessingCode } equals new { r.Year, r.AssessingCode }
+        where s.Year == year && s.UnitCode == unitCode && r.ApprovedAt != null
+        select s;
+
     public async Task<List<Ineligible>> CheckAsync(string unitCode, int year, DateOnly day, Guid? leaderId, CancellationToken ct)
     {
         var reasons = new List<Ineligible>();
@@ -28,10 +38,7 @@ public sealed class EligibilityCheck(AssessmentsDb db, RegistryLeaders leaders, 
             .OrderBy(i => i.UnitCode).ToListAsync(ct);
         foreach (var veto in vetoes.Where(v => v.UnitCode == unitCode))
             reasons.Add(new("VETOED", veto.Reference, $"{unitCode} was vetoed on {veto.On:yyyy-MM-dd} (Art. 37)"));
-        var failed = await (from s in db.Scores.AsNoTracking()
-                            join r in db.Rounds.AsNoTracking() on new { s.Year, s.AssessingCode } equals new { r.Year, r.AssessingCode }
-                            where s.Year == year && s.UnitCode == unitCode && r.ApprovedAt != null
-                            select s).ToListAsync(ct);
+        var failed = await ApprovedScores(db, unitCode, year).ToListAsync(ct);
         foreach (var score in failed.Where(s => s.Grade == Grade.Fail))
             reasons.Add(new("FAILED_ASSESSMENT", $"assessment/{score.AssessingCode}/{year}/{unitCode}", $"{unitCode} was graded 不合格 in {year} (Art. 20)"));
         if (leaderId is not { } leader) return reasons;
@@ -58,14 +65,19 @@ public sealed class EligibilityCheck(AssessmentsDb db, RegistryLeaders leaders, 
     private async Task<bool> AnswersForAsync(string unitCode, DateOnly from, DateOnly to, string leaderId, CancellationToken ct)
     {
         if (from > to || !await guard.IsWithinAsync(unitCode, ct)) return false;
-        try
+        if (!_answerable.TryGetValue((unitCode, from, to), out var answerable))
         {
-            return (await leaders.AnswerableDuringAsync(unitCode, from, to, ct)).Any(t => t.LeaderId == leaderId);
+            try
+            {
+                answerable = [.. (await leaders.AnswerableDuringAsync(unitCode, from, to, ct)).Select(t => t.LeaderId)];
+            }
+            catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.PermissionDenied)
+            {
+                answerable = [];
+            }
+            _answerable[(unitCode, from, to)] = answerable;
         }
-        catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.PermissionDenied)
-        {
-            return false;
-        }
+        return answerable.Contains(leaderId);
     }
 
     public static Api.Eligibility ToApi(string unitCode, DateOnly day, Guid? leaderId, IEnumerable<Ineligible> reasons)

@@ -115,7 +115,7 @@ public sealed class RecognitionService(
         // The recommending level's record, about a unit below it: read by either and the levels above.
         await guard.ReadBusinessRecordAsync(record.UnitCode, ct, record.RecommendingCode);
         var recommending = await units.GetUnitAsync(new RegistryApi.GetUnitRequest { Code = record.RecommendingCode }, cancellationToken: ct);
-        var html = RecommendationLetter(record, recommending.Name, ToApi(record));
+        var html = RecommendationLetter(record, recommending.Name);
         return context.Attachment("text/html; charset=utf-8", Encoding.UTF8.GetBytes(html), $"promotion-recommendation-{record.UnitCode}-{record.CommendedYear}", ".html");
     }
 
@@ -183,9 +183,9 @@ public sealed class RecognitionService(
     private static string TitleText(NationalTitle title) => title == NationalTitle.NationalExcellentCity ? "全国社会治安综合治理优秀市" : "全国平安建设先进县(市、区)";
 
     /// <summary>The written recommendation (Art. 29) as a printable letter.</summary>
-    public static string RecommendationLetter(PromotionRecommendationRecord r, string recommendingName, PromotionRecommendation view)
+    public static string RecommendationLetter(PromotionRecommendationRecord r, string recommendingName)
     {
-        var recommended = view.Leaders.Where(l => l.LeftOutBecause.Length == 0).ToList();
+        var recommended = ToApi(r).Leaders.Where(l => l.LeftOutBecause.Length == 0).ToList();
         var b = new StringBuilder();
         b.Append("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>关于优先提拔重用的建议</title>")
             .Append("<style>body{font-family:serif;margin:3em;line-height:1.8}h1{text-align:center}table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px 8px}</style></head><body>");

@@ -198,7 +198,7 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
         // Remote facts first: each failed unit's chain for the sanctions service, and that every recipient exists.
         var standing = await db.Scores.AsNoTracking().Where(x => x.Year == year && x.AssessingCode == code).ToListAsync(ct);
         var chainsOf = new Dictionary<string, IReadOnlyList<string>>();
-        foreach (var score in standing.Where(Clause8))
+        foreach (var score in standing.Where(s => Clause8(s, s.View())))
             chainsOf[score.UnitCode] = await chains.ChainAsync(score.UnitCode, ct) ?? [score.UnitCode];
         for (var i = 0; i < request.Distribution.Count; i++)
             if (await chains.ChainAsync(request.Distribution[i], ct) is null) throw new RequestValidationException($"distribution[{i}]", $"no unit {request.Distribution[i]}");
@@ -210,19 +210,21 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
         if (round.PublishedAt is { } published) throw new DomainRuleException($"The {year} assessment of {code} was published on {ChinaTime.DateOf(published):yyyy-MM-dd}.");
         (round.PublishedAt, round.PublishedBy, round.Distribution) = (now, guard.Caller.Subject, [.. request.Distribution.Distinct()]);
         var scores = await db.Scores.AsNoTracking().Where(x => x.Year == year && x.AssessingCode == code).ToListAsync(ct);
+        var targetsUnmet = 0;
         foreach (var score in scores)
         {
             var view = score.View();
+            targetsUnmet += view.TargetsUnmet ? 1 : 0;
             outbox.Enqueue(new AssessmentPublished(year, code, score.UnitCode, view.UnitName, score.Grade.ToString(), score.Total, view.Vetoed, now));
             // Art. 31(8): a 不合格 grade, or the year's targets not completed (reading 15), is a situation the sanctions
             // service registers for the competent office to verify.
-            if (Clause8(score))
+            if (Clause8(score, view))
                 outbox.Enqueue(new AssessmentFailed(year, code, score.UnitCode, view.UnitName, chainsOf.GetValueOrDefault(score.UnitCode) ?? [score.UnitCode], score.Total,
                     Clause8Reasons(score, view, scheme!), ChinaTime.DateOf(now), guard.Caller.Subject));
         }
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditRecord(context.Method, $"assessment/{code}/{year}", Detail: JsonSerializer.Serialize(new
-            { units = scores.Count, failed = scores.Count(x => x.Grade == Grade.Fail), targetsUnmet = scores.Count(x => x.View().TargetsUnmet), distribution = round.Distribution, article = "Art. 20, 31(8)" })), ct);
+            { units = scores.Count, failed = scores.Count(x => x.Grade == Grade.Fail), targetsUnmet, distribution = round.Distribution, article = "Art. 20, 31(8)" })), ct);
         await tx.CommitAsync(ct);
         return ToApi(round, scheme!);
     }
@@ -269,14 +271,14 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
         var granted = round.ExtraSalaryUnits;
         var scores = await db.Scores.AsNoTracking().Where(x => x.Year == year && x.AssessingCode == code && granted.Contains(x.UnitCode)).ToListAsync(ct);
         var assessing = await units.GetUnitAsync(new RegistryApi.GetUnitRequest { Code = code }, cancellationToken: ct);
-        var rows = scores.Select(s => (s.View(), s.Total)).OrderByDescending(r => r.Total).ThenBy(r => r.Item1.UnitCode, StringComparer.Ordinal)
-            .Select(r => new Scoring.ExtraSalaryWorkbook.Row(r.Item1.UnitCode, r.Item1.UnitName, r.Total)).ToList();
+        var rows = scores.OrderByDescending(s => s.Total).ThenBy(s => s.UnitCode, StringComparer.Ordinal)
+            .Select(s => new Scoring.ExtraSalaryWorkbook.Row(s.UnitCode, s.View().UnitName, s.Total)).ToList();
         var workbook = Scoring.ExtraSalaryWorkbook.Write(assessing.Name, year, round.ExtraSalaryDocument, decidedOn, rows, guard.Caller.Name, time.GetUtcNow());
         return context.Attachment("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", workbook, $"{year}-extra-salary-{code}", ".xlsx");
     }
 
     /// <summary>Art. 31(8): 不合格, or the year's targets not completed (reading 15).</summary>
-    private static bool Clause8(Scoring.UnitScore score) => score.Grade == Grade.Fail || score.View().TargetsUnmet;
+    private static bool Clause8(Scoring.UnitScore score, UnitResult view) => score.Grade == Grade.Fail || view.TargetsUnmet;
 
     private static string Clause8Reasons(Scoring.UnitScore score, UnitResult view, AssessmentScheme scheme)
     {
