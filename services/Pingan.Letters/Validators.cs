@@ -131,7 +131,7 @@ public sealed class RegisterSigningKeyValidator : AbstractValidator<RegisterSign
     public RegisterSigningKeyValidator()
     {
         RuleFor(r => r.LeaderId).Id();
-        RuleFor(r => r.PublicKey).Must(k => Signing.Sm2.TryParsePublicKey(k, out _)).WithMessage("must be an SM2 public key: the uncompressed point 04||X||Y in hex");
+        RuleFor(r => r.PublicKey).Must(k => Pingan.Signing.Sm2.TryParsePublicKey(k, out _)).WithMessage("must be an SM2 public key: the uncompressed point 04||X||Y in hex");
         RuleFor(r => r.ChallengeId).Id();
         RuleFor(r => r.Proof).Must(p => p.Length is > 0 and <= 80).WithMessage("must be the DER signature over the challenge's data");
     }

@@ -5,6 +5,7 @@ using Pingan.Letters.Api;
 using Pingan.Letters.Contracts;
 using Pingan.Letters.Persistence;
 using Pingan.Letters.Signing;
+using Pingan.Signing;
 using Pingan.Security;
 using Pingan.ServiceDefaults;
 using Pingan.Time;
