@@ -15,6 +15,7 @@ builder.AddPinganService<Projects.Pingan_Identity>("identity", 5091, 5092, postg
     ("Identity__DemoAccounts", "true"),
     // ADR 0012: the sanctions service reads the inspections' event log as its own client; ./platform up generates the secret once.
     ("Identity__ServiceClients__sanctions__Secret", ServiceClientSecret()), ("Identity__ServiceClients__assessments__Secret", ServiceClientSecret()),
+    ("Identity__ServiceClients__archives__Secret", ServiceClientSecret()),
     // Seals its keys and TOTP secrets at rest; ./platform up keeps it in .local/run/identity-kek.secret.
     ("Identity__KeyEncryptionKey", builder.Configuration["Pingan:IdentityKek"]
         ?? throw new InvalidOperationException("Pingan:IdentityKek is not set: start the platform with ./platform up")));
@@ -48,6 +49,15 @@ builder.AddPinganService<Projects.Pingan_Assessments>("assessments", 5131, 5132,
     [.. security, ("Services__Registry__Grpc", PinganServices.Url(builder, 5102)),
      ("Services__Inspections__Grpc", PinganServices.Url(builder, 5122)), ("Services__Letters__Grpc", PinganServices.Url(builder, 5112)),
      ("Services__Sanctions__Grpc", PinganServices.Url(builder, 5152)), ("Security__ServiceClient__Secret", ServiceClientSecret())]);
+
+// Issue 15: the performance archives (Art. 22), fed by every producer's events and logs, and the Art. 23 consultation
+// signed with the platform's consultation key (./platform up keeps it in .local/run/consultation-key.secret).
+builder.AddPinganService<Projects.Pingan_Archives>("archives", 5141, 5142, postgres, rabbitmq, seedStep: null,
+    [.. security, ("Services__Registry__Grpc", PinganServices.Url(builder, 5102)), ("Services__Letters__Grpc", PinganServices.Url(builder, 5112)),
+     ("Services__Inspections__Grpc", PinganServices.Url(builder, 5122)), ("Services__Sanctions__Grpc", PinganServices.Url(builder, 5152)),
+     ("Services__Assessments__Grpc", PinganServices.Url(builder, 5132)), ("Security__ServiceClient__Secret", ServiceClientSecret()),
+     ("Archives__ConsultationKey", builder.Configuration["Pingan:ConsultationKey"]
+        ?? throw new InvalidOperationException("Pingan:ConsultationKey is not set: start the platform with ./platform up"))]);
 
 builder.Build().Run();
 

@@ -29,4 +29,6 @@ public sealed record LeaderRoleChanged(
     Guid PreviousTermId, Guid TermId, Guid LeaderId, string UnitCode, LeadershipRole PreviousRole, LeadershipRole Role,
     string? Portfolio, DateOnly EffectiveOn,
     // Reading 6: whether the new term is the unit's in-charge term for comprehensive management.
-    bool ComprehensiveManagement = false);
+    bool ComprehensiveManagement = false,
+    // The new term's title (书记 after 副书记); null in events published before it was carried.
+    string? Title = null);

@@ -37,6 +37,13 @@ public sealed record CaseReportOverdue(Guid CaseId, string SubjectCode, string K
 /// </summary>
 public sealed record EscalationProposed(Guid CaseId, string SubjectCode, string FromStage, string ToStage, string BodyCode, string Reason, DateOnly RaisedOn);
 
+/// <summary>
+/// The leaders interviewed (约谈) for an admonishment or a listing (Art. 34, reading 3), for their performance archives
+/// (Art. 22 "受…奖惩情况"): those in office on the interview day, those who held the roles on the incident day, and
+/// any other leader the office named.
+/// </summary>
+public sealed record LeadersInterviewed(Guid CaseId, string SubjectCode, string Stage, DateOnly HeldOn, IReadOnlyList<Guid> LeaderIds);
+
 /// <summary>The case ended: rectified and accepted, dismissed, or referred to the veto rules.</summary>
 public sealed record CaseClosed(Guid CaseId, string SubjectCode, string Stage, string Outcome, DateTimeOffset ClosedAt);
 

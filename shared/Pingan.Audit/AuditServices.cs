@@ -38,6 +38,10 @@ public static class AuditServiceCollectionExtensions
         return builder;
     }
 
+    /// <summary>Describes refused requests of <typeparamref name="TRequest"/> by their target and what was asked (<see cref="RefusalDescription{TRequest}"/>).</summary>
+    public static IServiceCollection DescribeRefusals<TRequest>(this IServiceCollection services, Func<TRequest, (string? Target, string? Asked)> describe) =>
+        services.AddSingleton(new RefusalDescription<TRequest>(describe));
+
     /// <summary>
     /// The AuditLog service. Where the service authenticates its callers, only the province's auditors and operators
     /// may read it (least privilege: the entries name people, addresses and what they did, across every
@@ -72,6 +76,16 @@ public static class AuditServiceCollectionExtensions
 /// every denied query, in a transaction of its own; handlers record their successes in the change's
 /// transaction. It runs outside the error interceptor, so it sees the status the caller gets.
 /// </summary>
+/// <summary>
+/// How a refused request of type <typeparamref name="TRequest"/> is described in the audit trail: its target
+/// ("leader/{id}") and what was asked, appended to the refusal's message. A consultation's refusal names the leader and
+/// the purpose (Art. 23), not just the reason. Registered with <see cref="AuditServiceCollectionExtensions.DescribeRefusals{TRequest}"/>.
+/// </summary>
+public sealed class RefusalDescription<TRequest>(Func<TRequest, (string? Target, string? Asked)> describe)
+{
+    public (string? Target, string? Asked) Describe(TRequest request) => describe(request);
+}
+
 internal sealed class AuditInterceptor(IServiceScopeFactory scopes, ILogger<AuditInterceptor> logger) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
@@ -83,14 +97,14 @@ internal sealed class AuditInterceptor(IServiceScopeFactory scopes, ILogger<Audi
         }
         catch (Exception ex) when (!AuditServiceCollectionExtensions.IsQuery(context.Method) || IsDenial(ex))
         {
-            await RecordAsync(context, ex);
+            await RecordAsync(context, ex, sp => sp.GetService<RefusalDescription<TRequest>>()?.Describe(request));
             throw;
         }
     }
 
     private static bool IsDenial(Exception ex) => ex is RpcException { StatusCode: StatusCode.PermissionDenied or StatusCode.Unauthenticated };
 
-    private async Task RecordAsync(ServerCallContext context, Exception ex)
+    private async Task RecordAsync(ServerCallContext context, Exception ex, Func<IServiceProvider, (string? Target, string? Asked)?> describe)
     {
         var outcome = ex switch
         {
@@ -105,7 +119,9 @@ internal sealed class AuditInterceptor(IServiceScopeFactory scopes, ILogger<Audi
             var http = scope.ServiceProvider.GetRequiredService<IHttpContextAccessor>();
             http.HttpContext ??= context.GetHttpContext();
             var trail = scope.ServiceProvider.GetRequiredService<IAuditTrail>();
-            await trail.RecordSeparatelyAsync(new AuditRecord(context.Method, null, outcome, Truncate(ex.Message, 2000)), CancellationToken.None);
+            var described = describe(scope.ServiceProvider);
+            var detail = described?.Asked is { } asked ? $"{ex.Message} [asked: {asked}]" : ex.Message;
+            await trail.RecordSeparatelyAsync(new AuditRecord(context.Method, described?.Target, outcome, Truncate(detail, 2000)), CancellationToken.None);
         }
         catch (Exception auditError)
         {

@@ -10,7 +10,7 @@ public static class Audiences
     public static string Of(string service) => "pingan-" + service;
 
     /// <summary>Every service of the platform, in the order they were built; a new service is added here.</summary>
-    public static readonly string[] Services = ["identity", "registry", "letters", "sanctions", "inspections", "assessments"];
+    public static readonly string[] Services = ["identity", "registry", "letters", "sanctions", "inspections", "assessments", "archives"];
 
     /// <summary>What each service calls on its caller's token: a token for it must be good there too.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> Calls = new Dictionary<string, string[]>

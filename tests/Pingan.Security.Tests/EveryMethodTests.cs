@@ -59,6 +59,8 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.sanctions.v1.Cases/RecordReferralOutcome"] = [CommissionLeader, MemberUnitLiaison, Inspector, Auditor],
         // The inspected unit's staff report their rectification and its evidence (Art. 18).
         ["/pingan.inspections.v1.Inspections/ReportRectification"] = [CommissionLeader, Inspector, DisciplineLiaison, Auditor],
+        // The organisation and personnel departments consult the archives (Art. 23).
+        ["/pingan.archives.v1.Consultations/Consult"] = [CommissionOffice, CommissionLeader, MemberUnitLiaison, Inspector, DisciplineLiaison, Auditor],
         ["/pingan.inspections.v1.Inspections/UploadEvidence"] = [CommissionLeader, Inspector, DisciplineLiaison, Auditor],
     };
 
@@ -94,6 +96,9 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.inspections.v1.ReportingDuties/SubmitDuty"] = Kaifeng,
         // A member unit sends its own work information (Art. 15): Kaifeng's bureau, as the control account's unit.
         ["/pingan.inspections.v1.ReportingDuties/SubmitWorkInformation"] = Kaifeng,
+        // Kaifeng's office grades the archives Kaifeng keeps (Art. 22); Kaifeng's departments consult about Kaifeng's cadres (Art. 23).
+        ["/pingan.archives.v1.Archives/SetYearlyGrade"] = Kaifeng,
+        ["/pingan.archives.v1.Consultations/Consult"] = Kaifeng,
     };
 
     /// <summary>The same for the upward samples: Kaifeng answers for itself, and the province is the competent body for a case against it.</summary>
@@ -113,7 +118,9 @@ public sealed class EveryMethodTests : InfrastructureTest
     private static readonly string[] FilteredLists = ["/pingan.letters.v1.Letters/ListLetters", "/pingan.letters.v1.Progress/ListCompletions"];
 
     /// <summary>Reads of no business record, open to every account with a role anywhere: how the province reads its measures (issue 12).</summary>
-    private static readonly string[] OpenReads = ["/pingan.rules.v1.RegulationRules/ListRules", "/pingan.inspections.v1.ReportingDuties/GetDutySchedule"];
+    private static readonly string[] OpenReads = ["/pingan.rules.v1.RegulationRules/ListRules", "/pingan.inspections.v1.ReportingDuties/GetDutySchedule",
+        // The platform's published consultation keys, and checking a signature against them (Art. 23).
+        "/pingan.archives.v1.Consultations/ListSigningKeys", "/pingan.archives.v1.Consultations/VerifyConsultation"];
 
     /// <summary>The registry changes a county must not make to itself or with a higher level's leader.</summary>
     private static readonly string[] UpwardRegistryChanges =
@@ -125,6 +132,10 @@ public sealed class EveryMethodTests : InfrastructureTest
     private ServiceHost _sanctions = null!;
     private ServiceHost _inspections = null!;
     private ServiceHost _assessments = null!;
+    private ServiceHost _archives = null!;
+    // Archived leaders: one kept by Kaifeng (龙亭区's principal, a Kaifeng cadre), one by the province (Kaifeng's); a consultation of each level.
+    private readonly string _archivedId = Guid.CreateVersion7().ToString(), _upArchivedId = Guid.CreateVersion7().ToString();
+    private readonly string _consultationId = Guid.CreateVersion7().ToString(), _upConsultationId = Guid.CreateVersion7().ToString();
 
     /// <summary>An SM2 public key (the generator point's double): valid, and nobody's.</summary>
     private static readonly string SamplePublicKey = Convert.ToHexString(
@@ -346,6 +357,17 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.inspections.v1.Incidents/ListIncidents"] = () => new Inspections.Api.ListIncidentsRequest { UnitCode = upward ? Province : Kaifeng },
         ["/pingan.inspections.v1.Incidents/ReferIncident"] = () => new Inspections.Api.ReferIncidentRequest
             { IncidentId = upward ? _upIncidentId : _incidentId, Clause = 4, Severity = "ORDINARY", Reasons = "处置不力" },
+        ["/pingan.archives.v1.Archives/GetArchive"] = () => new Archives.Api.GetArchiveRequest { LeaderId = upward ? _upArchivedId : _archivedId },
+        ["/pingan.archives.v1.Archives/ListArchives"] = () => new Archives.Api.ListArchivesRequest { KeeperCode = upward ? Province : Kaifeng },
+        ["/pingan.archives.v1.Archives/SetYearlyGrade"] = () => new Archives.Api.SetYearlyGradeRequest
+            { LeaderId = upward ? _upArchivedId : _archivedId, Year = 2026, KeeperCode = upward ? Province : Kaifeng, Grade = Archives.Api.ArchiveGrade.Pass, Reasons = "walk" },
+        ["/pingan.archives.v1.Consultations/Consult"] = () => new Archives.Api.ConsultRequest
+            { LeaderId = upward ? _upArchivedId : _archivedId, AsOf = "2026-01-01", Purpose = Archives.Api.ConsultationPurpose.Promotion },
+        ["/pingan.archives.v1.Consultations/GetConsultation"] = () => new Archives.Api.GetConsultationRequest { ConsultationId = upward ? _upConsultationId : _consultationId },
+        ["/pingan.archives.v1.Consultations/GetConsultationOpinion"] = () => new Archives.Api.GetConsultationRequest { ConsultationId = upward ? _upConsultationId : _consultationId },
+        ["/pingan.archives.v1.Consultations/ListSigningKeys"] = () => new Archives.Api.ListSigningKeysRequest(),
+        ["/pingan.archives.v1.Consultations/VerifyConsultation"] = () => new Archives.Api.VerifyConsultationRequest
+            { SignedBody = "{}", Signature = Convert.ToBase64String(new byte[70]), KeyId = "0000000000000000" },
         ["/pingan.audit.v1.AuditLog/ListEntries"] = () => new Pingan.Audit.Api.ListEntriesRequest(),
         ["/pingan.audit.v1.AuditLog/VerifyChain"] = () => new Pingan.Audit.Api.VerifyChainRequest(),
         ["/pingan.rules.v1.RegulationRules/ListRules"] = () => new Pingan.Rules.Api.ListRulesRequest(),
@@ -486,9 +508,9 @@ public sealed class EveryMethodTests : InfrastructureTest
     /// <summary>Read upward by the units a level assesses, as organisation facts are: the standards they are assessed by (Art. 19).</summary>
     private static readonly string[] PublishedUpward = ["/pingan.assessments.v1.Schemes/GetScheme"];
 
-    /// <summary>Every letters, sanctions, inspections and assessments method (but what is published upward), and the registry's standing and leader changes.</summary>
+    /// <summary>Every letters, sanctions, inspections, assessments and archives method (but what is published upward), and the registry's standing and leader changes.</summary>
     private IEnumerable<(ServiceHost Host, IMethod Method)> UpwardMethods() =>
-        new[] { _letters, _sanctions, _inspections, _assessments }.SelectMany(host => MethodsOf(host)
+        new[] { _letters, _sanctions, _inspections, _assessments, _archives }.SelectMany(host => MethodsOf(host)
                 .Where(m => !m.FullName.StartsWith("/pingan.audit.", StringComparison.Ordinal) && !m.FullName.StartsWith("/pingan.rules.", StringComparison.Ordinal)
                     && !OpenReads.Contains(m.FullName) && !PublishedUpward.Contains(m.FullName))
                 .Select(m => (host, m)))
@@ -598,7 +620,7 @@ public sealed class EveryMethodTests : InfrastructureTest
             .Select(d => Path.GetFileName(d)!)
             .Where(n => n is not "Pingan.AppHost" && !n.EndsWith(".Contracts", StringComparison.Ordinal))
             .Order().ToArray();
-        Assert.Equal(["Pingan.Assessments", "Pingan.Identity", "Pingan.Inspections", "Pingan.Letters", "Pingan.Registry", "Pingan.Sanctions"], services);
+        Assert.Equal(["Pingan.Archives", "Pingan.Assessments", "Pingan.Identity", "Pingan.Inspections", "Pingan.Letters", "Pingan.Registry", "Pingan.Sanctions"], services);
     }
 
     /// <summary>
@@ -649,7 +671,7 @@ public sealed class EveryMethodTests : InfrastructureTest
         Assert.Equal(StatusCode.OK, await CallAsync(_inspections, methods.Single(m => m.Name == "GetEvidence"), Covert("GetEvidence"), office));
     }
 
-    private ServiceHost[] Hosts => [_identity, _registry, _letters, _sanctions, _inspections, _assessments];
+    private ServiceHost[] Hosts => [_identity, _registry, _letters, _sanctions, _inspections, _assessments, _archives];
 
     private static void Expect(List<string> problems, IMethod method, string who, StatusCode actual, StatusCode expected)
     {
@@ -706,6 +728,8 @@ public sealed class EveryMethodTests : InfrastructureTest
         registry += await inspectionsScope.ServiceProvider.GetRequiredService<Inspections.Persistence.InspectionsDb>().Set<AuditEntry>().CountAsync(e => e.Outcome == Outcomes.Succeeded);
         await using var assessmentsScope = _assessments.Services.CreateAsyncScope();
         registry += await assessmentsScope.ServiceProvider.GetRequiredService<Assessments.Persistence.AssessmentsDb>().Set<AuditEntry>().CountAsync(e => e.Outcome == Outcomes.Succeeded);
+        await using var archivesScope = _archives.Services.CreateAsyncScope();
+        registry += await archivesScope.ServiceProvider.GetRequiredService<Archives.Persistence.ArchivesDb>().Set<AuditEntry>().CountAsync(e => e.Outcome == Outcomes.Succeeded);
         await using var identityScope = _identity.Services.CreateAsyncScope();
         return registry + await identityScope.ServiceProvider.GetRequiredService<Pingan.Identity.Persistence.IdentityDb>().Set<AuditEntry>()
             .CountAsync(e => e.Outcome == Outcomes.Succeeded && !e.Action.StartsWith("token/"));
@@ -803,6 +827,33 @@ public sealed class EveryMethodTests : InfrastructureTest
             ["Security:RequireHttpsMetadata"] = "false",
             ["Services:Registry:Grpc"] = $"http://{_registry.Channel.Target}",
         });
+        // The archives, with the facts they would have from the registry's events (the walk's registry published them before
+        // the archives listened): the units, 龙亭区's principal managed by 中共开封市委 and Kaifeng's by the province's, and a
+        // consultation answered to each level.
+        var archives = await Database.CreateSiblingAsync("archives");
+        _archives = await ServiceHost.StartAsync(Archives.ArchivesApplication.Create, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:archives"] = archives,
+            ["ConnectionStrings:rabbitmq"] = VirtualHost.AmqpUri,
+            ["Security:Authority"] = _identity.Rest.BaseAddress!.ToString(),
+            ["Security:RequireHttpsMetadata"] = "false",
+            ["Archives:ConsultationKey"] = "d2Fsay1jb25zdWx0YXRpb24ta2V5LTMyLWJ5dGVzLSEhIQ==",
+        });
+        foreach (var (code, kind, parent) in new[] { (Province, "Province", (string?)null), (Zhengzhou, "City", Province), (Zhongyuan, "County", Zhengzhou),
+                     (Kaifeng, "City", Province), (Longting, "County", Kaifeng), (Province + "-PC", "PartyCommittee", Province), (Kaifeng + "-PC", "PartyCommittee", Kaifeng) })
+            await Sql.ExecuteAsync(archives, "INSERT INTO units (code, name, kind, parent_code, name_sequence, standing_sequence) VALUES ($1, $1, $2, $3, 0, 0) ON CONFLICT DO NOTHING",
+                code, kind, (object?)parent ?? DBNull.Value);
+        foreach (var (leader, unit, authority) in new[] { (_archivedId, Longting, Kaifeng + "-PC"), (_upArchivedId, Kaifeng, Province + "-PC") })
+            await Sql.ExecuteAsync(archives, """
+                INSERT INTO terms (term_id, leader_id, leader_name, unit_code, role, starts_on, cadre_authority_code, comprehensive_management)
+                VALUES ($1, $2, 'walk', $3, 'Principal', DATE '2024-01-01', $4, false)
+                """, Guid.NewGuid(), Guid.Parse(leader), unit, authority);
+        foreach (var (id, level) in new[] { (_consultationId, Kaifeng), (_upConsultationId, Province) })
+            await Sql.ExecuteAsync(archives, """
+                INSERT INTO consultations (id, leader_id, as_of, purpose, reference, level_code, requested_by, answered_at, signed_body, digest, signature, key_id)
+                VALUES ($1, $2, DATE '2026-01-01', 'Promotion', '', $3, 'walk', now(), $4, '', '', '')
+                """, Guid.Parse(id), Guid.Parse(_archivedId), level, $"{{\"consultationId\": \"{id}\", \"archive\": {{}}}}");
+
         // A proposal and a recommendation of Kaifeng's about 龙亭区, and the province's about Kaifeng, for the samples that name one.
         await using (var scope = _assessments.Services.CreateAsyncScope())
         {
@@ -867,6 +918,7 @@ public sealed class EveryMethodTests : InfrastructureTest
 
     public override async Task DisposeAsync()
     {
+        await _archives.DisposeAsync();
         await _assessments.DisposeAsync();
         await _inspections.DisposeAsync();
         await _sanctions.DisposeAsync();

@@ -27,11 +27,18 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
   value: "http://registry:8081"
 - name: Services__Inspections__Grpc
   value: "http://inspections:8081"
-{{- if eq .name "assessments" }}
+{{- if has .name (list "assessments" "archives") }}
 - name: Services__Letters__Grpc
   value: "http://letters:8081"
 - name: Services__Sanctions__Grpc
   value: "http://sanctions:8081"
+{{- end }}
+{{- if eq .name "archives" }}
+- name: Services__Assessments__Grpc
+  value: "http://assessments:8081"
+# The platform's key its Art. 23 consultation answers are signed with (SM2, derived from the secret).
+- name: Archives__ConsultationKey
+  valueFrom: { secretKeyRef: { name: {{ .root.Values.consultationKeySecret }}, key: key } }
 {{- end }}
 - name: Network__TrustedProxies
   value: {{ .root.Values.trustedProxies | quote }}

@@ -96,7 +96,7 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
         TermPlanner.End(current, effective.AddDays(-1), "role changed");
         db.Terms.Add(next);
         outbox.Enqueue(new Contracts.LeaderRoleChanged(current.Id, next.Id, leader.Id, current.UnitCode, current.Role, next.Role,
-            next.Portfolio.Length == 0 ? null : next.Portfolio, effective, next.ComprehensiveManagement));
+            next.Portfolio.Length == 0 ? null : next.Portfolio, effective, next.ComprehensiveManagement, next.Title));
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditRecord(context.Method, $"term/{current.Id}",
             Detail: AuditDetail.Of(new { newTerm = next.Id, role = next.Role.ToString(), next.Portfolio, next.ComprehensiveManagement, effectiveOn = Dates.Write(effective), correction })), ct);

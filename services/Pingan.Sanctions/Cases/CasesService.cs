@@ -262,6 +262,7 @@ public sealed partial class CasesService(
             foreach (var i in interviewees) i.Round = c.Round;
             c.Interviewees.AddRange(interviewees);
             c.InterviewHeldOn = heldOn;
+            outbox.Enqueue(new LeadersInterviewed(c.Id, c.SubjectCode, c.Stage.ToString(), heldOn, [.. interviewees.Select(i => i.LeaderId)]));
             // Art. 34: an admonishment's deadlines run from the interview; a listing's ran from its decision already.
             if (c.Stage == Stage.Admonishment)
                 db.Deadlines.AddRange(DeadlineSchedule.Admonishment(c, heldOn, calendar, time.GetUtcNow()));
