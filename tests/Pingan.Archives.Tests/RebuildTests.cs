@@ -54,9 +54,13 @@ public sealed class RebuildTests : ArchivesTest
         await cases.ProposeMeasureAsync(new SanctionsApi.ProposeMeasureRequest { CaseId = opened.CaseId, Stage = SanctionsApi.Stage.Notice, Verification = "经核实,情况属实" });
         await new SanctionsApi.Cases.CasesClient(TestAuthority.As(sanctions.Channel, Authority.Token(Zhengzhou, [PinganRoles.CommissionLeader], "leader-of-zhengzhou")))
             .DecideProposalAsync(new SanctionsApi.DecideProposalRequest { CaseId = opened.CaseId, Approve = true, DecidedOn = "2026-11-20" });
-        await Eventually.HoldsAsync(async () => await Sql.ScalarAsync(Database.ConnectionString,
-            "SELECT count(*) FROM unit_records WHERE kind = 'NOTICE'") == 1 && await Sql.ScalarAsync(Database.ConnectionString,
-            "SELECT count(*) FROM units WHERE name = '中共郑州市二七区委'") == 1, TimeSpan.FromSeconds(30), "the notice and the renaming in the archives");
+        // Every event the snapshot reflects applied first (each queue is consumed on its own: the notice may come before the case).
+        await Eventually.HoldsAsync(async () =>
+            await Sql.ScalarAsync(Database.ConnectionString, "SELECT count(*) FROM unit_records WHERE kind = 'NOTICE'") == 1
+            && await Sql.ScalarAsync(Database.ConnectionString, "SELECT count(*) FROM cases WHERE opened_on IS NOT NULL") == 1
+            && await Sql.ScalarAsync(Database.ConnectionString, "SELECT count(*) FROM terms WHERE ends_on IS NOT NULL") == 2
+            && await Sql.ScalarAsync(Database.ConnectionString, "SELECT count(*) FROM units WHERE name = '中共郑州市二七区委'") == 1,
+            TimeSpan.FromSeconds(90), "the case, its notice, the departures and the renaming in the archives");
         await Archives(Zhengzhou).SetYearlyGradeAsync(new SetYearlyGradeRequest
             { LeaderId = WangFang, Year = 2026, KeeperCode = Zhengzhou, Grade = ArchiveGrade.Pass, Reasons = "到任后推动整改,成效初显" });
         var built = await SnapshotAsync();
@@ -72,7 +76,7 @@ public sealed class RebuildTests : ArchivesTest
         Host = await StartArchivesAsync(sanctions);
         // Caught up when every event applied before (each under its message id, the log's copy the broker's) is applied again.
         await Eventually.HoldsAsync(async () => await Sql.ScalarAsync(Database.ConnectionString, "SELECT count(*) FROM inbox_messages") >= applied,
-            TimeSpan.FromSeconds(60), $"the {applied} events applied again from the logs");
+            TimeSpan.FromSeconds(120), $"the {applied} events applied again from the logs");
         Assert.Equal(string.Join("\n", built), string.Join("\n", await SnapshotAsync()));
     }
 
