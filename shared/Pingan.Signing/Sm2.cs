@@ -72,6 +72,12 @@ public static class Sm2
 public sealed class Sm2PrivateKey
 {
     private readonly ECPrivateKeyParameters _key;
+    private static readonly Org.BouncyCastle.Security.SecureRandom Random = new();
+    /// <summary>
+    /// One initialised signer per thread: initialising derives the public point (a scalar multiplication) and the
+    /// user-id digest Z, which every signature under the key shares; a signer resets to Z after each signature.
+    /// </summary>
+    private readonly ThreadLocal<SM2Signer> _signers;
 
     public Sm2PrivateKey(string secretBase64)
     {
@@ -82,6 +88,12 @@ public sealed class Sm2PrivateKey
         _key = new ECPrivateKeyParameters(d, Sm2.Domain);
         PublicKey = Convert.ToHexStringLower(Sm2.Domain.G.Multiply(d).Normalize().GetEncoded(false));
         KeyId = Sm2.Sm3Hex(Convert.FromHexString(PublicKey))[..16];
+        _signers = new ThreadLocal<SM2Signer>(() =>
+        {
+            var signer = new SM2Signer();
+            signer.Init(true, new ParametersWithRandom(_key, Random));
+            return signer;
+        });
     }
 
     /// <summary>The public key, uncompressed point in hex, published for verification.</summary>
@@ -92,8 +104,8 @@ public sealed class Sm2PrivateKey
     /// <summary>The DER signature over <paramref name="data"/> (randomised: two signatures of the same data differ, both verify).</summary>
     public byte[] Sign(byte[] data)
     {
-        var signer = new SM2Signer();
-        signer.Init(true, new ParametersWithRandom(_key, new Org.BouncyCastle.Security.SecureRandom()));
+        var signer = _signers.Value!;
+        signer.Reset();
         signer.BlockUpdate(data, 0, data.Length);
         return signer.GenerateSignature();
     }

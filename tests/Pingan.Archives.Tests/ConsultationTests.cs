@@ -93,6 +93,12 @@ public sealed class ConsultationTests : ArchivesTest
         Assert.True(key.Current);
         Assert.True(Sm2.Verify(key.PublicKey, Encoding.UTF8.GetBytes(answer.SignedBody), Convert.FromBase64String(answer.Signature)));
         Assert.Equal(answer.Digest, Sm2.Sm3Hex(Encoding.UTF8.GetBytes(answer.SignedBody)));
+        // Every answer, not just a signer's first (the platform reuses its signers).
+        for (var i = 0; i < 6; i++)
+        {
+            var more = await Consultations(Zhengzhou).ConsultAsync(Ask(i % 2 == 0 ? LiMing : ZhaoLei, $"2026-11-{20 + i}"));
+            Assert.True(Sm2.Verify(key.PublicKey, Encoding.UTF8.GetBytes(more.SignedBody), Convert.FromBase64String(more.Signature)), $"answer {i} verifies");
+        }
         // Or asks the platform: valid and recorded. An answer edited to read "not disqualified" is not.
         var verified = await Consultations(Zhengzhou).VerifyConsultationAsync(new VerifyConsultationRequest { SignedBody = answer.SignedBody, Signature = answer.Signature, KeyId = answer.KeyId });
         Assert.Equal((true, true, answer.ConsultationId), (verified.Valid, verified.Recorded, verified.ConsultationId));

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Pingan.Benchmarks;
 
-// ./platform bench [messaging|registry|letters|sanctions|inspections|assessments] [options]: every figure beside the baseline it is compared to,
+// ./platform bench [messaging|registry|letters|sanctions|inspections|assessments|archives] [options]: every figure beside the baseline it is compared to,
 // and at the end one line per target, met or missed. With --smoke each runs at a small size in seconds and nothing
 // is judged: ./platform test runs them so, so that a schema or API change that breaks a benchmark fails the tests.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -16,9 +16,10 @@ if (which is "all" or "letters") rc |= await LettersBenchmark.RunAsync(postgres,
 if (which is "all" or "sanctions") rc |= await SanctionsBenchmark.RunAsync(postgres, amqp, args);
 if (which is "all" or "inspections") rc |= await InspectionsBenchmark.RunAsync(postgres, amqp, args);
 if (which is "all" or "assessments") rc |= await AssessmentsBenchmark.RunAsync(postgres, amqp, args);
-if (which is not ("all" or "messaging" or "registry" or "letters" or "sanctions" or "inspections" or "assessments"))
+if (which is "all" or "archives") rc |= await ArchivesBenchmark.RunAsync(postgres, amqp, args);
+if (which is not ("all" or "messaging" or "registry" or "letters" or "sanctions" or "inspections" or "assessments" or "archives"))
 {
-    Console.Error.WriteLine($"unknown benchmark '{which}': messaging, registry, letters, sanctions, inspections, assessments, or nothing for all");
+    Console.Error.WriteLine($"unknown benchmark '{which}': messaging, registry, letters, sanctions, inspections, assessments, archives, or nothing for all");
     return 2;
 }
 Verdicts.Print();

@@ -19,6 +19,9 @@ namespace Pingan.Archives.Consulting;
 public sealed class ConsultationSigner(Sm2PrivateKey key)
 {
     public Sm2PrivateKey Key => key;
+
+    /// <summary>Whether this process has committed the key's row in consultation_keys (set once, after a commit).</summary>
+    public bool Recorded { get; set; }
 }
 
 /// <summary>Art. 23: the organisation and personnel departments consult the commission before 任职考察, 晋职晋级 or 综合性奖励.</summary>
@@ -45,6 +48,8 @@ public sealed class ConsultationsService(
         var today = time.Today();
         if (day > today) throw new RequestValidationException("as_of", $"is after today ({today:yyyy-MM-dd}): the archive answers for days that have passed");
         var leaderId = Guid.Parse(request.LeaderId);
+        // A dozen reads and the record: on one connection held for the call, not one taken from the pool per read.
+        await db.Database.OpenConnectionAsync(ct);
 
         // Reading 19: "同级" is the level of the party committee that manages the cadre (干部管理权限) in the posts held on
         // the day. A leader unknown here or managed by another level gets the same refusal: nothing is disclosed.
@@ -80,9 +85,13 @@ public sealed class ConsultationsService(
             Signature = Convert.ToBase64String(signer.Key.Sign(bytes)), KeyId = signer.Key.KeyId,
         };
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO consultation_keys (key_id, public_key, first_used_at) VALUES ({signer.Key.KeyId}, {signer.Key.PublicKey}, {now}) ON CONFLICT DO NOTHING
-            """, ct);
+        // The key is published from its first use on (a rotated-out key stays listed): recorded once per process.
+        if (!signer.Recorded)
+        {
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO consultation_keys (key_id, public_key, first_used_at) VALUES ({signer.Key.KeyId}, {signer.Key.PublicKey}, {now}) ON CONFLICT DO NOTHING
+                """, ct);
+        }
         db.Consultations.Add(record);
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditRecord(context.Method, $"leader/{leader.Id}", Detail: JsonSerializer.Serialize(new
@@ -91,6 +100,7 @@ public sealed class ConsultationsService(
             disqualifications = disqualifications.Select(d => $"{d.Reason} {d.UnitCode} {d.CaseId}"), openCases = open.Count, digest = record.Digest, article = "Art. 23",
         })), ct);
         await tx.CommitAsync(ct);
+        signer.Recorded = true;
         return Signed(record);
     }
 
