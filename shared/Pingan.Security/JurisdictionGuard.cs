@@ -14,6 +14,23 @@ public interface IAccountabilityChain
 }
 
 /// <summary>
+/// The accountability chain as SQL over a service's own <c>units</c> table (code, parent_code, answers_to_code): the
+/// registry's rule (answers_to, else parent), up to the root, $1 the unit. The registry runs it on its own table; the
+/// archives service on the units the registry's events announced.
+/// </summary>
+public static class UnitChainSql
+{
+    public const string FromUnit =
+        """
+        WITH RECURSIVE c(code, answers_to, depth) AS (
+            SELECT code, COALESCE(answers_to_code, parent_code), 0 FROM units WHERE code = $1
+            UNION ALL
+            SELECT u.code, COALESCE(u.answers_to_code, u.parent_code), c.depth + 1 FROM units u JOIN c ON u.code = c.answers_to WHERE c.depth < 32)
+        SELECT code FROM c ORDER BY depth
+        """;
+}
+
+/// <summary>
 /// The platform's authorization intents (issue 11). Every handler states which of these it needs; none pairs
 /// checks of its own. "Within" means the caller's jurisdiction is on the unit's accountability chain: the unit is
 /// the caller's jurisdiction or answers to it, directly or through others. The root (the province) has everything

@@ -52,6 +52,29 @@ public sealed class IsolatedVirtualHost : IAsyncLifetime
     }
 
     /// <summary>
+    /// Puts <paramref name="message"/> on <paramref name="queue"/> as a producer's outbox would (MassTransit's envelope and
+    /// the <c>Pingan-Sequence</c> header of ADR 0012) under a new message id, straight through the broker: a consumer's
+    /// test plays a producer that is not running. Answers the message id, for the test to wait until the inbox applied it.
+    /// </summary>
+    public async Task<Guid> DeliverAsync<T>(string queue, T message, long sequence)
+    {
+        var factory = new ConnectionFactory { Uri = new Uri(AmqpUri) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var id = Guid.NewGuid();
+        var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
+        {
+            ["messageId"] = id.ToString(),
+            ["messageType"] = new[] { $"urn:message:{typeof(T).Namespace}:{typeof(T).Name}" },
+            ["message"] = message,
+            ["headers"] = new Dictionary<string, object> { [Pingan.Messaging.EventSequence.Header] = sequence },
+        }, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
+        await channel.BasicPublishAsync(queue, "", false,
+            new BasicProperties { MessageId = id.ToString(), ContentType = "application/vnd.masstransit+json", Persistent = true }, body);
+        return id;
+    }
+
+    /// <summary>
     /// Stops <paramref name="host"/> and deletes its <paramref name="queues"/> with their bindings, as if that consumer had
     /// never run here. It waits for the queues to exist first: a bus stopped while still starting may declare them after
     /// they were deleted.

@@ -123,19 +123,7 @@ public abstract class ArchivesTest : InfrastructureTest
     /// </summary>
     protected async Task DeliverAsync<T>(string feed, T message, long sequence = 1)
     {
-        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(VirtualHost.AmqpUri) };
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        var id = Guid.NewGuid();
-        var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
-        {
-            ["messageId"] = id.ToString(),
-            ["messageType"] = new[] { $"urn:message:{typeof(T).Namespace}:{typeof(T).Name}" },
-            ["message"] = message,
-            ["headers"] = new Dictionary<string, object> { [Pingan.Messaging.EventSequence.Header] = sequence },
-        }, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
-        await channel.BasicPublishAsync($"testhost-{feed}", "", false,
-            new RabbitMQ.Client.BasicProperties { MessageId = id.ToString(), ContentType = "application/vnd.masstransit+json", Persistent = true }, body);
+        var id = await VirtualHost.DeliverAsync($"testhost-{feed}", message, sequence);
         await Eventually.HoldsAsync(async () => await Sql.ScalarAsync(Database.ConnectionString, "SELECT count(*) FROM inbox_messages WHERE message_id = $1", id) == 1,
             TimeSpan.FromSeconds(60), $"{typeof(T).Name} applied");
     }

@@ -79,27 +79,8 @@ public abstract class AssessmentsTest : InfrastructureTest
         Host = await StartAssessmentsAsync(inspections);
     }
 
-    /// <summary>
-    /// Puts <paramref name="message"/> on <paramref name="queue"/> as a producer's outbox would (MassTransit's envelope, the
-    /// Pingan-Sequence header) under a new message id, straight through the broker.
-    /// </summary>
-    protected async Task<Guid> DeliverAsync<T>(string queue, T message, long sequence)
-    {
-        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(VirtualHost.AmqpUri) };
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        var id = Guid.NewGuid();
-        var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
-        {
-            ["messageId"] = id.ToString(),
-            ["messageType"] = new[] { $"urn:message:{typeof(T).Namespace}:{typeof(T).Name}" },
-            ["message"] = message,
-            ["headers"] = new Dictionary<string, object> { [Pingan.Messaging.EventSequence.Header] = sequence },
-        }, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
-        await channel.BasicPublishAsync(queue, "", false,
-            new RabbitMQ.Client.BasicProperties { MessageId = id.ToString(), ContentType = "application/vnd.masstransit+json", Persistent = true }, body);
-        return id;
-    }
+    /// <summary>Puts <paramref name="message"/> on <paramref name="queue"/> as a producer's outbox would (<see cref="IsolatedVirtualHost.DeliverAsync{T}"/>).</summary>
+    protected Task<Guid> DeliverAsync<T>(string queue, T message, long sequence) => VirtualHost.DeliverAsync(queue, message, sequence);
 
     /// <summary>Whether the inbox has applied the message <paramref name="messageId"/>.</summary>
     protected async Task<bool> AppliedAsync(Guid messageId) =>

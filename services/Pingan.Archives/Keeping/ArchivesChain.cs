@@ -11,14 +11,7 @@ namespace Pingan.Archives.Keeping;
 /// </summary>
 public sealed class ArchivesChain(ArchivesDb db) : IAccountabilityChain
 {
-    private const string Sql =
-        """
-        WITH RECURSIVE c(code, answers_to, depth) AS (
-            SELECT code, COALESCE(answers_to_code, parent_code), 0 FROM units WHERE code = $1
-            UNION ALL
-            SELECT u.code, COALESCE(u.answers_to_code, u.parent_code), c.depth + 1 FROM units u JOIN c ON u.code = c.answers_to WHERE c.depth < 32)
-        SELECT code FROM c ORDER BY depth
-        """;
+    private const string Sql = UnitChainSql.FromUnit;
 
     private readonly Dictionary<string, IReadOnlyList<string>> _known = new(StringComparer.Ordinal);
 
