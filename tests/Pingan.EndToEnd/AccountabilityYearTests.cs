@@ -44,7 +44,8 @@ public sealed class AccountabilityYearTests : PlatformTest
             {
                 Unit(Province, "河南省", "province", ""), Unit(Zhengzhou, "郑州市", "city", Province), Unit(Zhongyuan, "中原区", "county", Zhengzhou),
                 Unit(ZhongyuanPc, "中共郑州市中原区委员会", "party_committee", Zhongyuan), Unit(ZhongyuanGov, "郑州市中原区人民政府", "government", Zhongyuan),
-                Unit(Erqi, "二七区", "county", Zhengzhou), Unit(Erqi + "-PC", "中共郑州市二七区委员会", "party_committee", Erqi), Unit(Kaifeng, "开封市", "city", Province), Unit(ZhengzhouPc, "中共郑州市委员会", "party_committee", Zhengzhou),
+                Unit(Erqi, "二七区", "county", Zhengzhou), Unit(Erqi + "-PC", "中共郑州市二七区委员会", "party_committee", Erqi), Unit(Kaifeng, "开封市", "city", Province),
+                Unit(Province + "-PC", "中共河南省委员会", "party_committee", Province), Unit(Kaifeng + "-PC", "中共开封市委员会", "party_committee", Kaifeng), Unit(ZhengzhouPc, "中共郑州市委员会", "party_committee", Zhengzhou),
                 Unit(Zhengzhou + "-PSB", "郑州市公安局", "department", Zhengzhou), Unit(Province + "-CDI", "河南省纪委监委", "department", Province),
                 Unit(Province + "-ORG", "中共河南省委组织部", "department", Province), Unit(Province + "-HRSS", "河南省人力资源和社会保障厅", "department", Province),
             },
@@ -217,5 +218,92 @@ public sealed class AccountabilityYearTests : PlatformTest
             .GetArchiveAsync(new GetArchiveRequest { LeaderId = secretary.LeaderId });
         Assert.Equal(["2026-09-22"], archive.Years.Single(y => y.Year == 2026).DutyRecords.Where(r => r.Kind == "INSPECTION_FINDING").Select(r => r.On));
         Assert.Equal([opened.CaseId], (await ConsultAsync(secretary.LeaderId, "2026-09-22")).OpenCases.Select(c => c.CaseId));
+    }
+
+    /// <summary>A principal's signing key on their own device (the platform only ever sees the public key), enrolled by the office of their level.</summary>
+    private async Task<Pingan.Signing.Sm2PrivateKey> EnrolAsync(RegistryApi.Term term, string office)
+    {
+        var device = new Pingan.Signing.Sm2PrivateKey(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        var keys = new Pingan.Letters.Api.SigningKeys.SigningKeysClient(await AsAsync(Letters, office, OrganisationLiaison));
+        var challenge = await keys.CreateEnrolmentChallengeAsync(new Pingan.Letters.Api.CreateEnrolmentChallengeRequest { LeaderId = term.LeaderId });
+        await keys.RegisterSigningKeyAsync(new Pingan.Letters.Api.RegisterSigningKeyRequest
+        {
+            LeaderId = term.LeaderId, PublicKey = device.PublicKey, ChallengeId = challenge.ChallengeId,
+            Proof = Google.Protobuf.ByteString.CopyFrom(device.Sign(challenge.Data.ToByteArray())),
+        });
+        return device;
+    }
+
+    /// <summary>A side of a letter signed on the leader's device over the letter's canonical form, submitted by their office.</summary>
+    private async Task SignAsync(string letterId, Pingan.Letters.Api.Side side, RegistryApi.Term leader, Pingan.Signing.Sm2PrivateKey device, string office, string on)
+    {
+        var letters = new Pingan.Letters.Api.Letters.LettersClient(await AsAsync(Letters, office, CommissionOffice));
+        var form = await letters.GetCanonicalFormAsync(new Pingan.Letters.Api.GetCanonicalFormRequest { LetterId = letterId });
+        await letters.SignLetterAsync(new Pingan.Letters.Api.SignLetterRequest
+            { LetterId = letterId, Side = side, LeaderId = leader.LeaderId, SignedOn = on, Signature = Google.Protobuf.ByteString.CopyFrom(device.Sign(form.Data.ToByteArray())) });
+    }
+
+    [Fact]
+    public async Task The_province_issues_cities_cascade_and_on_1_April_the_platform_lists_who_has_not_signed_Art13()
+    {
+        Today("2026-02-10");
+        await RecordOrganisationAsync();
+        var provinceSecretary = await AppointAsync("李建国", Province + "-PC", RegistryApi.LeadershipRole.Principal, "2024-01-01");
+        var zhengzhouSecretary = await AppointAsync("张伟", ZhengzhouPc, RegistryApi.LeadershipRole.Principal, "2024-01-01");
+        var zhongyuanSecretary = await AppointAsync("王刚", ZhongyuanPc, RegistryApi.LeadershipRole.Principal, "2021-06-01");
+        await AppointAsync("刘洋", Erqi + "-PC", RegistryApi.LeadershipRole.Principal, "2024-01-01");
+        var (provinceKey, zhengzhouKey, zhongyuanKey) =
+            (await EnrolAsync(provinceSecretary, Province), await EnrolAsync(zhengzhouSecretary, Zhengzhou), await EnrolAsync(zhongyuanSecretary, Zhongyuan));
+
+        // The province's office drafts and issues the year's letters (Art. 9-13); Zhengzhou's leader signs with the province's.
+        var templates = new Pingan.Letters.Api.Templates.TemplatesClient(await AsAsync(Letters, Province, CommissionOffice));
+        Pingan.Letters.Api.CreateTemplateRequest Draft(string issuer)
+        {
+            var draft = new Pingan.Letters.Api.CreateTemplateRequest
+                { Year = 2026, IssuerCode = issuer, Title = "2026年度平安建设目标管理责任书", KeyTasks = { "矛盾纠纷排查化解", "社会治安防控体系建设" } };
+            draft.Targets.Add(new Pingan.Letters.Api.TargetDraft { Code = "1", Indicator = "矛盾纠纷化解率", TargetValue = "95", UnitOfMeasure = "%", EvidenceRequired = "工作台账", Weight = "100" });
+            return draft;
+        }
+        var provinceLetters = new Pingan.Letters.Api.Letters.LettersClient(await AsAsync(Letters, Province, CommissionOffice));
+        var issued = await provinceLetters.IssueLettersAsync(new Pingan.Letters.Api.IssueLettersRequest { TemplateId = (await templates.CreateTemplateAsync(Draft(Province))).TemplateId });
+        var toZhengzhou = issued.Letters.Single(l => l.ReceiverCode == Zhengzhou).LetterId;
+        Assert.Contains(issued.Letters, l => l.ReceiverCode == Kaifeng);
+        Today("2026-02-12");
+        await SignAsync(toZhengzhou, Pingan.Letters.Api.Side.Issuer, provinceSecretary, provinceKey, Province, "2026-02-12");
+        await SignAsync(toZhengzhou, Pingan.Letters.Api.Side.Receiver, zhengzhouSecretary, zhengzhouKey, Zhengzhou, "2026-02-12");
+
+        // Zhengzhou cascades to its counties; 中原区 signs, 二七区 does not.
+        Today("2026-02-20");
+        var cityTemplate = await new Pingan.Letters.Api.Templates.TemplatesClient(await AsAsync(Letters, Zhengzhou, CommissionOffice)).CreateTemplateAsync(Draft(Zhengzhou));
+        var cascaded = await new Pingan.Letters.Api.Letters.LettersClient(await AsAsync(Letters, Zhengzhou, CommissionOffice))
+            .IssueLettersAsync(new Pingan.Letters.Api.IssueLettersRequest { TemplateId = cityTemplate.TemplateId });
+        var toZhongyuan = cascaded.Letters.Single(l => l.ReceiverCode == Zhongyuan).LetterId;
+        Assert.Contains(cascaded.Letters, l => l.ReceiverCode == Erqi);
+        Today("2026-03-02");
+        await SignAsync(toZhongyuan, Pingan.Letters.Api.Side.Issuer, zhengzhouSecretary, zhengzhouKey, Zhengzhou, "2026-03-02");
+        await SignAsync(toZhongyuan, Pingan.Letters.Api.Side.Receiver, zhongyuanSecretary, zhongyuanKey, Zhongyuan, "2026-03-02");
+
+        // 1 April (Art. 13 "一般在每年第一季度签订"): the province's office reads who has not signed in its whole cascade.
+        Today("2026-04-01");
+        var progress = await provinceLetters.GetSigningProgressAsync(new Pingan.Letters.Api.GetSigningProgressRequest { UnitCode = Province, Year = 2026 });
+        var unsigned = progress.Unsigned.Select(u => u.ReceiverCode).ToList();
+        Assert.Contains(Kaifeng, unsigned);
+        Assert.Contains(Erqi, unsigned);
+        Assert.DoesNotContain(Zhengzhou, unsigned);
+        Assert.DoesNotContain(Zhongyuan, unsigned);
+        Assert.All(progress.Unsigned, u => Assert.True(u.Overdue));
+        Assert.Equal(progress.Letters - progress.Signed, progress.Unsigned.Count);
+        // Zhengzhou's office sees its own cascade only.
+        var city = await new Pingan.Letters.Api.Letters.LettersClient(await AsAsync(Letters, Zhengzhou, CommissionOffice))
+            .GetSigningProgressAsync(new Pingan.Letters.Api.GetSigningProgressRequest { UnitCode = Zhengzhou, Year = 2026 });
+        Assert.DoesNotContain(Kaifeng, city.Unsigned.Select(u => u.ReceiverCode));
+        Assert.Contains(Erqi, city.Unsigned.Select(u => u.ReceiverCode));
+
+        // The signing enters the archive Zhengzhou keeps for 中原区's secretary (Art. 22).
+        await Eventually.HoldsAsync(async () => await ArchivesCountAsync("SELECT count(*) FROM unit_records WHERE kind = 'LETTER_SIGNED'") >= 2,
+            TimeSpan.FromSeconds(60), "the signed letters in the archives");
+        var archive = await new Pingan.Archives.Api.Archives.ArchivesClient(await AsAsync(Archives, Zhengzhou, CommissionOffice))
+            .GetArchiveAsync(new GetArchiveRequest { LeaderId = zhongyuanSecretary.LeaderId });
+        Assert.Equal(1, archive.Years.Single(y => y.Year == 2026).Duties.LettersSigned);
     }
 }
