@@ -134,4 +134,36 @@ public sealed class ScoringTests : AssessmentsTest
         Assert.Equal((85.0, Grade.Pass), (kaifeng.Total, kaifeng.ProposedGrade)); // 100 less the veto's 15: 优秀 by points
         Assert.False(kaifeng.Tied);
     }
+
+    [Fact]
+    public async Task A_unit_under_listed_supervision_on_some_day_of_the_year_is_not_graded_excellent_Art35_Reading20()
+    {
+        // 二七区 was listed from March to June (the sanctions service's two events, the end first).
+        var listing = Guid.NewGuid();
+        foreach (var id in new[]
+                 {
+                     await DeliverAsync("testhost-disqualification-ended-input", new DisqualificationEnded(listing, Erqi, new DateOnly(2026, 6, 30)), 2),
+                     await DeliverAsync("testhost-disqualification-started-input", new DisqualificationStarted(listing, Erqi, new DateOnly(2026, 3, 2), "Listed supervision (Art. 35)", []), 1),
+                 })
+            await Eventually.HoldsAsync(() => AppliedAsync(id), TimeSpan.FromSeconds(30), "the listing applied");
+        await Assessments(Zhengzhou).OpenAssessmentAsync(new OpenAssessmentRequest { AssessingCode = Zhengzhou, Year = 2026 });
+        var ranking = await Assessments(Zhengzhou).ScoreAssessmentAsync(new ScoreAssessmentRequest { AssessingCode = Zhengzhou, Year = 2026 });
+        Assert.Equal((true, false), (ranking.Units.Single(u => u.UnitCode == Erqi).Listed, ranking.Units.Single(u => u.UnitCode == Zhongyuan).Listed));
+
+        // The office may not grade it 优秀, whatever its work; 中原区 it may.
+        var refused = await Refused(() => Assessments(Zhengzhou).AdjustGradeAsync(new AdjustGradeRequest
+            { AssessingCode = Zhengzhou, Year = 2026, UnitCode = Erqi, Grade = Grade.Excellent, Reasons = "整改成效突出" }).ResponseAsync, StatusCode.FailedPrecondition);
+        Assert.Contains("reading 20", refused.Status.Detail);
+        await Assessments(Zhengzhou).AdjustGradeAsync(new AdjustGradeRequest { AssessingCode = Zhengzhou, Year = 2026, UnitCode = Zhongyuan, Grade = Grade.Excellent, Reasons = "工作成效突出" });
+
+        // 中原区 is listed after the scoring: the leader cannot approve its 优秀 until the office scores again.
+        var late = await DeliverAsync("testhost-disqualification-started-input", new DisqualificationStarted(Guid.NewGuid(), Zhongyuan, new DateOnly(2026, 11, 25), "Listed supervision (Art. 35)", []), 1);
+        await Eventually.HoldsAsync(() => AppliedAsync(late), TimeSpan.FromSeconds(30), "the late listing applied");
+        var approval = new ApproveAssessmentRequest { AssessingCode = Zhengzhou, Year = 2026 };
+        Assert.Contains(Zhongyuan, (await Refused(() => Assessments(Zhengzhou, Pingan.Security.PinganRoles.CommissionLeader).ApproveAssessmentAsync(approval).ResponseAsync,
+            StatusCode.FailedPrecondition)).Status.Detail);
+        var again = await Assessments(Zhengzhou).ScoreAssessmentAsync(new ScoreAssessmentRequest { AssessingCode = Zhengzhou, Year = 2026 });
+        Assert.All(again.Units.Where(u => u.UnitCode is Erqi or Zhongyuan), u => Assert.True(u.Listed && u.Grade != Grade.Excellent));
+        await Assessments(Zhengzhou, Pingan.Security.PinganRoles.CommissionLeader).ApproveAssessmentAsync(approval);
+    }
 }

@@ -34,8 +34,15 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
         var year = request.Year;
         var inputs = (await db.Inputs.AsNoTracking().Where(i => i.Year == year && codes.Contains(i.UnitCode)).ToListAsync(ct)).ToLookup(i => i.UnitCode);
         var surveys = await db.Surveys.AsNoTracking().Where(s => s.Year == year && codes.Contains(s.UnitCode)).ToDictionaryAsync(s => s.UnitCode, ct);
+        // Reading 20: the listings in force on some day of the year (the sanctions service's disqualification windows).
+        var (yearStart, yearEnd) = (new DateOnly(year, 1, 1), new DateOnly(year, 12, 31));
+        var listings = (await db.Disqualifications.AsNoTracking()
+                .Where(d => codes.Contains(d.UnitCode) && d.StartsOn != null && d.StartsOn <= yearEnd && (d.EndsOn == null || d.EndsOn >= yearStart))
+                .Select(d => new { d.UnitCode, d.CaseId }).ToListAsync(ct))
+            .ToLookup(d => d.UnitCode, d => $"sanctions/case/{d.CaseId}/listing");
         await db.Scores.Where(x => x.Year == year && x.AssessingCode == request.AssessingCode).ExecuteDeleteAsync(ct);
-        var results = assessed.Select(u => Scoring.Scorer.Score(scheme!, u.Code, u.Name, [.. inputs[u.Code].OrderBy(i => i.Reference, StringComparer.Ordinal)], surveys.GetValueOrDefault(u.Code))).ToList();
+        var results = assessed.Select(u => Scoring.Scorer.Score(scheme!, u.Code, u.Name, [.. inputs[u.Code].OrderBy(i => i.Reference, StringComparer.Ordinal)], surveys.GetValueOrDefault(u.Code),
+            [.. listings[u.Code].Order(StringComparer.Ordinal)])).ToList();
         db.Scores.AddRange(results.Select(r => new Scoring.UnitScore
         {
             Year = year, AssessingCode = request.AssessingCode, UnitCode = r.UnitCode, Total = (decimal)r.Total, ProposedGrade = r.ProposedGrade,
@@ -161,6 +168,9 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
         var score = await db.Scores.FirstOrDefaultAsync(x => x.Year == request.Year && x.AssessingCode == request.AssessingCode && x.UnitCode == request.UnitCode, ct)
             ?? throw new RequestValidationException("unit_code", $"has no score in the {request.Year} assessment of {request.AssessingCode}: score the assessment first");
         var from = score.Grade;
+        // Reading 20 (Art. 35 ¶4): a unit listed in the year is not 优秀, whatever the office thinks of its work.
+        if (request.Grade == Grade.Excellent && score.View().Listed)
+            throw new DomainRuleException($"{request.UnitCode} was under listed supervision in {request.Year}: it cannot be graded 优秀 (Art. 35 ¶4, reading 20).");
         (score.AdjustedGrade, score.AdjustmentReasons, score.AdjustedBy) = (request.Grade == score.ProposedGrade ? null : request.Grade, request.Reasons.Trim(), guard.Caller.Subject);
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditRecord(context.Method, $"assessment/{request.AssessingCode}/{request.Year}/{request.UnitCode}", Detail: JsonSerializer.Serialize(new
@@ -182,6 +192,14 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
         var (year, code) = (request.Year, request.AssessingCode);
         var grades = await db.Scores.Where(x => x.Year == year && x.AssessingCode == code).ToListAsync(ct);
         if (grades.Count == 0) throw new DomainRuleException($"The {year} assessment of {code} has no scores to approve: score it first.");
+        // Reading 20: a listing that arrived after the scoring still bars a 优秀; the office scores again first.
+        var excellent = grades.Where(g => g.Grade == Grade.Excellent).Select(g => g.UnitCode).ToList();
+        var (yearStart, yearEnd) = (new DateOnly(year, 1, 1), new DateOnly(year, 12, 31));
+        var listed = await db.Disqualifications.AsNoTracking()
+            .Where(d => excellent.Contains(d.UnitCode) && d.StartsOn != null && d.StartsOn <= yearEnd && (d.EndsOn == null || d.EndsOn >= yearStart))
+            .Select(d => d.UnitCode).Distinct().OrderBy(u => u).ToListAsync(ct);
+        if (listed.Count > 0)
+            throw new DomainRuleException($"{string.Join(", ", listed)} graded 优秀 but under listed supervision in {year} (Art. 35 ¶4, reading 20): score the assessment again first.");
         (round.ApprovedAt, round.ApprovedBy) = (now, guard.Caller.Subject);
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditRecord(context.Method, $"assessment/{code}/{year}", Detail: JsonSerializer.Serialize(new

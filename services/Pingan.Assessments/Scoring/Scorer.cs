@@ -14,7 +14,9 @@ public static class Scorer
 {
     private static readonly string[] StageOrder = ["notice", "admonishment", "listing", "veto"];
 
-    public static UnitResult Score(AssessmentScheme scheme, string unitCode, string unitName, IReadOnlyList<AssessmentInput> inputs, SecuritySurvey? survey)
+    /// <param name="listings">The listings of the unit in force on some day of the year (reading 20), by reference.</param>
+    public static UnitResult Score(AssessmentScheme scheme, string unitCode, string unitName, IReadOnlyList<AssessmentInput> inputs, SecuritySurvey? survey,
+        IReadOnlyList<string>? listings = null)
     {
         var result = new UnitResult { UnitCode = unitCode, UnitName = unitName };
         decimal total = 0;
@@ -46,6 +48,9 @@ public static class Scorer
         var grade = total >= scheme.ExcellentFrom ? Grade.Excellent : total >= scheme.PassFrom ? Grade.Pass : Grade.Fail;
         // Art. 37 and 豫办〔2009〕23号: a veto's effect on the grade is the scheme's setting.
         if (result.Vetoed) grade = scheme.VetoEffect == VetoEffect.FailGrade ? Grade.Fail : grade == Grade.Excellent ? Grade.Pass : grade;
+        // Reading 20 (Art. 35 ¶4 "挂牌督办期间,取消该地方、单位评选综合性荣誉称号的资格"): listed in the year, not 优秀.
+        result.Listed = listings is { Count: > 0 } || inputs.Any(i => i.Source == Source.SanctionCases && i.Kind == "listing");
+        if (result.Listed && grade == Grade.Excellent) grade = Grade.Pass;
         result.ProposedGrade = grade;
         return result;
     }
