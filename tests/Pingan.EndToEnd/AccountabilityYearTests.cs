@@ -306,4 +306,114 @@ public sealed class AccountabilityYearTests : PlatformTest
             .GetArchiveAsync(new GetArchiveRequest { LeaderId = zhongyuanSecretary.LeaderId });
         Assert.Equal(1, archive.Years.Single(y => y.Year == 2026).Duties.LettersSigned);
     }
+
+    [Fact]
+    public async Task At_year_end_the_listed_county_is_not_excellent_the_excellent_one_is_paid_and_commended_the_archives_graded_and_the_failed_unit_verified_Art20_Art22_Art27_Art31_Art35()
+    {
+        await RecordOrganisationAsync();
+        var zhongyuanSecretary = await AppointAsync("王刚", ZhongyuanPc, RegistryApi.LeadershipRole.Principal, "2021-06-01");
+        var erqiSecretary = await AppointAsync("刘洋", Erqi + "-PC", RegistryApi.LeadershipRole.Principal, "2024-01-01");
+
+        // May: an especially serious case; the five departments meet; the province lists 中原区 directly (Art. 35; reading 1 notice-relative).
+        await new Pingan.Rules.Api.RegulationRules.RegulationRulesClient(await AsAsync(Sanctions, Province, CommissionOffice)).SetRuleAsync(new Pingan.Rules.Api.SetRuleRequest
+        {
+            Name = Pingan.Sanctions.Cases.SanctionsRules.Competence, Reading = Pingan.Sanctions.Cases.SanctionsRules.NoticeRelative, EffectiveFrom = "2026-05-12",
+            Reason = "省平安办〔2026〕5号",
+        });
+        Today("2026-05-13");
+        var opened = await (await CasesAsync(Zhengzhou)).OpenCaseAsync(new OpenCaseRequest
+        {
+            SubjectCode = Zhongyuan, Clause = 3, Source = Source.Incident, Severity = Severity.EspeciallySerious, IncidentOn = "2026-05-10", Summary = "中原区发生重大刑事案件",
+        });
+        var province = await CasesAsync(Province);
+        var meeting = new RecordJointMeetingRequest { CaseId = opened.CaseId, HeldOn = "2026-05-13", ProposesListing = true, Minutes = "五部门联席会议纪要" };
+        meeting.Attendees.AddRange(Enum.GetValues<Department>().Skip(1).Select(d => new Attendee
+        {
+            Department = d, Name = $"{d} 代表",
+            UnitCode = d switch
+            {
+                Department.Discipline or Department.Supervision => Province + "-CDI",
+                Department.Organisation => Province + "-ORG",
+                Department.Personnel => Province + "-HRSS",
+                _ => "",
+            },
+        }));
+        await province.RecordJointMeetingAsync(meeting);
+        var meetingId = System.Text.Json.JsonDocument.Parse((await province.GetCaseFileAsync(new GetCaseFileRequest { CaseId = opened.CaseId })).Steps.Last().Detail)
+            .RootElement.GetProperty("meeting").GetString()!;
+        await province.ProposeMeasureAsync(new ProposeMeasureRequest
+            { CaseId = opened.CaseId, Stage = Stage.Listing, Verification = "调查组核实", DirectEntryReasons = "特别严重", JointMeetingId = meetingId });
+        await (await CasesAsync(Province, CommissionLeader)).DecideProposalAsync(new DecideProposalRequest { CaseId = opened.CaseId, Approve = true, DecidedOn = "2026-05-13" });
+
+        // December: Zhengzhou assesses its counties (Art. 20); the listing has reached the assessments service.
+        Today("2026-12-01");
+        await Eventually.HoldsAsync(async () => await Pingan.Testing.Sql.ScalarAsync(SiblingOf("assessments"), "SELECT count(*) FROM disqualifications WHERE starts_on IS NOT NULL") == 1,
+            TimeSpan.FromSeconds(60), "the listing in the assessments service");
+        var assessments = new Pingan.Assessments.Api.Assessments.AssessmentsClient(await AsAsync(Assessments, Zhengzhou, CommissionOffice));
+        await assessments.OpenAssessmentAsync(new Pingan.Assessments.Api.OpenAssessmentRequest { AssessingCode = Zhengzhou, Year = 2026 });
+        var ranking = await assessments.ScoreAssessmentAsync(new Pingan.Assessments.Api.ScoreAssessmentRequest { AssessingCode = Zhengzhou, Year = 2026 });
+        Assert.True(ranking.Units.Single(u => u.UnitCode == Zhongyuan).Listed);
+        // The listed county cannot be 优秀 (Art. 35 ¶4, reading 20); 二七区 is graded 优秀 on the assessment team's findings.
+        await Refused(async () => await assessments.AdjustGradeAsync(new Pingan.Assessments.Api.AdjustGradeRequest
+            { AssessingCode = Zhengzhou, Year = 2026, UnitCode = Zhongyuan, Grade = Pingan.Assessments.Api.Grade.Excellent, Reasons = "工作量大" }), StatusCode.FailedPrecondition);
+        await assessments.AdjustGradeAsync(new Pingan.Assessments.Api.AdjustGradeRequest
+            { AssessingCode = Zhengzhou, Year = 2026, UnitCode = Erqi, Grade = Pingan.Assessments.Api.Grade.Excellent, Reasons = "考核组实地核查,工作成效突出" });
+        await new Pingan.Assessments.Api.Assessments.AssessmentsClient(await AsAsync(Assessments, Zhengzhou, CommissionLeader))
+            .ApproveAssessmentAsync(new Pingan.Assessments.Api.ApproveAssessmentRequest { AssessingCode = Zhengzhou, Year = 2026 });
+        await assessments.PublishAssessmentAsync(new Pingan.Assessments.Api.PublishAssessmentRequest { AssessingCode = Zhengzhou, Year = 2026, Distribution = { Zhongyuan, Erqi } });
+
+        // The 优秀 unit's extra month (Art. 20), decided and listed for the payroll.
+        await assessments.RecordExtraSalaryAsync(new Pingan.Assessments.Api.RecordExtraSalaryRequest
+            { AssessingCode = Zhengzhou, Year = 2026, UnitCodes = { Erqi }, Document = "郑平安〔2026〕40号", DecidedOn = "2026-12-01" });
+        var list = await assessments.GetExtraSalaryListAsync(new Pingan.Assessments.Api.GetExtraSalaryListRequest { AssessingCode = Zhengzhou, Year = 2026 });
+        using (var stream = new MemoryStream(list.Data.ToByteArray()))
+        using (var workbook = DocumentFormat.OpenXml.Packaging.SpreadsheetDocument.Open(stream, false))
+        {
+            var cells = workbook.WorkbookPart!.WorksheetParts.Single().Worksheet.Descendants<DocumentFormat.OpenXml.Spreadsheet.Cell>().Select(c => c.InnerText).ToList();
+            Assert.Contains("二七区", cells);
+            Assert.DoesNotContain("中原区", cells);
+        }
+
+        // Commendations (Art. 24, 27): proposed from the results, studied by the five departments, decided by the leader.
+        var commendations = new Pingan.Assessments.Api.Commendations.CommendationsClient(await AsAsync(Assessments, Zhengzhou, CommissionOffice));
+        var proposed = await commendations.ProposeCommendationAsync(new Pingan.Assessments.Api.ProposeCommendationRequest
+        {
+            CommendingCode = Zhengzhou, Year = 2026, Kind = Pingan.Assessments.Api.CommendationKind.AdvancedUnit, UnitCode = Erqi, Title = "全市平安建设工作先进单位",
+            Citation = "全年未发生重大案事件",
+        });
+        await Refused(async () => await commendations.ProposeCommendationAsync(new Pingan.Assessments.Api.ProposeCommendationRequest
+        {
+            CommendingCode = Zhengzhou, Year = 2026, Kind = Pingan.Assessments.Api.CommendationKind.AdvancedUnit, UnitCode = Zhongyuan, Title = "全市平安建设工作先进单位",
+            Citation = "工作量大",
+        }), StatusCode.FailedPrecondition);
+        var study = new Pingan.Assessments.Api.StudyCommendationsRequest { CommendingCode = Zhengzhou, Year = 2026, HeldOn = "2026-12-01", Minutes = "五部门联席会议研究年度评比表彰" };
+        study.Attendees.AddRange(Enum.GetValues<Pingan.Assessments.Api.JointMeetingDepartment>().Skip(1)
+            .Select((d, i) => new Pingan.Assessments.Api.CommendationAttendee { Department = d, Name = $"代表{i + 1}" }));
+        study.Opinions.Add(new Pingan.Assessments.Api.StudyOpinion { CommendationId = proposed.CommendationId, Endorses = true });
+        await commendations.StudyCommendationsAsync(study);
+        await new Pingan.Assessments.Api.Commendations.CommendationsClient(await AsAsync(Assessments, Zhengzhou, CommissionLeader)).DecideCommendationAsync(
+            new Pingan.Assessments.Api.DecideCommendationRequest { CommendingCode = Zhengzhou, Year = 2026, CommendationId = proposed.CommendationId, Approve = true });
+
+        // 中原区's 不合格 opens a case by itself for Zhengzhou to verify (Art. 31(8)).
+        var cases = await CasesAsync(Zhengzhou);
+        await Eventually.HoldsAsync(async () => (await cases.ListCasesAsync(new ListCasesRequest { UnitCode = Zhongyuan })).Cases
+            .Any(c => c.Source == Source.FailedAssessment && c.Clause == 8), TimeSpan.FromSeconds(60), "the failed assessment's case");
+
+        // The archives hold the year (Art. 22), and Zhengzhou's office grades its two secretaries.
+        await Eventually.HoldsAsync(async () => await ArchivesCountAsync("SELECT count(*) FROM unit_records WHERE kind IN ('ASSESSMENT', 'COMMENDATION')") >= 3,
+            TimeSpan.FromSeconds(60), "the results and the commendation in the archives");
+        var archives = new Pingan.Archives.Api.Archives.ArchivesClient(await AsAsync(Archives, Zhengzhou, CommissionOffice));
+        await archives.SetYearlyGradeAsync(new SetYearlyGradeRequest { LeaderId = erqiSecretary.LeaderId, Year = 2026, KeeperCode = Zhengzhou, Grade = ArchiveGrade.Excellent, Reasons = "考核优秀,获评先进单位" });
+        await archives.SetYearlyGradeAsync(new SetYearlyGradeRequest { LeaderId = zhongyuanSecretary.LeaderId, Year = 2026, KeeperCode = Zhengzhou, Grade = ArchiveGrade.Fail, Reasons = "挂牌督办,考核不合格" });
+        var erqiYear = (await archives.GetArchiveAsync(new GetArchiveRequest { LeaderId = erqiSecretary.LeaderId })).Years.Single(y => y.Year == 2026);
+        Assert.Equal(["COMMENDATION"], erqiYear.Rewards.Select(r => r.Kind));
+        Assert.Contains("优秀", erqiYear.Assessments.Single().Summary);
+        Assert.Equal(ArchiveGrade.Excellent, erqiYear.Grades.Single().Grade);
+        var zhongyuanYear = (await archives.GetArchiveAsync(new GetArchiveRequest { LeaderId = zhongyuanSecretary.LeaderId })).Years.Single(y => y.Year == 2026);
+        Assert.Equal(["LISTING"], zhongyuanYear.Sanctions.Select(r => r.Kind));
+        Assert.Contains("不合格", zhongyuanYear.Assessments.Single().Summary);
+        // And the consultation before any promotion says so.
+        var consulted = await ConsultAsync(zhongyuanSecretary.LeaderId, "2026-12-01");
+        Assert.Equal((true, ArchiveGrade.Fail), (consulted.Disqualified, consulted.Grades.Single().Grade));
+    }
 }
