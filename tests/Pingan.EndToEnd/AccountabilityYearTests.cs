@@ -31,6 +31,34 @@ public sealed class AccountabilityYearTests : PlatformTest
         await new Consultations.ConsultationsClient(await AsAsync(Archives, Zhengzhou, OrganisationLiaison))
             .ConsultAsync(new ConsultRequest { LeaderId = leader, AsOf = asOf, Purpose = ConsultationPurpose.Promotion, Reference = "郑组干〔2026〕31号" });
 
+    /// <summary>The province reads "相应的上一级" one level above the notice from 12 May (reading 1): Zhengzhou notices, the province admonishes and lists.</summary>
+    private async Task ProvinceListsAboveTheNoticeAsync() =>
+        await new Pingan.Rules.Api.RegulationRules.RegulationRulesClient(await AsAsync(Sanctions, Province, CommissionOffice)).SetRuleAsync(new Pingan.Rules.Api.SetRuleRequest
+        {
+            Name = Pingan.Sanctions.Cases.SanctionsRules.Competence, Reading = Pingan.Sanctions.Cases.SanctionsRules.NoticeRelative, EffectiveFrom = "2026-05-12",
+            Reason = "省平安办〔2026〕5号",
+        });
+
+    /// <summary>The province's five-department joint meeting on the case, proposing the listing (Art. 35); answers the meeting's id.</summary>
+    private static async Task<string> JointMeetingAsync(Cases.CasesClient province, string caseId, string heldOn)
+    {
+        var meeting = new RecordJointMeetingRequest { CaseId = caseId, HeldOn = heldOn, ProposesListing = true, Minutes = "五部门联席会议纪要" };
+        meeting.Attendees.AddRange(Enum.GetValues<Department>().Skip(1).Select(d => new Attendee
+        {
+            Department = d, Name = $"{d} 代表",
+            UnitCode = d switch
+            {
+                Department.Discipline or Department.Supervision => Province + "-CDI",
+                Department.Organisation => Province + "-ORG",
+                Department.Personnel => Province + "-HRSS",
+                _ => "",
+            },
+        }));
+        await province.RecordJointMeetingAsync(meeting);
+        return System.Text.Json.JsonDocument.Parse((await province.GetCaseFileAsync(new GetCaseFileRequest { CaseId = caseId })).Steps.Last().Detail)
+            .RootElement.GetProperty("meeting").GetString()!;
+    }
+
     private Task<int> SweepAsync() => Sanctions.Services.GetRequiredService<Pingan.Sanctions.Cases.DeadlineSweep>().SweepAsync(CancellationToken.None);
 
     private Task<long> ArchivesCountAsync(string sql) => Pingan.Testing.Sql.ScalarAsync(SiblingOf("archives"), sql);
@@ -66,11 +94,7 @@ public sealed class AccountabilityYearTests : PlatformTest
         var follower = await AppointAsync("周卫东", ZhengzhouPc, RegistryApi.LeadershipRole.InCharge, "2025-01-01", portfolio: "政法");
 
         // The province reads "相应的上一级" one level above the notice, from tomorrow (reading 1).
-        await new Pingan.Rules.Api.RegulationRules.RegulationRulesClient(await AsAsync(Sanctions, Province, CommissionOffice)).SetRuleAsync(new Pingan.Rules.Api.SetRuleRequest
-        {
-            Name = Pingan.Sanctions.Cases.SanctionsRules.Competence, Reading = Pingan.Sanctions.Cases.SanctionsRules.NoticeRelative, EffectiveFrom = "2026-05-12",
-            Reason = "省平安办〔2026〕5号",
-        });
+        await ProvinceListsAboveTheNoticeAsync();
 
         // May: the incident, the case, the notice (Art. 31(4), 33).
         Today("2026-05-13");
@@ -108,21 +132,7 @@ public sealed class AccountabilityYearTests : PlatformTest
         await SweepAsync();
         await province.RecordCircumstanceAsync(new RecordCircumstanceRequest
             { CaseId = opened.CaseId, Circumstance = Circumstance.OtherAggravating, Description = "约谈后逾期不报整改措施", Evidence = "省平安办督办记录" });
-        var meeting = new RecordJointMeetingRequest { CaseId = opened.CaseId, HeldOn = "2026-10-19", ProposesListing = true, Minutes = "五部门联席会议纪要" };
-        meeting.Attendees.AddRange(Enum.GetValues<Department>().Skip(1).Select(d => new Attendee
-        {
-            Department = d, Name = $"{d} 代表",
-            UnitCode = d switch
-            {
-                Department.Discipline or Department.Supervision => Province + "-CDI",
-                Department.Organisation => Province + "-ORG",
-                Department.Personnel => Province + "-HRSS",
-                _ => "",
-            },
-        }));
-        await province.RecordJointMeetingAsync(meeting);
-        var meetingId = System.Text.Json.JsonDocument.Parse((await province.GetCaseFileAsync(new GetCaseFileRequest { CaseId = opened.CaseId })).Steps.Last().Detail)
-            .RootElement.GetProperty("meeting").GetString()!;
+        var meetingId = await JointMeetingAsync(province, opened.CaseId, "2026-10-19");
         Today("2026-10-20");
         await province.ProposeMeasureAsync(new ProposeMeasureRequest
             { CaseId = opened.CaseId, Stage = Stage.Listing, Verification = "联席会议研究", DirectEntryReasons = "约谈后拒不整改,情节从重", JointMeetingId = meetingId });
@@ -315,32 +325,14 @@ public sealed class AccountabilityYearTests : PlatformTest
         var erqiSecretary = await AppointAsync("刘洋", Erqi + "-PC", RegistryApi.LeadershipRole.Principal, "2024-01-01");
 
         // May: an especially serious case; the five departments meet; the province lists 中原区 directly (Art. 35; reading 1 notice-relative).
-        await new Pingan.Rules.Api.RegulationRules.RegulationRulesClient(await AsAsync(Sanctions, Province, CommissionOffice)).SetRuleAsync(new Pingan.Rules.Api.SetRuleRequest
-        {
-            Name = Pingan.Sanctions.Cases.SanctionsRules.Competence, Reading = Pingan.Sanctions.Cases.SanctionsRules.NoticeRelative, EffectiveFrom = "2026-05-12",
-            Reason = "省平安办〔2026〕5号",
-        });
+        await ProvinceListsAboveTheNoticeAsync();
         Today("2026-05-13");
         var opened = await (await CasesAsync(Zhengzhou)).OpenCaseAsync(new OpenCaseRequest
         {
             SubjectCode = Zhongyuan, Clause = 3, Source = Source.Incident, Severity = Severity.EspeciallySerious, IncidentOn = "2026-05-10", Summary = "中原区发生重大刑事案件",
         });
         var province = await CasesAsync(Province);
-        var meeting = new RecordJointMeetingRequest { CaseId = opened.CaseId, HeldOn = "2026-05-13", ProposesListing = true, Minutes = "五部门联席会议纪要" };
-        meeting.Attendees.AddRange(Enum.GetValues<Department>().Skip(1).Select(d => new Attendee
-        {
-            Department = d, Name = $"{d} 代表",
-            UnitCode = d switch
-            {
-                Department.Discipline or Department.Supervision => Province + "-CDI",
-                Department.Organisation => Province + "-ORG",
-                Department.Personnel => Province + "-HRSS",
-                _ => "",
-            },
-        }));
-        await province.RecordJointMeetingAsync(meeting);
-        var meetingId = System.Text.Json.JsonDocument.Parse((await province.GetCaseFileAsync(new GetCaseFileRequest { CaseId = opened.CaseId })).Steps.Last().Detail)
-            .RootElement.GetProperty("meeting").GetString()!;
+        var meetingId = await JointMeetingAsync(province, opened.CaseId, "2026-05-13");
         await province.ProposeMeasureAsync(new ProposeMeasureRequest
             { CaseId = opened.CaseId, Stage = Stage.Listing, Verification = "调查组核实", DirectEntryReasons = "特别严重", JointMeetingId = meetingId });
         await (await CasesAsync(Province, CommissionLeader)).DecideProposalAsync(new DecideProposalRequest { CaseId = opened.CaseId, Approve = true, DecidedOn = "2026-05-13" });

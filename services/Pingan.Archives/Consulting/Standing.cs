@@ -47,10 +47,8 @@ public sealed class Standing(ArchivesDb db)
             ORDER BY r."on", r.reference
             """, [ledInYear, yearStart, day], r =>
         {
-            var on = r.GetFieldValue<DateOnly>(3);
-            var unit = r.GetString(1);
-            // Led in the year (by the day) as a principal or comprehensive-management in-charge leader: any of those posts.
-            if (!archived.Any(p => p.Led.Contains(unit) && p.Overlaps(yearStart, day))) return;
+            // The query reads only the units led in the year by the day (ledInYear): each veto found stands against the leader.
+            var (on, unit) = (r.GetFieldValue<DateOnly>(3), r.GetString(1));
             var caseId = r.GetString(0).Split('/')[2];
             result.Add(new Api.Disqualification
             {

@@ -12,7 +12,7 @@ namespace Pingan.Archives.Keeping;
 /// the holder (<see cref="Led"/>) and the level keeping the archive for it (<see cref="Keeper"/>, empty when the
 /// post is not archived). Reading 17 (docs/regulation/archives.md) says how both are found.
 /// </summary>
-public sealed record Post(Guid TermId, Guid LeaderId, string UnitCode, string UnitName, string UnitKind, string Role, string? Portfolio, string? Title,
+public sealed record Post(Guid TermId, string UnitCode, string UnitName, string Role, string? Portfolio, string? Title,
     DateOnly StartsOn, DateOnly? EndsOn, string? CadreAuthority, bool ComprehensiveManagement, string Keeper, string[] Led)
 {
     public bool Archived => Keeper.Length > 0;
@@ -53,21 +53,17 @@ public sealed class ArchiveBook(ArchivesDb db)
         FROM terms t LEFT JOIN units u ON u.code = t.unit_code LEFT JOIN units p ON p.code = u.parent_code
         """;
 
-    public static readonly string[] JurisdictionKinds = ["Province", "City", "County", "Township", "Village"];
-
     public async Task<Leader?> LeaderAsync(Guid id, CancellationToken ct) => (await LeadersAsync([id], ct)).GetValueOrDefault(id);
 
     public async Task<Dictionary<Guid, Leader>> LeadersAsync(Guid[] ids, CancellationToken ct)
     {
-        var rows = new List<(Guid Term, Guid Leader, string? Name, string Unit, string Role, string? Portfolio, string? Title, DateOnly? Starts, DateOnly? Ends,
-            string? Authority, bool Cm, Guid? Previous, string UnitName, string Kind, string? Parent, string? Keeper)>();
-        await db.ReadAsync($"{PostColumns} WHERE t.leader_id = ANY($1)", [ids], r => rows.Add((r.GetGuid(0), r.GetGuid(1), Str(r, 2), r.GetString(3), r.GetString(4),
-            Str(r, 5), Str(r, 6), Day(r, 7), Day(r, 8), Str(r, 9), r.GetBoolean(10), r.IsDBNull(11) ? null : r.GetGuid(11), r.GetString(12), r.GetString(13),
-            Str(r, 14), Str(r, 15))), ct);
+        var rows = new List<TermRow>();
+        await db.ReadAsync($"{PostColumns} WHERE t.leader_id = ANY($1)", [ids], r => rows.Add(new TermRow(r.GetGuid(0), r.GetGuid(1), Str(r, 2), r.GetString(3),
+            r.GetString(4), Str(r, 5), Str(r, 6), Day(r, 7), Day(r, 8), Str(r, 9), r.GetBoolean(10), r.IsDBNull(11) ? null : r.GetGuid(11), r.GetString(12),
+            r.GetString(13), Str(r, 14), Str(r, 15))), ct);
         var byTerm = rows.ToDictionary(r => r.Term);
         // A term begun by a role change keeps the previous term's title and cadre authority (the registry carries them over).
-        string? Carried(Guid? previous, Func<(Guid Term, Guid Leader, string? Name, string Unit, string Role, string? Portfolio, string? Title, DateOnly? Starts, DateOnly? Ends,
-            string? Authority, bool Cm, Guid? Previous, string UnitName, string Kind, string? Parent, string? Keeper), string?> field)
+        string? Carried(Guid? previous, Func<TermRow, string?> field)
         {
             for (var hops = 0; previous is { } id && byTerm.TryGetValue(id, out var row) && hops < 16; hops++, previous = row.Previous)
                 if (field(row) is { } value) return value;
@@ -82,7 +78,7 @@ public sealed class ArchiveBook(ArchivesDb db)
                 var archived = r.Role == "Principal" || (r.Role == "InCharge" && r.Cm);
                 var organ = r.Kind is "PartyCommittee" or "Government";
                 string[] led = organ && r.Parent is { } jurisdiction ? [r.Unit, jurisdiction] : [r.Unit];
-                posts.Add(new Post(r.Term, r.Leader, r.Unit, r.UnitName, r.Kind, r.Role, r.Portfolio, r.Title ?? Carried(r.Previous, x => x.Title), r.Starts!.Value, r.Ends,
+                posts.Add(new Post(r.Term, r.Unit, r.UnitName, r.Role, r.Portfolio, r.Title ?? Carried(r.Previous, x => x.Title), r.Starts!.Value, r.Ends,
                     r.Authority ?? Carried(r.Previous, x => x.Authority), r.Cm, archived ? r.Keeper ?? "" : "", led));
             }
             var name = group.Where(r => r.Name is not null).OrderByDescending(r => r.Starts).Select(r => r.Name!).FirstOrDefault() ?? "";
@@ -90,6 +86,10 @@ public sealed class ArchiveBook(ArchivesDb db)
         }
         return leaders;
     }
+
+    /// <summary>A term as read, with its unit's name, kind and parent and the keeper the unit's standing gives it.</summary>
+    private sealed record TermRow(Guid Term, Guid Leader, string? Name, string Unit, string Role, string? Portfolio, string? Title, DateOnly? Starts,
+        DateOnly? Ends, string? Authority, bool Cm, Guid? Previous, string UnitName, string Kind, string? Parent, string? Keeper);
 
     /// <summary>The leaders with an archived post kept by <paramref name="keeper"/>, by id after <paramref name="after"/>.</summary>
     public async Task<List<Guid>> KeptByAsync(string keeper, string nameContains, Guid after, int take, CancellationToken ct)
