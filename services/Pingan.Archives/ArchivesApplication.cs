@@ -42,14 +42,15 @@ public static class ArchivesApplication
         builder.AddServiceDefaults("Pingan archives");
         builder.AddPinganDbContext<ArchivesDb>("archives");
         builder.AddRequestLedger<ArchivesDb>();
-        // Fed by the other services' events (inbox, idempotent, order-independent), and rebuilt from their event logs.
-        builder.AddPinganMessaging<ArchivesDb>(bus => bus.AddConsumers([.. RegistryFeeds, .. LettersFeeds, .. InspectionsFeeds, .. SanctionsFeeds, .. AssessmentsFeeds]));
+        // Fed by the other services' events (inbox, idempotent, order-independent), and rebuilt from their event logs: in batches, a
+        // transaction each, so a rebuild replaying a province's years of events is not a commit per event.
+        builder.AddPinganMessaging<ArchivesDb>(bus =>
+            bus.AddIdempotentBatchConsumers([.. RegistryFeeds, .. LettersFeeds, .. InspectionsFeeds, .. SanctionsFeeds, .. AssessmentsFeeds]));
         builder.AddPinganAudit<ArchivesDb>();
         builder.AddPinganSecurity("archives");
         // Every jurisdiction question is answered from the units the registry announced: no call to another service.
         builder.Services.AddScoped<IAccountabilityChain, ArchivesChain>();
         builder.Services.AddScoped<ArchiveBook>();
-        builder.Services.AddScoped<Standing>();
         builder.Services.AddSingleton<IServiceStep, RebuildStep>();
         // The platform's consultation key (Art. 23 answers are signed): 32+ random bytes, base64, from a secret.
         builder.Services.AddSingleton(sp => new ConsultationSigner(new Sm2PrivateKey(builder.Configuration["Archives:ConsultationKey"]

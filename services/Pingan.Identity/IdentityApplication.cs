@@ -39,6 +39,8 @@ public static class IdentityApplication
         builder.AddPinganAudit<IdentityDb>();
         // After the migration (migrators run in order): the platform's own services as clients (ADR 0012).
         builder.Services.AddSingleton<IDatabaseMigrator, ServiceClients>();
+        // Cookie and antiforgery keys in the database, sealed: every replica signs people in alike (issue 16).
+        builder.Services.AddSharedDataProtection();
         builder.Services.AddAntiforgery();
         // Brute force across accounts (one password tried on many names) or against client secrets: at most
         // Identity:AttemptsPerMinute sign-in and token requests a minute from one address, then 429.

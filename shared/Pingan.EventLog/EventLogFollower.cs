@@ -34,7 +34,7 @@ public static class EventLogFollowing
 
     /// <summary>
     /// ADR 0012, the consumer's half: when <paramref name="service"/> starts, each of <paramref name="consumers"/> (registered
-    /// with the bus, each an inbox consumer) is brought up to date from <paramref name="producer"/>'s event log at the gRPC
+    /// with the bus, each an inbox consumer, one message at a time or in batches) is brought up to date from <paramref name="producer"/>'s event log at the gRPC
     /// address the setting <paramref name="addressSetting"/> names, read as <paramref name="service"/> itself
     /// (<see cref="ServiceIdentityExtensions.AddServiceIdentity"/>). Each logged event is sent to the consumer's own queue with
     /// its original message id and sequence, so the consumer applies it once, through the same retries and error queue as the
@@ -51,7 +51,8 @@ public static class EventLogFollowing
         {
             var messages = consumer.GetInterfaces()
                 .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IConsumer<>))
-                .Select(i => i.GetGenericArguments()[0]).ToArray();
+                .Select(i => i.GetGenericArguments()[0])
+                .Select(m => m.IsGenericType && m.GetGenericTypeDefinition() == typeof(Batch<>) ? m.GetGenericArguments()[0] : m).ToArray();
             if (messages.Length == 0) throw new ArgumentException($"{consumer.Name} consumes nothing.", nameof(consumers));
             builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<EventLogFollower<TDb>>(sp, producer, consumer, messages));
         }

@@ -15,7 +15,7 @@ namespace Pingan.Messaging;
 /// attempts instead: a database blip is waited out, never filed as poison (issue 12).
 /// Register with <see cref="MessagingServiceCollectionExtensions.AddIdempotentBatchConsumer{TConsumer}"/>.
 /// </summary>
-public abstract class IdempotentBatchConsumer<TMessage, TDb>(TDb db, MessagingOptions options, ILogger logger) : IConsumer<Batch<TMessage>>
+public abstract class IdempotentBatchConsumer<TMessage, TDb>(TDb db) : IConsumer<Batch<TMessage>>
     where TMessage : class
     where TDb : DbContext
 {
@@ -33,6 +33,8 @@ public abstract class IdempotentBatchConsumer<TMessage, TDb>(TDb db, MessagingOp
         var messages = context.Message.ToArray();
         var ct = context.CancellationToken;
         var time = context.GetServiceOrCreateInstance<TimeProvider>();
+        var options = context.GetServiceOrCreateInstance<MessagingOptions>();
+        var logger = context.GetServiceOrCreateInstance<ILoggerFactory>().CreateLogger(GetType());
         if (messages.Length > 1)
         {
             try
@@ -57,7 +59,7 @@ public abstract class IdempotentBatchConsumer<TMessage, TDb>(TDb db, MessagingOp
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
                 db.ChangeTracker.Clear();
-                await RetryOrFaultAsync(message, ex);
+                await RetryOrFaultAsync(message, ex, options, logger);
             }
         }
     }
@@ -78,7 +80,7 @@ public abstract class IdempotentBatchConsumer<TMessage, TDb>(TDb db, MessagingOp
         MessagingMetrics.InboxApplied.Add(messages.Count);
     }
 
-    private async Task RetryOrFaultAsync(ConsumeContext<TMessage> message, Exception ex)
+    private static async Task RetryOrFaultAsync(ConsumeContext<TMessage> message, Exception ex, MessagingOptions options, ILogger logger)
     {
         var attempt = message.Headers.Get<int>(AttemptHeader) ?? 1;
         var input = message.ReceiveContext.InputAddress;

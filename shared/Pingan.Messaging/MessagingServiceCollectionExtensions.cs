@@ -12,7 +12,7 @@ public static class MessagingServiceCollectionExtensions
 {
     /// <summary>
     /// Registers an <see cref="IdempotentBatchConsumer{TMessage,TDb}"/>: up to <paramref name="messageLimit"/>
-    /// deliveries (or what arrived within <paramref name="timeLimit"/>, 10 ms by default) in one transaction.
+    /// deliveries (or what arrived within <paramref name="timeLimit"/>, 2 ms by default) in one transaction.
     /// </summary>
     public static IBusRegistrationConfigurator AddIdempotentBatchConsumer<TConsumer>(
         this IBusRegistrationConfigurator bus, int messageLimit = 100, TimeSpan? timeLimit = null)
@@ -22,6 +22,14 @@ public static class MessagingServiceCollectionExtensions
             .SetMessageLimit(messageLimit)
             .SetTimeLimit(timeLimit ?? TimeSpan.FromMilliseconds(2))
             .SetConcurrencyLimit(8)));
+        return bus;
+    }
+
+    /// <summary>Registers each of <paramref name="consumers"/> as <see cref="AddIdempotentBatchConsumer{TConsumer}"/> does.</summary>
+    public static IBusRegistrationConfigurator AddIdempotentBatchConsumers(this IBusRegistrationConfigurator bus, IEnumerable<Type> consumers)
+    {
+        var add = typeof(MessagingServiceCollectionExtensions).GetMethod(nameof(AddIdempotentBatchConsumer))!;
+        foreach (var consumer in consumers) add.MakeGenericMethod(consumer).Invoke(null, [bus, 100, null]);
         return bus;
     }
 

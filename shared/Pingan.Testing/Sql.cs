@@ -22,6 +22,15 @@ public static class Sql
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>The single text a query answers (a summary of counts, a name); <paramref name="values"/> are its $1, $2…</summary>
+    public static async Task<string> TextAsync(string connectionString, string sql, params object[] values)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = Command(sql, connection, values);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
     private static NpgsqlCommand Command(string sql, NpgsqlConnection connection, object[] values)
     {
         var command = new NpgsqlCommand(sql, connection);

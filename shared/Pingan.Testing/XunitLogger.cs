@@ -35,14 +35,18 @@ public sealed class XunitLoggerProvider(ITestOutputHelper output, LogLevel minim
 
 public static class Eventually
 {
-    /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="timeout"/> passes; then fails with <paramref name="what"/>.</summary>
-    public static async Task HoldsAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    /// <summary>
+    /// Polls <paramref name="condition"/> until it holds or <paramref name="timeout"/> passes; then fails with
+    /// <paramref name="what"/> and, when given, what <paramref name="found"/> reads at that moment.
+    /// </summary>
+    public static async Task HoldsAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, Func<Task<string>>? found = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             if (await condition()) return;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Waited {timeout.TotalSeconds:0}s for: {what}");
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"Waited {timeout.TotalSeconds:0}s for: {what}{(found is null ? "" : $"; found {await found()}")}");
             await Task.Delay(50);
         }
     }

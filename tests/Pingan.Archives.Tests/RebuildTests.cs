@@ -55,12 +55,14 @@ public sealed class RebuildTests : ArchivesTest
         await new SanctionsApi.Cases.CasesClient(TestAuthority.As(sanctions.Channel, Authority.Token(Zhengzhou, [PinganRoles.CommissionLeader], "leader-of-zhengzhou")))
             .DecideProposalAsync(new SanctionsApi.DecideProposalRequest { CaseId = opened.CaseId, Approve = true, DecidedOn = "2026-11-20" });
         // Every event the snapshot reflects applied first (each queue is consumed on its own: the notice may come before the case).
-        await Eventually.HoldsAsync(async () =>
-            await Sql.ScalarAsync(Database.ConnectionString, "SELECT count(*) FROM unit_records WHERE kind = 'NOTICE'") == 1
-            && await Sql.ScalarAsync(Database.ConnectionString, "SELECT count(*) FROM cases WHERE opened_on IS NOT NULL") == 1
-            && await Sql.ScalarAsync(Database.ConnectionString, "SELECT count(*) FROM terms WHERE ends_on IS NOT NULL") == 2
-            && await Sql.ScalarAsync(Database.ConnectionString, "SELECT count(*) FROM units WHERE name = '中共郑州市二七区委'") == 1,
-            TimeSpan.FromSeconds(90), "the case, its notice, the departures and the renaming in the archives");
+        const string progress = """
+            SELECT format('%s notice(s), %s open case(s), %s ended term(s), %s renamed unit(s)',
+                (SELECT count(*) FROM unit_records WHERE kind = 'NOTICE'), (SELECT count(*) FROM cases WHERE opened_on IS NOT NULL),
+                (SELECT count(*) FROM terms WHERE ends_on IS NOT NULL), (SELECT count(*) FROM units WHERE name = '中共郑州市二七区委'))
+            """;
+        await Eventually.HoldsAsync(async () => await Sql.TextAsync(Database.ConnectionString, progress) == "1 notice(s), 1 open case(s), 2 ended term(s), 1 renamed unit(s)",
+            TimeSpan.FromSeconds(120), "the case, its notice, the departures and the renaming in the archives",
+            () => Sql.TextAsync(Database.ConnectionString, progress));
         await Archives(Zhengzhou).SetYearlyGradeAsync(new SetYearlyGradeRequest
             { LeaderId = WangFang, Year = 2026, KeeperCode = Zhengzhou, Grade = ArchiveGrade.Pass, Reasons = "到任后推动整改,成效初显" });
         var built = await SnapshotAsync();
@@ -76,7 +78,8 @@ public sealed class RebuildTests : ArchivesTest
         Host = await StartArchivesAsync(sanctions);
         // Caught up when every event applied before (each under its message id, the log's copy the broker's) is applied again.
         await Eventually.HoldsAsync(async () => await Sql.ScalarAsync(Database.ConnectionString, "SELECT count(*) FROM inbox_messages") >= applied,
-            TimeSpan.FromSeconds(120), $"the {applied} events applied again from the logs");
+            TimeSpan.FromSeconds(180), $"the {applied} events applied again from the logs",
+            async () => $"{await Sql.ScalarAsync(Database.ConnectionString, "SELECT count(*) FROM inbox_messages")} applied");
         Assert.Equal(string.Join("\n", built), string.Join("\n", await SnapshotAsync()));
     }
 

@@ -23,8 +23,13 @@ public static class ArchivesBenchmark
     public static async Task<int> RunAsync(string postgres, string amqp, string[] args)
     {
         var authority = await TestAuthority.GetAsync();
-        // One after the other: the two archives services would share the broker's queues.
-        return await ConsultationsAsync(postgres, amqp, args, authority) | await RebuildAsync(postgres, amqp, args, authority);
+        // One after the other: the two archives services would share the broker's queues. `--part consultations` or
+        // `--part rebuild` runs one.
+        var part = Array.IndexOf(args, "--part") is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : "";
+        var failed = 0;
+        if (part is "" or "consultations") failed |= await ConsultationsAsync(postgres, amqp, args, authority);
+        if (part is "" or "rebuild") failed |= await RebuildAsync(postgres, amqp, args, authority);
+        return failed;
     }
 
     /// <summary>(1) The consultations through the API beside the same reads and writes in bare SQL.</summary>

@@ -36,8 +36,7 @@ namespace Pingan.Benchmarks
     }
 
     /// <summary>The measured consumer: the shared batch inbox (one row per message id, a transaction per batch) and nothing else.</summary>
-    public sealed class BenchConsumer(BenchDb db, MessagingOptions options, ILogger<BenchConsumer> logger, Recorder recorder)
-        : IdempotentBatchConsumer<BenchEvent, BenchDb>(db, options, logger)
+    public sealed class BenchConsumer(BenchDb db, Recorder recorder) : IdempotentBatchConsumer<BenchEvent, BenchDb>(db)
     {
         protected override Task HandleAsync(ConsumeContext<BenchEvent> context)
         {

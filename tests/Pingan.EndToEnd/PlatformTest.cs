@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using OpenIddict.Abstractions;
 using Pingan.Security;
+using Pingan.Security.Tests;
 using Pingan.Testing;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using RegistryApi = Pingan.Registry.Api;
@@ -110,31 +111,7 @@ public abstract class PlatformTest : InfrastructureTest
     {
         var clientId = $"e2e-{role}-{jurisdiction}";
         if (!_tokens.TryGetValue(clientId, out var token))
-        {
-            await using (var scope = Identity.Services.CreateAsyncScope())
-            {
-                var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
-                if (await applications.FindByClientIdAsync(clientId) is null)
-                {
-                    var client = new OpenIddictApplicationDescriptor
-                    {
-                        ClientId = clientId, ClientSecret = "secret-" + clientId, ClientType = ClientTypes.Confidential, DisplayName = clientId,
-                        Permissions = { Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials, Permissions.Prefixes.Scope + "pingan" },
-                    };
-                    client.Properties["unit"] = JsonSerializer.SerializeToElement(jurisdiction);
-                    client.Properties["jurisdiction"] = JsonSerializer.SerializeToElement(jurisdiction);
-                    client.Properties["roles"] = JsonSerializer.SerializeToElement(new[] { role });
-                    await applications.CreateAsync(client);
-                }
-            }
-            var response = await Identity.Rest.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = "secret-" + clientId, ["scope"] = "pingan",
-            }));
-            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-            token = body.TryGetProperty("access_token", out var t) ? t.GetString()! : throw new InvalidOperationException($"no token for {clientId}: {body}");
-            _tokens[clientId] = token;
-        }
+            _tokens[clientId] = token = await IdentityTokens.ClientTokenAsync(Identity, clientId, jurisdiction, jurisdiction, "pingan", role);
         return TestAuthority.As(host.Channel, token);
     }
 

@@ -77,9 +77,10 @@ public abstract partial class IdentityTest : InfrastructureTest
     }
 
     /// <summary>A browser: keeps cookies, does not follow redirects, so each step of the flow can be checked.</summary>
-    protected sealed partial class Browser(Uri baseAddress) : IDisposable
+    /// <remarks>Two browsers given one <paramref name="cookies"/> jar are one person's browser reaching two replicas (cookies ignore the port).</remarks>
+    protected sealed partial class Browser(Uri baseAddress, CookieContainer? cookies = null) : IDisposable
     {
-        private readonly HttpClient _http = new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = baseAddress };
+        private readonly HttpClient _http = new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies ?? new CookieContainer() }) { BaseAddress = baseAddress };
         public string Verifier { get; } = Base64Url(RandomNumberGenerator.GetBytes(32));
 
         public Task<HttpResponseMessage> GetAsync(string url) => _http.GetAsync(url);
@@ -95,16 +96,19 @@ public abstract partial class IdentityTest : InfrastructureTest
             return await _http.PostAsync("/account/logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token) }));
         }
 
-        public async Task<HttpResponseMessage> SignInAsync(string userName, string password, string code, string returnUrl = "/")
-        {
-            var page = await _http.GetStringAsync("/account/login?returnUrl=" + Uri.EscapeDataString(returnUrl));
-            var token = HiddenToken().Match(page).Groups[1].Value;
-            return await _http.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        public async Task<HttpResponseMessage> SignInAsync(string userName, string password, string code, string returnUrl = "/") =>
+            await PostSignInAsync(await SignInFormAsync(returnUrl), userName, password, code, returnUrl);
+
+        /// <summary>The sign-in page's antiforgery token (its cookie goes to the jar).</summary>
+        public async Task<string> SignInFormAsync(string returnUrl = "/") =>
+            WebUtility.HtmlDecode(HiddenToken().Match(await _http.GetStringAsync("/account/login?returnUrl=" + Uri.EscapeDataString(returnUrl))).Groups[1].Value);
+
+        /// <summary>The sign-in form sent with <paramref name="formToken"/>, from whichever page (replica) gave it.</summary>
+        public Task<HttpResponseMessage> PostSignInAsync(string formToken, string userName, string password, string code, string returnUrl = "/") =>
+            _http.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token), ["userName"] = userName, ["password"] = password,
-                ["code"] = code, ["returnUrl"] = returnUrl,
+                ["__RequestVerificationToken"] = formToken, ["userName"] = userName, ["password"] = password, ["code"] = code, ["returnUrl"] = returnUrl,
             }));
-        }
 
         public string AuthorizeUrl() =>
             "/connect/authorize?response_type=code&client_id=pingan-cli&scope=" + Uri.EscapeDataString("openid pingan offline_access") +

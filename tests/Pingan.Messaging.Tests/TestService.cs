@@ -88,8 +88,7 @@ namespace Pingan.Messaging.Tests
     }
 
     /// <summary>The same consumer on the batch inbox.</summary>
-    public sealed class CaseOpenedBatchConsumer(TestDb db, MessagingOptions options, ILogger<CaseOpenedBatchConsumer> logger, DeliveryLog log)
-        : IdempotentBatchConsumer<CaseOpened, TestDb>(db, options, logger)
+    public sealed class CaseOpenedBatchConsumer(TestDb db, DeliveryLog log) : IdempotentBatchConsumer<CaseOpened, TestDb>(db)
     {
         protected override Task HandleAsync(ConsumeContext<CaseOpened> context) => CaseTally.ApplyAsync(Db, log, context);
     }

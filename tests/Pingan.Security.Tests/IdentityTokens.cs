@@ -26,7 +26,14 @@ public static class IdentityTokens
         ScopedTokenAsync(identity, clientId, jurisdiction, "pingan", roles);
 
     /// <summary>A department system's token for <paramref name="scope"/>: pingan (every service) or pingan.{service} (issue 11).</summary>
-    public static async Task<string> ScopedTokenAsync(ServiceHost identity, string clientId, string jurisdiction, string scope, params string[] roles)
+    public static Task<string> ScopedTokenAsync(ServiceHost identity, string clientId, string jurisdiction, string scope, params string[] roles) =>
+        ClientTokenAsync(identity, clientId, jurisdiction, jurisdiction + "-PSB", scope, roles);
+
+    /// <summary>
+    /// The token of the system <paramref name="clientId"/> of <paramref name="unit"/> in <paramref name="jurisdiction"/>, registered
+    /// with the identity service (as an operator registers a department's system) the first time it is asked for.
+    /// </summary>
+    public static async Task<string> ClientTokenAsync(ServiceHost identity, string clientId, string jurisdiction, string unit, string scope, params string[] roles)
     {
         await using (var services = identity.Services.CreateAsyncScope())
         {
@@ -38,7 +45,7 @@ public static class IdentityTokens
                     ClientId = clientId, ClientSecret = "secret-" + clientId, ClientType = ClientTypes.Confidential, DisplayName = clientId,
                     Permissions = { Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials, Permissions.Prefixes.Scope + scope },
                 };
-                client.Properties["unit"] = JsonSerializer.SerializeToElement(jurisdiction + "-PSB");
+                client.Properties["unit"] = JsonSerializer.SerializeToElement(unit);
                 client.Properties["jurisdiction"] = JsonSerializer.SerializeToElement(jurisdiction);
                 client.Properties["roles"] = JsonSerializer.SerializeToElement(roles);
                 await applications.CreateAsync(client);

@@ -8,6 +8,7 @@ using Pingan.Archives.Api;
 using Pingan.Archives.Keeping;
 using Pingan.Archives.Persistence;
 using Pingan.Audit;
+using Pingan.Persistence;
 using Pingan.Security;
 using Pingan.ServiceDefaults;
 using Pingan.Signing;
@@ -26,7 +27,7 @@ public sealed class ConsultationSigner(Sm2PrivateKey key)
 
 /// <summary>Art. 23: the organisation and personnel departments consult the commission before 任职考察, 晋职晋级 or 综合性奖励.</summary>
 public sealed class ConsultationsService(
-    ArchivesDb db, TimeProvider time, IAuditTrail audit, JurisdictionGuard guard, IAccountabilityChain chains, ArchiveBook book, Standing standing,
+    ArchivesDb db, TimeProvider time, IAuditTrail audit, JurisdictionGuard guard, IAccountabilityChain chains, ArchiveBook book,
     ConsultationSigner signer, RequestLedger<ArchivesDb> ledger) : Api.Consultations.ConsultationsBase
 {
     private static readonly JsonFormatter Canonical = new(JsonFormatter.Settings.Default);
@@ -61,8 +62,12 @@ public sealed class ConsultationsService(
             throw JurisdictionGuard.Refused("consult an archive (Art. 23)",
                 $"leader {leaderId} is not managed by the party committee of your level ({guard.Caller.Jurisdiction}) on {day:yyyy-MM-dd}; the departments of the managing level consult");
 
-        var archive = await book.ArchiveAsync(leader, day, ct);
-        var (disqualifications, open) = await standing.OnAsync(leader, day, ct);
+        // The archive and the standing in one round trip.
+        var reads = new RawReads();
+        var built = book.ArchiveReads(reads, leader, day);
+        var (disqualifications, open) = Standing.Reads(reads, leader, day);
+        await reads.RunAsync(db, ct);
+        var archive = built();
         var now = time.GetUtcNow();
         var answer = new Consultation
         {
@@ -78,11 +83,14 @@ public sealed class ConsultationsService(
         // The platform signs what it answered, byte for byte as kept: the department can prove later what it was told.
         var body = Canonical.Format(answer);
         var bytes = Encoding.UTF8.GetBytes(body);
+        // The signature (an SM2 scalar multiplication, the call's costliest step) is computed on another core while the
+        // audit chain's tip is locked and written; the record carrying it is saved after.
+        var signing = Task.Run(() => Convert.ToBase64String(signer.Key.Sign(bytes)), ct);
         var record = new ConsultationRecord
         {
             Id = Guid.Parse(answer.ConsultationId), LeaderId = leader.Id, AsOf = day, Purpose = request.Purpose.ToString(), Reference = answer.Reference,
             LevelCode = answer.LevelCode, RequestedBy = answer.RequestedBy, AnsweredAt = now, SignedBody = body, Digest = Sm2.Sm3Hex(bytes),
-            Signature = Convert.ToBase64String(signer.Key.Sign(bytes)), KeyId = signer.Key.KeyId,
+            Signature = "", KeyId = signer.Key.KeyId,
         };
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // The key is published from its first use on (a rotated-out key stays listed): recorded once per process.
@@ -92,16 +100,18 @@ public sealed class ConsultationsService(
                 INSERT INTO consultation_keys (key_id, public_key, first_used_at) VALUES ({signer.Key.KeyId}, {signer.Key.PublicKey}, {now}) ON CONFLICT DO NOTHING
                 """, ct);
         }
-        db.Consultations.Add(record);
-        await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditRecord(context.Method, $"leader/{leader.Id}", Detail: JsonSerializer.Serialize(new
         {
             consultation = record.Id, asOf = request.AsOf, purpose = request.Purpose.ToString(), reference = record.Reference, level = record.LevelCode, disqualified = answer.Disqualified,
             disqualifications = disqualifications.Select(d => $"{d.Reason} {d.UnitCode} {d.CaseId}"), openCases = open.Count, digest = record.Digest, article = "Art. 23",
         })), ct);
+        record.Signature = await signing;
+        db.Consultations.Add(record);
+        await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         signer.Recorded = true;
-        return Signed(record);
+        // The message the body was formatted from, with the signature: what a read of the record parses back.
+        return WithSignature(answer, record);
     }
 
     public override async Task<Consultation> GetConsultation(GetConsultationRequest request, ServerCallContext context) =>
@@ -167,9 +177,10 @@ public sealed class ConsultationsService(
     }
 
     /// <summary>The answer as kept, with its signature: what was signed is exactly what comes back.</summary>
-    private static Consultation Signed(ConsultationRecord record)
+    private static Consultation Signed(ConsultationRecord record) => WithSignature(Parser.Parse<Consultation>(record.SignedBody), record);
+
+    private static Consultation WithSignature(Consultation answer, ConsultationRecord record)
     {
-        var answer = Parser.Parse<Consultation>(record.SignedBody);
         answer.SignedBody = record.SignedBody;
         answer.Digest = record.Digest;
         answer.Signature = record.Signature;

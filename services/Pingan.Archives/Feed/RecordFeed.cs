@@ -56,7 +56,7 @@ internal static class Records
 
 // ---- letters (Art. 9-13): the responsibility letters signed and their year-end completion ----
 
-public sealed class LetterSignedFeed(ArchivesDb db) : IdempotentConsumer<LetterSigned, ArchivesDb>(db)
+public sealed class LetterSignedFeed(ArchivesDb db) : IdempotentBatchConsumer<LetterSigned, ArchivesDb>(db)
 {
     protected override Task HandleAsync(ConsumeContext<LetterSigned> context)
     {
@@ -66,7 +66,7 @@ public sealed class LetterSignedFeed(ArchivesDb db) : IdempotentConsumer<LetterS
     }
 }
 
-public sealed class LetterCompletedFeed(ArchivesDb db) : IdempotentConsumer<LetterCompleted, ArchivesDb>(db)
+public sealed class LetterCompletedFeed(ArchivesDb db) : IdempotentBatchConsumer<LetterCompleted, ArchivesDb>(db)
 {
     protected override Task HandleAsync(ConsumeContext<LetterCompleted> context)
     {
@@ -79,7 +79,7 @@ public sealed class LetterCompletedFeed(ArchivesDb db) : IdempotentConsumer<Lett
 
 // ---- inspections (Art. 14-18): findings, their rectification, the reporting duties ----
 
-public sealed class FindingRecordedFeed(ArchivesDb db) : IdempotentConsumer<FindingRecorded, ArchivesDb>(db)
+public sealed class FindingRecordedFeed(ArchivesDb db) : IdempotentBatchConsumer<FindingRecorded, ArchivesDb>(db)
 {
     protected override Task HandleAsync(ConsumeContext<FindingRecorded> context)
     {
@@ -90,7 +90,7 @@ public sealed class FindingRecordedFeed(ArchivesDb db) : IdempotentConsumer<Find
     }
 }
 
-public sealed class RectificationOverdueFeed(ArchivesDb db) : IdempotentConsumer<RectificationOverdue, ArchivesDb>(db)
+public sealed class RectificationOverdueFeed(ArchivesDb db) : IdempotentBatchConsumer<RectificationOverdue, ArchivesDb>(db)
 {
     protected override Task HandleAsync(ConsumeContext<RectificationOverdue> context)
     {
@@ -100,7 +100,7 @@ public sealed class RectificationOverdueFeed(ArchivesDb db) : IdempotentConsumer
     }
 }
 
-public sealed class RectificationVerifiedFeed(ArchivesDb db) : IdempotentConsumer<RectificationVerified, ArchivesDb>(db)
+public sealed class RectificationVerifiedFeed(ArchivesDb db) : IdempotentBatchConsumer<RectificationVerified, ArchivesDb>(db)
 {
     protected override Task HandleAsync(ConsumeContext<RectificationVerified> context)
     {
@@ -111,7 +111,7 @@ public sealed class RectificationVerifiedFeed(ArchivesDb db) : IdempotentConsume
     }
 }
 
-public sealed class ReportingDutySubmittedFeed(ArchivesDb db) : IdempotentConsumer<ReportingDutySubmitted, ArchivesDb>(db)
+public sealed class ReportingDutySubmittedFeed(ArchivesDb db) : IdempotentBatchConsumer<ReportingDutySubmitted, ArchivesDb>(db)
 {
     protected override Task HandleAsync(ConsumeContext<ReportingDutySubmitted> context)
     {
@@ -121,7 +121,7 @@ public sealed class ReportingDutySubmittedFeed(ArchivesDb db) : IdempotentConsum
     }
 }
 
-public sealed class ReportingDutyMissedFeed(ArchivesDb db) : IdempotentConsumer<ReportingDutyMissed, ArchivesDb>(db)
+public sealed class ReportingDutyMissedFeed(ArchivesDb db) : IdempotentBatchConsumer<ReportingDutyMissed, ArchivesDb>(db)
 {
     protected override Task HandleAsync(ConsumeContext<ReportingDutyMissed> context)
     {
@@ -133,7 +133,7 @@ public sealed class ReportingDutyMissedFeed(ArchivesDb db) : IdempotentConsumer<
 
 // ---- sanctions (Art. 31-41): measures, interviews, listings, referrals, the cases themselves ----
 
-public sealed class CaseOpenedFeed(ArchivesDb db) : IdempotentConsumer<CaseOpened, ArchivesDb>(db)
+public sealed class CaseOpenedFeed(ArchivesDb db) : IdempotentBatchConsumer<CaseOpened, ArchivesDb>(db)
 {
     protected override Task HandleAsync(ConsumeContext<CaseOpened> context)
     {
@@ -146,7 +146,7 @@ public sealed class CaseOpenedFeed(ArchivesDb db) : IdempotentConsumer<CaseOpene
     }
 }
 
-public sealed class CaseClosedFeed(ArchivesDb db) : IdempotentConsumer<CaseClosed, ArchivesDb>(db)
+public sealed class CaseClosedFeed(ArchivesDb db) : IdempotentBatchConsumer<CaseClosed, ArchivesDb>(db)
 {
     protected override Task HandleAsync(ConsumeContext<CaseClosed> context)
     {
@@ -160,7 +160,7 @@ public sealed class CaseClosedFeed(ArchivesDb db) : IdempotentConsumer<CaseClose
 }
 
 /// <summary>Notice (Art. 33), admonishment (Art. 34), listing (Art. 35), veto (Art. 37), as decided.</summary>
-public sealed class MeasureDecidedFeed(ArchivesDb db) : IdempotentConsumer<MeasureDecided, ArchivesDb>(db)
+public sealed class MeasureDecidedFeed(ArchivesDb db) : IdempotentBatchConsumer<MeasureDecided, ArchivesDb>(db)
 {
     protected override Task HandleAsync(ConsumeContext<MeasureDecided> context)
     {
@@ -178,7 +178,7 @@ public sealed class MeasureDecidedFeed(ArchivesDb db) : IdempotentConsumer<Measu
     }
 }
 
-public sealed class LeadersInterviewedFeed(ArchivesDb db) : IdempotentConsumer<LeadersInterviewed, ArchivesDb>(db)
+public sealed class LeadersInterviewedFeed(ArchivesDb db) : IdempotentBatchConsumer<LeadersInterviewed, ArchivesDb>(db)
 {
     protected override async Task HandleAsync(ConsumeContext<LeadersInterviewed> context)
     {
@@ -189,7 +189,7 @@ public sealed class LeadersInterviewedFeed(ArchivesDb db) : IdempotentConsumer<L
     }
 }
 
-public sealed class DisqualificationStartedFeed(ArchivesDb db) : IdempotentConsumer<DisqualificationStarted, ArchivesDb>(db)
+public sealed class DisqualificationStartedFeed(ArchivesDb db) : IdempotentBatchConsumer<DisqualificationStarted, ArchivesDb>(db)
 {
     protected override Task HandleAsync(ConsumeContext<DisqualificationStarted> context)
     {
@@ -202,7 +202,7 @@ public sealed class DisqualificationStartedFeed(ArchivesDb db) : IdempotentConsu
     }
 }
 
-public sealed class DisqualificationEndedFeed(ArchivesDb db) : IdempotentConsumer<DisqualificationEnded, ArchivesDb>(db)
+public sealed class DisqualificationEndedFeed(ArchivesDb db) : IdempotentBatchConsumer<DisqualificationEnded, ArchivesDb>(db)
 {
     protected override Task HandleAsync(ConsumeContext<DisqualificationEnded> context)
     {
@@ -214,7 +214,7 @@ public sealed class DisqualificationEndedFeed(ArchivesDb db) : IdempotentConsume
     }
 }
 
-public sealed class CaseReferredFeed(ArchivesDb db) : IdempotentConsumer<CaseReferred, ArchivesDb>(db)
+public sealed class CaseReferredFeed(ArchivesDb db) : IdempotentBatchConsumer<CaseReferred, ArchivesDb>(db)
 {
     protected override Task HandleAsync(ConsumeContext<CaseReferred> context)
     {
@@ -230,7 +230,7 @@ public sealed class CaseReferredFeed(ArchivesDb db) : IdempotentConsumer<CaseRef
     }
 }
 
-public sealed class ReferralOutcomeFeed(ArchivesDb db) : IdempotentConsumer<ReferralOutcomeRecorded, ArchivesDb>(db)
+public sealed class ReferralOutcomeFeed(ArchivesDb db) : IdempotentBatchConsumer<ReferralOutcomeRecorded, ArchivesDb>(db)
 {
     protected override Task HandleAsync(ConsumeContext<ReferralOutcomeRecorded> context)
     {
@@ -245,7 +245,7 @@ public sealed class ReferralOutcomeFeed(ArchivesDb db) : IdempotentConsumer<Refe
 
 // ---- assessments (Art. 19-21, 26-29): results, commendations, priority-promotion recommendations ----
 
-public sealed class AssessmentPublishedFeed(ArchivesDb db) : IdempotentConsumer<AssessmentPublished, ArchivesDb>(db)
+public sealed class AssessmentPublishedFeed(ArchivesDb db) : IdempotentBatchConsumer<AssessmentPublished, ArchivesDb>(db)
 {
     protected override Task HandleAsync(ConsumeContext<AssessmentPublished> context)
     {
@@ -257,7 +257,7 @@ public sealed class AssessmentPublishedFeed(ArchivesDb db) : IdempotentConsumer<
     }
 }
 
-public sealed class CommendationConferredFeed(ArchivesDb db) : IdempotentConsumer<CommendationConferred, ArchivesDb>(db)
+public sealed class CommendationConferredFeed(ArchivesDb db) : IdempotentBatchConsumer<CommendationConferred, ArchivesDb>(db)
 {
     protected override Task HandleAsync(ConsumeContext<CommendationConferred> context)
     {
@@ -273,7 +273,7 @@ public sealed class CommendationConferredFeed(ArchivesDb db) : IdempotentConsume
     }
 }
 
-public sealed class PromotionRecommendedFeed(ArchivesDb db) : IdempotentConsumer<PromotionRecommended, ArchivesDb>(db)
+public sealed class PromotionRecommendedFeed(ArchivesDb db) : IdempotentBatchConsumer<PromotionRecommended, ArchivesDb>(db)
 {
     protected override async Task HandleAsync(ConsumeContext<PromotionRecommended> context)
     {

@@ -10,7 +10,7 @@ namespace Pingan.Archives.Feed;
 // sequence of the event that set them, so an older event arriving late changes nothing; a term's end, known first,
 // survives its appointment arriving after it.
 
-public sealed class UnitRegisteredFeed(ArchivesDb db) : IdempotentConsumer<UnitRegistered, ArchivesDb>(db)
+public sealed class UnitRegisteredFeed(ArchivesDb db) : IdempotentBatchConsumer<UnitRegistered, ArchivesDb>(db)
 {
     protected override Task HandleAsync(ConsumeContext<UnitRegistered> context)
     {
@@ -29,7 +29,7 @@ public sealed class UnitRegisteredFeed(ArchivesDb db) : IdempotentConsumer<UnitR
     }
 }
 
-public sealed class UnitRenamedFeed(ArchivesDb db) : IdempotentConsumer<UnitRenamed, ArchivesDb>(db)
+public sealed class UnitRenamedFeed(ArchivesDb db) : IdempotentBatchConsumer<UnitRenamed, ArchivesDb>(db)
 {
     protected override Task HandleAsync(ConsumeContext<UnitRenamed> context)
     {
@@ -44,7 +44,7 @@ public sealed class UnitRenamedFeed(ArchivesDb db) : IdempotentConsumer<UnitRena
     }
 }
 
-public sealed class UnitMovedFeed(ArchivesDb db) : IdempotentConsumer<UnitMoved, ArchivesDb>(db)
+public sealed class UnitMovedFeed(ArchivesDb db) : IdempotentBatchConsumer<UnitMoved, ArchivesDb>(db)
 {
     protected override Task HandleAsync(ConsumeContext<UnitMoved> context)
     {
@@ -61,7 +61,7 @@ public sealed class UnitMovedFeed(ArchivesDb db) : IdempotentConsumer<UnitMoved,
     }
 }
 
-public sealed class UnitDissolvedFeed(ArchivesDb db) : IdempotentConsumer<UnitDissolved, ArchivesDb>(db)
+public sealed class UnitDissolvedFeed(ArchivesDb db) : IdempotentBatchConsumer<UnitDissolved, ArchivesDb>(db)
 {
     protected override Task HandleAsync(ConsumeContext<UnitDissolved> context)
     {
@@ -73,7 +73,7 @@ public sealed class UnitDissolvedFeed(ArchivesDb db) : IdempotentConsumer<UnitDi
     }
 }
 
-public sealed class LeaderAppointedFeed(ArchivesDb db) : IdempotentConsumer<LeaderAppointed, ArchivesDb>(db)
+public sealed class LeaderAppointedFeed(ArchivesDb db) : IdempotentBatchConsumer<LeaderAppointed, ArchivesDb>(db)
 {
     protected override Task HandleAsync(ConsumeContext<LeaderAppointed> context)
     {
@@ -90,7 +90,7 @@ public sealed class LeaderAppointedFeed(ArchivesDb db) : IdempotentConsumer<Lead
     }
 }
 
-public sealed class LeaderLeftFeed(ArchivesDb db) : IdempotentConsumer<LeaderLeft, ArchivesDb>(db)
+public sealed class LeaderLeftFeed(ArchivesDb db) : IdempotentBatchConsumer<LeaderLeft, ArchivesDb>(db)
 {
     protected override Task HandleAsync(ConsumeContext<LeaderLeft> context)
     {
@@ -104,7 +104,7 @@ public sealed class LeaderLeftFeed(ArchivesDb db) : IdempotentConsumer<LeaderLef
 }
 
 /// <summary>A role change ends the previous term the day before and starts a new one, which keeps its cadre authority.</summary>
-public sealed class LeaderRoleChangedFeed(ArchivesDb db) : IdempotentConsumer<LeaderRoleChanged, ArchivesDb>(db)
+public sealed class LeaderRoleChangedFeed(ArchivesDb db) : IdempotentBatchConsumer<LeaderRoleChanged, ArchivesDb>(db)
 {
     protected override async Task HandleAsync(ConsumeContext<LeaderRoleChanged> context)
     {

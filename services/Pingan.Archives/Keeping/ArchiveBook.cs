@@ -107,12 +107,21 @@ public sealed class ArchiveBook(ArchivesDb db)
     /// <summary>The archive as it stood on <paramref name="asOf"/>: the posts begun by then and the facts dated by then.</summary>
     public async Task<Api.Archive> ArchiveAsync(Leader leader, DateOnly asOf, CancellationToken ct)
     {
+        var reads = new RawReads();
+        var archive = ArchiveReads(reads, leader, asOf);
+        await reads.RunAsync(db, ct);
+        return archive();
+    }
+
+    /// <summary>Adds the archive's reads to <paramref name="reads"/>; once they ran, the function answers the archive.</summary>
+    public Func<Api.Archive> ArchiveReads(RawReads reads, Leader leader, DateOnly asOf)
+    {
         var posts = leader.Posts.Where(p => p.StartsOn <= asOf).Select(p => p with { EndsOn = p.EndsOn > asOf ? null : p.EndsOn }).ToList();
         var archived = posts.Where(p => p.Archived).ToList();
         var led = archived.SelectMany(p => p.Led).Distinct().ToArray();
         var entries = new List<(Api.ArchiveEntry Entry, string Category)>();
         // The localities' and units' facts, each counted once for the leader if they led the unit when it happened (or in its year).
-        await db.ReadAsync("""
+        reads.Add("""
             SELECT r.unit_code, COALESCE(u.name, ''), r."on", r.year, r.spans_year, r.category, r.kind, r.summary, r.reference, r.value
             FROM unit_records r LEFT JOIN units u ON u.code = r.unit_code WHERE r.unit_code = ANY($1) AND r."on" <= $2
             """, [led, asOf], r =>
@@ -122,14 +131,14 @@ public sealed class ArchiveBook(ArchivesDb db)
             if (counts)
                 entries.Add(Fact(on, year, unit, r.GetString(1), r.GetString(5), r.GetString(6), r.GetString(7), r.GetString(8), false,
                     r.IsDBNull(9) ? null : r.GetDecimal(9)));
-        }, ct);
-        await db.ReadAsync("""
+        });
+        reads.Add("""
             SELECT r.unit_code, COALESCE(u.name, ''), r."on", r.year, r.category, r.kind, r.summary, r.reference
             FROM person_records r LEFT JOIN units u ON u.code = r.unit_code WHERE r.leader_id = $1 AND r."on" <= $2
             """, [leader.Id, asOf], r => entries.Add(Fact(r.GetFieldValue<DateOnly>(2), r.GetInt32(3), r.GetString(0), r.GetString(1), r.GetString(4),
-            r.GetString(5), r.GetString(6), r.GetString(7), true, null)), ct);
+            r.GetString(5), r.GetString(6), r.GetString(7), true, null)));
         // Art. 32, 39: the referrals naming the leader and the departments' outcomes known by the day.
-        await db.ReadAsync("""
+        reads.Add("""
             SELECT f.subject_code, COALESCE(u.name, ''), f.referred_on, f.measure, f.department, f.outcome, f.decided_on, f.case_id, f.referral_id
             FROM referrals f LEFT JOIN units u ON u.code = f.subject_code WHERE $1 = ANY(f.leader_ids) AND f.referred_on <= $2
             """, [leader.Id, asOf], r =>
@@ -139,9 +148,14 @@ public sealed class ArchiveBook(ArchivesDb db)
             var outcome = decided <= asOf && !r.IsDBNull(5) ? $",{r.GetString(4)}处理结果({decided:yyyy-MM-dd}):{r.GetString(5)}" : ",处理结果待反馈";
             entries.Add(Fact(on, on.Year, r.GetString(0), r.GetString(1), Category.Sanction, "REFERRAL", $"因 {r.GetString(1)} 案件移送{r.GetString(4)}({r.GetString(3)}){outcome}",
                 $"sanctions/case/{r.GetGuid(7)}/referral/{r.GetGuid(8)}", true, null));
-        }, ct);
-        var grades = await GradesAsync(leader.Id, asOf, ct);
+        });
+        var grades = GradesReads(reads, leader.Id, asOf);
+        return () => Build(leader, asOf, posts, archived, entries, grades);
+    }
 
+    private static Api.Archive Build(Leader leader, DateOnly asOf, List<Post> posts, List<Post> archived, List<(Api.ArchiveEntry Entry, string Category)> entries,
+        List<Api.YearlyGrade> grades)
+    {
         var archive = new Api.Archive { LeaderId = leader.Id.ToString(), Name = leader.Name, AsOf = Text(asOf) };
         archive.Posts.AddRange(posts.Select(ToApi));
         archive.KeeperCodes.AddRange(archived.Select(p => p.Keeper).Distinct().Order(StringComparer.Ordinal));
@@ -171,18 +185,18 @@ public sealed class ArchiveBook(ArchivesDb db)
     }
 
     /// <summary>The grades set by the end of the day, for the years up to it.</summary>
-    public async Task<List<Api.YearlyGrade>> GradesAsync(Guid leader, DateOnly asOf, CancellationToken ct)
+    private static List<Api.YearlyGrade> GradesReads(RawReads reads, Guid leader, DateOnly asOf)
     {
         var end = Pingan.Time.ChinaTime.EndOfDay(asOf).ToUniversalTime();
         var grades = new List<Api.YearlyGrade>();
-        await db.ReadAsync("""
+        reads.Add("""
             SELECT year, keeper_code, grade, reasons, set_by, set_at FROM yearly_grades WHERE leader_id = $1 AND year <= $2 AND set_at < $3
             ORDER BY year DESC, keeper_code
             """, [leader, asOf.Year, end], r => grades.Add(new Api.YearlyGrade
         {
             LeaderId = leader.ToString(), Year = r.GetInt32(0), KeeperCode = r.GetString(1), Grade = Enum.Parse<Api.ArchiveGrade>(r.GetString(2)),
             Reasons = r.GetString(3), SetBy = r.GetString(4), SetAt = r.GetFieldValue<DateTimeOffset>(5).ToString("O", CultureInfo.InvariantCulture),
-        }), ct);
+        }));
         return grades;
     }
 

@@ -12,6 +12,7 @@ public sealed class IdentityDb(DbContextOptions<IdentityDb> options) : PinganDbC
     public DbSet<Account> Accounts => Set<Account>();
     public DbSet<ServerKey> ServerKeys => Set<ServerKey>();
     public DbSet<SignInLock> SignInLocks => Set<SignInLock>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -26,6 +27,7 @@ public sealed class IdentityDb(DbContextOptions<IdentityDb> options) : PinganDbC
             e.Property(a => a.JurisdictionCode).HasMaxLength(64);
         });
         b.Entity<ServerKey>(e => e.HasIndex(k => new { k.Purpose, k.CreatedAt }));
+        b.Entity<DataProtectionKey>(e => e.Property(k => k.FriendlyName).HasMaxLength(200));
         b.Entity<SignInLock>(e =>
         {
             e.HasKey(l => new { l.AccountId, l.Address });
