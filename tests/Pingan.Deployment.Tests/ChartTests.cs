@@ -76,9 +76,98 @@ public sealed class ChartTests
                 Assert.True(security.Capabilities?.Drop?.Contains("ALL") == true, $"{name} keeps its capabilities");
                 Assert.True((security.SeccompProfile ?? spec.SecurityContext?.SeccompProfile)?.Type is "RuntimeDefault" or "Localhost", $"{name} has no seccomp profile");
                 Assert.True(security.Privileged != true, $"{name} is privileged");
+                Assert.True(security.ReadOnlyRootFilesystem == true, $"{name} can write its root filesystem");
             }
             Assert.True(spec.HostNetwork != true && spec.HostPID != true && spec.HostIPC != true, $"{Chart.Name(pod)} shares the host's namespaces");
             Assert.True(spec.Volumes?.All(v => v.HostPath is null) ?? true, $"{Chart.Name(pod)} mounts a host path");
+            // No service calls the Kubernetes API: no token in any pod.
+            Assert.True(spec.AutomountServiceAccountToken == false, $"{Chart.Name(pod)} mounts a service account token");
         }
+    }
+
+    [Fact]
+    public void Each_service_starts_probes_and_drains_and_a_drain_takes_one_pod_at_a_time_Issue16()
+    {
+        var objects = Chart.Render("services.archives.replicas=0");
+        foreach (var deployment in objects.OfType<V1Deployment>())
+        {
+            var name = deployment.Metadata.Name;
+            var pod = deployment.Spec.Template.Spec;
+            var container = pod.Containers.Single();
+            Assert.Equal("/healthz/live", container.StartupProbe.HttpGet.Path);
+            Assert.Equal("/healthz/ready", container.ReadinessProbe.HttpGet.Path);
+            Assert.Equal("/healthz/live", container.LivenessProbe.HttpGet.Path);
+            // The endpoint leaves the Service while preStop waits; the grace period covers the wait and the host's stop.
+            var wait = container.Lifecycle.PreStop.Sleep.Seconds;
+            Assert.True(wait >= 5 && pod.TerminationGracePeriodSeconds >= wait + 20, $"{name}: preStop {wait} s, grace {pod.TerminationGracePeriodSeconds} s");
+            Assert.Contains(container.VolumeMounts, m => m.MountPath == "/tmp");
+            Assert.Equal(name, pod.ServiceAccountName);
+            Assert.NotNull(pod.TopologySpreadConstraints);
+            // gRPC callers can balance over the pods: a headless Service of them.
+            Assert.Contains(objects, o => o is V1Service s && s.Metadata.Name == $"{name}-pods" && s.Spec.ClusterIP == "None");
+            Assert.Contains(objects, o => o is V1ServiceAccount a && a.Metadata.Name == name && a.AutomountServiceAccountToken == false);
+            var budget = objects.OfType<V1PodDisruptionBudget>().SingleOrDefault(b => b.Metadata.Name == name);
+            if (deployment.Spec.Replicas > 1) Assert.Equal("1", budget?.Spec.MaxUnavailable?.Value);
+            else Assert.Null(budget);
+        }
+        Assert.Equal(0, objects.OfType<V1Deployment>().Single(d => d.Metadata.Name == "archives").Spec.Replicas);
+    }
+
+    [Fact]
+    public void Autoscaling_starts_from_the_replicas_and_leaves_a_service_scaled_to_zero_alone()
+    {
+        Assert.DoesNotContain(Chart.Render(), o => o is V2HorizontalPodAutoscaler);
+        var objects = Chart.Render("defaults.autoscaling.enabled=true", "services.archives.replicas=0", "services.letters.autoscaling.maxReplicas=12");
+        var scalers = objects.OfType<V2HorizontalPodAutoscaler>().ToDictionary(h => h.Metadata.Name);
+        Assert.False(scalers.ContainsKey("archives"));
+        Assert.Equal((2, 12), (scalers["letters"].Spec.MinReplicas!.Value, scalers["letters"].Spec.MaxReplicas));
+        Assert.Equal((2, 6), (scalers["registry"].Spec.MinReplicas!.Value, scalers["registry"].Spec.MaxReplicas));
+        Assert.Equal(70, scalers["registry"].Spec.Metrics.Single().Resource.Target.AverageUtilization);
+    }
+
+    [Fact]
+    public void Scheduled_jobs_run_on_China_time_with_deadlines_and_are_cleaned_up()
+    {
+        var objects = Chart.Render();
+        var cron = objects.OfType<V1CronJob>().ToList();
+        Assert.Equal(Services.Length, cron.Count);
+        foreach (var job in cron)
+        {
+            Assert.Equal("Asia/Shanghai", job.Spec.TimeZone);
+            Assert.Equal("Forbid", job.Spec.ConcurrencyPolicy);
+            Assert.NotNull(job.Spec.StartingDeadlineSeconds);
+            Assert.NotNull(job.Spec.JobTemplate.Spec.ActiveDeadlineSeconds);
+            Assert.NotNull(job.Spec.JobTemplate.Spec.TtlSecondsAfterFinished);
+        }
+        Assert.All(objects.OfType<V1Job>(), j => Assert.True(j.Spec.ActiveDeadlineSeconds is not null && j.Spec.TtlSecondsAfterFinished is not null, j.Metadata.Name));
+    }
+
+    [Fact]
+    public void Network_policies_deny_by_default_then_allow_exactly_the_architectures_flows_Issue16()
+    {
+        var policies = Chart.Render().OfType<V1NetworkPolicy>().ToDictionary(p => p.Metadata.Name);
+        var deny = policies["pingan-default-deny"];
+        Assert.Empty(deny.Spec.PodSelector.MatchLabels ?? new Dictionary<string, string>());
+        Assert.Equal(["Ingress", "Egress"], deny.Spec.PolicyTypes);
+        Assert.Null(deny.Spec.Ingress);
+        Assert.Null(deny.Spec.Egress);
+
+        var services = policies["pingan-services"];
+        Assert.Equal("pingan", services.Spec.PodSelector.MatchLabels["app.kubernetes.io/part-of"]);
+        // In: REST from the ingress controller and Prometheus only; gRPC from the platform's own pods only.
+        var rest = services.Spec.Ingress.Single(r => r.Ports.Any(p => p.Port.Value == "rest"));
+        Assert.Equal(["ingress-nginx", "monitoring"], rest.FromProperty.Select(f => f.NamespaceSelector.MatchLabels["kubernetes.io/metadata.name"]));
+        var grpc = services.Spec.Ingress.Single(r => r.Ports.Any(p => p.Port.Value == "grpc"));
+        Assert.Equal("pingan", grpc.FromProperty.Single().PodSelector.MatchLabels["app.kubernetes.io/part-of"]);
+        Assert.Equal(2, services.Spec.Ingress.Count);
+        // Out: DNS, each other's gRPC, PostgreSQL, RabbitMQ, the collector, the issuer through the ingress; nothing else.
+        var ports = services.Spec.Egress.SelectMany(r => r.Ports.Select(p => p.Port.Value)).Order().ToList();
+        Assert.Equal(["4317", "4318", "443", "53", "53", "5432", "5671", "5672", "80", "8081"], ports);
+        Assert.DoesNotContain(services.Spec.Egress, r => r.To.Any(t => t.IpBlock is not null));
+        // Only the sanctions service reaches outside, to the departments' systems over HTTPS.
+        var departments = policies["pingan-sanctions-departments"];
+        Assert.Equal("sanctions", departments.Spec.PodSelector.MatchLabels["app.kubernetes.io/name"]);
+        Assert.Equal("443", departments.Spec.Egress.Single().Ports.Single().Port.Value);
+        Assert.Equal(3, policies.Count);
     }
 }

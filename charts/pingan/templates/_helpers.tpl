@@ -81,3 +81,24 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 - name: ConnectionStrings__rabbitmq
   valueFrom: { secretKeyRef: { name: {{ .root.Values.connectionSecret }}, key: rabbitmq } }
 {{- end -}}
+
+
+{{/* Pod Security "restricted": the .NET images' non-root user (app, 1654), no service account token. */}}
+{{- define "pingan.podSpec" -}}
+serviceAccountName: {{ .name }}
+automountServiceAccountToken: false
+securityContext:
+  runAsNonRoot: true
+  runAsUser: 1654
+  runAsGroup: 1654
+  fsGroup: 1654
+  seccompProfile: { type: RuntimeDefault }
+{{- end -}}
+
+{{- define "pingan.containerSecurity" -}}
+runAsNonRoot: true
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+capabilities: { drop: ["ALL"] }
+seccompProfile: { type: RuntimeDefault }
+{{- end -}}
