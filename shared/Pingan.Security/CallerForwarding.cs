@@ -1,7 +1,10 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.AspNetCore.Http;
+using Grpc.Net.Client.Balancer;
+using Grpc.Net.Client.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Pingan.Security;
 
@@ -43,6 +46,7 @@ public static class CallerForwardingExtensions
         services.AddTransient<CallerForwardingInterceptor>();
         return services.AddGrpcClient<TClient>(o => o.Address = address)
             .ConfigurePrimaryHttpMessageHandler(GrpcClientHandler.Create)
+            .BalancedOver(address)
             .AddInterceptor<CallerForwardingInterceptor>();
     }
 }
@@ -62,4 +66,22 @@ public static class GrpcClientHandler
         KeepAlivePingDelay = TimeSpan.FromSeconds(60),
         KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
     };
+
+    /// <summary>
+    /// Issue 16: an address that names a resolver rather than one server — <c>dns:///registry-pods:8081</c>, the headless
+    /// Service of the callee's pods — spreads the calls over every address it resolves to (round robin; DNS read again
+    /// every 30 seconds, and at once when a connection fails), where one HTTP/2 connection through a ClusterIP would
+    /// carry every call to one pod. Inside the cluster the connections are plain HTTP/2, as with an http:// address.
+    /// An http:// address is one server, as before.
+    /// </summary>
+    public static IHttpClientBuilder BalancedOver(this IHttpClientBuilder client, Uri address)
+    {
+        if (address.Scheme is "http" or "https") return client;
+        client.Services.TryAddSingleton<ResolverFactory>(new DnsResolverFactory(TimeSpan.FromSeconds(30)));
+        return client.ConfigureChannel(o =>
+        {
+            o.Credentials = ChannelCredentials.Insecure;
+            o.ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } };
+        });
+    }
 }

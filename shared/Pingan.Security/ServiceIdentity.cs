@@ -92,6 +92,7 @@ public static class ServiceIdentityExtensions
     public static IHttpClientBuilder AddServiceGrpcClient<TClient>(this IServiceCollection services, string name, Uri address) where TClient : class =>
         services.AddGrpcClient<TClient>(name, o => o.Address = address)
             .ConfigurePrimaryHttpMessageHandler(GrpcClientHandler.Create)
+            .BalancedOver(address)
             // Inside the cluster the services speak plain HTTP/2 behind the mesh; the token still travels.
             .ConfigureChannel(o => o.UnsafeUseInsecureChannelCallCredentials = true)
             .AddCallCredentials(async (_, metadata, sp) =>

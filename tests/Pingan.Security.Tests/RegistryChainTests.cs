@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Grpc.Net.Client.Balancer;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Pingan.Registry;
@@ -15,6 +16,7 @@ namespace Pingan.Security.Tests;
 public sealed class RegistryChainTests : InfrastructureTest
 {
     private ServiceHost _identity = null!, _registry = null!, _probe = null!;
+    private Dictionary<string, string?> _registrySettings = null!, _security = null!;
 
     public override async Task InitializeAsync()
     {
@@ -25,11 +27,13 @@ public sealed class RegistryChainTests : InfrastructureTest
             ["Security:Authority"] = _identity.Rest.BaseAddress!.ToString(),
             ["Security:RequireHttpsMetadata"] = "false",
         };
-        _registry = await ServiceHost.StartAsync(RegistryApplication.Create, new Dictionary<string, string?>(security)
+        _security = security;
+        _registrySettings = new Dictionary<string, string?>(security)
         {
             ["ConnectionStrings:registry"] = await Database.CreateSiblingAsync("registry"),
             ["ConnectionStrings:rabbitmq"] = VirtualHost.AmqpUri,
-        });
+        };
+        _registry = await ServiceHost.StartAsync(RegistryApplication.Create, _registrySettings);
         _probe = await ServiceHost.StartAsync(ProbeApplication.Create, new Dictionary<string, string?>(security)
         {
             ["ConnectionStrings:probe"] = await Database.CreateSiblingAsync("probe"),
@@ -77,11 +81,47 @@ public sealed class RegistryChainTests : InfrastructureTest
         Assert.Equal(StatusCode.PermissionDenied, await LookAsync(nowhere, "410102000000-PSB"));
     }
 
-    private async Task<StatusCode> LookAsync(string token, string code)
+    /// <summary>
+    /// Issue 16: a service's calls to the registry spread over every registry pod its address resolves to (in the cluster
+    /// <c>dns:///registry-pods:8081</c>, the headless Service; here the same balancing over a static resolver naming two
+    /// real registry instances on one database), not pinned to one by a long-lived HTTP/2 connection.
+    /// </summary>
+    [Fact]
+    public async Task A_service_spreads_its_gRPC_calls_over_every_registry_instance_Issue16()
+    {
+        await using var second = await ServiceHost.StartAsync(RegistryApplication.Create, _registrySettings);
+        var pods = new[] { _registry, second }.Select(h => h.Channel.Target.Split(':')).Select(t => new BalancerAddress(t[0], int.Parse(t[1]))).ToList();
+        await using var balanced = await ServiceHost.StartAsync(ProbeApplication.Create, new Dictionary<string, string?>(_security)
+        {
+            ["ConnectionStrings:probe"] = await Database.CreateSiblingAsync("probe-balanced"),
+            ["Probe:Registry"] = "static:///registry-pods",
+        }, services => services.AddSingleton<ResolverFactory>(new StaticResolverFactory(_ => pods)));
+        await using (var scope = balanced.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ProbeDb>();
+            await db.Database.ExecuteSqlRawAsync(db.Database.GenerateCreateScript());
+        }
+        var (firstBefore, secondBefore) = (await ServedAsync(_registry), await ServedAsync(second));
+
+        var county = await IdentityTokens.TokenAsync(_identity, "chain-county", "410102000000", PinganRoles.CommissionOffice);
+        for (var i = 0; i < 20; i++)
+            Assert.Equal(StatusCode.OK, await LookAsync(county, "410102000000-PSB", balanced));
+
+        var (first, secondServed) = (await ServedAsync(_registry) - firstBefore, await ServedAsync(second) - secondBefore);
+        Assert.True(first >= 5 && secondServed >= 5, $"the first registry served {first} gRPC calls, the second {secondServed}");
+    }
+
+    /// <summary>The gRPC calls a registry instance has answered, from its own /metrics.</summary>
+    private static async Task<double> ServedAsync(ServiceHost registry) =>
+        (await registry.Rest.GetStringAsync("/metrics")).Split('\n')
+            .Where(l => l.StartsWith("http_requests_received_total{", StringComparison.Ordinal) && l.Contains("pingan.registry", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+
+    private async Task<StatusCode> LookAsync(string token, string code, ServiceHost? probe = null)
     {
         try
         {
-            await new Probe.Probe.ProbeClient(_probe.Channel).LookAsync(new LookRequest { Code = code }, new Metadata { { "Authorization", "Bearer " + token } });
+            await new Probe.Probe.ProbeClient((probe ?? _probe).Channel).LookAsync(new LookRequest { Code = code }, new Metadata { { "Authorization", "Bearer " + token } });
             return StatusCode.OK;
         }
         catch (RpcException e)

@@ -24,18 +24,18 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 - name: Security__ProvinceJurisdiction
   value: {{ .root.Values.provinceJurisdiction | quote }}
 - name: Services__Registry__Grpc
-  value: "http://registry:8081"
+  value: "dns:///registry-pods:8081"
 - name: Services__Inspections__Grpc
-  value: "http://inspections:8081"
+  value: "dns:///inspections-pods:8081"
 {{- if has .name (list "assessments" "archives") }}
 - name: Services__Letters__Grpc
-  value: "http://letters:8081"
+  value: "dns:///letters-pods:8081"
 - name: Services__Sanctions__Grpc
-  value: "http://sanctions:8081"
+  value: "dns:///sanctions-pods:8081"
 {{- end }}
 {{- if eq .name "archives" }}
 - name: Services__Assessments__Grpc
-  value: "http://assessments:8081"
+  value: "dns:///assessments-pods:8081"
 # The platform's key its Art. 23 consultation answers are signed with (SM2, derived from the secret).
 - name: Archives__ConsultationKey
   valueFrom: { secretKeyRef: { name: {{ .root.Values.consultationKeySecret }}, key: key } }
@@ -62,7 +62,7 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- end }}
 {{- if eq .name "sanctions" }}
 - name: Services__Assessments__Grpc
-  value: "http://assessments:8081"
+  value: "dns:///assessments-pods:8081"
 - name: Sanctions__Departments__discipline
   value: {{ .root.Values.departments.discipline | quote }}
 - name: Sanctions__Departments__organisation
