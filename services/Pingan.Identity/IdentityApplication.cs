@@ -151,6 +151,8 @@ public static class IdentityApplication
         builder.Services.AddSingleton<IOptionsChangeTokenSource<OpenIddict.Validation.OpenIddictValidationOptions>>(s => s.GetRequiredService<KeyRotation>());
         builder.Services.AddScoped<DemoAccounts>();
         builder.Services.AddSingleton<IServiceStep, DemoAccountsStep>();
+        // Issue 16: a production installation's first operator accounts and department systems, from a Secret.
+        builder.Services.AddSingleton<IServiceStep, BootstrapStep>();
         builder.Services.AddHostedService<DemoCredentialGuard>();
         builder.Services.AddSingleton<IServiceStep, DemoTotpStep>();
 

@@ -19,15 +19,34 @@ public static class Chart
         : throw new InvalidOperationException("No helm: run the tests with ./platform test (it fetches helm into .local/tools), or set PINGAN_TEST_HELM.");
 
     /// <summary>The objects <c>helm template</c> renders with <paramref name="set"/> (--set name=value each).</summary>
-    public static List<IKubernetesObject> Render(params string[] set)
+    public static List<IKubernetesObject> Render(params string[] set) => Load(Template(null, set));
+
+    /// <summary>The objects rendered with the values file <paramref name="valuesFile"/> (in the chart's folder) and <paramref name="set"/>.</summary>
+    public static List<IKubernetesObject> RenderWith(string valuesFile, params string[] set) => Load(Template(valuesFile, set));
+
+    /// <summary>What <c>helm template</c> prints: the install's manifests.</summary>
+    public static string Template(string? valuesFile, params string[] set)
     {
         var args = new List<string> { "template", "pingan", Path, "--namespace", "pingan" };
+        if (valuesFile is not null) args.AddRange(["--values", System.IO.Path.Combine(Path, valuesFile)]);
         foreach (var s in set) args.AddRange(["--set", s]);
         var (code, output, error) = Run(args);
         if (code != 0) throw new InvalidOperationException($"helm template failed ({code}): {error}");
-        // Strict: a misspelled or unknown field, or a value of the wrong type, fails the load (helm lint does not see them).
-        return KubernetesYaml.LoadAllFromString(output, strict: true).OfType<IKubernetesObject>().ToList();
+        return output;
     }
+
+    /// <summary>The Gateway API objects (not in the Kubernetes models), as maps: kind, metadata, spec.</summary>
+    public static List<Dictionary<string, object>> Gateway(string manifests) =>
+        [.. Documents(manifests).Where(IsGatewayApi).Select(d => new YamlDotNet.Serialization.DeserializerBuilder().Build().Deserialize<Dictionary<string, object>>(d))];
+
+    private static List<IKubernetesObject> Load(string manifests) =>
+        // Strict: a misspelled or unknown field, or a value of the wrong type, fails the load (helm lint does not see them).
+        [.. KubernetesYaml.LoadAllFromString(string.Join("\n---\n", Documents(manifests).Where(d => !IsGatewayApi(d))), strict: true).OfType<IKubernetesObject>()];
+
+    private static IEnumerable<string> Documents(string manifests) =>
+        manifests.Split("\n---").Select(d => d.Trim('\n')).Where(d => d.Contains("apiVersion:", StringComparison.Ordinal));
+
+    private static bool IsGatewayApi(string document) => document.Contains("apiVersion: gateway.networking.k8s.io/", StringComparison.Ordinal);
 
     public static (int Code, string Output, string Error) Run(IEnumerable<string> args)
     {

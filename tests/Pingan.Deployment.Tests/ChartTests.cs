@@ -30,6 +30,23 @@ public sealed class ChartTests
     }
 
     [Fact]
+    public void A_production_install_bootstraps_its_first_accounts_from_a_secret_and_loads_no_demo_data_Issue16()
+    {
+        var objects = Chart.Render();
+        var bootstrap = objects.OfType<V1Job>().Single(j => j.Metadata.Name == "identity-bootstrap");
+        Assert.Equal("post-install,post-upgrade", bootstrap.Metadata.Annotations["helm.sh/hook"]);
+        var container = bootstrap.Spec.Template.Spec.Containers.Single();
+        Assert.Equal(["bootstrap"], container.Args);
+        Assert.Equal("pingan-bootstrap", container.EnvFrom.Single().SecretRef.Name);
+        Assert.DoesNotContain(objects, o => o is V1Job j && j.Metadata.Name.EndsWith("-seed", StringComparison.Ordinal));
+        Assert.DoesNotContain(objects.OfType<V1Deployment>().SelectMany(d => d.Spec.Template.Spec.Containers[0].Env), e => e.Name == "Identity__DemoAccounts");
+
+        var demo = Chart.Render("demoData=true", "bootstrapSecret=");
+        Assert.DoesNotContain(demo, o => o is V1Job j && j.Metadata.Name == "identity-bootstrap");
+        Assert.Contains(demo, o => o is V1Job j && j.Metadata.Name == "identity-seed");
+    }
+
+    [Fact]
     public void Zero_replicas_render_as_zero_and_a_partial_resource_override_keeps_the_defaults_Issue16()
     {
         var objects = Chart.Render("services.archives.replicas=0", "services.registry.resources.limits.memory=1Gi");

@@ -64,12 +64,13 @@ public abstract partial class IdentityTest : InfrastructureTest
     }
 
     /// <summary>Validates a token the way a service does: signature against the published keys, issuer, audience, lifetime.</summary>
-    protected async Task<TokenValidationResult> ValidateAsync(string token)
+    /// <remarks>A host restarted in a test listens on another port, so is another issuer: pass the one that issued the token.</remarks>
+    protected async Task<TokenValidationResult> ValidateAsync(string token, Uri? issuer = null)
     {
         var jwks = new JsonWebKeySet(await Host.Rest.GetStringAsync("/.well-known/jwks"));
         return await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
         {
-            ValidIssuer = Host.Rest.BaseAddress!.ToString(),
+            ValidIssuer = (issuer ?? Host.Rest.BaseAddress!).ToString(),
             ValidAudiences = Pingan.Security.Audiences.ForScopes(["pingan"]),
             IssuerSigningKeys = jwks.GetSigningKeys(),
             LifetimeValidator = (_, _, _, _) => true,

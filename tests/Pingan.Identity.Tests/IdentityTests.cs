@@ -231,45 +231,59 @@ public sealed class IdentityTests : IdentityTest
     }
 
     [Fact]
-    public async Task Keys_rotate_after_ninety_days_and_tokens_signed_before_still_validate()
+    public async Task The_next_key_is_published_a_week_before_it_signs_and_tokens_signed_before_still_validate_Issue16()
     {
         var before = (await ClientCredentialsAsync()).GetProperty("access_token").GetString()!;
-        await Host.DisposeAsync();
-        Clock.Advance(TimeSpan.FromDays(91));
-        var restarted = Host = await StartAsync();
-        var jwks = await restarted.Rest.GetFromJsonAsync<JsonElement>("/.well-known/jwks");
-        Assert.Equal(2, jwks.GetProperty("keys").GetArrayLength());
-        var after = await restarted.Rest.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials", ["client_id"] = "hn-organisation-system", ["client_secret"] = DemoAccounts.ClientSecret, ["scope"] = "pingan",
-        }));
-        var afterToken = (await after.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
         var handler = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler();
-        Assert.NotEqual(handler.ReadJsonWebToken(before).Kid, handler.ReadJsonWebToken(afterToken).Kid);
-        Assert.Equal(handler.ReadJsonWebToken(afterToken).Kid, jwks.GetProperty("keys")[0].GetProperty("kid").GetString());
+        var first = handler.ReadJsonWebToken(before).Kid;
+        var issuer = Host.Rest.BaseAddress!;
 
+        // Day 84: the next key exists and is published, but tokens are still signed with the first.
+        await Host.DisposeAsync();
+        Clock.Advance(TimeSpan.FromDays(84));
+        Host = await StartAsync();
+        var published = await PublishedKeysAsync();
+        Assert.Equal(2, published.Count);
+        var next = Assert.Single(published, k => k != first);
+        Assert.Equal(first, handler.ReadJsonWebToken((await ClientCredentialsAsync()).GetProperty("access_token").GetString()!).Kid);
+
+        // Day 91: the next key signs; it was published a week ago, and the first still validates what it signed.
+        await Host.DisposeAsync();
+        Clock.Advance(TimeSpan.FromDays(7));
+        Host = await StartAsync();
+        var after = (await ClientCredentialsAsync()).GetProperty("access_token").GetString()!;
+        Assert.Equal(next, handler.ReadJsonWebToken(after).Kid);
+        Assert.True((await ValidateAsync(before, issuer)).IsValid);
+        Assert.True((await ValidateAsync(after)).IsValid);
     }
 
     [Fact]
-    public async Task A_running_replica_rotates_its_signing_key_when_it_is_due_without_a_restart()
+    public async Task A_running_replica_publishes_the_next_key_then_signs_with_it_without_a_restart_Issue16()
     {
         var before = (await ClientCredentialsAsync()).GetProperty("access_token").GetString()!;
-        var rotation = Host.Services.GetRequiredService<Keys.KeyRotation>();
-        Assert.False(await rotation.CheckAsync(CancellationToken.None)); // not due yet
-        // Advancing the clock also fires the replica's own timer: whichever check runs first reloads, the other
-        // waits for it (issue 19: no race with the timer), so after this call the new key is in use.
-        Clock.Advance(TimeSpan.FromDays(91));
-        await rotation.CheckAsync(CancellationToken.None);
-
-        var after = (await ClientCredentialsAsync()).GetProperty("access_token").GetString()!;
         var handler = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler();
-        Assert.NotEqual(handler.ReadJsonWebToken(before).Kid, handler.ReadJsonWebToken(after).Kid);
-        var jwks = await Host.Rest.GetFromJsonAsync<JsonElement>("/.well-known/jwks");
-        Assert.Equal(2, jwks.GetProperty("keys").GetArrayLength());
+        var first = handler.ReadJsonWebToken(before).Kid;
+        var rotation = Host.Services.GetRequiredService<Keys.KeyRotation>();
+        Assert.False(await rotation.CheckAsync(CancellationToken.None)); // nothing due
+        // Advancing the clock also fires the replica's own timer: whichever check runs first reloads, the other
+        // waits for it (issue 19: no race with the timer), so after this call the keys are the ones due.
+        Clock.Advance(TimeSpan.FromDays(84));
+        await rotation.CheckAsync(CancellationToken.None);
+        var next = Assert.Single(await PublishedKeysAsync(), k => k != first);
+        Assert.Equal(first, handler.ReadJsonWebToken((await ClientCredentialsAsync()).GetProperty("access_token").GetString()!).Kid);
+
+        Clock.Advance(TimeSpan.FromDays(7));
+        await rotation.CheckAsync(CancellationToken.None);
+        var after = (await ClientCredentialsAsync()).GetProperty("access_token").GetString()!;
+        Assert.Equal(next, handler.ReadJsonWebToken(after).Kid);
+        Assert.Equal(2, (await PublishedKeysAsync()).Count);
         Assert.True((await ValidateAsync(before)).IsValid);
         Assert.True((await ValidateAsync(after)).IsValid);
-        Assert.False(await rotation.CheckAsync(CancellationToken.None)); // the new key is current
+        Assert.False(await rotation.CheckAsync(CancellationToken.None)); // the next key is in use
     }
+
+    private async Task<List<string>> PublishedKeysAsync() =>
+        [.. (await Host.Rest.GetFromJsonAsync<JsonElement>("/.well-known/jwks")).GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()!)];
 
     [Fact]
     public async Task Keys_and_second_factor_secrets_are_sealed_in_the_database()

@@ -76,10 +76,52 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 - name: Audit__AnchorFile
   value: {{ printf "/var/lib/pingan/anchors/%s.log" .name | quote }}
 {{- end }}
+{{- with .root.Values.database }}
+{{- if .host }}
+# Its own database with its own login (issue 16): the Secret {prefix}{service}, keys username and password.
+- name: PINGAN_DB_USERNAME
+  valueFrom: { secretKeyRef: { name: {{ printf "%s%s" .credentialsSecretPrefix $.name }}, key: username } }
+- name: PINGAN_DB_PASSWORD
+  valueFrom: { secretKeyRef: { name: {{ printf "%s%s" .credentialsSecretPrefix $.name }}, key: password } }
+- name: ConnectionStrings__{{ $.name }}
+  value: {{ printf "Host=%s;Port=%d;Database=%s;Username=$(PINGAN_DB_USERNAME);Password=$(PINGAN_DB_PASSWORD);SSL Mode=%s;Maximum Pool Size=%d" .host (int .port) $.name .sslMode (int .maxPoolSize) | quote }}
+{{- else }}
 - name: ConnectionStrings__postgres
-  valueFrom: { secretKeyRef: { name: {{ .root.Values.connectionSecret }}, key: postgres } }
+  valueFrom: { secretKeyRef: { name: {{ $.root.Values.connectionSecret }}, key: postgres } }
+{{- end }}
+{{- end }}
+{{- with .root.Values.broker }}
+{{- if .host }}
+# Its own broker user over TLS (issue 16): the Secret {prefix}{service}, keys username and password (URL-safe).
+- name: PINGAN_MQ_USERNAME
+  valueFrom: { secretKeyRef: { name: {{ printf "%s%s" .credentialsSecretPrefix $.name }}, key: username } }
+- name: PINGAN_MQ_PASSWORD
+  valueFrom: { secretKeyRef: { name: {{ printf "%s%s" .credentialsSecretPrefix $.name }}, key: password } }
 - name: ConnectionStrings__rabbitmq
-  valueFrom: { secretKeyRef: { name: {{ .root.Values.connectionSecret }}, key: rabbitmq } }
+  value: {{ printf "amqps://$(PINGAN_MQ_USERNAME):$(PINGAN_MQ_PASSWORD)@%s:%d/%s" .host (int .port) .vhost | quote }}
+{{- if .caSecret }}
+- name: Messaging__CaCertificate
+  value: /etc/pingan/broker-ca/ca.crt
+{{- end }}
+{{- else }}
+- name: ConnectionStrings__rabbitmq
+  valueFrom: { secretKeyRef: { name: {{ $.root.Values.connectionSecret }}, key: rabbitmq } }
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* The broker's CA, when the services connect over TLS with their own users (broker.host, broker.caSecret). */}}
+{{- define "pingan.brokerMount" -}}
+{{- if and .root.Values.broker.host .root.Values.broker.caSecret }}
+- { name: broker-ca, mountPath: /etc/pingan/broker-ca, readOnly: true }
+{{- end }}
+{{- end -}}
+
+{{- define "pingan.brokerVolume" -}}
+{{- if and .root.Values.broker.host .root.Values.broker.caSecret }}
+- name: broker-ca
+  secret: { secretName: {{ .root.Values.broker.caSecret }}, items: [{ key: ca.crt, path: ca.crt }] }
+{{- end }}
 {{- end -}}
 
 

@@ -34,17 +34,8 @@ internal sealed class ServiceClients(IServiceScopeFactory scopes, IConfiguration
             if (secret is not { Length: >= 24 })
                 throw new InvalidOperationException($"Identity:ServiceClients:{service}:Secret must be at least 24 characters.");
             var clientId = ServiceTokens.ClientIdOf(service);
-            var descriptor = new OpenIddictApplicationDescriptor
-            {
-                ClientId = clientId,
-                ClientSecret = secret,
-                ClientType = ClientTypes.Confidential,
-                DisplayName = $"Pingan {service} service",
-                Permissions = { Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials, Permissions.Prefixes.Scope + PinganClaims.Scope },
-            };
-            descriptor.Properties[PinganClaims.Unit] = System.Text.Json.JsonSerializer.SerializeToElement(province);
-            descriptor.Properties[PinganClaims.Jurisdiction] = System.Text.Json.JsonSerializer.SerializeToElement(province);
-            descriptor.Properties["roles"] = System.Text.Json.JsonSerializer.SerializeToElement(new[] { PinganRoles.Auditor });
+            // A service revokes nothing: no revocation endpoint.
+            var descriptor = SystemClients.Descriptor(clientId, secret!, $"Pingan {service} service", province, province, [PinganRoles.Auditor], revocation: false);
             var known = await applications.FindByClientIdAsync(clientId, cancellationToken);
             if (known is null) await applications.CreateAsync(descriptor, cancellationToken);
             else await applications.UpdateAsync(known, descriptor, cancellationToken);
@@ -52,5 +43,25 @@ internal sealed class ServiceClients(IServiceScopeFactory scopes, IConfiguration
                 Detail: $"{{\"jurisdiction\":\"{province}\",\"roles\":[\"{PinganRoles.Auditor}\"]}}"), cancellationToken);
             logger.LogInformation("Service client {ClientId} {Change}", clientId, known is null ? "registered" : "updated");
         }
+    }
+}
+
+/// <summary>A system that signs in with client credentials (a department's, or the platform's own), as OpenIddict keeps it.</summary>
+internal static class SystemClients
+{
+    /// <summary>The client <paramref name="clientId"/> of <paramref name="unit"/>, acting in <paramref name="jurisdiction"/> with <paramref name="roles"/>.</summary>
+    public static OpenIddictApplicationDescriptor Descriptor(string clientId, string secret, string displayName, string unit, string jurisdiction,
+        string[] roles, bool revocation = true)
+    {
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = clientId, ClientSecret = secret, ClientType = ClientTypes.Confidential, DisplayName = displayName,
+            Permissions = { Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials, Permissions.Prefixes.Scope + PinganClaims.Scope },
+        };
+        if (revocation) descriptor.Permissions.Add(Permissions.Endpoints.Revocation);
+        descriptor.Properties[PinganClaims.Unit] = System.Text.Json.JsonSerializer.SerializeToElement(unit);
+        descriptor.Properties[PinganClaims.Jurisdiction] = System.Text.Json.JsonSerializer.SerializeToElement(jurisdiction);
+        descriptor.Properties["roles"] = System.Text.Json.JsonSerializer.SerializeToElement(roles);
+        return descriptor;
     }
 }

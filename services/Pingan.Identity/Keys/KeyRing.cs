@@ -18,25 +18,33 @@ public sealed class ServerKey
 }
 
 /// <summary>
-/// Signing and encryption keys that rotate: when the newest key of a purpose is older than
-/// <see cref="RotateAfter"/>, the service creates a new one (at start, or at its next check while running:
-/// <see cref="KeyRotation"/>), signs with it, and keeps publishing the older ones for <see cref="PublishFor"/>
-/// so tokens they signed still validate. Key material is sealed at rest (<see cref="SecretSealer"/>).
+/// Signing and encryption keys that rotate, published before they are used (issue 16): when the newest key of a purpose
+/// is <see cref="RotateAfter"/> less <see cref="PublishAhead"/> old, the service creates the next one (at start, or at
+/// its next check while running: <see cref="KeyRotation"/>) and publishes it at once, but signs (or encrypts) with it
+/// only once it is <see cref="PublishAhead"/> old: by then every replica has loaded it and every service has read it
+/// from the published keys, so a rotation never turns a token away. Older keys stay published for
+/// <see cref="PublishFor"/> so tokens they signed still validate. Key material is sealed at rest (<see cref="SecretSealer"/>).
 /// </summary>
 public sealed class KeyRing(IServiceScopeFactory scopes, TimeProvider time, SecretSealer sealer) : IConfigureOptions<OpenIddictServerOptions>
 {
-    /// <summary>The newest signing key this replica loaded: when the database has another, it reloads.</summary>
+    /// <summary>The signing key this replica signs with.</summary>
     public Guid LoadedSigningKey { get; private set; }
 
+    /// <summary>Every key this replica loaded, with the one in use of each purpose first: what it compares the database with.</summary>
+    public IReadOnlyList<Guid> LoadedKeys { get; private set; } = [];
+
     public static readonly TimeSpan RotateAfter = TimeSpan.FromDays(90);
+    public static readonly TimeSpan PublishAhead = TimeSpan.FromDays(7);
     public static readonly TimeSpan PublishFor = TimeSpan.FromDays(180);
-    private const string Signing = "signing", Encryption = "encryption";
+    internal const string Signing = "signing", Encryption = "encryption";
 
     public void Configure(OpenIddictServerOptions options)
     {
         // Options are built once, before the first request: loading the keys synchronously here is the simplest safe place.
         var (signing, encryption) = LoadAsync().GetAwaiter().GetResult();
         LoadedSigningKey = signing[0].Id;
+        LoadedKeys = [.. signing.Select(k => k.Id), .. encryption.Select(k => k.Id)];
+        // The first credential of each kind is the one OpenIddict uses; the others are published (signing) or read (encryption).
         foreach (var key in signing)
         {
             var rsa = RSA.Create();
@@ -64,11 +72,25 @@ public sealed class KeyRing(IServiceScopeFactory scopes, TimeProvider time, Secr
         return result;
     }
 
-    /// <summary>The keys to use, newest (the one that signs) first; a new one when the newest is due for rotation.</summary>
+    /// <summary>The next key is due: none yet, or the newest is within <see cref="PublishAhead"/> of its rotation.</summary>
+    internal static bool NextDue(IReadOnlyList<ServerKey> newestFirst, DateTimeOffset now) =>
+        newestFirst.Count == 0 || now - newestFirst[0].CreatedAt >= RotateAfter - PublishAhead;
+
+    /// <summary>
+    /// The keys to load, the one in use first: the newest published for <see cref="PublishAhead"/> (or, at the very first
+    /// start, the only one), then the others still published, the next key among them.
+    /// </summary>
+    internal static List<ServerKey> InUseFirst(IReadOnlyList<ServerKey> newestFirst, DateTimeOffset now)
+    {
+        var inUse = newestFirst.FirstOrDefault(k => now - k.CreatedAt >= PublishAhead) ?? newestFirst[^1];
+        return [inUse, .. newestFirst.Where(k => k != inUse && now - k.CreatedAt < PublishFor)];
+    }
+
+    /// <summary>The keys to use, the one in use first; the next one created when it is due.</summary>
     private static async Task<List<ServerKey>> KeysAsync(IdentityDb db, string purpose, DateTimeOffset now, SecretSealer sealer)
     {
         var keys = await db.ServerKeys.Where(k => k.Purpose == purpose).OrderByDescending(k => k.CreatedAt).ToListAsync();
-        if (keys.Count == 0 || now - keys[0].CreatedAt >= RotateAfter)
+        if (NextDue(keys, now))
         {
             var fresh = new ServerKey
             {
@@ -83,14 +105,15 @@ public sealed class KeyRing(IServiceScopeFactory scopes, TimeProvider time, Secr
             await db.SaveChangesAsync();
             keys.Insert(0, fresh);
         }
-        return [.. keys.Where(k => now - k.CreatedAt < PublishFor)];
+        return InUseFirst(keys, now);
     }
 }
 
 /// <summary>
-/// Rotation while running: every few hours a replica checks whether its signing key is due (or another replica
-/// has rotated already) and, if so, has OpenIddict's options rebuilt, which runs <see cref="KeyRing"/> again.
-/// Services pick the new key up by its key id (an unknown kid makes them re-read the published keys).
+/// Rotation while running: every few hours a replica checks whether a next key is due, another replica made one, or
+/// the next key's day has come and, if so, has OpenIddict's options rebuilt, which runs <see cref="KeyRing"/> again.
+/// The next key is published <see cref="KeyRing.PublishAhead"/> before it is used, far longer than this check's period
+/// and the services' refresh of the published keys.
 /// </summary>
 public sealed class KeyRotation(IServiceScopeFactory scopes, TimeProvider time, KeyRing ring, ILogger<KeyRotation> logger)
     : BackgroundService, IOptionsChangeTokenSource<OpenIddictServerOptions>, IOptionsChangeTokenSource<OpenIddict.Validation.OpenIddictValidationOptions>
@@ -115,9 +138,21 @@ public sealed class KeyRotation(IServiceScopeFactory scopes, TimeProvider time, 
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<IdentityDb>();
-            var newest = await db.ServerKeys.Where(k => k.Purpose == "signing").OrderByDescending(k => k.CreatedAt).FirstOrDefaultAsync(ct);
-            if (newest is not null && newest.Id == ring.LoadedSigningKey && time.GetUtcNow() - newest.CreatedAt < KeyRing.RotateAfter) return false;
-            logger.LogInformation("Signing key {Key} is due for rotation or superseded: reloading the key ring", ring.LoadedSigningKey);
+            var keys = await db.ServerKeys.AsNoTracking().OrderByDescending(k => k.CreatedAt).ToListAsync(ct);
+            var now = time.GetUtcNow();
+            // Reload when a next key is due here, when another replica made one (publish it too), or when the next key's
+            // day to be used has come.
+            var wanted = new List<Guid>();
+            var due = false;
+            foreach (var purpose in new[] { KeyRing.Signing, KeyRing.Encryption })
+            {
+                var ofPurpose = keys.Where(k => k.Purpose == purpose).ToList();
+                due |= KeyRing.NextDue(ofPurpose, now);
+                if (ofPurpose.Count > 0) wanted.AddRange(KeyRing.InUseFirst(ofPurpose, now).Select(k => k.Id));
+            }
+            if (!due && wanted.SequenceEqual(ring.LoadedKeys)) return false;
+            logger.LogInformation("Keys changed (a next key due, made by another replica, or now in use): reloading the key ring (signing with {Key} so far)",
+                ring.LoadedSigningKey);
             var previous = Interlocked.Exchange(ref _change, new CancellationTokenSource());
             await previous.CancelAsync();
             previous.Dispose();

@@ -81,42 +81,37 @@ public sealed class DemoAccounts(
         foreach (var (clientId, name, unit, roles) in Systems)
         {
             if (await applications.FindByClientIdAsync(clientId, ct) is not null) continue;
-            var system = new OpenIddictApplicationDescriptor
-            {
-                ClientId = clientId,
-                ClientSecret = ClientSecret,
-                ClientType = ClientTypes.Confidential,
-                DisplayName = name,
-                Permissions = { Permissions.Endpoints.Token, Permissions.Endpoints.Revocation, Permissions.GrantTypes.ClientCredentials, Permissions.Prefixes.Scope + PinganClaims.Scope },
-            };
-            system.Properties[PinganClaims.Unit] = System.Text.Json.JsonSerializer.SerializeToElement(unit);
-            system.Properties[PinganClaims.Jurisdiction] = System.Text.Json.JsonSerializer.SerializeToElement("410000000000");
-            system.Properties["roles"] = System.Text.Json.JsonSerializer.SerializeToElement(roles);
+            var system = SystemClients.Descriptor(clientId, ClientSecret, name, unit, "410000000000", roles);
             await applications.CreateAsync(system, ct);
             added++;
         }
-        if (await applications.FindByClientIdAsync("pingan-cli", ct) is null)
+        if (await applications.FindByClientIdAsync(CliClientId, ct) is null)
         {
-            await applications.CreateAsync(new OpenIddictApplicationDescriptor
-            {
-                ClientId = "pingan-cli",
-                ClientType = ClientTypes.Public,
-                DisplayName = "Pingan command line",
-                RedirectUris = { new Uri(CliRedirect) },
-                Permissions =
-                {
-                    Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.Endpoints.Revocation,
-                    Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken, Permissions.ResponseTypes.Code,
-                    Permissions.Prefixes.Scope + PinganClaims.Scope, Permissions.Prefixes.Scope + Scopes.OfflineAccess,
-                },
-                Requirements = { Requirements.Features.ProofKeyForCodeExchange },
-            }, ct);
+            await applications.CreateAsync(CliClient(), ct);
             added++;
         }
         if (added > 0) await audit.RecordAsync(new AuditRecord("seed-demo/accounts", "accounts", Detail: $"{{\"added\":{added}}}"), ct);
         await tx.CommitAsync(ct);
         return added;
     }
+
+    public const string CliClientId = "pingan-cli";
+
+    /// <summary>The command-line client: a public client, authorization code with PKCE, refresh tokens (demo and production alike).</summary>
+    public static OpenIddictApplicationDescriptor CliClient() => new()
+    {
+        ClientId = CliClientId,
+        ClientType = ClientTypes.Public,
+        DisplayName = "Pingan command line",
+        RedirectUris = { new Uri(CliRedirect) },
+        Permissions =
+        {
+            Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.Endpoints.Revocation,
+            Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken, Permissions.ResponseTypes.Code,
+            Permissions.Prefixes.Scope + PinganClaims.Scope, Permissions.Prefixes.Scope + Scopes.OfflineAccess,
+        },
+        Requirements = { Requirements.Features.ProofKeyForCodeExchange },
+    };
 
     public string CurrentCode(string secret) => new Totp(Base32Encoding.ToBytes(secret)).ComputeTotp(time.GetUtcNow().UtcDateTime);
 }
