@@ -165,6 +165,7 @@ public static class IdentityApplication
 
         var app = builder.Build();
         app.MapServiceDefaults();
+        Accounts.SignInMetrics.Publish();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -35,6 +35,7 @@ public static class LettersApplication
         builder.Services.AddScoped<ParentTargets>();
         builder.Services.AddScoped<LetterAccess>();
         builder.Services.AddSingleton<SigningReminderSweep>();
+        builder.Services.AddScrapeProbe<LetterGauges>();
         builder.Services.AddHostedService(s => s.GetRequiredService<SigningReminderSweep>());
 
         var app = builder.Build();

@@ -52,6 +52,7 @@ public static class SanctionsApplication
         // The departments' systems (Art. 32, 39): Sanctions:Departments:discipline and :organisation are their base addresses.
         builder.Services.AddHttpClient("departments", c => c.Timeout = TimeSpan.FromSeconds(30));
         builder.Services.AddSingleton<ReferralDispatcher>();
+        builder.Services.AddScrapeProbe<SanctionsGauges>();
         if (builder.Configuration.GetValue("Sanctions:Referrals:Enabled", true))
             builder.Services.AddHostedService(s => s.GetRequiredService<ReferralDispatcher>());
 

@@ -1,3 +1,4 @@
+using Pingan.ServiceDefaults;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -106,6 +107,8 @@ public static class MessagingServiceCollectionExtensions
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<OutboxPublisher>(sp, broker));
         builder.Services.AddSingleton<OutboxDispatcher<TDb>>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher<TDb>>());
+        builder.Services.AddScrapeProbe<OutboxBacklog<TDb>>();
+        MessagingMetrics.Publish();
         return builder;
     }
 }

@@ -123,6 +123,7 @@ public sealed class OutboxDispatcher<TDb>(
                 WHERE o.sequence = f.sequence
                 """, cancellationToken);
             MessagingMetrics.PublishFailures.Add(failed.Length);
+            MessagingMetrics.PublishFailuresTotal.Inc(failed.Length);
             foreach (var i in failed)
                 logger.LogDebug(outcomes[i], "Publishing outbox message {MessageId} ({Type}) failed on attempt {Attempt}",
                     rows[i].MessageId, rows[i].MessageType, rows[i].Attempts + 1);
@@ -136,6 +137,7 @@ public sealed class OutboxDispatcher<TDb>(
         await tx.CommitAsync(cancellationToken);
 
         MessagingMetrics.Dispatched.Add(sent.Length);
+        MessagingMetrics.DispatchedTotal.Inc(sent.Length);
         foreach (var row in rows.Where((_, i) => outcomes[i] is null))
             MessagingMetrics.DispatchDelay.Record((sentAt - row.CreatedAt).TotalSeconds);
         return rows.Count;
@@ -178,4 +180,16 @@ internal static class MessagingMetrics
         description: "Events the broker took but no queue was bound to receive; a consumer that starts later rebuilds from the producer");
     public static readonly Counter<long> InboxDuplicates = Meter.CreateCounter<long>("pingan_inbox_duplicates", description: "Redelivered messages skipped by an inbox");
     public static readonly Counter<long> InboxApplied = Meter.CreateCounter<long>("pingan_inbox_applied", description: "Messages applied by an inbox consumer");
+
+    // The scrape's own counters (the meter's reach /metrics only once measured, under the meter's name): exported at
+    // zero from the start, so the OutboxPublishFailing and EventsWithNoQueue alerts have a series to rate.
+    public static readonly Prometheus.Counter DispatchedTotal = Prometheus.Metrics.CreateCounter("pingan_outbox_dispatched_total", "Outbox messages confirmed by the broker");
+    public static readonly Prometheus.Counter PublishFailuresTotal = Prometheus.Metrics.CreateCounter("pingan_outbox_publish_failures_total", "Failed outbox publish attempts (retried)");
+    public static readonly Prometheus.Counter UnroutedTotal = Prometheus.Metrics.CreateCounter("pingan_outbox_unrouted_total",
+        "Events the broker took but no queue was bound to receive (by type in the pingan_outbox_unrouted instrument and the log)");
+
+    static MessagingMetrics() { }
+
+    /// <summary>Creates the counters (at zero) when a service registers its messaging.</summary>
+    public static void Publish() { }
 }

@@ -129,6 +129,7 @@ public sealed class OutboxPublisher(BrokerAddress broker, BrokerTls tls, IBus bu
                 // Nobody is bound yet: the event is done with (consumers that join later read the producer's event
                 // log, ADR 0012), and the metric says how many went nowhere, by type.
                 MessagingMetrics.Unrouted.Add(1, new KeyValuePair<string, object?>("message_type", rows[i].MessageType));
+                MessagingMetrics.UnroutedTotal.Inc();
             broken |= outcomes[i] is ConfirmsLostException;
         }
         if (broken)

@@ -53,11 +53,13 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddPinganTime(builder.Configuration);
 
+        builder.Services.AddSingleton<GrpcMetricsInterceptor>();
         builder.Services.AddSingleton<GrpcErrorInterceptor>();
         builder.Services.AddGrpc(o =>
         {
             // Batch imports arrive as one message; 4 MB (gRPC's default) holds about 40,000 rows of a typical record.
             o.MaxReceiveMessageSize = builder.Configuration.GetValue("Grpc:MaxReceiveMessageBytes", 64 * 1024 * 1024);
+            o.Interceptors.Add<GrpcMetricsInterceptor>(); // outermost: it records the status the caller gets
             o.Interceptors.Add<GrpcErrorInterceptor>();
             o.EnableDetailedErrors = builder.Environment.IsDevelopment();
         }).AddJsonTranscoding(o =>

@@ -35,18 +35,24 @@ public static class Chart
         return output;
     }
 
-    /// <summary>The Gateway API objects (not in the Kubernetes models), as maps: kind, metadata, spec.</summary>
+    /// <summary>The Gateway API objects, as maps: kind, metadata, spec.</summary>
     public static List<Dictionary<string, object>> Gateway(string manifests) =>
-        [.. Documents(manifests).Where(IsGatewayApi).Select(d => new YamlDotNet.Serialization.DeserializerBuilder().Build().Deserialize<Dictionary<string, object>>(d))];
+        [.. CustomDocuments(manifests).Where(d => d.Contains("apiVersion: gateway.networking.k8s.io/", StringComparison.Ordinal))
+            .Select(d => new YamlDotNet.Serialization.DeserializerBuilder().Build().Deserialize<Dictionary<string, object>>(d))];
+
+    /// <summary>The custom resources (not in the Kubernetes models): the operators' schemas check them (<see cref="CustomResources"/>).</summary>
+    public static IEnumerable<string> CustomDocuments(string manifests) => Documents(manifests).Where(IsCustom);
 
     private static List<IKubernetesObject> Load(string manifests) =>
         // Strict: a misspelled or unknown field, or a value of the wrong type, fails the load (helm lint does not see them).
-        [.. KubernetesYaml.LoadAllFromString(string.Join("\n---\n", Documents(manifests).Where(d => !IsGatewayApi(d))), strict: true).OfType<IKubernetesObject>()];
+        [.. KubernetesYaml.LoadAllFromString(string.Join("\n---\n", Documents(manifests).Where(d => !IsCustom(d))), strict: true).OfType<IKubernetesObject>()];
 
-    private static IEnumerable<string> Documents(string manifests) =>
+    public static IEnumerable<string> Documents(string manifests) =>
         manifests.Split("\n---").Select(d => d.Trim('\n')).Where(d => d.Contains("apiVersion:", StringComparison.Ordinal));
 
-    private static bool IsGatewayApi(string document) => document.Contains("apiVersion: gateway.networking.k8s.io/", StringComparison.Ordinal);
+    private static readonly string[] CustomGroups = ["gateway.networking.k8s.io/", "monitoring.coreos.com/", "postgresql.cnpg.io/", "rabbitmq.com/"];
+
+    private static bool IsCustom(string document) => CustomGroups.Any(g => document.Contains("apiVersion: " + g, StringComparison.Ordinal));
 
     public static (int Code, string Output, string Error) Run(IEnumerable<string> args)
     {

@@ -1,3 +1,4 @@
+using Pingan.Testing;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -130,6 +131,10 @@ public sealed class IdentityTests : IdentityTest
     [Fact]
     public async Task Five_wrong_passwords_lock_the_account_for_fifteen_minutes_and_every_attempt_is_audited()
     {
+        // The counters the sign-in alerts read (issue 16); other test classes sign in at the same time, so at least.
+        async Task<double> CountAsync(string name, params (string, string)[] labels) => await Scrape.ValueAsync(Host.Rest, name, labels) ?? 0;
+        var before = (Wrong: await CountAsync("pingan_identity_sign_ins_total", ("outcome", "wrong_password")),
+            Locked: await CountAsync("pingan_identity_sign_ins_total", ("outcome", "locked")), Lockouts: await CountAsync("pingan_identity_lockouts_total"));
         using var browser = new Browser(Host.Rest.BaseAddress!);
         for (var i = 0; i < 5; i++)
             Assert.Equal(HttpStatusCode.Unauthorized, (await browser.SignInAsync("zhengzhou.office", "guess-" + i, Totp("zhengzhou.office"))).StatusCode);
@@ -147,6 +152,9 @@ public sealed class IdentityTests : IdentityTest
         Assert.Contains(entries, e => e.Detail is not null && e.Detail.StartsWith("locked for ", StringComparison.Ordinal));
         Assert.Equal("SUCCEEDED", entries[0].Outcome);
         Assert.True((await Audit.AuditVerifier.VerifyAsync(db, scope.ServiceProvider.GetRequiredService<Audit.AuditChainKey>(), CancellationToken.None)).Intact);
+        Assert.True(await CountAsync("pingan_identity_sign_ins_total", ("outcome", "wrong_password")) - before.Wrong >= 5);
+        Assert.True(await CountAsync("pingan_identity_sign_ins_total", ("outcome", "locked")) - before.Locked >= 1);
+        Assert.True(await CountAsync("pingan_identity_lockouts_total") - before.Lockouts >= 1);
     }
 
     /// <summary>

@@ -118,6 +118,22 @@ public sealed class ServiceDefaultsTests : InfrastructureTest
     }
 
     [Fact]
+    public async Task Each_call_is_counted_under_its_method_and_the_status_the_caller_got_REST_included_Issue16()
+    {
+        var create = $"/{UnitRegistry.Descriptor.FullName}/CreateUnit";
+        async Task<double> CountAsync(string code) =>
+            await Scrape.ValueAsync(_host.Rest, "pingan_grpc_server_call_duration_seconds_count", ("method", create), ("code", code)) ?? 0;
+        var (ok, invalid, exists) = (await CountAsync("OK"), await CountAsync("InvalidArgument"), await CountAsync("AlreadyExists"));
+
+        await _grpc.CreateUnitAsync(new CreateUnitRequest { Code = "410200000000", DisplayName = "开封市" });
+        await Assert.ThrowsAsync<RpcException>(() => _grpc.CreateUnitAsync(new CreateUnitRequest { Code = "4102", DisplayName = "" }).ResponseAsync);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _host.Rest.PostAsJsonAsync("/v1/units", new { code = "x", displayName = "开封" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await _host.Rest.PostAsJsonAsync("/v1/units", new { code = "410200000000", displayName = "开封" })).StatusCode);
+
+        Assert.Equal((ok + 1, invalid + 2, exists + 1), (await CountAsync("OK"), await CountAsync("InvalidArgument"), await CountAsync("AlreadyExists")));
+    }
+
+    [Fact]
     public async Task A_bad_REST_request_gets_problem_details_with_the_fields_by_their_JSON_names()
     {
         var response = await _host.Rest.PostAsJsonAsync("/v1/units", new

@@ -102,6 +102,7 @@ public static class LoginEndpoints
             hasher.VerifyHashedPassword(Decoy, Decoy.PasswordHash, password);   // the same work as for a real account
             await audit.RecordAsync(new AuditRecord("login", $"account/{Short(userName)}", Outcomes.Denied, "unknown or disabled account"), context.RequestAborted);
             await tx.CommitAsync(context.RequestAborted);
+            SignInMetrics.Attempt(SignInMetrics.UnknownAccount);
             return Page(context, antiforgery, returnUrl, Refused, HttpStatusCode.Unauthorized);
         }
         var passwordOk = hasher.VerifyHashedPassword(account, account.PasswordHash, password) != PasswordVerificationResult.Failed;
@@ -112,6 +113,7 @@ public static class LoginEndpoints
         {
             await audit.RecordAsync(new AuditRecord("login", $"account/{userName}", Outcomes.Denied, account.LockedUntil > now ? "locked" : $"locked for {address}"), context.RequestAborted);
             await tx.CommitAsync(context.RequestAborted);
+            SignInMetrics.Attempt(SignInMetrics.Locked);
             return Page(context, antiforgery, returnUrl, Refused, HttpStatusCode.Unauthorized);
         }
         var secondOk = !Roles.NeedsSecondFactor(account.Roles) || VerifyTotp(account, code, now, sealer);
@@ -135,6 +137,8 @@ public static class LoginEndpoints
                 (passwordOk ? "wrong second factor" : "wrong password") + (locked ? $"; account locked for {address}" : "") +
                 (notice ? $"; {account.FailedAttempts} failures since the last sign-in: the holder is told" : "")), context.RequestAborted);
             await tx.CommitAsync(context.RequestAborted);
+            SignInMetrics.Attempt(passwordOk ? SignInMetrics.WrongSecondFactor : SignInMetrics.WrongPassword);
+            if (locked) SignInMetrics.Lockout();
             return Page(context, antiforgery, returnUrl, Refused, HttpStatusCode.Unauthorized);
         }
 
@@ -145,6 +149,7 @@ public static class LoginEndpoints
         await db.SaveChangesAsync(context.RequestAborted);
         await audit.RecordAsync(new AuditRecord("login", $"account/{userName}", Detail: told is null ? null : System.Text.Json.JsonSerializer.Serialize(new { told })), context.RequestAborted);
         await tx.CommitAsync(context.RequestAborted);
+        SignInMetrics.Attempt(SignInMetrics.Succeeded);
         var identity = new ClaimsIdentity(CookieAuthenticationDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
         identity.AddClaim(new Claim(Claims.Subject, account.Id.ToString()));
         identity.AddClaim(new Claim(Claims.Name, account.DisplayName));
