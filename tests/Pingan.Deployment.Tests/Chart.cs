@@ -25,10 +25,13 @@ public static class Chart
     public static List<IKubernetesObject> RenderWith(string valuesFile, params string[] set) => Load(Template(valuesFile, set));
 
     /// <summary>What <c>helm template</c> prints: the install's manifests.</summary>
-    public static string Template(string? valuesFile, params string[] set)
+    public static string Template(string? valuesFile, params string[] set) => TemplateWith(valuesFile is null ? [] : [valuesFile], set);
+
+    /// <summary>The manifests with several values files, each relative to the chart's folder, the last winning.</summary>
+    public static string TemplateWith(string[] valuesFiles, params string[] set)
     {
         var args = new List<string> { "template", "pingan", Path, "--namespace", "pingan" };
-        if (valuesFile is not null) args.AddRange(["--values", System.IO.Path.Combine(Path, valuesFile)]);
+        foreach (var valuesFile in valuesFiles) args.AddRange(["--values", System.IO.Path.GetFullPath(System.IO.Path.Combine(Path, valuesFile))]);
         foreach (var s in set) args.AddRange(["--set", s]);
         var (code, output, error) = Run(args);
         if (code != 0) throw new InvalidOperationException($"helm template failed ({code}): {error}");
@@ -43,7 +46,7 @@ public static class Chart
     /// <summary>The custom resources (not in the Kubernetes models): the operators' schemas check them (<see cref="CustomResources"/>).</summary>
     public static IEnumerable<string> CustomDocuments(string manifests) => Documents(manifests).Where(IsCustom);
 
-    private static List<IKubernetesObject> Load(string manifests) =>
+    public static List<IKubernetesObject> Load(string manifests) =>
         // Strict: a misspelled or unknown field, or a value of the wrong type, fails the load (helm lint does not see them).
         [.. KubernetesYaml.LoadAllFromString(string.Join("\n---\n", Documents(manifests).Where(d => !IsCustom(d))), strict: true).OfType<IKubernetesObject>()];
 

@@ -7,7 +7,11 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- end -}}
 
 {{- define "pingan.image" -}}
+{{- if .svc.imageRef -}}
+{{ .svc.imageRef }}
+{{- else -}}
 {{ .root.Values.image.registry }}/{{ .svc.image | default (printf "pingan-%s" .name) }}:{{ .root.Values.image.tag | default .root.Chart.AppVersion }}
+{{- end -}}
 {{- end -}}
 
 {{- define "pingan.env" -}}
