@@ -48,9 +48,15 @@ public sealed class DeadlineSweep(
                 FOR UPDATE OF c SKIP LOCKED
                 """).ToListAsync(ct);
             if (ids.Count == 0) return fired;
-            // Only the due rows are tracked; a progress report's period needs the round's earlier report days too.
-            var cases = await db.Cases.Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
-            var dueRows = await db.Deadlines.Where(d => ids.Contains(d.CaseId) && d.FiredAt == null && d.CancelledAt == null && d.FiresOn <= today)
+            // Nothing is tracked (issue 20: an UPDATE per row and per case through the change tracker was two thirds of the
+            // sweep; 1,000 due rows of 1,000,000 went from 1.4-1.9 s to 0.4-0.75 s). The sweep changes three fields of a
+            // case (its step count, the escalation proposal and its reason), written in one statement below: a change to
+            // Fire that touches another field of the case must write it there.
+            var cases = await db.Cases.AsNoTracking().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
+            var before = cases.Values.ToDictionary(c => c.Id, c => (c.Steps, c.EscalationProposed, c.EscalationReason));
+            // The due rows are marked fired in one statement below too; a progress report's period needs the round's earlier
+            // report days.
+            var dueRows = await db.Deadlines.AsNoTracking().Where(d => ids.Contains(d.CaseId) && d.FiredAt == null && d.CancelledAt == null && d.FiresOn <= today)
                 .OrderBy(d => d.FiresOn).ThenBy(d => d.Kind).ToListAsync(ct);
             var withProgress = dueRows.Where(d => d.Kind == DeadlineKind.ProgressDue).Select(d => d.CaseId).Distinct().ToArray();
             var progressDays = (await db.Deadlines.AsNoTracking().Where(d => withProgress.Contains(d.CaseId) && d.Kind == DeadlineKind.ProgressDue)
@@ -66,6 +72,27 @@ public sealed class DeadlineSweep(
                 var c = cases[d.CaseId];
                 Fire(db, outbox, c, d, [.. reports[c.Id].Where(r => r.Round == d.Round)], progressDays[(c.Id, d.Round)], graces, today);
                 fired++;
+            }
+            var firedIds = dueRows.Select(d => d.Id).ToArray();
+            var firedAt = dueRows.Select(d => d.FiredAt!.Value).ToArray();
+            var outcomes = dueRows.Select(d => d.Outcome!).ToArray();
+            await db.Database.ExecuteSqlAsync($"""
+                UPDATE case_deadlines d SET fired_at = f.fired_at, outcome = f.outcome
+                FROM unnest({firedIds}, {firedAt}, {outcomes}) AS f(id, fired_at, outcome)
+                WHERE d.id = f.id
+                """, ct);
+            var changed = cases.Values.Where(c => before[c.Id] != (c.Steps, c.EscalationProposed, c.EscalationReason)).ToArray();
+            if (changed.Length > 0)
+            {
+                var caseIds = changed.Select(c => c.Id).ToArray();
+                var steps = changed.Select(c => c.Steps).ToArray();
+                var proposed = changed.Select(c => c.EscalationProposed).ToArray();
+                var reasons = changed.Select(c => c.EscalationReason).ToArray();
+                await db.Database.ExecuteSqlAsync($"""
+                    UPDATE cases c SET steps = f.steps, escalation_proposed = f.proposed, escalation_reason = f.reason
+                    FROM unnest({caseIds}, {steps}, {proposed}, {reasons}) AS f(id, steps, proposed, reason)
+                    WHERE c.id = f.id
+                    """, ct);
             }
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
