@@ -23,43 +23,28 @@ public sealed class GrpcMetricsInterceptor : Interceptor
             Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
         });
 
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
-        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
-    {
-        var started = Stopwatch.GetTimestamp();
-        var code = StatusCode.Unknown;
-        try
-        {
-            var response = await continuation(request, context);
-            code = context.Status.StatusCode;
-            return response;
-        }
-        catch (RpcException ex)
-        {
-            code = ex.StatusCode;
-            throw;
-        }
-        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
-        {
-            code = StatusCode.Cancelled;
-            throw;
-        }
-        finally
-        {
-            Observe(context.Method, code, started);
-        }
-    }
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation) =>
+        ObserveAsync(context, () => continuation(request, context));
 
-    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
         TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
-        ServerStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        var started = Stopwatch.GetTimestamp();
-        var code = StatusCode.Unknown;
-        try
+        ServerStreamingServerMethod<TRequest, TResponse> continuation) =>
+        ObserveAsync(context, async () =>
         {
             await continuation(request, responseStream, context);
+            return true;
+        });
+
+    private static async Task<T> ObserveAsync<T>(ServerCallContext context, Func<Task<T>> call)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var code = StatusCode.Unknown;
+        try
+        {
+            var result = await call();
             code = context.Status.StatusCode;
+            return result;
         }
         catch (RpcException ex)
         {
