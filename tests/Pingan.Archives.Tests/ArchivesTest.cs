@@ -65,6 +65,11 @@ public abstract class ArchivesTest : InfrastructureTest
         (QianJin, _) = await AppointAsync("钱进", ErqiPc, RegistryApi.LeadershipRole.InCharge, "2024-01-01", portfolio: "宣传");
         (SunWei, _) = await AppointAsync("孙伟", ZhengzhouPsb, RegistryApi.LeadershipRole.Principal, "2023-01-01");
         await WaitForPostsAsync(6, ended: 2);
+        // The units' events may arrive after the terms' (no order between them): the callers' jurisdictions must be known.
+        await Eventually.HoldsAsync(async () =>
+            await Sql.ScalarAsync(Database.ConnectionString,
+                $"SELECT count(*) FROM units WHERE code IN ('{Province}', '{Zhengzhou}', '{Erqi}', '{Kaifeng}', '{ZhengzhouPsb}', '{ErqiPc}')") == 6,
+            TimeSpan.FromSeconds(60), "the imported units in the archives");
     }
 
     /// <summary>The archives service on the test's database, following the registry (and <paramref name="sanctions"/>) as pingan-archives.</summary>
