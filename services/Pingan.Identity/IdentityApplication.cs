@@ -39,6 +39,7 @@ public static class IdentityApplication
         builder.AddPinganAudit<IdentityDb>();
         // After the migration (migrators run in order): the platform's own services as clients (ADR 0012).
         builder.Services.AddSingleton<IDatabaseMigrator, ServiceClients>();
+        builder.Services.AddSingleton<IDatabaseMigrator, PortalClient>();
         // Cookie and antiforgery keys in the database, sealed: every replica signs people in alike (issue 16).
         builder.Services.AddSharedDataProtection();
         builder.Services.AddAntiforgery();

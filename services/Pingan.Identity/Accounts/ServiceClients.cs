@@ -65,3 +65,55 @@ internal static class SystemClients
         return descriptor;
     }
 }
+
+/// <summary>
+/// The web portal (issue 17) as a confidential client: authorization code with PKCE, refresh tokens, revocation, on
+/// the people's own accounts. <c>Identity:Portal:Secret</c> and <c>Identity:Portal:RedirectUris</c> (its
+/// <c>/signin-oidc</c> addresses, separated by spaces) register or update it with every migrate step. Audited.
+/// </summary>
+public sealed class PortalClient(IServiceScopeFactory scopes, IConfiguration configuration, ILogger<PortalClient> logger) : IDatabaseMigrator
+{
+    public const string ClientId = "pingan-portal";
+
+    public string Name => "portal client";
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        var secret = configuration["Identity:Portal:Secret"];
+        var redirects = (configuration["Identity:Portal:RedirectUris"] ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (string.IsNullOrEmpty(secret) && redirects.Length == 0) return; // no portal in this installation
+        if (secret is not { Length: >= 24 }) throw new InvalidOperationException("Identity:Portal:Secret must be at least 24 characters.");
+        if (redirects.Length == 0 || redirects.Any(r => !Uri.TryCreate(r, UriKind.Absolute, out _)))
+            throw new InvalidOperationException("Identity:Portal:RedirectUris must list the portal's absolute /signin-oidc addresses.");
+        var registered = await RegisterAsync(scopes, secret, redirects, cancellationToken);
+        logger.LogInformation("Portal client {Change}", registered ? "registered" : "updated");
+    }
+
+    /// <summary>Registers the portal with <paramref name="redirects"/>, or updates it; answers whether it was new. Audited.</summary>
+    public static async Task<bool> RegisterAsync(IServiceScopeFactory scopes, string secret, string[] redirects, CancellationToken cancellationToken)
+    {
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = ClientId, ClientSecret = secret, ClientType = ClientTypes.Confidential, DisplayName = "平安建设门户 Pingan portal",
+            // The people's own portal: no consent screen, as for the platform's command-line client.
+            ConsentType = ConsentTypes.Implicit,
+            Permissions =
+            {
+                Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.Endpoints.Revocation,
+                Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken, Permissions.ResponseTypes.Code,
+                Permissions.Prefixes.Scope + PinganClaims.Scope, Permissions.Prefixes.Scope + Scopes.OfflineAccess,
+            },
+            Requirements = { Requirements.Features.ProofKeyForCodeExchange },
+        };
+        foreach (var r in redirects) descriptor.RedirectUris.Add(new Uri(r));
+        await using var scope = scopes.CreateAsyncScope();
+        var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+        var audit = scope.ServiceProvider.GetRequiredService<IAuditTrail>();
+        var known = await applications.FindByClientIdAsync(ClientId, cancellationToken);
+        if (known is null) await applications.CreateAsync(descriptor, cancellationToken);
+        else await applications.UpdateAsync(known, descriptor, cancellationToken);
+        await audit.RecordSeparatelyAsync(new AuditRecord(known is null ? "portal-client/register" : "portal-client/update", $"client/{ClientId}",
+            Detail: System.Text.Json.JsonSerializer.Serialize(new { redirectUris = redirects })), cancellationToken);
+        return known is null;
+    }
+}

@@ -47,6 +47,8 @@ public static class LoginEndpoints
             Page(context, antiforgery, returnUrl, null, HttpStatusCode.OK));
         app.MapPost("/account/login", LoginAsync).DisableAntiforgery();
         app.MapPost("/account/logout", LogoutAsync).DisableAntiforgery();
+        // Issue 17: where the portal sends a person who signed out of it, to end the session here too.
+        app.MapGet("/account/logout", (HttpContext context, IAntiforgery antiforgery) => LogoutPage(context, antiforgery));
         return app;
     }
 
@@ -188,6 +190,27 @@ public static class LoginEndpoints
     private static bool IsLocal(string url) =>
         url.Length > 0 && url[0] == '/' && url.All(c => c is > ' ' and < (char)127)
         && !(url.Length > 1 && (url[1] == '/' || url[1] == '\\'));
+
+    private static IResult LogoutPage(HttpContext context, IAntiforgery antiforgery)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        string E(string? s) => WebUtility.HtmlEncode(s ?? "");
+        var html = $"""
+            <!doctype html>
+            <html lang="zh-CN"><head><meta charset="utf-8"><title>平安建设领导责任制平台 · 退出</title></head>
+            <body>
+            <h1>平安建设领导责任制平台</h1>
+            <p>您已退出门户。在此结束登录会话，其他应用也将需要重新登录。 You have left the portal; end your session here too.</p>
+            <form method="post" action="/account/logout">
+              <input type="hidden" name="{E(tokens.FormFieldName)}" value="{E(tokens.RequestToken)}">
+              <button type="submit">退出登录 Sign out</button>
+            </form>
+            </body></html>
+            """;
+        context.Response.Headers.ContentSecurityPolicy = "frame-ancestors 'none'";
+        context.Response.Headers.XFrameOptions = "DENY";
+        return Results.Content(html, "text/html; charset=utf-8");
+    }
 
     private static IResult Page(HttpContext context, IAntiforgery antiforgery, string? returnUrl, string? error, HttpStatusCode status)
     {

@@ -30,7 +30,8 @@ public static class PinganClaims
         identity.SetResources(Pingan.Security.Audiences.ForScopes(scopes));
         identity.SetDestinations(claim => claim.Type switch
         {
-            Claims.Name or Claims.Subject => [Destinations.AccessToken, Destinations.IdentityToken],
+            // The portal (issue 17) shows the person's unit and offers what their roles allow from the ID token.
+            Claims.Name or Claims.Subject or Unit or Jurisdiction or Claims.Role => [Destinations.AccessToken, Destinations.IdentityToken],
             _ => [Destinations.AccessToken],
         });
         return identity;

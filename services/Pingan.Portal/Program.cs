@@ -1,0 +1,4 @@
+using Pingan.Portal;
+using Pingan.ServiceDefaults;
+
+return await PortalApplication.Create(args).RunServiceAsync(args);

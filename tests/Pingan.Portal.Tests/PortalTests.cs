@@ -1,0 +1,198 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Pingan.Sanctions.Api;
+using Pingan.Security;
+using static Microsoft.Playwright.Assertions;
+using static Pingan.Portal.Tests.PortalFixture;
+
+namespace Pingan.Portal.Tests;
+
+/// <summary>What office staff and leaders do in the portal, in chromium, each assertion what the person sees.</summary>
+[Collection(PortalCollection.Name)]
+public sealed partial class PortalTests(PortalFixture portal)
+{
+    static PortalTests() => SetDefaultExpectTimeout(20_000);
+
+    private static string Day(int daysFromToday) =>
+        DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(daysFromToday).ToString("yyyy-MM-dd");
+
+    private async Task<IPage> OpenAsync(string userName, string path)
+    {
+        var page = await (await portal.SignedInAsync(userName)).NewPageAsync();
+        await page.GotoAsync(path);
+        await Interactive(page);
+        return page;
+    }
+
+    /// <summary>The case's status as shown; on a mismatch, the refusal the page shows, if any, is in the message.</summary>
+    private static async Task ExpectStatusAsync(IPage page, string status)
+    {
+        try
+        {
+            await Expect(page.Locator("[data-test=status]")).ToHaveTextAsync(status);
+        }
+        catch (PlaywrightException e)
+        {
+            var shown = await page.Locator("#main").InnerTextAsync();
+            throw new Xunit.Sdk.XunitException($"status is not {status}; the page shows: {shown}\n{e.Message}");
+        }
+    }
+
+    [GeneratedRegex("/cases/(?!new)[^/?]+$")]
+    private static partial Regex CasePage();
+
+    [Fact]
+    public async Task The_city_office_opens_a_case_and_proposes_a_notice_and_its_leader_decides_it_from_the_desk_Art33_Art38()
+    {
+        var office = await OpenAsync("zhengzhou.office", "/cases/new");
+        await office.GetByLabel("对象单位代码").FillAsync(Zhongyuan);
+        await office.GetByLabel("情形（第三十一条第几项，1-9）").FillAsync("4");
+        await office.GetByLabel("来源").SelectOptionAsync("Incident");
+        await office.GetByLabel("危害程度").SelectOptionAsync("Ordinary");
+        await office.GetByLabel("发生日期").FillAsync(Day(-3));
+        await office.GetByLabel("情况摘要").FillAsync("中原区发生一起群体性事件，处置不力");
+        await ScreenshotAsync(office, "case-new");
+        await office.GetByRole(AriaRole.Button, new() { Name = "立案", Exact = true }).ClickAsync();
+        await office.WaitForURLAsync(CasePage());
+        var caseUrl = new Uri(office.Url).AbsolutePath;
+        await Expect(office.Locator("[data-test=status]")).ToHaveTextAsync("已立案");
+
+        // The office verifies and proposes the notice (Art. 33); the case now awaits the commission's decision.
+        await office.GetByLabel("拟采取的措施").SelectOptionAsync("Notice");
+        await office.GetByLabel("核实情况").FillAsync("经核实，情况属实");
+        await office.GetByRole(AriaRole.Button, new() { Name = "提出意见" }).ClickAsync();
+        await ExpectStatusAsync(office, "待决定");
+        // The office may not decide: the decision is the commission leader's.
+        await Expect(office.Locator("[data-test=decide]")).ToHaveCountAsync(0);
+        await Expect(office.Locator("[data-test=no-action]")).ToBeVisibleAsync();
+
+        // The leader finds it on the desk, among the cases awaiting a decision, and approves it today.
+        var leader = await OpenAsync("zhengzhou.leader", "/");
+        await Expect(leader.Locator("[data-test=todo-decisions]")).ToContainTextAsync("中原区");
+        await ScreenshotAsync(leader, "home");
+        await leader.Locator("[data-test=todo-decisions] a", new() { HasText = "中原区" }).First.ClickAsync();
+        await leader.WaitForURLAsync("**" + caseUrl);
+        await Expect(leader.GetByLabel("决定日期")).ToHaveValueAsync(Day(0));
+        await leader.GetByRole(AriaRole.Button, new() { Name = "作出决定" }).ClickAsync();
+        await ExpectStatusAsync(leader, "整改中");
+        await Expect(leader.Locator("[data-test=stage]")).ToHaveTextAsync("通报");
+        await Expect(leader.Locator("[data-test=trace]")).ToContainTextAsync("Art. 33");
+
+        // Each open deadline carries its light: yellow within the week before its day, green before that.
+        var rows = leader.Locator("[data-test=deadlines] tbody tr");
+        await Expect(rows.First).ToBeVisibleAsync();
+        Assert.True(await rows.CountAsync() > 0);
+        for (var i = 0; i < await rows.CountAsync(); i++)
+        {
+            var cells = rows.Nth(i).Locator("td");
+            var due = DateOnly.Parse((await cells.Nth(1).InnerTextAsync())[..10], System.Globalization.CultureInfo.InvariantCulture);
+            var state = await cells.Nth(2).InnerTextAsync();
+            if (state != "PENDING") continue;
+            var expected = due <= DateOnly.Parse(Day(7), System.Globalization.CultureInfo.InvariantCulture) ? "黄灯" : "绿灯";
+            await Expect(cells.Nth(3)).ToHaveTextAsync(expected);
+        }
+        await ScreenshotAsync(leader, "case");
+
+        // The same page in English, through the switch in the header; and back.
+        await leader.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+        await Interactive(leader);
+        await Expect(leader.Locator("[data-test=status]")).ToHaveTextAsync("In force");
+        await Expect(leader.Locator("[data-test=stage]")).ToHaveTextAsync("Notice");
+        await ScreenshotAsync(leader, "case");
+        await leader.GetByRole(AriaRole.Link, new() { Name = "中文" }).ClickAsync();
+        await Interactive(leader);
+        await Expect(leader.Locator("[data-test=status]")).ToHaveTextAsync("整改中");
+        await leader.CloseAsync();
+        await office.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_county_office_cannot_open_a_sibling_countys_case_from_a_crafted_URL()
+    {
+        var city = new Cases.CasesClient(await portal.AsAsync(portal.Sanctions, Zhengzhou, PinganRoles.CommissionOffice));
+        var erqi = await city.OpenCaseAsync(new OpenCaseRequest
+        {
+            SubjectCode = Erqi, Clause = 4, Source = Source.Incident, Severity = Severity.Ordinary, IncidentOn = Day(-5), Summary = "二七区的案件，中原区无权查看",
+        });
+
+        var county = await OpenAsync("zhongyuan.office", $"/cases/{erqi.CaseId}");
+        var problem = county.Locator("[data-test=problem]");
+        await Expect(problem).ToBeVisibleAsync();
+        Assert.Contains(await problem.GetAttributeAsync("data-code"), new[] { "PermissionDenied", "NotFound" });
+        await Expect(county.Locator("[data-test=case]")).ToHaveCountAsync(0);
+        await Expect(county.GetByText("中原区无权查看")).ToHaveCountAsync(0);
+        await ScreenshotAsync(county, "case-refused");
+
+        // Nor does the list show it: it is filtered by the same rule.
+        await county.GotoAsync("/cases");
+        await Interactive(county);
+        await Expect(county.Locator("[data-test=cases]")).ToBeVisibleAsync();
+        await Expect(county.GetByText("二七区")).ToHaveCountAsync(0);
+        await county.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_bad_request_shows_the_services_message_beside_the_field_and_opens_nothing()
+    {
+        var city = new Cases.CasesClient(await portal.AsAsync(portal.Sanctions, Zhengzhou, PinganRoles.CommissionOffice));
+        var before = (await city.ListCasesAsync(new ListCasesRequest { UnitCode = Zhengzhou, PageSize = 500 })).Cases.Count;
+
+        var office = await OpenAsync("zhengzhou.office", "/cases/new");
+        await office.GetByLabel("对象单位代码").FillAsync(Zhongyuan);
+        await office.GetByLabel("情形（第三十一条第几项，1-9）").FillAsync("12");
+        await office.GetByLabel("发生日期").FillAsync(Day(-1));
+        await office.GetByLabel("情况摘要").FillAsync("第十二项不存在");
+        await office.GetByRole(AriaRole.Button, new() { Name = "立案", Exact = true }).ClickAsync();
+
+        await Expect(office.Locator("[data-test=problem]")).ToHaveAttributeAsync("data-code", "InvalidArgument");
+        await Expect(office.Locator("[data-test=problem]")).ToContainTextAsync("请更正标出的内容");
+        await Expect(office.Locator("#clause-error")).ToBeVisibleAsync();
+        await ScreenshotAsync(office, "case-new-refused");
+        Assert.EndsWith("/cases/new", office.Url);
+        Assert.Equal(before, (await city.ListCasesAsync(new ListCasesRequest { UnitCode = Zhengzhou, PageSize = 500 })).Cases.Count);
+        await office.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_registry_walks_down_the_tree_and_shows_the_leaders_in_office_on_the_day_chosen()
+    {
+        var page = await OpenAsync("province.office", "/registry");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("河南省");
+        await page.Locator("[data-test=children]").GetByRole(AriaRole.Link, new() { Name = "郑州市", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("郑州市");
+        await page.Locator("[data-test=children]").GetByRole(AriaRole.Link, new() { Name = "中原区", Exact = true }).ClickAsync();
+        await page.Locator("[data-test=children]").GetByRole(AriaRole.Link, new() { Name = "中共郑州市中原区委员会" }).ClickAsync();
+        await Expect(page.Locator("[data-test=ancestors]")).ToContainTextAsync("河南省");
+        await Expect(page.Locator("[data-test=leaders]")).ToContainTextAsync("王刚");
+        await ScreenshotAsync(page, "registry");
+
+        // Before his term began (1 June 2021) nobody is on record.
+        await page.GetByLabel("查询日期").FillAsync("2021-05-31");
+        await Expect(page).ToHaveURLAsync(new Regex("asOf=2021-05-31"));
+        await Expect(page.Locator("[data-test=leaders]")).ToHaveCountAsync(0);
+        await Expect(page.GetByText("该日无在任领导记录")).ToBeVisibleAsync();
+        await page.CloseAsync();
+    }
+
+    [Theory]
+    [InlineData("/", "我的工作台", "My desk", "home")]
+    [InlineData("/registry", "组织机构", "Registry", "registry-root")]
+    [InlineData("/letters", "目标管理责任书", "Responsibility letters", "letters")]
+    [InlineData("/cases", "责任追究", "Accountability cases", "cases")]
+    public async Task Every_main_page_opens_in_Chinese_and_in_English_without_a_refusal(string path, string zh, string en, string name)
+    {
+        var page = await OpenAsync("province.office", path);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync(zh);
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "zh-CN");
+        await Expect(page.Locator("[data-test=problem]")).ToHaveCountAsync(0);
+        await ScreenshotAsync(page, name);
+        await page.GotoAsync($"/culture?name=en&back={Uri.EscapeDataString(path)}");
+        await Interactive(page);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync(en);
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+        await Expect(page.Locator("[data-test=problem]")).ToHaveCountAsync(0);
+        await ScreenshotAsync(page, name);
+        await page.GotoAsync($"/culture?name=zh-CN&back={Uri.EscapeDataString(path)}");
+        await page.CloseAsync();
+    }
+}
