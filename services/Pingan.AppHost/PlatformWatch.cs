@@ -5,10 +5,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
 /// <summary>A long-running service of the platform and where it answers.</summary>
-internal sealed record PlatformService(string Name, string RestUrl, string? GrpcUrl)
+internal sealed record PlatformService(string Name, string RestUrl, string? GrpcUrl, string? Note = null)
 {
     public override string ToString() =>
-        GrpcUrl is null ? $"{Name,-18} {RestUrl} (simulated department systems)" : $"{Name,-18} REST {RestUrl} (OpenAPI {RestUrl}/openapi/v1.json)  gRPC {GrpcUrl}";
+        GrpcUrl is null ? $"{Name,-18} {RestUrl} ({Note})" : $"{Name,-18} REST {RestUrl} (OpenAPI {RestUrl}/openapi/v1.json)  gRPC {GrpcUrl}";
 }
 
 /// <summary>What the AppHost runs: the one-shot steps (migrate, seed) and the services with their URLs.</summary>

@@ -16,6 +16,8 @@ builder.AddPinganService<Projects.Pingan_Identity>("identity", 5091, 5092, postg
     // ADR 0012: the sanctions service reads the inspections' event log as its own client; ./platform up generates the secret once.
     ("Identity__ServiceClients__sanctions__Secret", ServiceClientSecret()), ("Identity__ServiceClients__assessments__Secret", ServiceClientSecret()),
     ("Identity__ServiceClients__archives__Secret", ServiceClientSecret()),
+    // Issue 17: the portal as a confidential client, redirected back to its own address.
+    ("Identity__Portal__Secret", PortalSecret()), ("Identity__Portal__RedirectUris", PinganServices.Url(builder, 5080) + "/signin-oidc"),
     // Seals its keys and TOTP secrets at rest; ./platform up keeps it in .local/run/identity-kek.secret.
     ("Identity__KeyEncryptionKey", builder.Configuration["Pingan:IdentityKek"]
         ?? throw new InvalidOperationException("Pingan:IdentityKek is not set: start the platform with ./platform up")));
@@ -32,7 +34,7 @@ builder.AddProject<Projects.Pingan_DepartmentSystems>("department-systems", laun
     .WithEnvironment("ASPNETCORE_URLS", departments)
     .WithEnvironment("Logging__Console__FormatterOptions__ColorBehavior", "Disabled")
     .WithUrl(departments + "/discipline/referrals", "Discipline referrals");
-PinganServices.Plan(builder).Services.Add(new("department-systems", departments, GrpcUrl: null));
+PinganServices.Plan(builder).Services.Add(new("department-systems", departments, GrpcUrl: null, "simulated department systems"));
 builder.AddPinganService<Projects.Pingan_Sanctions>("sanctions", 5151, 5152, postgres, rabbitmq, seedStep: null,
     [.. security, ("Services__Registry__Grpc", PinganServices.Url(builder, 5102)),
      ("Services__Inspections__Grpc", PinganServices.Url(builder, 5122)), ("Services__Assessments__Grpc", PinganServices.Url(builder, 5132)),
@@ -59,7 +61,24 @@ builder.AddPinganService<Projects.Pingan_Archives>("archives", 5141, 5142, postg
      ("Archives__ConsultationKey", builder.Configuration["Pingan:ConsultationKey"]
         ?? throw new InvalidOperationException("Pingan:ConsultationKey is not set: start the platform with ./platform up"))]);
 
+// Issue 17: the web portal, where people work; signs in at the identity service as its confidential client
+// (Identity:Portal:* above registers it) and calls the services on the person's own token.
+var portal = PinganServices.Url(builder, 5080);
+builder.AddProject<Projects.Pingan_Portal>("portal", launchProfileName: null)
+    .WithEnvironment("ASPNETCORE_URLS", portal)
+    .WithEnvironment("Logging__Console__FormatterName", "simple")
+    .WithEnvironment("Portal__Authority", issuer).WithEnvironment("Portal__RequireHttpsMetadata", "false")
+    .WithEnvironment("Portal__ClientSecret", PortalSecret())
+    .WithEnvironment("Portal__Services__Registry", PinganServices.Url(builder, 5102))
+    .WithEnvironment("Portal__Services__Letters", PinganServices.Url(builder, 5112))
+    .WithEnvironment("Portal__Services__Sanctions", PinganServices.Url(builder, 5152))
+    .WithUrl(portal, "Portal");
+PinganServices.Plan(builder).Services.Add(new("portal", portal, GrpcUrl: null, "web portal: sign in as a demo account"));
+
 builder.Build().Run();
+
+string PortalSecret() => builder.Configuration["Pingan:PortalSecret"]
+    ?? throw new InvalidOperationException("Pingan:PortalSecret is not set: start the platform with ./platform up");
 
 string ServiceClientSecret() => builder.Configuration["Pingan:ServiceClientSecret"]
     ?? throw new InvalidOperationException("Pingan:ServiceClientSecret is not set: start the platform with ./platform up");

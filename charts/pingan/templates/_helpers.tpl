@@ -54,6 +54,13 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- end }}
 - name: Identity__KeyEncryptionKey
   valueFrom: { secretKeyRef: { name: {{ .root.Values.identityKeySecret }}, key: kek } }
+{{- if .root.Values.services.portal }}
+# Issue 17: the portal as a confidential client, back at its public address after sign-in.
+- name: Identity__Portal__Secret
+  valueFrom: { secretKeyRef: { name: {{ .root.Values.portalSecret }}, key: secret } }
+- name: Identity__Portal__RedirectUris
+  value: {{ printf "%s/signin-oidc" (trimSuffix "/" .root.Values.portalUrl) | quote }}
+{{- end }}
 {{- range .root.Values.serviceClients.services }}
 - name: Identity__ServiceClients__{{ . }}__Secret
   valueFrom: { secretKeyRef: { name: {{ $.root.Values.serviceClients.secret }}, key: {{ . }} } }
