@@ -18,7 +18,8 @@ namespace Pingan.Portal.Tests;
 /// </summary>
 public sealed class PortalFixture : IAsyncLifetime
 {
-    public const string Province = "410000000000", Zhengzhou = "410100000000", Zhongyuan = "410102000000", Erqi = "410103000000";
+    public const string Province = "410000000000", Zhengzhou = "410100000000", Zhongyuan = "410102000000", Erqi = "410103000000",
+        Kaifeng = "410200000000", Luoyang = "410300000000";
     private readonly IsolatedDatabase _database = new();
     private readonly IsolatedVirtualHost _virtualHost = new();
     private readonly Dictionary<string, IBrowserContext> _people = [];
@@ -112,6 +113,7 @@ public sealed class PortalFixture : IAsyncLifetime
                 Unit(Erqi, "二七区", "county", Zhengzhou), Unit(Erqi + "-PC", "中共郑州市二七区委员会", "party_committee", Erqi),
                 Unit(Province + "-PC", "中共河南省委员会", "party_committee", Province), Unit(Zhengzhou + "-PC", "中共郑州市委员会", "party_committee", Zhengzhou),
                 Unit(Zhengzhou + "-PSB", "郑州市公安局", "department", Zhengzhou),
+                Unit(Kaifeng, "开封市", "city", Province), Unit(Luoyang, "洛阳市", "city", Province),
             },
         });
         Assert.True(report.Applied, string.Join("; ", report.Rows.Select(r => r.Error)));

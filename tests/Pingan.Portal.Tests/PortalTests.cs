@@ -174,7 +174,34 @@ public sealed partial class PortalTests(PortalFixture portal)
         await page.CloseAsync();
     }
 
+    [Fact]
+    public async Task The_province_sees_open_cases_by_city_on_the_map_and_ranked_with_ties_flagged()
+    {
+        var city = new Cases.CasesClient(await portal.AsAsync(portal.Sanctions, Zhengzhou, PinganRoles.CommissionOffice));
+        await city.OpenCaseAsync(new OpenCaseRequest
+        {
+            SubjectCode = Erqi, Clause = 2, Source = Source.WrittenReport, Severity = Severity.Ordinary, IncidentOn = Day(-2), Summary = "二七区工作不力", ReportedBy = "郑州市公安局",
+        });
+        var open = (await city.ListCasesAsync(new ListCasesRequest { UnitCode = Zhengzhou, OpenOnly = true, PageSize = 500 })).Cases.Count;
+
+        var page = await OpenAsync("province.office", "/dashboard");
+        var ranking = page.Locator("[data-test=ranking] tbody tr");
+        await Expect(ranking).ToHaveCountAsync(3);
+        await Expect(ranking.Nth(0)).ToHaveTextAsync(new Regex($"^1郑州市{open}\\d+$"));
+        // Kaifeng and Luoyang have none: they share the second place, flagged.
+        await Expect(ranking.Nth(1)).ToContainTextAsync("2（并列）");
+        await Expect(ranking.Nth(2)).ToContainTextAsync("2（并列）");
+        // The map of Henan is drawn, and says in words what it shows.
+        await Expect(page.Locator("[data-test=map]")).ToHaveAttributeAsync("data-rendered", "1");
+        await Expect(page.Locator("[data-test=map] canvas")).ToHaveCountAsync(1);
+        await Expect(page.Locator("[data-test=map]")).ToHaveAttributeAsync("aria-label", new Regex($"郑州市 {open}"));
+        await Expect(page.Locator("[data-test=trend]")).ToHaveAttributeAsync("data-rendered", "1");
+        await ScreenshotAsync(page, "dashboard");
+        await page.CloseAsync();
+    }
+
     [Theory]
+    [InlineData("/dashboard", "责任追究态势", "Accountability at a glance", "dashboard")]
     [InlineData("/", "我的工作台", "My desk", "home")]
     [InlineData("/registry", "组织机构", "Registry", "registry-root")]
     [InlineData("/letters", "目标管理责任书", "Responsibility letters", "letters")]
