@@ -120,9 +120,13 @@ public sealed class ChartTests
             Assert.Contains(container.VolumeMounts, m => m.MountPath == "/tmp");
             Assert.Equal(name, pod.ServiceAccountName);
             Assert.NotNull(pod.TopologySpreadConstraints);
-            // gRPC callers balance over the pods: a headless Service of them, and every caller's address resolves it.
-            Assert.Contains(objects, o => o is V1Service s && s.Metadata.Name == $"{name}-pods" && s.Spec.ClusterIP == "None");
-            Assert.All(container.Env.Where(e => e.Name.StartsWith("Services__", StringComparison.Ordinal) && e.Name.EndsWith("__Grpc", StringComparison.Ordinal)),
+            // gRPC callers balance over the pods: a headless Service of them, and every caller's address resolves it
+            // (the portal serves no gRPC: it only calls).
+            if (container.Ports.Any(p => p.Name == "grpc"))
+                Assert.Contains(objects, o => o is V1Service s && s.Metadata.Name == $"{name}-pods" && s.Spec.ClusterIP == "None");
+            else Assert.Equal("portal", name);
+            Assert.All(container.Env.Where(e => e.Name.StartsWith("Services__", StringComparison.Ordinal) && e.Name.EndsWith("__Grpc", StringComparison.Ordinal)
+                    || e.Name.StartsWith("Portal__Services__", StringComparison.Ordinal)),
                 e => Assert.Matches("^dns:///[a-z]+-pods:8081$", e.Value));
             Assert.Contains(objects, o => o is V1ServiceAccount a && a.Metadata.Name == name && a.AutomountServiceAccountToken == false);
             var budget = objects.OfType<V1PodDisruptionBudget>().SingleOrDefault(b => b.Metadata.Name == name);

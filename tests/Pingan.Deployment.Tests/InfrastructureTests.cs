@@ -83,6 +83,13 @@ public sealed class InfrastructureTests
             var spec = Chart.PodSpec(pod);
             var service = ((IMetadata<V1ObjectMeta>)pod).Metadata.Labels["app.kubernetes.io/name"];
             var env = spec.Containers.Single().Env.ToDictionary(e => e.Name);
+            if (service == "portal")
+            {
+                // The portal keeps nothing: no database or broker credentials reach it (issue 17).
+                Assert.DoesNotContain(env.Keys, k => k.StartsWith("PINGAN_DB", StringComparison.Ordinal) || k.StartsWith("PINGAN_MQ", StringComparison.Ordinal)
+                    || k.StartsWith("ConnectionStrings__", StringComparison.Ordinal));
+                continue;
+            }
             Assert.Equal($"pingan-pg-{service}", env["PINGAN_DB_PASSWORD"].ValueFrom.SecretKeyRef.Name);
             Assert.Contains($"Database={service};", env[$"ConnectionStrings__{service}"].Value);
             Assert.Contains("Password=$(PINGAN_DB_PASSWORD)", env[$"ConnectionStrings__{service}"].Value);
@@ -97,7 +104,7 @@ public sealed class InfrastructureTests
         }
 
         // Without the hosts: the one server-level connection Secret, and no CA volume.
-        var simple = Chart.Render().OfType<V1Deployment>().First();
+        var simple = Chart.Render().OfType<V1Deployment>().First(d => d.Metadata.Name != "portal");
         var simpleEnv = simple.Spec.Template.Spec.Containers.Single().Env.ToDictionary(e => e.Name);
         Assert.Equal("pingan-connections", simpleEnv["ConnectionStrings__postgres"].ValueFrom.SecretKeyRef.Name);
         Assert.DoesNotContain(simple.Spec.Template.Spec.Volumes, v => v.Name == "broker-ca");

@@ -14,7 +14,8 @@ public sealed class ValuesTests
     public void Each_install_renders_valid_objects_and_lints_strictly(string? valuesFile)
     {
         var objects = valuesFile is null ? Chart.Render() : Chart.RenderWith(valuesFile);
-        Assert.Equal(7, objects.OfType<V1Deployment>().Count());
+        // The seven services and the portal (issue 17).
+        Assert.Equal(8, objects.OfType<V1Deployment>().Count());
         var args = new List<string> { "lint", "--strict", Chart.Path };
         if (valuesFile is not null) args.AddRange(["--values", Path.Combine(Chart.Path, valuesFile)]);
         var (code, output, error) = Chart.Run(args);
@@ -63,7 +64,33 @@ public sealed class ValuesTests
         }
     }
 
+    [Fact]
+    public void The_portal_has_its_own_host_keeps_each_browser_on_its_replica_and_is_the_identity_services_registered_client_Issue17()
+    {
+        var rendered = Chart.Template("values-production.yaml");
+        var gateway = Chart.Gateway(rendered);
+        var listeners = ((List<object>)((Dictionary<object, object>)Assert.Single(gateway, o => (string)o["kind"] == "Gateway")["spec"])["listeners"]).Cast<Dictionary<object, object>>();
+        Assert.Contains(listeners, l => (string)l["name"] == "portal" && (string)l["hostname"] == "portal.pingan.example.invalid");
+        var route = (Dictionary<object, object>)Assert.Single(gateway, o => (string)o["kind"] == "HTTPRoute" && (string)((Dictionary<object, object>)o["metadata"])["name"] == "portal")["spec"];
+        var rule = (Dictionary<object, object>)((List<object>)route["rules"]).Single();
+        // A person's circuit and tokens live in one replica (ADR 0014).
+        Assert.Equal("Cookie", ((Dictionary<object, object>)rule["sessionPersistence"])["type"]);
+        Assert.Equal(("portal", "8080"), ((string)((Dictionary<object, object>)((List<object>)rule["backendRefs"]).Single())["name"],
+            (string)((Dictionary<object, object>)((List<object>)rule["backendRefs"]).Single())["port"]));
+
+        var objects = Chart.RenderWith("values-production.yaml");
+        var identity = objects.OfType<V1Deployment>().Single(d => d.Metadata.Name == "identity").Spec.Template.Spec.Containers.Single().Env.ToDictionary(e => e.Name);
+        var portal = objects.OfType<V1Deployment>().Single(d => d.Metadata.Name == "portal").Spec.Template.Spec.Containers.Single().Env.ToDictionary(e => e.Name);
+        Assert.Equal("https://portal.pingan.example.invalid/signin-oidc", identity["Identity__Portal__RedirectUris"].Value);
+        // One secret, read by both sides of the client registration.
+        Assert.Equal((identity["Identity__Portal__Secret"].ValueFrom.SecretKeyRef.Name, identity["Identity__Portal__Secret"].ValueFrom.SecretKeyRef.Key),
+            (portal["Portal__ClientSecret"].ValueFrom.SecretKeyRef.Name, portal["Portal__ClientSecret"].ValueFrom.SecretKeyRef.Key));
+        Assert.Equal("https://identity.pingan.example.invalid/", portal["Portal__Authority"].Value);
+        Assert.Equal("true", portal["Portal__RequireHttpsMetadata"].Value);
+    }
+
     [Theory]
+    [InlineData("portalUrl=http://portal.pingan.example.invalid/", "portalUrl must be the portal's public https:// address")]
     [InlineData("trustedProxies=", "trustedProxies must name the gateway's addresses")]
     [InlineData("issuer=http://identity.pingan.example.invalid/", "issuer must be the identity service's public https:// address")]
     [InlineData("gateway.identityHost=login.pingan.example.invalid", "must be gateway.identityHost")]
