@@ -1,7 +1,7 @@
 using System.Globalization;
 using Pingan.Benchmarks;
 
-// ./platform bench [messaging|registry|letters|sanctions|inspections|assessments|archives] [options]: every figure beside the baseline it is compared to,
+// ./platform bench [messaging|registry|letters|sanctions|inspections|assessments|archives|portal] [options]: every figure beside the baseline it is compared to,
 // and at the end one line per target, met or missed. With --smoke each runs at a small size in seconds and nothing
 // is judged: ./platform test runs them so, so that a schema or API change that breaks a benchmark fails the tests.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -17,9 +17,10 @@ if (which is "all" or "sanctions") rc |= await SanctionsBenchmark.RunAsync(postg
 if (which is "all" or "inspections") rc |= await InspectionsBenchmark.RunAsync(postgres, amqp, args);
 if (which is "all" or "assessments") rc |= await AssessmentsBenchmark.RunAsync(postgres, amqp, args);
 if (which is "all" or "archives") rc |= await ArchivesBenchmark.RunAsync(postgres, amqp, args);
-if (which is not ("all" or "messaging" or "registry" or "letters" or "sanctions" or "inspections" or "assessments" or "archives"))
+if (which is "all" or "portal") rc |= await PortalBenchmark.RunAsync(postgres, amqp, args);
+if (which is not ("all" or "messaging" or "registry" or "letters" or "sanctions" or "inspections" or "assessments" or "archives" or "portal"))
 {
-    Console.Error.WriteLine($"unknown benchmark '{which}': messaging, registry, letters, sanctions, inspections, assessments, archives, or nothing for all");
+    Console.Error.WriteLine($"unknown benchmark '{which}': messaging, registry, letters, sanctions, inspections, assessments, archives, portal, or nothing for all");
     return 2;
 }
 Verdicts.Print();

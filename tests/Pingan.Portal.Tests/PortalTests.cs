@@ -3,7 +3,7 @@ using Microsoft.Playwright;
 using Pingan.Sanctions.Api;
 using Pingan.Security;
 using static Microsoft.Playwright.Assertions;
-using static Pingan.Portal.Tests.PortalFixture;
+using static Pingan.Portal.Tests.PortalStack;
 
 namespace Pingan.Portal.Tests;
 
