@@ -42,7 +42,7 @@ public sealed partial class PortalTests(PortalFixture portal)
     private static partial Regex CasePage();
 
     [Fact]
-    public async Task The_city_office_opens_a_case_and_proposes_a_notice_and_its_leader_decides_it_from_the_desk_Art33_Art38()
+    public async Task A_notice_walks_from_the_office_to_the_leaders_desk_to_the_county_and_back_to_its_close_Art33_Art34_Art38()
     {
         var office = await OpenAsync("zhengzhou.office", "/cases/new");
         await office.GetByLabel("对象单位代码").FillAsync(Zhongyuan);
@@ -93,15 +93,39 @@ public sealed partial class PortalTests(PortalFixture portal)
         }
         await ScreenshotAsync(leader, "case");
 
+        // 中原区, the subject, answers on the same page (Art. 33-34): an application before its measures are reported
+        // is refused with the reason; then it reports them and applies.
+        var county = await OpenAsync("zhongyuan.office", caseUrl);
+        await county.GetByLabel("整改完成情况说明").FillAsync("已整改");
+        await county.GetByRole(AriaRole.Button, new() { Name = "申请验收", Exact = true }).ClickAsync();
+        await Expect(county.Locator("[data-test=problem]")).ToHaveAttributeAsync("data-code", "FailedPrecondition");
+        await Expect(county.Locator("[data-test=problem]")).ToContainTextAsync("measures first");
+        await ExpectStatusAsync(county, "整改中");
+        await county.GetByLabel("报告类别").SelectOptionAsync("Measures");
+        await county.GetByLabel("内容", new() { Exact = true }).FillAsync("已制定整改措施并落实");
+        await county.GetByRole(AriaRole.Button, new() { Name = "报送" }).ClickAsync();
+        await Expect(county.Locator("[data-test=done]")).ToContainTextAsync("已报送");
+        await county.GetByLabel("整改完成情况说明").FillAsync("整改完成，申请验收");
+        await county.GetByRole(AriaRole.Button, new() { Name = "申请验收", Exact = true }).ClickAsync();
+        await ExpectStatusAsync(county, "已申请验收");
+        await county.CloseAsync();
+
+        // The city's office, which issued the notice, checks it and closes the case (Art. 34).
+        await office.GotoAsync(caseUrl);
+        await Interactive(office);
+        await office.GetByLabel("检查情况").FillAsync("整改到位");
+        await office.GetByRole(AriaRole.Button, new() { Name = "提交验收结论" }).ClickAsync();
+        await ExpectStatusAsync(office, "已结案");
+
         // The same page in English, through the switch in the header; and back.
         await leader.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
         await Interactive(leader);
-        await Expect(leader.Locator("[data-test=status]")).ToHaveTextAsync("In force");
+        await Expect(leader.Locator("[data-test=status]")).ToHaveTextAsync("Closed");
         await Expect(leader.Locator("[data-test=stage]")).ToHaveTextAsync("Notice");
         await ScreenshotAsync(leader, "case");
         await leader.GetByRole(AriaRole.Link, new() { Name = "中文" }).ClickAsync();
         await Interactive(leader);
-        await Expect(leader.Locator("[data-test=status]")).ToHaveTextAsync("整改中");
+        await Expect(leader.Locator("[data-test=status]")).ToHaveTextAsync("已结案");
         await leader.CloseAsync();
         await office.CloseAsync();
     }
