@@ -56,6 +56,7 @@ public static class PortalApplication
         AddClient<Pingan.Registry.Api.Units.UnitsClient>(builder, options.Services.Registry);
         AddClient<Pingan.Registry.Api.Leadership.LeadershipClient>(builder, options.Services.Registry);
         AddClient<Pingan.Letters.Api.Letters.LettersClient>(builder, options.Services.Letters);
+        AddClient<Pingan.Letters.Api.SigningKeys.SigningKeysClient>(builder, options.Services.Letters);
         AddClient<Pingan.Sanctions.Api.Cases.CasesClient>(builder, options.Services.Sanctions);
 
         builder.Services.AddAuthentication(o =>

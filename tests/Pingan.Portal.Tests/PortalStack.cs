@@ -131,6 +131,7 @@ public class PortalStack(IStackStorage storage) : IAsyncDisposable
         {
             ("王刚", Zhongyuan + "-PC", RegistryApi.LeadershipRole.Principal, "2021-06-01"), ("赵强", Zhongyuan + "-GOV", RegistryApi.LeadershipRole.Principal, "2022-01-01"),
             ("刘洋", Erqi + "-PC", RegistryApi.LeadershipRole.Principal, "2024-01-01"), ("张伟", Zhengzhou + "-PC", RegistryApi.LeadershipRole.Principal, "2024-01-01"),
+            ("李明", Province + "-PC", RegistryApi.LeadershipRole.Principal, "2021-06-01"),
         })
         {
             await leadership.AppointLeaderAsync(new RegistryApi.AppointLeaderRequest

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Pingan.Sanctions.Api;
+using LettersApi = Pingan.Letters.Api;
 using Pingan.Security;
 using static Microsoft.Playwright.Assertions;
 using static Pingan.Portal.Tests.PortalStack;
@@ -196,6 +197,53 @@ public sealed partial class PortalTests(PortalFixture portal)
         await Expect(page.Locator("[data-test=leaders]")).ToHaveCountAsync(0);
         await Expect(page.GetByText("该日无在任领导记录")).ToBeVisibleAsync();
         await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Each_side_signs_the_letter_in_its_own_browser_with_a_key_made_there_and_the_platform_never_holds_it_Art13()
+    {
+        var province = await portal.AsAsync(portal.Letters, Province, PinganRoles.CommissionOffice);
+        var template = await new LettersApi.Templates.TemplatesClient(province).CreateTemplateAsync(new LettersApi.CreateTemplateRequest
+        {
+            Year = DateTime.UtcNow.Year, IssuerCode = Province, Title = "平安建设目标管理责任书（签署测试）", KeyTasks = { "矛盾纠纷排查化解" },
+            Targets = { new LettersApi.TargetDraft { Code = "1", Indicator = "矛盾纠纷化解率", TargetValue = "95", UnitOfMeasure = "%", EvidenceRequired = "调解台账", Weight = "100" } },
+        });
+        var issued = await new LettersApi.Letters.LettersClient(province).IssueLettersAsync(new LettersApi.IssueLettersRequest { TemplateId = template.TemplateId });
+        var letter = issued.Letters.Single(l => l.ReceiverCode == Zhengzhou);
+
+        // The province's office makes 李明's key in its browser and registers it, then signs as the issuer.
+        var issuer = await OpenAsync("province.office", "/keys");
+        await issuer.GetByRole(AriaRole.Button, new() { Name = "生成并登记 李明" }).ClickAsync();
+        await Expect(issuer.Locator("[data-test=done]")).ToContainTextAsync("已为李明登记密钥");
+        await ScreenshotAsync(issuer, "keys");
+        await issuer.GotoAsync($"/letters/{letter.LetterId}/sign");
+        await Interactive(issuer);
+        await Expect(issuer.GetByLabel("签署人（当日主要负责同志）")).ToHaveValueAsync(new Regex(".+"));
+        await issuer.GetByRole(AriaRole.Button, new() { Name = "在本设备签署" }).ClickAsync();
+        await Expect(issuer.Locator("[data-test=signatures]")).ToContainTextAsync("发出方：李明");
+
+        // Zhengzhou's office, in its own browser, has no key of 张伟 yet: refused there, before anything reaches the platform.
+        var receiver = await OpenAsync("zhengzhou.office", $"/letters/{letter.LetterId}/sign");
+        await receiver.GetByRole(AriaRole.Button, new() { Name = "在本设备签署" }).ClickAsync();
+        await Expect(receiver.Locator("[data-test=problem]")).ToContainTextAsync("本设备上没有该领导的签名密钥");
+        await receiver.GotoAsync("/keys");
+        await Interactive(receiver);
+        await receiver.GetByRole(AriaRole.Button, new() { Name = "生成并登记 张伟" }).ClickAsync();
+        await Expect(receiver.Locator("[data-test=done]")).ToContainTextAsync("已为张伟登记密钥");
+        await receiver.GotoAsync($"/letters/{letter.LetterId}/sign");
+        await Interactive(receiver);
+        await receiver.GetByRole(AriaRole.Button, new() { Name = "在本设备签署" }).ClickAsync();
+        await Expect(receiver.Locator("[data-test=status]")).ToHaveTextAsync("已签订");
+        await ScreenshotAsync(receiver, "letter-signed");
+
+        // The letters service verifies both signatures over the canonical text; the private keys stayed in the browsers.
+        var verification = await new LettersApi.Letters.LettersClient(province).VerifyLetterAsync(new LettersApi.VerifyLetterRequest { LetterId = letter.LetterId });
+        Assert.Equal(2, verification.Signatures.Count);
+        Assert.All(verification.Signatures, s => Assert.True(s.Valid, s.LeaderName));
+        var stored = await receiver.EvaluateAsync<string>("Object.keys(localStorage).filter(k => k.startsWith('pingan.sm2.')).join(',')");
+        Assert.NotEmpty(stored);
+        await issuer.CloseAsync();
+        await receiver.CloseAsync();
     }
 
     [Fact]
