@@ -156,6 +156,22 @@ public sealed partial class PortalTests(PortalFixture portal)
         await county.CloseAsync();
     }
 
+    /// <summary>Nobody reads a page unsigned: a crafted URL without a session leads to the identity service's sign-in.</summary>
+    [Theory]
+    [InlineData("/cases")]
+    [InlineData("/letters")]
+    [InlineData("/registry")]
+    [InlineData("/dashboard")]
+    public async Task A_visitor_without_a_session_is_sent_to_sign_in_before_any_page(string path)
+    {
+        await using var context = await portal.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = portal.PortalUrl, Locale = "zh-CN" });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(path);
+        await Expect(page.GetByLabel("用户名 User name")).ToBeVisibleAsync();
+        Assert.StartsWith(portal.Identity.Rest.BaseAddress!.GetLeftPart(UriPartial.Authority), page.Url);
+        await Expect(page.Locator("[data-test=cases], [data-test=letters], [data-test=registry]")).ToHaveCountAsync(0);
+    }
+
     [Fact]
     public async Task A_bad_request_shows_the_services_message_beside_the_field_and_opens_nothing()
     {

@@ -618,7 +618,9 @@ public sealed class EveryMethodTests : InfrastructureTest
         Assert.NotNull(root);
         var services = Directory.GetDirectories(Path.Combine(root.FullName, "services"))
             .Select(d => Path.GetFileName(d)!)
-            .Where(n => n is not "Pingan.AppHost" && !n.EndsWith(".Contracts", StringComparison.Ordinal))
+            // The portal serves pages, not gRPC: it calls these services on the person's own token, so the rules walked
+            // here hold for it too; its own refusals (sign-in first, a crafted URL) are walked in Pingan.Portal.Tests.
+            .Where(n => n is not ("Pingan.AppHost" or "Pingan.Portal") && !n.EndsWith(".Contracts", StringComparison.Ordinal))
             .Order().ToArray();
         Assert.Equal(["Pingan.Archives", "Pingan.Assessments", "Pingan.Identity", "Pingan.Inspections", "Pingan.Letters", "Pingan.Registry", "Pingan.Sanctions"], services);
     }
