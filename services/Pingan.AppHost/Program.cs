@@ -72,6 +72,9 @@ builder.AddProject<Projects.Pingan_Portal>("portal", launchProfileName: null)
     .WithEnvironment("Portal__Services__Registry", PinganServices.Url(builder, 5102))
     .WithEnvironment("Portal__Services__Letters", PinganServices.Url(builder, 5112))
     .WithEnvironment("Portal__Services__Sanctions", PinganServices.Url(builder, 5152))
+    .WithEnvironment("Portal__Services__Inspections", PinganServices.Url(builder, 5122))
+    .WithEnvironment("Portal__Services__Assessments", PinganServices.Url(builder, 5132))
+    .WithEnvironment("Portal__Services__Archives", PinganServices.Url(builder, 5142))
     .WithUrl(portal, "Portal");
 PinganServices.Plan(builder).Services.Add(new("portal", portal, GrpcUrl: null, "web portal: sign in as a demo account"));
 

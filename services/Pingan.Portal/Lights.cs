@@ -7,7 +7,8 @@ namespace Pingan.Portal;
 /// </summary>
 public static class Lights
 {
-    public enum Colour { Green, Yellow, Red }
+    // Grey: not yet due (the inspections service's duties and demands); ordered so that the worst is the greatest.
+    public enum Colour { Grey, Green, Yellow, Red }
 
     public static bool Open(string state) => state is "PENDING" or "AWAITINGCHECK" or "GRACE";
 

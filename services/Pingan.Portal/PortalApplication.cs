@@ -58,6 +58,11 @@ public static class PortalApplication
         AddClient<Pingan.Letters.Api.Letters.LettersClient>(builder, options.Services.Letters);
         AddClient<Pingan.Letters.Api.SigningKeys.SigningKeysClient>(builder, options.Services.Letters);
         AddClient<Pingan.Sanctions.Api.Cases.CasesClient>(builder, options.Services.Sanctions);
+        AddClient<Pingan.Inspections.Api.Inspections.InspectionsClient>(builder, options.Services.Inspections);
+        AddClient<Pingan.Inspections.Api.ReportingDuties.ReportingDutiesClient>(builder, options.Services.Inspections);
+        AddClient<Pingan.Assessments.Api.Assessments.AssessmentsClient>(builder, options.Services.Assessments);
+        AddClient<Pingan.Archives.Api.Archives.ArchivesClient>(builder, options.Services.Archives);
+        AddClient<Pingan.Archives.Api.Consultations.ConsultationsClient>(builder, options.Services.Archives);
 
         builder.Services.AddAuthentication(o =>
             {

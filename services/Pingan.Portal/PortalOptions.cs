@@ -21,13 +21,17 @@ public sealed class PortalOptions
         public string Registry { get; set; } = "";
         public string Letters { get; set; } = "";
         public string Sanctions { get; set; } = "";
+        public string Inspections { get; set; } = "";
+        public string Assessments { get; set; } = "";
+        public string Archives { get; set; } = "";
     }
 
     public IEnumerable<string> Problems()
     {
         if (!Uri.TryCreate(Authority, UriKind.Absolute, out _)) yield return "Portal:Authority must be the identity service's issuer URL";
         if (ClientSecret.Length < 24) yield return "Portal:ClientSecret must be at least 24 characters";
-        foreach (var (name, value) in new[] { ("Registry", Services.Registry), ("Letters", Services.Letters), ("Sanctions", Services.Sanctions) })
+        foreach (var (name, value) in new[] { ("Registry", Services.Registry), ("Letters", Services.Letters), ("Sanctions", Services.Sanctions),
+                     ("Inspections", Services.Inspections), ("Assessments", Services.Assessments), ("Archives", Services.Archives) })
             if (!Uri.TryCreate(value, UriKind.Absolute, out _)) yield return $"Portal:Services:{name} must be the service's gRPC address";
     }
 }

@@ -38,6 +38,9 @@ public class PortalStack(IStackStorage storage) : IAsyncDisposable
     public ServiceHost Registry { get; private set; } = null!;
     public ServiceHost Letters { get; private set; } = null!;
     public ServiceHost Sanctions { get; private set; } = null!;
+    public ServiceHost Inspections { get; private set; } = null!;
+    public ServiceHost Assessments { get; private set; } = null!;
+    public ServiceHost Archives { get; private set; } = null!;
     public ServiceHost Portal { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
     public string PortalUrl => Portal.Rest.BaseAddress!.ToString().TrimEnd('/');
@@ -58,11 +61,17 @@ public class PortalStack(IStackStorage storage) : IAsyncDisposable
         Letters = Add(await StartAsync(Pingan.Letters.LettersApplication.Create, "letters", authority, ("Services:Registry:Grpc", Grpc(Registry))));
         Sanctions = Add(await StartAsync(Pingan.Sanctions.SanctionsApplication.Create, "sanctions", authority, ("Services:Registry:Grpc", Grpc(Registry)),
             ("Sanctions:Sweep:Enabled", "false"), ("Sanctions:Referrals:Enabled", "false")));
+        Inspections = Add(await StartAsync(Pingan.Inspections.InspectionsApplication.Create, "inspections", authority, ("Services:Registry:Grpc", Grpc(Registry)),
+            ("Inspections:Sweep:Enabled", "false")));
+        Assessments = Add(await StartAsync(Pingan.Assessments.AssessmentsApplication.Create, "assessments", authority, ("Services:Registry:Grpc", Grpc(Registry))));
+        Archives = Add(await StartAsync(Pingan.Archives.ArchivesApplication.Create, "archives", authority,
+            ("Archives:ConsultationKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)))));
         var secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         Portal = Add(await ServiceHost.StartAsync(PortalApplication.Create, new Dictionary<string, string?>
         {
             ["Logging:Console:LogLevel:Default"] = "Error", ["Portal:Authority"] = authority, ["Portal:RequireHttpsMetadata"] = "false", ["Portal:ClientSecret"] = secret,
             ["Portal:Services:Registry"] = Grpc(Registry), ["Portal:Services:Letters"] = Grpc(Letters), ["Portal:Services:Sanctions"] = Grpc(Sanctions),
+            ["Portal:Services:Inspections"] = Grpc(Inspections), ["Portal:Services:Assessments"] = Grpc(Assessments), ["Portal:Services:Archives"] = Grpc(Archives),
         }));
         // As the identity service's migrate step registers it from Identity:Portal:* once the portal's address is known.
         await PortalClient.RegisterAsync(Identity.Services.GetRequiredService<IServiceScopeFactory>(), secret, [PortalUrl + "/signin-oidc"], CancellationToken.None);
@@ -121,6 +130,9 @@ public class PortalStack(IStackStorage storage) : IAsyncDisposable
                 Unit(Province + "-PC", "中共河南省委员会", "party_committee", Province), Unit(Zhengzhou + "-PC", "中共郑州市委员会", "party_committee", Zhengzhou),
                 Unit(Zhengzhou + "-PSB", "郑州市公安局", "department", Zhengzhou),
                 Unit(Kaifeng, "开封市", "city", Province), Unit(Luoyang, "洛阳市", "city", Province),
+                // The offices the demo accounts work in (DemoAccounts.People), as the demo registry has them.
+                Unit(Province + "-PLC", "中共河南省委政法委员会", "commission_office", Province), Unit(Zhengzhou + "-PLC", "中共郑州市委政法委员会", "commission_office", Zhengzhou),
+                Unit(Zhongyuan + "-PLC", "中共郑州市中原区委政法委员会", "commission_office", Zhongyuan),
             },
         });
         if (!report.Applied) throw new InvalidOperationException(string.Join("; ", report.Rows.Select(r => r.Error)));
@@ -158,6 +170,7 @@ public class PortalStack(IStackStorage storage) : IAsyncDisposable
                 BaseURL = PortalUrl, Locale = "zh-CN", ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
             });
             context.Console += (_, message) => { if (message.Type is "error" or "warning") Console.WriteLine($"[browser {userName}] {message.Text}"); };
+            context.Response += (_, response) => { if (response.Status >= 400) Console.WriteLine($"[browser {userName}] {response.Status} {response.Url}"); };
             var page = await context.NewPageAsync();
             await page.GotoAsync("/");
             await page.GetByLabel("用户名 User name").FillAsync(userName);

@@ -162,7 +162,7 @@ public static class LoginEndpoints
         if (told is null) return Results.Redirect(IsLocal(returnUrl) ? returnUrl : "/");
         // Told once, before going on: the page says what happened and links where the person was going.
         return Results.Content($"""
-            <!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>登录提示 Notice</title></head><body>
+            <!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>登录提示 Notice</title></head><body>
             <p role="alert">{WebUtility.HtmlEncode(told)}</p><p><a href="{WebUtility.HtmlEncode(IsLocal(returnUrl) ? returnUrl : "/")}">继续 Continue</a></p></body></html>
             """, "text/html; charset=utf-8");
     }
@@ -197,7 +197,7 @@ public static class LoginEndpoints
         string E(string? s) => WebUtility.HtmlEncode(s ?? "");
         var html = $"""
             <!doctype html>
-            <html lang="zh-CN"><head><meta charset="utf-8"><title>平安建设领导责任制平台 · 退出</title></head>
+            <html lang="zh-CN"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>平安建设领导责任制平台 · 退出</title></head>
             <body>
             <h1>平安建设领导责任制平台</h1>
             <p>您已退出门户。在此结束登录会话，其他应用也将需要重新登录。 You have left the portal; end your session here too.</p>
@@ -218,7 +218,7 @@ public static class LoginEndpoints
         string E(string? s) => WebUtility.HtmlEncode(s ?? "");
         var html = $"""
             <!doctype html>
-            <html lang="zh-CN"><head><meta charset="utf-8"><title>平安建设领导责任制平台 · 登录</title></head>
+            <html lang="zh-CN"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>平安建设领导责任制平台 · 登录</title></head>
             <body>
             <h1>平安建设领导责任制平台</h1>
             {(error is null ? "" : $"<p role=\"alert\">{E(error)}</p>")}

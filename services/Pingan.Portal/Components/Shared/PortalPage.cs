@@ -46,6 +46,10 @@ public abstract class PortalPage : ComponentBase
         }
     }
 
+    /// <summary>The person's own mistake caught before any call (a file too large): shown as a service's refusal would be.</summary>
+    protected void Refuse(string zh, string en) =>
+        Problem = new Problem(StatusCode.InvalidArgument, Problems.Title(StatusCode.InvalidArgument), L.T(zh, en), new Dictionary<string, string>());
+
     /// <summary>Loads the page's data, with the spinner on meanwhile.</summary>
     protected async Task LoadAsync(Func<Metadata, Task> call)
     {

@@ -1,0 +1,22 @@
+using Grpc.Core;
+using Pingan.Registry.Api;
+
+namespace Pingan.Portal;
+
+/// <summary>A unit's children as the pages show them: the organs of its own level, then the jurisdictions one level down (not their organs).</summary>
+public static class UnitChildren
+{
+    public static async Task<List<Unit>> ReadAsync(Units.UnitsClient units, Unit unit, Metadata headers)
+    {
+        var organs = units.ListDescendantsAsync(new ListDescendantsRequest { Code = unit.Code, Level = unit.Level, PageSize = 1000 }, headers).ResponseAsync;
+        var lower = Enum.IsDefined(unit.Level + 1)
+            ? units.ListDescendantsAsync(new ListDescendantsRequest
+                {
+                    Code = unit.Code, Level = unit.Level + 1, PageSize = 1000,
+                    Kinds = { UnitKind.City, UnitKind.County, UnitKind.Township, UnitKind.Village, UnitKind.StatisticalGrouping },
+                }, headers).ResponseAsync
+            : Task.FromResult(new UnitPage());
+        await Task.WhenAll(organs, lower);
+        return [.. (await organs).Units.Concat((await lower).Units).Where(x => x.ParentCode == unit.Code)];
+    }
+}

@@ -1,0 +1,163 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Pingan.Inspections.Api;
+using Pingan.Security;
+using static Microsoft.Playwright.Assertions;
+using static Pingan.Portal.Tests.PortalStack;
+
+namespace Pingan.Portal.Tests;
+
+/// <summary>Inspections and reporting duties in the portal (Art. 14-18), in chromium, as the offices on both sides work them.</summary>
+[Collection(PortalCollection.Name)]
+public sealed partial class InspectionPagesTests(PortalFixture portal)
+{
+    static InspectionPagesTests() => SetDefaultExpectTimeout(20_000);
+
+    // A 1×1 PNG, as a phone's photo would be recognised by its signature.
+    private static readonly byte[] Photo = Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+
+    private static int Year => DateTime.UtcNow.AddHours(8).Year;
+
+    [GeneratedRegex("/inspections/(?!new)[^/?]+$")]
+    private static partial Regex InspectionPage();
+
+    private async Task<IPage> OpenAsync(string userName, string path)
+    {
+        var page = await (await portal.SignedInAsync(userName)).NewPageAsync();
+        await page.GotoAsync(path);
+        await Interactive(page);
+        return page;
+    }
+
+    private static async Task ExpectStatusAsync(IPage page, string status)
+    {
+        try
+        {
+            await Expect(page.Locator("[data-test=status]")).ToHaveTextAsync(status);
+        }
+        catch (PlaywrightException e)
+        {
+            throw new Xunit.Sdk.XunitException($"status is not {status}; the page shows: {await page.Locator("#main").InnerTextAsync()}\n{e.Message}");
+        }
+    }
+
+    private static async Task ArriveAsync(IPage page, Regex url)
+    {
+        try
+        {
+            await page.WaitForURLAsync(url, new() { Timeout = 20_000 });
+        }
+        catch (TimeoutException e)
+        {
+            throw new Xunit.Sdk.XunitException($"still at {page.Url}; the page shows: {await page.Locator("#main").InnerTextAsync()}\n{e.Message}");
+        }
+    }
+
+    [Fact]
+    public async Task A_special_inspection_is_planned_visited_its_finding_rectified_with_a_photo_and_verified_Art18()
+    {
+        // The city's office plans a special inspection of one district, with itself leading the team.
+        var city = await OpenAsync("zhengzhou.office", "/inspections/new");
+        await city.Locator("#form").SelectOptionAsync("Special");
+        await city.Locator("#title").FillAsync("矛盾纠纷排查化解专项督查");
+        await city.Locator("#work_item").FillAsync("矛盾纠纷排查化解");
+        await city.GetByLabel("中原区", new() { Exact = true }).CheckAsync();
+        await city.GetByRole(AriaRole.Button, new() { Name = "保存计划" }).ClickAsync();
+        await ArriveAsync(city, InspectionPage());
+        var url = new Uri(city.Url).AbsolutePath;
+        await ExpectStatusAsync(city, "已计划");
+        await Expect(city.Locator("[data-test=inspection]")).ToContainTextAsync("郑州市");
+
+        await city.GetByRole(AriaRole.Button, new() { Name = "记录走访", Exact = true }).ClickAsync();
+        await ExpectStatusAsync(city, "进行中");
+        await Expect(city.Locator("[data-test=visits]")).ToContainTextAsync("中原区");
+
+        // A finding with its photo and a demand of ten working days.
+        await city.Locator("#description").FillAsync("三个社区未建立矛盾纠纷排查台账");
+        await city.Locator("#rectification_demand").FillAsync("建立排查台账并逐月更新");
+        await city.Locator("#finding_evidence").SetInputFilesAsync(new FilePayload { Name = "现场照片.png", MimeType = "image/png", Buffer = Photo });
+        await Expect(city.Locator("[data-test=finding-evidence] li")).ToHaveTextAsync("现场照片.png");
+        await city.GetByRole(AriaRole.Button, new() { Name = "记录问题", Exact = true }).ClickAsync();
+        await Expect(city.Locator("[data-test=findings]")).ToContainTextAsync("三个社区未建立矛盾纠纷排查台账");
+        await Expect(city.Locator("[data-test=findings]")).ToContainTextAsync("现场照片.png");
+
+        await city.Locator("#summary").FillAsync("排查化解工作总体推进，个别社区台账缺失");
+        await city.GetByRole(AriaRole.Button, new() { Name = "结束检查，下达整改" }).ClickAsync();
+        await ExpectStatusAsync(city, "整改中");
+        await Expect(city.Locator("[data-test=rectification]")).ToHaveTextAsync("待整改");
+        await ScreenshotAsync(city, "inspection");
+
+        // The district sees the demand and its due day; reporting without evidence is refused beside the field.
+        var county = await OpenAsync("zhongyuan.office", url);
+        await Expect(county.Locator("[data-test=findings]")).ToContainTextAsync("建立排查台账并逐月更新");
+        var rectify = county.Locator("[data-test=rectify]");
+        await rectify.Locator("textarea").FillAsync("三个社区已建立台账，并纳入月度考核");
+        await rectify.GetByRole(AriaRole.Button, new() { Name = "报告整改" }).ClickAsync();
+        await Expect(county.Locator("#evidence_ids-error")).ToBeVisibleAsync();
+        await Expect(county.Locator("[data-test=rectification]")).ToHaveTextAsync("待整改");
+        await rectify.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "台账.png", MimeType = "image/png", Buffer = Photo });
+        await Expect(rectify.Locator("li")).ToHaveTextAsync("台账.png");
+        await rectify.GetByRole(AriaRole.Button, new() { Name = "报告整改" }).ClickAsync();
+        await Expect(county.Locator("[data-test=rectification]")).ToHaveTextAsync("已报告，待核验");
+        await Expect(county.Locator("[data-test=no-action]")).ToBeVisibleAsync();
+
+        // The city verifies: not accepted without saying what is missing, then accepted; the inspection closes.
+        await city.ReloadAsync();
+        await Interactive(city);
+        var verify = city.Locator("[data-test=verify]");
+        await verify.GetByLabel("不通过").CheckAsync();
+        await verify.GetByRole(AriaRole.Button, new() { Name = "提交核验结论" }).ClickAsync();
+        await Expect(city.Locator("#verdict-error")).ToBeVisibleAsync();
+        await ExpectStatusAsync(city, "整改中");
+        await verify.GetByLabel("通过", new() { Exact = true }).CheckAsync();
+        await verify.Locator("textarea").FillAsync("台账齐全");
+        await verify.GetByRole(AriaRole.Button, new() { Name = "提交核验结论" }).ClickAsync();
+        await ExpectStatusAsync(city, "已办结");
+        await Expect(city.Locator("[data-test=rectification]")).ToContainTextAsync("已核验");
+
+        // Both sides find it in their lists.
+        await county.GotoAsync($"/inspections?year={Year}");
+        await Interactive(county);
+        await Expect(county.Locator("[data-test=inspections]")).ToContainTextAsync("矛盾纠纷排查化解专项督查");
+        await county.CloseAsync();
+        await city.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_plan_without_targets_is_refused_beside_the_field_and_a_county_is_offered_nothing_above_it()
+    {
+        // 中原区's office inspects within 中原区 only: the city is not among the targets offered; a plan naming none is refused.
+        var county = await OpenAsync("zhongyuan.office", "/inspections/new");
+        await Expect(county.Locator("[data-test=targets]")).Not.ToContainTextAsync("郑州市");
+        await county.Locator("#title").FillAsync("越级检查");
+        await county.Locator("#work_item").FillAsync("越级");
+        await county.GetByRole(AriaRole.Button, new() { Name = "保存计划" }).ClickAsync();
+        await Expect(county.Locator("#target_codes-error")).ToBeVisibleAsync();
+        Assert.EndsWith("/inspections/new", county.Url);
+        await county.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_duty_calendar_shows_each_duty_with_its_light_and_the_office_submits_one_Art17()
+    {
+        var duties = new ReportingDuties.ReportingDutiesClient(await portal.AsAsync(portal.Inspections, Province, PinganRoles.CommissionOffice));
+        await duties.GenerateDutyCalendarAsync(new GenerateDutyCalendarRequest { Year = Year });
+
+        var city = await OpenAsync("zhengzhou.office", $"/duties?year={Year}");
+        await Expect(city.Locator("[data-test=duty-lights]")).ToBeVisibleAsync();
+        var row = city.Locator("[data-test=duties] tbody tr").Filter(new() { Has = city.GetByRole(AriaRole.Button, new() { Name = "报送" }) }).First;
+        var dutyId = await row.GetAttributeAsync("data-duty");
+        await row.GetByRole(AriaRole.Button, new() { Name = "报送" }).ClickAsync();
+        var form = city.Locator("[data-test=submit-duty]");
+        await form.Locator("#duty_text").FillAsync("郑州市综治委年度工作报告");
+        await form.Locator("#duty_documents").SetInputFilesAsync(new FilePayload { Name = "报告.png", MimeType = "image/png", Buffer = Photo });
+        await Expect(form.Locator("li")).ToHaveTextAsync("报告.png");
+        await form.GetByRole(AriaRole.Button, new() { Name = "报送", Exact = true }).ClickAsync();
+        await Expect(city.Locator("[data-test=done]")).ToBeVisibleAsync();
+        var submitted = city.Locator($"[data-duty='{dutyId}']");
+        await Expect(submitted.Locator("td").Nth(5)).Not.ToBeEmptyAsync();
+        await ScreenshotAsync(city, "duties");
+        await city.CloseAsync();
+    }
+}
