@@ -125,6 +125,15 @@ public sealed class ScoreAssessmentValidator : AbstractValidator<ScoreAssessment
     }
 }
 
+public sealed class GetAssessmentValidator : AbstractValidator<GetAssessmentRequest>
+{
+    public GetAssessmentValidator()
+    {
+        RuleFor(r => r.AssessingCode).UnitCode();
+        RuleFor(r => r.Year).Year();
+    }
+}
+
 public sealed class GetRankingValidator : AbstractValidator<GetRankingRequest>
 {
     public GetRankingValidator()

@@ -135,8 +135,8 @@ public static class PortalApplication
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.Redirect(options.Authority.TrimEnd('/') + "/account/logout");
         });
-        // The case file's printable export, streamed on the person's token (GetCaseFileDocument).
-        app.MapGet("/cases/{caseId}/file", CaseFileExport.GetAsync).RequireAuthorization();
+        // The services' documents (case file, consultation opinion, inspection evidence), on the person's token.
+        app.MapDocuments();
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization();
         return app;

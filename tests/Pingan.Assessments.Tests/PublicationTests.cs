@@ -58,6 +58,11 @@ public sealed class PublicationTests : AssessmentsTest
         await Refused(() => Assessments(Zhengzhou).PublishAssessmentAsync(publish).ResponseAsync, StatusCode.FailedPrecondition);
         var approved = await Assessments(Zhengzhou, PinganRoles.CommissionLeader).ApproveAssessmentAsync(new ApproveAssessmentRequest { AssessingCode = Zhengzhou, Year = 2026 });
         Assert.NotEmpty(approved.ApprovedAt);
+        // The round as it stands, for the level and those above; not for a unit it ranks, nor before a year opened.
+        var round = new GetAssessmentRequest { AssessingCode = Zhengzhou, Year = 2026 };
+        Assert.Equal((approved.ApprovedAt, ""), ((await Assessments(Province).GetAssessmentAsync(round)).ApprovedAt, (await Assessments(Zhengzhou).GetAssessmentAsync(round)).PublishedAt));
+        await Refused(() => Assessments(Zhongyuan).GetAssessmentAsync(round).ResponseAsync, StatusCode.PermissionDenied);
+        await Refused(() => Assessments(Zhengzhou).GetAssessmentAsync(new GetAssessmentRequest { AssessingCode = Zhengzhou, Year = 2025 }).ResponseAsync, StatusCode.NotFound);
         // Approved: nothing changes any more.
         await Refused(() => Assessments(Zhengzhou).ScoreAssessmentAsync(year).ResponseAsync, StatusCode.FailedPrecondition);
         await Refused(() => Assessments(Zhengzhou).AdjustGradeAsync(new AdjustGradeRequest

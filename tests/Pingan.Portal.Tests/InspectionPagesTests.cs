@@ -81,6 +81,10 @@ public sealed partial class InspectionPagesTests(PortalFixture portal)
         await city.GetByRole(AriaRole.Button, new() { Name = "记录问题", Exact = true }).ClickAsync();
         await Expect(city.Locator("[data-test=findings]")).ToContainTextAsync("三个社区未建立矛盾纠纷排查台账");
         await Expect(city.Locator("[data-test=findings]")).ToContainTextAsync("现场照片.png");
+        // The photo opens from the portal on the person's own session, byte for byte as taken.
+        var photo = await city.Context.APIRequest.GetAsync($"{portal.PortalUrl}/{await city.Locator("[data-test=findings] a").First.GetAttributeAsync("href")}");
+        Assert.Equal((200, "image/png"), (photo.Status, photo.Headers["content-type"]));
+        Assert.Equal(Photo, await photo.BodyAsync());
 
         await city.Locator("#summary").FillAsync("排查化解工作总体推进，个别社区台账缺失");
         await city.GetByRole(AriaRole.Button, new() { Name = "结束检查，下达整改" }).ClickAsync();
@@ -129,7 +133,10 @@ public sealed partial class InspectionPagesTests(PortalFixture portal)
     {
         // 中原区's office inspects within 中原区 only: the city is not among the targets offered; a plan naming none is refused.
         var county = await OpenAsync("zhongyuan.office", "/inspections/new");
-        await Expect(county.Locator("[data-test=targets]")).Not.ToContainTextAsync("郑州市");
+        var targets = county.Locator("[data-test=targets]");
+        await Expect(targets.GetByLabel("中共郑州市中原区委员会", new() { Exact = true })).ToHaveCountAsync(1);
+        await Expect(targets.GetByLabel("郑州市", new() { Exact = true })).ToHaveCountAsync(0);
+        await Expect(targets.GetByLabel("二七区", new() { Exact = true })).ToHaveCountAsync(0);
         await county.Locator("#title").FillAsync("越级检查");
         await county.Locator("#work_item").FillAsync("越级");
         await county.GetByRole(AriaRole.Button, new() { Name = "保存计划" }).ClickAsync();

@@ -133,23 +133,25 @@ public class PortalStack(IStackStorage storage) : IAsyncDisposable
                 // The offices the demo accounts work in (DemoAccounts.People), as the demo registry has them.
                 Unit(Province + "-PLC", "中共河南省委政法委员会", "commission_office", Province), Unit(Zhengzhou + "-PLC", "中共郑州市委政法委员会", "commission_office", Zhengzhou),
                 Unit(Zhongyuan + "-PLC", "中共郑州市中原区委政法委员会", "commission_office", Zhongyuan),
+                Unit(Province + "-ORG", "中共河南省委组织部", "department", Province),
             },
         });
         if (!report.Applied) throw new InvalidOperationException(string.Join("; ", report.Rows.Select(r => r.Error)));
         var commissions = new RegistryApi.Commissions.CommissionsClient(await AsAsync(Registry, Province, PinganRoles.CommissionOffice));
         await commissions.EstablishCommissionAsync(new RegistryApi.EstablishCommissionRequest { JurisdictionCode = Zhengzhou, Name = "郑州市综治委", EstablishedOn = "2018-01-01" });
         var leadership = new RegistryApi.Leadership.LeadershipClient(await AsAsync(Registry, Province, PinganRoles.OrganisationLiaison));
-        foreach (var (name, unit, role, starts) in new[]
+        // Each managed by the party committee a level up (干部管理权限), whose organisation department consults the archive (Art. 23).
+        foreach (var (name, unit, role, starts, cadreAuthority) in new[]
         {
-            ("王刚", Zhongyuan + "-PC", RegistryApi.LeadershipRole.Principal, "2021-06-01"), ("赵强", Zhongyuan + "-GOV", RegistryApi.LeadershipRole.Principal, "2022-01-01"),
-            ("刘洋", Erqi + "-PC", RegistryApi.LeadershipRole.Principal, "2024-01-01"), ("张伟", Zhengzhou + "-PC", RegistryApi.LeadershipRole.Principal, "2024-01-01"),
-            ("李明", Province + "-PC", RegistryApi.LeadershipRole.Principal, "2021-06-01"),
+            ("王刚", Zhongyuan + "-PC", RegistryApi.LeadershipRole.Principal, "2021-06-01", Zhengzhou + "-PC"), ("赵强", Zhongyuan + "-GOV", RegistryApi.LeadershipRole.Principal, "2022-01-01", Zhengzhou + "-PC"),
+            ("刘洋", Erqi + "-PC", RegistryApi.LeadershipRole.Principal, "2024-01-01", Zhengzhou + "-PC"), ("张伟", Zhengzhou + "-PC", RegistryApi.LeadershipRole.Principal, "2024-01-01", Province + "-PC"),
+            ("李明", Province + "-PC", RegistryApi.LeadershipRole.Principal, "2021-06-01", ""),
         })
         {
             await leadership.AppointLeaderAsync(new RegistryApi.AppointLeaderRequest
             {
                 ExternalPersonId = "HR-" + name, Name = name, UnitCode = unit, Role = role, StartsOn = starts, Title = role == RegistryApi.LeadershipRole.Principal ? "书记" : "",
-                CorrectionReason = "载入历史任职记录",
+                CadreAuthorityCode = cadreAuthority, CorrectionReason = "载入历史任职记录",
             });
         }
     }

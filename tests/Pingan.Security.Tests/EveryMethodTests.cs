@@ -307,6 +307,7 @@ public sealed class EveryMethodTests : InfrastructureTest
         ["/pingan.assessments.v1.Schemes/SetScheme"] = () => AssessmentScheme(Kaifeng),
         ["/pingan.assessments.v1.Assessments/OpenAssessment"] = () => new Assessments.Api.OpenAssessmentRequest { AssessingCode = Kaifeng, Year = 2026 },
         ["/pingan.assessments.v1.Assessments/ScoreAssessment"] = () => new Assessments.Api.ScoreAssessmentRequest { AssessingCode = Kaifeng, Year = 2026 },
+        ["/pingan.assessments.v1.Assessments/GetAssessment"] = () => new Assessments.Api.GetAssessmentRequest { AssessingCode = Kaifeng, Year = 2026 },
         ["/pingan.assessments.v1.Assessments/GetRanking"] = () => new Assessments.Api.GetRankingRequest { AssessingCode = Kaifeng, Year = 2026 },
         ["/pingan.assessments.v1.Assessments/AdjustGrade"] = () => new Assessments.Api.AdjustGradeRequest
             { AssessingCode = Kaifeng, Year = 2026, UnitCode = Longting, Grade = Assessments.Api.Grade.Pass, Reasons = "walk" },

@@ -91,6 +91,17 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
         };
     }
 
+    public override async Task<AssessmentRound> GetAssessment(GetAssessmentRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        // The level's record, as its ranking: read by it and the levels above.
+        await guard.ReadBelowAsync(request.AssessingCode, ct);
+        var round = await db.Rounds.AsNoTracking().FirstOrDefaultAsync(r => r.Year == request.Year && r.AssessingCode == request.AssessingCode, ct)
+            ?? throw new NotFoundException($"The {request.Year} assessment of {request.AssessingCode} has not opened.");
+        var scheme = await db.Schemes.AsNoTracking().SingleAsync(s => s.Year == request.Year && s.AssessingCode == request.AssessingCode, ct);
+        return ToApi(round, scheme);
+    }
+
     public override async Task<Ranking> GetRanking(GetRankingRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;

@@ -27,7 +27,7 @@ public sealed class DemoAccounts(
 {
     public const string Password = "Pingan-Demo-2026";
     /// <summary>The version of this demo data set in the ledger; raise it when the people or systems change.</summary>
-    public const int Version = 2; // 2: the operators' console system
+    public const int Version = 3; // 2: the operators' console system; 3: the organisation department's cadre officer
     public const string ClientSecret = "pingan-demo-client-secret";
     public const string CliRedirect = "http://127.0.0.1:8765/callback";
 
@@ -39,6 +39,8 @@ public sealed class DemoAccounts(
         // Decides for Zhengzhou's commission (a sanctions case's approval, Art. 33).
         ("zhengzhou.leader", "郑州市综治委副主任 周卫东", "410100000000-PLC", "410100000000", [PinganRoles.CommissionLeader], "PINGANZHENGZHOULEADER234"),
         ("province.auditor", "省平安办 审计员 赵静", "410000000000-PLC", "410000000000", [PinganRoles.Auditor], "PINGANAUDITORDEMOTOTP234"),
+        // Consults a leader's archive before an appointment review, a promotion or an award (Art. 23), in the portal.
+        ("province.organisation", "省委组织部干部一处 陈立新", "410000000000-ORG", "410000000000", [PinganRoles.OrganisationLiaison], "PINGANORGANISATIONTOTP23"),
     ];
 
     private static readonly (string ClientId, string Name, string Unit, string[] Roles)[] Systems =
