@@ -96,8 +96,9 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
         var ct = context.CancellationToken;
         // The level's record, as its ranking: read by it and the levels above.
         await guard.ReadBelowAsync(request.AssessingCode, ct);
-        var round = await db.Rounds.AsNoTracking().FirstOrDefaultAsync(r => r.Year == request.Year && r.AssessingCode == request.AssessingCode, ct)
-            ?? throw new NotFoundException($"The {request.Year} assessment of {request.AssessingCode} has not opened.");
+        var round = await db.Rounds.AsNoTracking().FirstOrDefaultAsync(r => r.Year == request.Year && r.AssessingCode == request.AssessingCode, ct);
+        // Not opened: the year and level alone, as the ranking answers none scored.
+        if (round is null) return new AssessmentRound { Year = request.Year, AssessingCode = request.AssessingCode };
         var scheme = await db.Schemes.AsNoTracking().SingleAsync(s => s.Year == request.Year && s.AssessingCode == request.AssessingCode, ct);
         return ToApi(round, scheme);
     }
