@@ -92,8 +92,13 @@ public sealed partial class InspectionPagesTests(PortalFixture portal)
         await Expect(city.Locator("[data-test=rectification]")).ToHaveTextAsync("待整改");
         await ScreenshotAsync(city, "inspection");
 
-        // The district sees the demand and its due day; reporting without evidence is refused beside the field.
-        var county = await OpenAsync("zhongyuan.office", url);
+        // The district finds the demand on its desk, with its due day; reporting without evidence is refused beside the field.
+        var county = await OpenAsync("zhongyuan.office", "/");
+        var due = county.Locator("[data-test=todo-reports]");
+        await Expect(due).ToContainTextAsync("建立排查台账并逐月更新");
+        await due.GetByRole(AriaRole.Link, new() { Name = "督查整改：建立排查台账并逐月更新" }).ClickAsync();
+        await county.WaitForURLAsync("**" + url);
+        await Interactive(county);
         await Expect(county.Locator("[data-test=findings]")).ToContainTextAsync("建立排查台账并逐月更新");
         var rectify = county.Locator("[data-test=rectify]");
         await rectify.Locator("textarea").FillAsync("三个社区已建立台账，并纳入月度考核");
