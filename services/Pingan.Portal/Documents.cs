@@ -21,6 +21,10 @@ internal static class Documents
         app.MapGet("/consultations/{consultationId}/opinion", (string consultationId, HttpContext context, PortalSessions sessions, Archives.Api.Consultations.ConsultationsClient consultations) =>
             SendAsync(context, sessions, (headers, ct) => consultations.GetConsultationOpinionAsync(new Archives.Api.GetConsultationRequest { ConsultationId = consultationId }, headers, cancellationToken: ct).ResponseAsync))
             .RequireAuthorization();
+        // Art. 13: the evidence a receiver filed with its progress on a letter's target.
+        app.MapGet("/letters/evidence/{evidenceId}", (string evidenceId, HttpContext context, PortalSessions sessions, Letters.Api.Progress.ProgressClient progress) =>
+            SendAsync(context, sessions, (headers, ct) => progress.GetEvidenceAsync(new Letters.Api.GetEvidenceRequest { EvidenceId = evidenceId }, headers, cancellationToken: ct).ResponseAsync))
+            .RequireAuthorization();
         // Art. 18: a photo or document of an inspection, for whoever may read it.
         app.MapGet("/evidence/{evidenceId}", (string evidenceId, HttpContext context, PortalSessions sessions, Inspections.Api.Inspections.InspectionsClient inspections) =>
             SendAsync(context, sessions, (headers, ct) => inspections.GetEvidenceAsync(new Inspections.Api.GetEvidenceRequest { EvidenceId = evidenceId }, headers, cancellationToken: ct).ResponseAsync))

@@ -57,6 +57,8 @@ public static class PortalApplication
         AddClient<Pingan.Registry.Api.Leadership.LeadershipClient>(builder, options.Services.Registry);
         AddClient<Pingan.Letters.Api.Letters.LettersClient>(builder, options.Services.Letters);
         AddClient<Pingan.Letters.Api.SigningKeys.SigningKeysClient>(builder, options.Services.Letters);
+        AddClient<Pingan.Letters.Api.Templates.TemplatesClient>(builder, options.Services.Letters);
+        AddClient<Pingan.Letters.Api.Progress.ProgressClient>(builder, options.Services.Letters);
         AddClient<Pingan.Sanctions.Api.Cases.CasesClient>(builder, options.Services.Sanctions);
         AddClient<Pingan.Inspections.Api.Inspections.InspectionsClient>(builder, options.Services.Inspections);
         AddClient<Pingan.Inspections.Api.ReportingDuties.ReportingDutiesClient>(builder, options.Services.Inspections);
