@@ -109,11 +109,12 @@ public class PortalStack(IStackStorage storage) : IAsyncDisposable
     private static string Grpc(ServiceHost host) => $"http://{host.Channel.Target}";
 
     /// <summary>A department system's (or an office tool's) call, for the facts a test needs before it opens the browser.</summary>
-    public async Task<CallInvoker> AsAsync(ServiceHost host, string jurisdiction, string role)
-    {
-        var token = await IdentityTokens.ClientTokenAsync(Identity, $"portal-test-{role}-{jurisdiction}", jurisdiction, jurisdiction, "pingan", role);
-        return TestAuthority.As(host.Channel, token);
-    }
+    public async Task<CallInvoker> AsAsync(ServiceHost host, string jurisdiction, string role) =>
+        TestAuthority.As(host.Channel, await TokenAsync(jurisdiction, role));
+
+    /// <summary>A client token of the identity service for <paramref name="role"/> in <paramref name="jurisdiction"/>.</summary>
+    public Task<string> TokenAsync(string jurisdiction, string role) =>
+        IdentityTokens.ClientTokenAsync(Identity, $"portal-test-{role}-{jurisdiction}", jurisdiction, jurisdiction, "pingan", role);
 
     /// <summary>Zhengzhou and two of its districts, their party committees and governments, the city's commission and leaders.</summary>
     public async Task RecordOrganisationAsync()
