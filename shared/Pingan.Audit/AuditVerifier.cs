@@ -4,6 +4,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Pingan.Audit;
 
+/// <summary>What a walk of the audit chain found.</summary>
+/// <param name="Intact">Every hash and link recomputed as stored.</param>
+/// <param name="Entries">How many entries were walked.</param>
+/// <param name="BrokenAt">Where the chain broke, when it did.</param>
+/// <param name="Problem">What was wrong there, for a person.</param>
 /// <param name="Keyed">Every entry from the first keyed one on is keyed (false: the chain is unkeyed, and a database administrator could recompute it).</param>
 /// <param name="RowsPastTip">Entries after the tip the chain's head names: written behind the trail's back.</param>
 /// <param name="Anchor">What the anchor outside the database said: where it was checked and written, or why not.</param>

@@ -64,7 +64,39 @@ public static class SecurityExtensions
             };
         });
         builder.Services.AddAuthorization(o => o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        builder.Services.ConfigureSwaggerGen(o => DescribeSecurity(o, service, authority));
         return builder;
+    }
+
+    /// <summary>
+    /// The OpenAPI document's security (issue 18): the identity service's OAuth2 flows, client credentials for a
+    /// department's system and authorization code (with PKCE) for a person's tool, and the scopes whose tokens this
+    /// service accepts: <c>pingan</c>, or <c>pingan.{service}</c> (<see cref="Audiences.ForScopes"/>).
+    /// </summary>
+    private static void DescribeSecurity(Swashbuckle.AspNetCore.SwaggerGen.SwaggerGenOptions o, string service, string authority)
+    {
+        var issuer = authority.TrimEnd('/') + "/";
+        var scopes = Audiences.Scopes.Where(s => Audiences.ForScopes([s]).Contains(Audiences.Of(service)))
+            .ToDictionary(s => s, s => s == "pingan" ? "The whole platform." : $"The {s["pingan.".Length..]} service and those it calls on the caller's token.");
+        o.AddSecurityDefinition("oauth2", new Microsoft.OpenApi.Models.OpenApiSecurityScheme
+        {
+            Type = Microsoft.OpenApi.Models.SecuritySchemeType.OAuth2,
+            Description = "Access tokens of the Pingan identity service. A department's system holds a client registered by the operators "
+                + "(client credentials); a person signs in with the authorization code flow and PKCE. The token carries the caller's role and jurisdiction.",
+            Flows = new Microsoft.OpenApi.Models.OpenApiOAuthFlows
+            {
+                ClientCredentials = new() { TokenUrl = new Uri(issuer + "connect/token"), Scopes = scopes },
+                AuthorizationCode = new() { AuthorizationUrl = new Uri(issuer + "connect/authorize"), TokenUrl = new Uri(issuer + "connect/token"), Scopes = scopes },
+            },
+        });
+        // Alternatives: a token of any one of the scopes will do.
+        foreach (var scope in scopes.Keys)
+        {
+            o.AddSecurityRequirement(new Microsoft.OpenApi.Models.OpenApiSecurityRequirement
+            {
+                [new Microsoft.OpenApi.Models.OpenApiSecurityScheme { Reference = new() { Type = Microsoft.OpenApi.Models.ReferenceType.SecurityScheme, Id = "oauth2" } }] = [scope],
+            });
+        }
     }
 
     /// <summary>

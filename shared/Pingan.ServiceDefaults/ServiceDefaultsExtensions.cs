@@ -10,7 +10,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.OpenApi.Models;
 using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
@@ -34,6 +33,7 @@ public static class ServiceDefaultsExtensions
 {
     public const string ReadyTag = "ready";
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // the calling service's description
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string? title = null)
     {
         var serviceName = builder.Configuration["Service:Name"] ?? builder.Environment.ApplicationName;
@@ -66,11 +66,8 @@ public static class ServiceDefaultsExtensions
             // Error details (google.rpc.BadRequest and friends) must be known to be written as JSON.
             o.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor));
         builder.Services.AddGrpcSwagger();
-        builder.Services.AddSwaggerGen(o =>
-        {
-            o.SwaggerDoc("v1", new OpenApiInfo { Title = title ?? serviceName, Version = "v1" });
-            o.CustomSchemaIds(t => t.FullName?.Replace('+', '.'));
-        });
+        var description = Assembly.GetCallingAssembly().GetCustomAttribute<AssemblyDescriptionAttribute>()?.Description;
+        builder.Services.AddSwaggerGen(o => OpenApiDocuments.Configure(o, title ?? serviceName, description, builder.Configuration));
         return builder;
     }
 
@@ -164,7 +161,11 @@ public static class ServiceDefaultsExtensions
             ResponseWriter = WriteHealthAsync,
         }).AllowAnonymous();
         app.MapMetrics("/metrics").AllowAnonymous();
-        app.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");
+        app.UseSwagger(o =>
+        {
+            o.RouteTemplate = "openapi/{documentName}.json";
+            o.PreSerializeFilters.Add((document, request) => OpenApiDocuments.SetServers(document, request, app.Configuration));
+        });
         return app;
     }
 

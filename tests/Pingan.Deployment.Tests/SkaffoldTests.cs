@@ -57,12 +57,16 @@ public sealed partial class SkaffoldTests
         Assert.Equal("true", At(Profile("prod"), "build.local.push"));
     }
 
-    /// <summary>The project's folder and those of every project it references, transitively, relative to the root.</summary>
+    /// <summary>The project's folder and those of every project it references, transitively, relative to the root, with the
+    /// folders of the .proto files they compile from elsewhere (a contracts project compiles its service's).</summary>
     private static HashSet<string> ProjectFolders(string csproj, HashSet<string>? seen = null)
     {
         seen ??= [];
         var folder = Path.GetRelativePath(Chart.Root, Path.GetDirectoryName(csproj)!).Replace('\\', '/');
         if (!seen.Add(folder)) return seen;
+        foreach (var proto in XDocument.Load(csproj).Descendants("Protobuf"))
+            seen.Add(Path.GetRelativePath(Chart.Root, Path.GetDirectoryName(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(csproj)!,
+                proto.Attribute("Include")!.Value.Replace('\\', '/'))))!).Replace('\\', '/'));
         foreach (var reference in XDocument.Load(csproj).Descendants("ProjectReference"))
             ProjectFolders(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(csproj)!, reference.Attribute("Include")!.Value.Replace('\\', '/'))), seen);
         return seen;

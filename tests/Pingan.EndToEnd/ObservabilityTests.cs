@@ -34,7 +34,7 @@ public sealed partial class ObservabilityTests : PlatformTest
         }
         Assert.Contains("pingan_grpc_server_call_duration_seconds_bucket", exported);
 
-        var root = Root();
+        var root = RepositoryRoot();
         var queries = RuleExpressions(File.ReadAllText(Path.Combine(root, "charts/pingan/files/prometheus/alerts.yaml")))
             .Concat(Directory.GetFiles(Path.Combine(root, "charts/pingan/files/dashboards"), "*.json").SelectMany(DashboardExpressions))
             .ToList();
@@ -91,13 +91,6 @@ public sealed partial class ObservabilityTests : PlatformTest
                 foreach (var item in e.EnumerateArray()) Walk(item);
             }
         }
-    }
-
-    private static string Root()
-    {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Platform.sln"))) root = root.Parent;
-        return root?.FullName ?? throw new InvalidOperationException("Platform.sln not found above the test's folder.");
     }
 
     [GeneratedRegex(@"^(?<indent>\s*)(- )?expr:\s*(?<value>.*)$")]

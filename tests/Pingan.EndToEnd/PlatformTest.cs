@@ -115,6 +115,14 @@ public abstract class PlatformTest : InfrastructureTest
         return TestAuthority.As(host.Channel, token);
     }
 
+    /// <summary>The checkout the tests run in (the folder of Platform.sln).</summary>
+    protected static string RepositoryRoot()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Platform.sln"))) root = root.Parent;
+        return root?.FullName ?? throw new InvalidOperationException("Platform.sln not found above the test's folder.");
+    }
+
     protected static Task<RpcException> Refused(Func<Task> call, StatusCode code) => GrpcAssert.Refused(call, code);
 
     protected static RegistryApi.UnitRecord Unit(string code, string name, string kind, string parent) =>

@@ -46,6 +46,11 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- end }}
 - name: Network__TrustedProxies
   value: {{ .root.Values.trustedProxies | quote }}
+{{- if and .root.Values.gateway.enabled (not (has .name (list "identity" "portal"))) }}
+# The public address a generated client calls (issue 18): the OpenAPI document's server, behind the gateway's prefix.
+- name: OpenApi__ServerUrl
+  value: {{ printf "https://%s/%s" .root.Values.gateway.apiHost .name | quote }}
+{{- end }}
 {{- if eq .name "identity" }}
 {{- if .root.Values.demoData }}
 # The demo accounts and systems with their published secrets (staging and training only; issue 11).

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Pingan.Security.Tests;
+using Pingan.Testing;
+
+namespace Pingan.EndToEnd;
+
+/// <summary>
+/// What a department's developers get (issue 18): the OpenAPI document of each business service, as the platform serves
+/// it, linted with Spectral's standard ruleset (<c>spectral:oas</c>, unchanged) and read as a client generator would.
+/// The Node.js tools come from tests/integration-clients (installed by <c>./platform test</c>).
+/// </summary>
+public sealed class IntegrationKitTests : PlatformTest
+{
+    private ServiceHost[] Business => [Registry, Letters, Inspections, Sanctions, Assessments, Archives];
+
+    private static string Clients => Environment.GetEnvironmentVariable("PINGAN_TEST_CLIENTS") is { Length: > 0 } c ? c
+        : Path.Combine(RepositoryRoot(), "tests", "integration-clients");
+
+    [Fact]
+    public async Task Every_services_OpenAPI_document_is_lint_clean_under_spectral_oas_Issue18()
+    {
+        var folder = Directory.CreateTempSubdirectory("pingan-openapi-").FullName;
+        var files = new List<string>();
+        foreach (var (host, name) in Business.Zip(["registry", "letters", "inspections", "sanctions", "assessments", "archives"]))
+        {
+            var path = Path.Combine(folder, name + ".json");
+            await File.WriteAllTextAsync(path, await host.Rest.GetStringAsync("/openapi/v1.json"));
+            files.Add(path);
+        }
+
+        var (exit, output, errors) = await RunAsync(Path.Combine(Clients, "node_modules", ".bin", "spectral"),
+            ["lint", "--ruleset", Path.Combine(Clients, ".spectral.yaml"), "--format", "json", "--fail-severity", "hint", .. files]);
+        var findings = output.Trim().Length == 0 || output.Contains("No results with a severity", StringComparison.Ordinal)
+            ? []
+            : JsonDocument.Parse(output[output.IndexOf('[', StringComparison.Ordinal)..]).RootElement.EnumerateArray()
+                .Select(f => $"{Path.GetFileName(f.GetProperty("source").GetString())} {f.GetProperty("code").GetString()} (severity {f.GetProperty("severity").GetInt32()}) "
+                    + $"at {string.Join('.', f.GetProperty("path").EnumerateArray().Select(p => p.ToString()))}: {f.GetProperty("message").GetString()}")
+                .ToList();
+        Assert.True(findings.Count == 0 && exit == 0,
+            $"spectral exited {exit} with {findings.Count} finding(s):\n{string.Join("\n", findings.Take(60))}\n{errors}");
+    }
+
+    [Fact]
+    public async Task A_generated_client_gets_named_described_operations_the_identity_services_flows_and_problem_details_Issue18()
+    {
+        using var doc = JsonDocument.Parse(await Registry.Rest.GetStringAsync("/openapi/v1.json"));
+        var root = doc.RootElement;
+
+        // Named after the gRPC method, described by its .proto comment.
+        var getUnit = root.GetProperty("paths").GetProperty("/v1/units/{code}").GetProperty("get");
+        Assert.Equal("Units_GetUnit", getUnit.GetProperty("operationId").GetString());
+        Assert.Contains("as it stood on as_of", getUnit.GetProperty("summary").GetString() + getUnit.GetProperty("description").GetString(), StringComparison.Ordinal);
+
+        // Enum values carry their comments; fields theirs.
+        var schemas = root.GetProperty("components").GetProperty("schemas");
+        var kind = schemas.EnumerateObject().Single(s => s.Name.EndsWith(".UnitKind", StringComparison.Ordinal)).Value;
+        Assert.Contains("`STATISTICAL_GROUPING`: A statistical grouping row", kind.GetProperty("description").GetString(), StringComparison.Ordinal);
+
+        // The identity service's flows, at its own address, with the scopes this service's tokens come from.
+        var oauth = root.GetProperty("components").GetProperty("securitySchemes").GetProperty("oauth2").GetProperty("flows");
+        Assert.Equal(Identity.Rest.BaseAddress + "connect/token", oauth.GetProperty("clientCredentials").GetProperty("tokenUrl").GetString());
+        var scopes = oauth.GetProperty("clientCredentials").GetProperty("scopes").EnumerateObject().Select(s => s.Name).ToList();
+        Assert.Contains("pingan", scopes);
+        Assert.Contains("pingan.registry", scopes);
+        Assert.Contains("pingan.letters", scopes); // the letters service calls the registry on its caller's token
+
+        // Errors are the problem details the service writes, not google.rpc.Status.
+        var badRequest = getUnit.GetProperty("responses").GetProperty("400").GetProperty("content").GetProperty("application/problem+json");
+        Assert.Equal("#/components/schemas/ProblemDetails", badRequest.GetProperty("schema").GetProperty("$ref").GetString());
+        Assert.DoesNotContain(schemas.EnumerateObject(), s => s.Name.EndsWith("Google.Rpc.Status", StringComparison.Ordinal));
+        var token = await IdentityTokens.ClientTokenAsync(Identity, "e2e-kit-office", Province, Province, "pingan", "commission-office");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/units/not-a-code");
+        request.Headers.Authorization = new("Bearer", token);
+        var served = await Registry.Rest.SendAsync(request);
+        Assert.Equal("application/problem+json", served.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await served.Content.ReadAsStringAsync());
+        Assert.Equal((int)served.StatusCode, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.True(problem.RootElement.TryGetProperty("grpcStatus", out _));
+
+        // The server is the address the document was asked for.
+        Assert.Equal(Registry.Rest.BaseAddress!.ToString().TrimEnd('/'), root.GetProperty("servers")[0].GetProperty("url").GetString());
+    }
+
+    private static async Task<(int Exit, string Output, string Errors)> RunAsync(string file, string[] args)
+    {
+        if (!File.Exists(file))
+            throw new InvalidOperationException($"{file} is missing: run the tests with ./platform test (it installs tests/integration-clients), or npm ci there.");
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output, await errors);
+    }
+}
