@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Pingan.Security.Tests;
 using Pingan.Testing;
@@ -14,9 +13,6 @@ public sealed class IntegrationKitTests : PlatformTest
 {
     private ServiceHost[] Business => [Registry, Letters, Inspections, Sanctions, Assessments, Archives];
 
-    private static string Clients => Environment.GetEnvironmentVariable("PINGAN_TEST_CLIENTS") is { Length: > 0 } c ? c
-        : Path.Combine(RepositoryRoot(), "tests", "integration-clients");
-
     [Fact]
     public async Task Every_services_OpenAPI_document_is_lint_clean_under_spectral_oas_Issue18()
     {
@@ -29,8 +25,8 @@ public sealed class IntegrationKitTests : PlatformTest
             files.Add(path);
         }
 
-        var (exit, output, errors) = await RunAsync(Path.Combine(Clients, "node_modules", ".bin", "spectral"),
-            ["lint", "--ruleset", Path.Combine(Clients, ".spectral.yaml"), "--format", "json", "--fail-severity", "hint", .. files]);
+        var (exit, output, errors) = await NodeClients.RunAsync(NodeClients.Tool("spectral"),
+            ["lint", "--ruleset", Path.Combine(NodeClients.Folder, ".spectral.yaml"), "--format", "json", "--fail-severity", "hint", .. files]);
         var findings = output.Trim().Length == 0 || output.Contains("No results with a severity", StringComparison.Ordinal)
             ? []
             : JsonDocument.Parse(output[output.IndexOf('[', StringComparison.Ordinal)..]).RootElement.EnumerateArray()
@@ -80,18 +76,5 @@ public sealed class IntegrationKitTests : PlatformTest
 
         // The server is the address the document was asked for.
         Assert.Equal(Registry.Rest.BaseAddress!.ToString().TrimEnd('/'), root.GetProperty("servers")[0].GetProperty("url").GetString());
-    }
-
-    private static async Task<(int Exit, string Output, string Errors)> RunAsync(string file, string[] args)
-    {
-        if (!File.Exists(file))
-            throw new InvalidOperationException($"{file} is missing: run the tests with ./platform test (it installs tests/integration-clients), or npm ci there.");
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output, await errors);
     }
 }

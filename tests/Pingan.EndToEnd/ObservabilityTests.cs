@@ -34,7 +34,7 @@ public sealed partial class ObservabilityTests : PlatformTest
         }
         Assert.Contains("pingan_grpc_server_call_duration_seconds_bucket", exported);
 
-        var root = RepositoryRoot();
+        var root = Root;
         var queries = RuleExpressions(File.ReadAllText(Path.Combine(root, "charts/pingan/files/prometheus/alerts.yaml")))
             .Concat(Directory.GetFiles(Path.Combine(root, "charts/pingan/files/dashboards"), "*.json").SelectMany(DashboardExpressions))
             .ToList();

@@ -64,11 +64,14 @@ public abstract class PlatformTest : InfrastructureTest
         Sanctions = await StartAsync(Pingan.Sanctions.SanctionsApplication.Create, "sanctions", ("Services:Registry:Grpc", registry),
             ("Services:Inspections:Grpc", Grpc(Inspections)), ("Services:Assessments:Grpc", Grpc(Assessments)), ("Security:ServiceClient:Secret", _serviceSecret),
             ("Sanctions:Sweep:Enabled", "false"), ("Sanctions:Referrals:Enabled", "false"),
-            ("Sanctions:Departments:discipline", $"{departments}/discipline/"), ("Sanctions:Departments:organisation", $"{departments}/organisation/"));
+            ("Sanctions:Departments:discipline", DisciplineSystem ?? $"{departments}/discipline/"), ("Sanctions:Departments:organisation", $"{departments}/organisation/"));
         Archives = await StartAsync(Pingan.Archives.ArchivesApplication.Create, "archives", ("Services:Registry:Grpc", registry), ("Services:Letters:Grpc", Grpc(Letters)),
             ("Services:Inspections:Grpc", Grpc(Inspections)), ("Services:Sanctions:Grpc", Grpc(Sanctions)), ("Services:Assessments:Grpc", Grpc(Assessments)),
             ("Security:ServiceClient:Secret", _serviceSecret), ("Archives:ConsultationKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))));
     }
+
+    /// <summary>The discipline department's system the sanctions service refers to (its base address); the simulated one unless a test brings its own.</summary>
+    protected virtual string? DisciplineSystem => null;
 
     /// <summary>A service on its own database, on the business clock, taking the identity service's tokens.</summary>
     private async Task<ServiceHost> StartAsync(
@@ -116,11 +119,14 @@ public abstract class PlatformTest : InfrastructureTest
     }
 
     /// <summary>The checkout the tests run in (the folder of Platform.sln).</summary>
-    protected static string RepositoryRoot()
+    public static string Root
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Platform.sln"))) root = root.Parent;
-        return root?.FullName ?? throw new InvalidOperationException("Platform.sln not found above the test's folder.");
+        get
+        {
+            var root = new DirectoryInfo(AppContext.BaseDirectory);
+            while (root is not null && !File.Exists(Path.Combine(root.FullName, "Platform.sln"))) root = root.Parent;
+            return root?.FullName ?? throw new InvalidOperationException("Platform.sln not found above the test's folder.");
+        }
     }
 
     protected static Task<RpcException> Refused(Func<Task> call, StatusCode code) => GrpcAssert.Refused(call, code);
