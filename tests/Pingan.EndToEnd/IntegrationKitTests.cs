@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Pingan.Security.Tests;
 using Pingan.Testing;
 
@@ -16,12 +17,24 @@ public sealed class IntegrationKitTests : PlatformTest
     [Fact]
     public async Task Every_services_OpenAPI_document_is_lint_clean_under_spectral_oas_Issue18()
     {
-        var folder = Directory.CreateTempSubdirectory("pingan-openapi-").FullName;
+        // Written where ./platform contracts packs them, with the server as deployed (the chart's gateway), then linted as published.
+        var folder = Path.Combine(Environment.GetEnvironmentVariable("PINGAN_CONTRACTS_OUT") is { Length: > 0 } o ? o : Path.Combine(Root, ".local", "contracts"), "openapi");
+        Directory.CreateDirectory(folder);
         var files = new List<string>();
         foreach (var (host, name) in Business.Zip(["registry", "letters", "inspections", "sanctions", "assessments", "archives"]))
         {
+            var document = JsonNode.Parse(await host.Rest.GetStringAsync("/openapi/v1.json"))!;
+            document["servers"] = new JsonArray(new JsonObject
+            {
+                ["url"] = "https://{apiHost}/" + name,
+                ["description"] = "The province's platform, through its gateway",
+                ["variables"] = new JsonObject { ["apiHost"] = new JsonObject { ["default"] = "api.pingan.example.invalid", ["description"] = "The chart's gateway.apiHost" } },
+            });
             var path = Path.Combine(folder, name + ".json");
-            await File.WriteAllTextAsync(path, await host.Rest.GetStringAsync("/openapi/v1.json"));
+            await File.WriteAllTextAsync(path, document.ToJsonString(new JsonSerializerOptions
+            {
+                WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            }));
             files.Add(path);
         }
 
