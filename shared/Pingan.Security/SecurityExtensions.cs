@@ -136,6 +136,7 @@ public static class SecurityExtensions
     {
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<Pingan.ServiceDefaults.UnknownJsonFieldsMiddleware>(); // issue 18: after authorization
         return app;
     }
 }

@@ -52,6 +52,7 @@ public sealed class GrpcErrorInterceptor(IServiceProvider services, ILogger<Grpc
 
     private async Task ValidateAsync<TRequest>(TRequest request, CancellationToken ct)
     {
+        if (request is IMessage message && UnknownFields.InMessage(message) is { Count: > 0 } unknown) throw new RequestValidationException(unknown);
         var validator = services.GetService<IValidator<TRequest>>();
         if (validator is null) return;
         var result = await validator.ValidateAsync(request, ct);

@@ -133,16 +133,17 @@ public static class OpenApiDocuments
     {
         private static readonly (string Code, string Description, string GrpcStatus, string Title, string Detail)[] Errors =
         [
-            ("400", "The request is invalid (InvalidArgument: each bad field under `errors` by its JSON name) or the record's state does not allow it (FailedPrecondition). Nothing was saved.",
-                "InvalidArgument", "The request is invalid", "The request has invalid fields."),
+            ("400", "The request is invalid (InvalidArgument: each bad field under `errors` by its JSON path: a missing or malformed value, a property the message does not have, "
+                + "an enum value it does not know, a request id used before for another request) or the record's state does not allow it (FailedPrecondition). Nothing was saved.",
+                "InvalidArgument", "The request is invalid", "Invalid request_id: was used for another request; a new request needs a new id"),
             ("401", "No access token, or one that is expired, forged, revoked or for another audience.",
                 "Unauthenticated", "Authentication is required", "Bad or missing access token."),
             ("403", "The caller's role or jurisdiction does not cover this record (business records flow downward).",
                 "PermissionDenied", "Not allowed", "The caller's jurisdiction does not cover this unit."),
             ("404", "The record does not exist (or, to a caller who may not know of it, is not shown).",
                 "NotFound", "Not found", "No such record."),
-            ("409", "A conflicting record exists: the same request id with a different request, or a concurrent change (AlreadyExists, Aborted). Nothing was saved.",
-                "AlreadyExists", "Conflict", "The request id was used for a different request."),
+            ("409", "The record exists already (AlreadyExists), or another copy of this request is being answered at this moment (Aborted): read the record, or send the request again. Nothing was saved.",
+                "Aborted", "Conflict", "Another copy of this request (same request_id) is being answered; send it again."),
         ];
 
         public void Apply(OpenApiOperation operation, OperationFilterContext context)
@@ -162,7 +163,7 @@ public static class OpenApiDocuments
                     ["grpcStatus"] = new OpenApiString(grpcStatus),
                     ["traceId"] = new OpenApiString("4bf92f3577b34da6a3ce929d0e0e4736"),
                 };
-                if (code == "400") example["errors"] = new OpenApiObject { ["requestId"] = new OpenApiArray { new OpenApiString("must be at most 64 characters") } };
+                if (code == "400") example["errors"] = new OpenApiObject { ["requestId"] = new OpenApiArray { new OpenApiString("was used for another request; a new request needs a new id") } };
                 operation.Responses[code] = new OpenApiResponse
                 {
                     Description = description,

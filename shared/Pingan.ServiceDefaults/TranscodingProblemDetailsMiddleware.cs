@@ -15,7 +15,7 @@ namespace Pingan.ServiceDefaults;
 internal sealed class TranscodingProblemDetailsMiddleware(RequestDelegate next)
 {
     // Messages name units in Chinese: written as UTF-8 characters, not \uXXXX escapes, like the transcoded answers.
-    private static readonly JsonSerializerOptions ProblemJson = new(JsonSerializerOptions.Web)
+    internal static readonly JsonSerializerOptions ProblemJson = new(JsonSerializerOptions.Web)
     {
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
     };
@@ -85,7 +85,7 @@ internal sealed class TranscodingProblemDetailsMiddleware(RequestDelegate next)
         return problem;
     }
 
-    private static string TitleOf(int status) => status switch
+    internal static string TitleOf(int status) => status switch
     {
         400 => "The request is invalid",
         401 => "Authentication is required",
