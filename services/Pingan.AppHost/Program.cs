@@ -39,8 +39,9 @@ builder.AddPinganService<Projects.Pingan_Sanctions>("sanctions", 5151, 5152, pos
     [.. security, ("Services__Registry__Grpc", PinganServices.Url(builder, 5102)),
      ("Services__Inspections__Grpc", PinganServices.Url(builder, 5122)), ("Services__Assessments__Grpc", PinganServices.Url(builder, 5132)),
      ("Security__ServiceClient__Secret", ServiceClientSecret()),
-     ("Sanctions__Departments__discipline", departments + "/discipline/"),
-     ("Sanctions__Departments__organisation", departments + "/organisation/")]);
+     // A department's developer points the referrals at their own system (docs/integration/README.md "Sandbox").
+     ("Sanctions__Departments__discipline", Environment.GetEnvironmentVariable("PINGAN_DISCIPLINE_SYSTEM") is { Length: > 0 } d ? d : departments + "/discipline/"),
+     ("Sanctions__Departments__organisation", Environment.GetEnvironmentVariable("PINGAN_ORGANISATION_SYSTEM") is { Length: > 0 } o ? o : departments + "/organisation/")]);
 
 // Issue 13: the five inspection forms of Art. 18; its findings referred as Art. 31 situations open sanctions cases.
 builder.AddPinganService<Projects.Pingan_Inspections>("inspections", 5121, 5122, postgres, rabbitmq, seedStep: null,

@@ -27,8 +27,9 @@ public static class OpenApiDocuments
     private static IReadOnlyList<string> ContractDocs() =>
         [.. Directory.GetFiles(AppContext.BaseDirectory, "Pingan.*.xml").Order(StringComparer.Ordinal)];
 
-    internal static void Configure(SwaggerGenOptions o, string title, string? description, IConfiguration configuration)
+    internal static void Configure(SwaggerGenOptions o, string title, Assembly service, IConfiguration configuration)
     {
+        var description = service.GetCustomAttribute<AssemblyDescriptionAttribute>()?.Description;
         o.SwaggerDoc("v1", new OpenApiInfo
         {
             Title = title,
@@ -57,6 +58,7 @@ public static class OpenApiDocuments
         o.SchemaFilter<EnumValueDescriptions>(docs);
         o.OperationFilter<ProblemResponses>();
         o.OperationFilter<SummaryAndDescription>();
+        o.OperationFilter<RequestExamples>(Examples(service));
         o.DocumentFilter<DeclaredTagsAndProblems>();
     }
 
@@ -109,6 +111,34 @@ public static class OpenApiDocuments
             }
             return null;
         }
+    }
+
+    /// <summary>The service's request examples by operation id: its embedded <c>openapi-examples.json</c>, if it has one.</summary>
+    public static System.Text.Json.Nodes.JsonObject Examples(Assembly service)
+    {
+        using var stream = service.GetManifestResourceStream("openapi-examples.json");
+        return stream is null ? [] : System.Text.Json.Nodes.JsonNode.Parse(stream)!.AsObject();
+    }
+
+    /// <summary>A request body's example, from the service's examples by operation id.</summary>
+    private sealed class RequestExamples(System.Text.Json.Nodes.JsonObject examples) : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            if (operation.OperationId is not { } id || examples[id] is not { } example) return;
+            if (operation.RequestBody?.Content.TryGetValue("application/json", out var media) == true) media.Example = ToAny(example);
+        }
+
+        private static IOpenApiAny ToAny(System.Text.Json.Nodes.JsonNode? node) => node switch
+        {
+            null => new OpenApiNull(),
+            System.Text.Json.Nodes.JsonObject o => o.Aggregate(new OpenApiObject(), (a, p) => { a[p.Key] = ToAny(p.Value); return a; }),
+            System.Text.Json.Nodes.JsonArray a => a.Aggregate(new OpenApiArray(), (list, item) => { list.Add(ToAny(item)); return list; }),
+            _ when node.GetValueKind() == System.Text.Json.JsonValueKind.String => new OpenApiString(node.GetValue<string>()),
+            _ when node.GetValueKind() is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => new OpenApiBoolean(node.GetValue<bool>()),
+            _ when node.ToJsonString().Contains('.', StringComparison.Ordinal) => new OpenApiDouble(node.GetValue<double>()),
+            _ => new OpenApiLong(node.GetValue<long>()),
+        };
     }
 
     /// <summary>The method's comment is the operation's description; its first sentence, the summary a generator shows.</summary>

@@ -33,7 +33,7 @@ public static class ServiceDefaultsExtensions
 {
     public const string ReadyTag = "ready";
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // the calling service's description
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)] // the calling service: its description and request examples
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string? title = null)
     {
         var serviceName = builder.Configuration["Service:Name"] ?? builder.Environment.ApplicationName;
@@ -66,8 +66,8 @@ public static class ServiceDefaultsExtensions
             // Error details (google.rpc.BadRequest and friends) must be known to be written as JSON.
             o.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor));
         builder.Services.AddGrpcSwagger();
-        var description = Assembly.GetCallingAssembly().GetCustomAttribute<AssemblyDescriptionAttribute>()?.Description;
-        builder.Services.AddSwaggerGen(o => OpenApiDocuments.Configure(o, title ?? serviceName, description, builder.Configuration));
+        var service = Assembly.GetCallingAssembly();
+        builder.Services.AddSwaggerGen(o => OpenApiDocuments.Configure(o, title ?? serviceName, service, builder.Configuration));
         return builder;
     }
 

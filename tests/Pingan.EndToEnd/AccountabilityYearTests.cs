@@ -66,19 +66,13 @@ public sealed class AccountabilityYearTests : PlatformTest
     /// <summary>The province's organisation facts, as its office and the organisation department record them.</summary>
     private async Task RecordOrganisationAsync()
     {
-        var report = await new RegistryApi.Integration.IntegrationClient(await AsAsync(Registry, Province, CommissionOffice)).ImportUnitsAsync(new RegistryApi.ImportUnitsRequest
-        {
-            Units =
-            {
-                Unit(Province, "河南省", "province", ""), Unit(Zhengzhou, "郑州市", "city", Province), Unit(Zhongyuan, "中原区", "county", Zhengzhou),
-                Unit(ZhongyuanPc, "中共郑州市中原区委员会", "party_committee", Zhongyuan), Unit(ZhongyuanGov, "郑州市中原区人民政府", "government", Zhongyuan),
-                Unit(Erqi, "二七区", "county", Zhengzhou), Unit(Erqi + "-PC", "中共郑州市二七区委员会", "party_committee", Erqi), Unit(Kaifeng, "开封市", "city", Province),
-                Unit(Province + "-PC", "中共河南省委员会", "party_committee", Province), Unit(Kaifeng + "-PC", "中共开封市委员会", "party_committee", Kaifeng), Unit(ZhengzhouPc, "中共郑州市委员会", "party_committee", Zhengzhou),
-                Unit(Zhengzhou + "-PSB", "郑州市公安局", "department", Zhengzhou), Unit(Province + "-CDI", "河南省纪委监委", "department", Province),
-                Unit(Province + "-ORG", "中共河南省委组织部", "department", Province), Unit(Province + "-HRSS", "河南省人力资源和社会保障厅", "department", Province),
-            },
-        });
-        Assert.True(report.Applied, string.Join("; ", report.Rows.Select(r => r.Error)));
+        await ImportUnitsAsync(
+            Unit(Province, "河南省", "province", ""), Unit(Zhengzhou, "郑州市", "city", Province), Unit(Zhongyuan, "中原区", "county", Zhengzhou),
+            Unit(ZhongyuanPc, "中共郑州市中原区委员会", "party_committee", Zhongyuan), Unit(ZhongyuanGov, "郑州市中原区人民政府", "government", Zhongyuan),
+            Unit(Erqi, "二七区", "county", Zhengzhou), Unit(Erqi + "-PC", "中共郑州市二七区委员会", "party_committee", Erqi), Unit(Kaifeng, "开封市", "city", Province),
+            Unit(Province + "-PC", "中共河南省委员会", "party_committee", Province), Unit(Kaifeng + "-PC", "中共开封市委员会", "party_committee", Kaifeng), Unit(ZhengzhouPc, "中共郑州市委员会", "party_committee", Zhengzhou),
+            Unit(Zhengzhou + "-PSB", "郑州市公安局", "department", Zhengzhou), Unit(Province + "-CDI", "河南省纪委监委", "department", Province),
+            Unit(Province + "-ORG", "中共河南省委组织部", "department", Province), Unit(Province + "-HRSS", "河南省人力资源和社会保障厅", "department", Province));
         var commissions = new RegistryApi.Commissions.CommissionsClient(await AsAsync(Registry, Province, CommissionOffice));
         await commissions.EstablishCommissionAsync(new RegistryApi.EstablishCommissionRequest { JurisdictionCode = Zhengzhou, Name = "郑州市综治委", EstablishedOn = "2018-01-01" });
         await commissions.AddMemberUnitAsync(new RegistryApi.MemberUnitRequest { JurisdictionCode = Zhengzhou, UnitCode = Zhengzhou + "-PSB", EffectiveOn = "2019-01-01" });

@@ -21,15 +21,9 @@ public sealed class BadInputTests : PlatformTest
 
     private async Task<(HttpClient Http, RegistryApi.Leadership.LeadershipClient Leadership, CallInvoker Invoker)> OrganisationDepartmentAsync()
     {
-        var report = await new RegistryApi.Integration.IntegrationClient(await AsAsync(Registry, Province, CommissionOffice)).ImportUnitsAsync(new RegistryApi.ImportUnitsRequest
-        {
-            Units =
-            {
-                Unit(Province, "河南省", "province", ""), Unit(Zhengzhou, "郑州市", "city", Province), Unit(Zhongyuan, "中原区", "county", Zhengzhou),
-                Unit(ZhongyuanPc, "中共郑州市中原区委员会", "party_committee", Zhongyuan), Unit(ZhengzhouPc, "中共郑州市委员会", "party_committee", Zhengzhou),
-            },
-        });
-        Assert.True(report.Applied);
+        await ImportUnitsAsync(
+            Unit(Province, "河南省", "province", ""), Unit(Zhengzhou, "郑州市", "city", Province), Unit(Zhongyuan, "中原区", "county", Zhengzhou),
+            Unit(ZhongyuanPc, "中共郑州市中原区委员会", "party_committee", Zhongyuan), Unit(ZhengzhouPc, "中共郑州市委员会", "party_committee", Zhengzhou));
         var token = await IdentityTokens.ClientTokenAsync(Identity, "zzb-henan-bad", Province, Province + "-ORG", "pingan", OrganisationLiaison);
         var rest = new HttpClient { BaseAddress = Registry.Rest.BaseAddress };
         rest.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

@@ -87,6 +87,21 @@ public sealed class IntegrationKitTests : PlatformTest
         Assert.Equal((int)served.StatusCode, problem.RootElement.GetProperty("status").GetInt32());
         Assert.True(problem.RootElement.TryGetProperty("grpcStatus", out _));
 
+        // Request examples, where a service has them, each naming an operation of its document (spectral checks them against the schemas).
+        var example = root.GetProperty("paths").GetProperty("/v1/imports/terms").GetProperty("post").GetProperty("requestBody")
+            .GetProperty("content").GetProperty("application/json").GetProperty("example");
+        Assert.Equal("ZZB-2021-0601-001", example.GetProperty("terms")[0].GetProperty("appointmentId").GetString());
+        foreach (var (host, service) in new[] { (Registry, typeof(Pingan.Registry.RegistryApplication)), (Sanctions, typeof(Pingan.Sanctions.SanctionsApplication)), (Archives, typeof(Pingan.Archives.ArchivesApplication)) })
+        {
+            using var document = JsonDocument.Parse(await host.Rest.GetStringAsync("/openapi/v1.json"));
+            var operations = document.RootElement.GetProperty("paths").EnumerateObject().SelectMany(p => p.Value.EnumerateObject())
+                .ToDictionary(o => o.Value.GetProperty("operationId").GetString()!, o => o.Value);
+            var examples = Pingan.ServiceDefaults.OpenApiDocuments.Examples(service.Assembly);
+            Assert.NotEmpty(examples);
+            Assert.All(examples, e => Assert.True(operations.TryGetValue(e.Key, out var operation)
+                && operation.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").TryGetProperty("example", out _), $"{e.Key} is no operation with a JSON body"));
+        }
+
         // The server is the address the document was asked for.
         Assert.Equal(Registry.Rest.BaseAddress!.ToString().TrimEnd('/'), root.GetProperty("servers")[0].GetProperty("url").GetString());
     }

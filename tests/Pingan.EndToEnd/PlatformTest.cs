@@ -131,6 +131,14 @@ public abstract class PlatformTest : InfrastructureTest
 
     protected static Task<RpcException> Refused(Func<Task> call, StatusCode code) => GrpcAssert.Refused(call, code);
 
+    /// <summary>The organisation facts the province's office records, through the registry's import (all or nothing).</summary>
+    protected async Task ImportUnitsAsync(params RegistryApi.UnitRecord[] units)
+    {
+        var report = await new RegistryApi.Integration.IntegrationClient(await AsAsync(Registry, Province, "commission-office"))
+            .ImportUnitsAsync(new RegistryApi.ImportUnitsRequest { Units = { units } });
+        Assert.True(report.Applied, string.Join("; ", report.Rows.Select(r => r.Error)));
+    }
+
     protected static RegistryApi.UnitRecord Unit(string code, string name, string kind, string parent) =>
         new() { Code = code, Name = name, Kind = kind, ParentCode = parent, EffectiveOn = "2020-01-01" };
 }

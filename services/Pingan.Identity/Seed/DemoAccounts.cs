@@ -27,7 +27,7 @@ public sealed class DemoAccounts(
 {
     public const string Password = "Pingan-Demo-2026";
     /// <summary>The version of this demo data set in the ledger; raise it when the people or systems change.</summary>
-    public const int Version = 3; // 2: the operators' console system; 3: the organisation department's cadre officer
+    public const int Version = 4; // 2: the operators' console system; 3: the organisation department's cadre officer; 4: the discipline and personnel systems
     public const string ClientSecret = "pingan-demo-client-secret";
     public const string CliRedirect = "http://127.0.0.1:8765/callback";
 
@@ -45,7 +45,10 @@ public sealed class DemoAccounts(
 
     private static readonly (string ClientId, string Name, string Unit, string[] Roles)[] Systems =
     [
+        // The departments' systems of the sandbox (docs/integration/README.md): feeds, referrals' outcomes, consultations.
         ("hn-organisation-system", "河南省委组织部干部信息系统", "410000000000-ORG", [PinganRoles.OrganisationLiaison]),
+        ("hn-discipline-system", "河南省纪委监委案件管理系统", "410000000000-CDI", [PinganRoles.DisciplineLiaison]),
+        ("hn-personnel-system", "河南省人力资源和社会保障厅人事信息系统", "410000000000-HRSS", [PinganRoles.PersonnelLiaison]),
         // ./platform up loads the letters' and sanctions' demo data through their APIs as this system of the provincial office.
         ("pingan-demo-loader", "省平安办演示数据", "410000000000-PLC", [PinganRoles.CommissionOffice, PinganRoles.CommissionLeader]),
         // The operators' console: disables and enables accounts (POST /admin/accounts/{userName}:disable).
