@@ -79,7 +79,9 @@ public sealed class RebuildTests : ArchivesTest
         // Caught up when every event applied before (each under its message id, the log's copy the broker's) is applied again.
         await Eventually.HoldsAsync(async () => await Sql.ScalarAsync(Database.ConnectionString, "SELECT count(*) FROM inbox_messages") >= applied,
             TimeSpan.FromSeconds(180), $"the {applied} events applied again from the logs",
-            async () => $"{await Sql.ScalarAsync(Database.ConnectionString, "SELECT count(*) FROM inbox_messages")} applied");
+            // Whether the logs were read (the positions) tells a replay that never started from one sent but not consumed.
+            async () => $"{await Sql.ScalarAsync(Database.ConnectionString, "SELECT count(*) FROM inbox_messages")} applied; log positions: "
+                + await Sql.TextAsync(Database.ConnectionString, "SELECT coalesce(string_agg(stream || ' = ' || last_sequence, ', '), 'none') FROM event_log_positions"));
         Assert.Equal(string.Join("\n", built), string.Join("\n", await SnapshotAsync()));
     }
 
