@@ -62,15 +62,6 @@ internal sealed class TranscodingProblemDetailsMiddleware(RequestDelegate next)
             return null;
         }
         if (status?["code"] is null) return null;
-        var problem = new ProblemDetails
-        {
-            Status = context.Response.StatusCode,
-            Title = TitleOf(context.Response.StatusCode),
-            Detail = status["message"]?.GetValue<string>(),
-            Instance = context.Request.Path,
-        };
-        problem.Extensions["grpcStatus"] = ((Grpc.Core.StatusCode)status["code"]!.GetValue<int>()).ToString();
-        problem.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
         var errors = new Dictionary<string, List<string>>();
         foreach (var detail in status["details"]?.AsArray() ?? [])
         {
@@ -81,11 +72,20 @@ internal sealed class TranscodingProblemDetailsMiddleware(RequestDelegate next)
                 list.Add(v?["description"]?.GetValue<string>() ?? "");
             }
         }
+        return Problem(context, context.Response.StatusCode, status["message"]?.GetValue<string>(), (Grpc.Core.StatusCode)status["code"]!.GetValue<int>(), errors);
+    }
+
+    /// <summary>The problem details of a transcoded call's error: its status, the message, the gRPC status, the trace and each bad field.</summary>
+    internal static ProblemDetails Problem(HttpContext context, int status, string? detail, Grpc.Core.StatusCode grpcStatus, Dictionary<string, List<string>> errors)
+    {
+        var problem = new ProblemDetails { Status = status, Title = TitleOf(status), Detail = detail, Instance = context.Request.Path };
+        problem.Extensions["grpcStatus"] = grpcStatus.ToString();
+        problem.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
         if (errors.Count > 0) problem.Extensions["errors"] = errors;
         return problem;
     }
 
-    internal static string TitleOf(int status) => status switch
+    private static string TitleOf(int status) => status switch
     {
         400 => "The request is invalid",
         401 => "Authentication is required",

@@ -2,11 +2,9 @@ using System.Collections;
 using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using System.Reflection;
-using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Grpc.JsonTranscoding;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 
@@ -176,16 +174,9 @@ public sealed class UnknownJsonFieldsMiddleware(RequestDelegate next)
 
     private static async Task WriteInvalidAsync(HttpContext context, IReadOnlyList<FieldError> errors)
     {
-        var problem = new ProblemDetails
-        {
-            Status = StatusCodes.Status400BadRequest,
-            Title = TranscodingProblemDetailsMiddleware.TitleOf(StatusCodes.Status400BadRequest),
-            Detail = $"Invalid {string.Join(", ", errors.Select(e => e.Field).Distinct())}: {errors[0].Description}",
-            Instance = context.Request.Path,
-        };
-        problem.Extensions["grpcStatus"] = nameof(Grpc.Core.StatusCode.InvalidArgument);
-        problem.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
-        problem.Extensions["errors"] = errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToList());
+        var problem = TranscodingProblemDetailsMiddleware.Problem(context, StatusCodes.Status400BadRequest,
+            $"Invalid {string.Join(", ", errors.Select(e => e.Field).Distinct())}: {errors[0].Description}", Grpc.Core.StatusCode.InvalidArgument,
+            errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToList()));
         context.Response.StatusCode = StatusCodes.Status400BadRequest;
         context.Response.ContentType = "application/problem+json";
         await JsonSerializer.SerializeAsync(context.Response.Body, problem, TranscodingProblemDetailsMiddleware.ProblemJson);
