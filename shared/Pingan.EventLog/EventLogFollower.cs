@@ -82,9 +82,7 @@ internal sealed class EventLogFollower<TDb>(
         {
             try
             {
-                // The queue first (ADR 0012): an event committed after it is bound reaches it through the broker.
-                // Operational waits run on the machine's clock, not the business clock the service is given.
-                while (bus.CheckHealth().Status != BusHealthStatus.Healthy) await Task.Delay(TimeSpan.FromMilliseconds(250), stoppingToken);
+                await WaitForQueueAsync(queue, stream, stoppingToken);
                 var sent = await CatchUpAsync(stream, queue, stoppingToken);
                 logger.LogInformation("{Stream}: up to date with {Producer}'s event log ({Count} event(s) replayed)", stream, producer, sent);
                 return;
@@ -97,6 +95,33 @@ internal sealed class EventLogFollower<TDb>(
             }
         }
     }
+
+    /// <summary>
+    /// The queue first (ADR 0012): an event committed after the consumer's endpoint is consuming reaches it through the
+    /// broker. Only this consumer's endpoint counts: another endpoint restarting after a fault must not hold up the replay.
+    /// Operational waits run on the machine's clock, not the business clock the service is given.
+    /// </summary>
+    private async Task WaitForQueueAsync(string queue, string stream, CancellationToken ct)
+    {
+        var since = DateTime.UtcNow;
+        var told = since;
+        while (true)
+        {
+            var health = bus.CheckHealth();
+            if (health.Endpoints.Values.Any(e => e.Status == BusHealthStatus.Healthy
+                    && e.InputAddress.AbsolutePath.EndsWith("/" + queue, StringComparison.Ordinal))) return;
+            if (DateTime.UtcNow - told > TimeSpan.FromSeconds(30))
+            {
+                told = DateTime.UtcNow;
+                logger.LogWarning("{Stream}: the queue {Queue} has not been consuming for {Seconds:0}s; the replay waits for it (bus: {Status}, {Description})",
+                    stream, queue, (told - since).TotalSeconds, health.Status, health.Description);
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
+        }
+    }
+
+    /// <summary>How long one page's read or its sends may take before the catch-up starts again from its position.</summary>
+    private static readonly TimeSpan PageTimeout = TimeSpan.FromSeconds(60);
 
     private async Task<long> CatchUpAsync(string stream, string queue, CancellationToken ct)
     {
@@ -111,14 +136,17 @@ internal sealed class EventLogFollower<TDb>(
         while (true)
         {
             request.AfterSequence = after;
-            var page = await log.ListEventsAsync(request, cancellationToken: ct);
+            // A read or a send that hangs (a connection lost mid-call) times out and the catch-up starts again from its position.
+            using var pageTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            pageTimeout.CancelAfter(PageTimeout);
+            var page = await log.ListEventsAsync(request, deadline: DateTime.UtcNow.Add(PageTimeout), cancellationToken: pageTimeout.Token);
             // A page at once: the broker confirms each send, and the consumer's inbox makes a second copy harmless.
             await Task.WhenAll(page.Events.Select(e => endpoint.Send(JsonSerializer.Deserialize(e.Body, _types[e.MessageType], Json)!, _types[e.MessageType],
                 Pipe.Execute<SendContext>(context =>
                 {
                     context.MessageId = Guid.Parse(e.MessageId);
                     context.Headers.Set(EventSequence.Header, e.Sequence);
-                }), ct)));
+                }), pageTimeout.Token)));
             sent += page.Events.Count;
             Replayed.Add(page.Events.Count, new KeyValuePair<string, object?>("producer", producer));
             if (page.LastSequence > after)

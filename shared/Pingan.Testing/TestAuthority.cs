@@ -62,12 +62,16 @@ public sealed class TestAuthority
     /// Registers a confidential client for the client-credentials grant at <c>/connect/token</c>, as the identity service
     /// registers a service's own client (Identity:ServiceClients): its tokens carry <paramref name="jurisdiction"/> and
     /// <paramref name="roles"/>. Answers the settings that make a service sign in as it.
+    /// The authority is one per test process and test classes run in parallel: a client is registered once, with one
+    /// secret, and every class that asks for it again gets the same (a new secret would lock out a host another class
+    /// started with the old one). Asking for the same client with another jurisdiction or roles is a test's mistake.
     /// </summary>
     public Dictionary<string, string?> Client(string clientId, string jurisdiction, string[] roles)
     {
-        var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-        _clients[clientId] = (secret, jurisdiction, roles);
-        return new() { ["Security:ServiceClient:Id"] = clientId, ["Security:ServiceClient:Secret"] = secret };
+        var client = _clients.GetOrAdd(clientId, _ => (Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), jurisdiction, roles));
+        if (client.Jurisdiction != jurisdiction || !client.Roles.SequenceEqual(roles))
+            throw new InvalidOperationException($"{clientId} is registered with {client.Jurisdiction} [{string.Join(", ", client.Roles)}], not {jurisdiction} [{string.Join(", ", roles)}].");
+        return new() { ["Security:ServiceClient:Id"] = clientId, ["Security:ServiceClient:Secret"] = client.Secret };
     }
 
     /// <summary>How many client-credentials tokens <paramref name="clientId"/> was given.</summary>

@@ -27,6 +27,8 @@ public abstract class ArchivesTest : InfrastructureTest
     protected ServiceHost Registry { get; private set; } = null!;
     protected ServiceHost Host { get; set; } = null!;
     protected TestAuthority Authority { get; private set; } = null!;
+    /// <summary>Where a test wants the archives service's warnings (its event-log followers' among them), if anywhere.</summary>
+    protected Xunit.Abstractions.ITestOutputHelper? Output { get; set; }
     protected string ZhouQiang { get; private set; } = "";
     protected string LiMing { get; private set; } = "";
     protected string WangFang { get; private set; } = "";
@@ -85,7 +87,11 @@ public abstract class ArchivesTest : InfrastructureTest
         };
         if (sanctions is not null) settings["Services:Sanctions:Grpc"] = $"http://{sanctions.Channel.Target}";
         foreach (var (key, value) in Authority.Client("pingan-archives", Province, [PinganRoles.Auditor])) settings[key] = value;
-        return ServiceHost.StartAsync(ArchivesApplication.Create, settings, services => services.AddSingleton<TimeProvider>(Clock));
+        return ServiceHost.StartAsync(ArchivesApplication.Create, settings, services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            if (Output is not null) services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(new XunitLoggerProvider(Output, Microsoft.Extensions.Logging.LogLevel.Warning));
+        });
     }
 
     protected async Task RestartArchivesAsync(ServiceHost? sanctions = null)

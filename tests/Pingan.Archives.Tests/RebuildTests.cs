@@ -20,6 +20,8 @@ namespace Pingan.Archives.Tests;
 /// </summary>
 public sealed class RebuildTests : ArchivesTest
 {
+    public RebuildTests(Xunit.Abstractions.ITestOutputHelper output) => Output = output;
+
     [Fact]
     public async Task Archives_rebuilt_from_the_producers_event_logs_equal_the_ones_the_events_built_Art22()
     {
