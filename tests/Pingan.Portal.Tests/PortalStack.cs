@@ -130,6 +130,9 @@ public class PortalStack(IStackStorage storage) : IAsyncDisposable
                 Unit(Erqi, "二七区", "county", Zhengzhou), Unit(Erqi + "-PC", "中共郑州市二七区委员会", "party_committee", Erqi),
                 Unit(Province + "-PC", "中共河南省委员会", "party_committee", Province), Unit(Zhengzhou + "-PC", "中共郑州市委员会", "party_committee", Zhengzhou),
                 Unit(Zhengzhou + "-PSB", "郑州市公安局", "department", Zhengzhou),
+                // The departments a Zhengzhou joint meeting's attendees represent (Art. 24, 35).
+                Unit(Zhengzhou + "-CDI", "中共郑州市纪律检查委员会", "department", Zhengzhou), Unit(Zhengzhou + "-ORG", "中共郑州市委组织部", "department", Zhengzhou),
+                Unit(Zhengzhou + "-HRSS", "郑州市人力资源和社会保障局", "department", Zhengzhou),
                 Unit(Kaifeng, "开封市", "city", Province), Unit(Luoyang, "洛阳市", "city", Province),
                 // The offices the demo accounts work in (DemoAccounts.People), as the demo registry has them.
                 Unit(Province + "-PLC", "中共河南省委政法委员会", "commission_office", Province), Unit(Zhengzhou + "-PLC", "中共郑州市委政法委员会", "commission_office", Zhengzhou),

@@ -26,16 +26,23 @@ public sealed partial class PortalTests(PortalFixture portal)
     }
 
     /// <summary>The case's status as shown; on a mismatch, the refusal the page shows, if any, is in the message.</summary>
-    private static async Task ExpectStatusAsync(IPage page, string status)
+    private static Task ExpectStatusAsync(IPage page, string status) => ExpectShownAsync(page, "status", status, exact: true);
+
+    /// <summary>The confirmation of an action done; on a mismatch, the refusal the page shows, if any, is in the message.</summary>
+    private static Task ExpectDoneAsync(IPage page, string done) => ExpectShownAsync(page, "done", done, exact: false);
+
+    private static async Task ExpectShownAsync(IPage page, string element, string text, bool exact)
     {
         try
         {
-            await Expect(page.Locator("[data-test=status]")).ToHaveTextAsync(status);
+            var locator = page.Locator($"[data-test={element}]");
+            if (exact) await Expect(locator).ToHaveTextAsync(text);
+            else await Expect(locator).ToContainTextAsync(text);
         }
         catch (PlaywrightException e)
         {
             var shown = await page.Locator("#main").InnerTextAsync();
-            throw new Xunit.Sdk.XunitException($"status is not {status}; the page shows: {shown}\n{e.Message}");
+            throw new Xunit.Sdk.XunitException($"{element} does not show {text}; the page shows: {shown}\n{e.Message}");
         }
     }
 
@@ -63,9 +70,10 @@ public sealed partial class PortalTests(PortalFixture portal)
         await office.GetByLabel("核实情况").FillAsync("经核实，情况属实");
         await office.GetByRole(AriaRole.Button, new() { Name = "提出意见" }).ClickAsync();
         await ExpectStatusAsync(office, "待决定");
-        // The office may not decide: the decision is the commission leader's.
+        // The office may not decide: the decision is the commission leader's. It may still record a circumstance (Art. 40-41).
         await Expect(office.Locator("[data-test=decide]")).ToHaveCountAsync(0);
-        await Expect(office.Locator("[data-test=no-action]")).ToBeVisibleAsync();
+        await Expect(office.Locator("[data-test=propose]")).ToHaveCountAsync(0);
+        await Expect(office.Locator("[data-test=circumstance]")).ToBeVisibleAsync();
 
         // The leader finds it on the desk, among the cases awaiting a decision, and approves it today.
         var leader = await OpenAsync("zhengzhou.leader", "/");
@@ -128,6 +136,109 @@ public sealed partial class PortalTests(PortalFixture portal)
         await Interactive(leader);
         await Expect(leader.Locator("[data-test=status]")).ToHaveTextAsync("已结案");
         await leader.CloseAsync();
+        await office.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_city_records_an_aggravating_circumstance_and_the_five_department_joint_meeting_and_lists_a_county_on_its_proposal_Art24_Art35_Art40()
+    {
+        var office = await OpenAsync("zhengzhou.office", "/cases/new");
+        await office.GetByLabel("对象单位代码").FillAsync(Erqi);
+        await office.GetByLabel("情形（第三十一条第几项，1-9）").FillAsync("4");
+        await office.GetByLabel("来源").SelectOptionAsync("Incident");
+        await office.GetByLabel("危害程度").SelectOptionAsync("Serious");
+        await office.GetByLabel("发生日期").FillAsync(Day(-5));
+        await office.GetByLabel("情况摘要").FillAsync("二七区发生一起重大群体性事件，影响恶劣");
+        await office.GetByRole(AriaRole.Button, new() { Name = "立案", Exact = true }).ClickAsync();
+        await office.WaitForURLAsync(CasePage());
+        var caseUrl = new Uri(office.Url).AbsolutePath;
+        await Expect(office.Locator("[data-test=status]")).ToHaveTextAsync("已立案");
+
+        // A serious case enters at the admonishment at most (Art. 34): a listing is refused with the reason.
+        await office.GetByLabel("拟采取的措施").SelectOptionAsync("Listing");
+        await office.GetByLabel("核实情况").FillAsync("调查组核实，情况属实");
+        await office.GetByLabel("直接采取该措施的理由（如适用）").FillAsync("危害严重，且干扰调查");
+        await office.GetByRole(AriaRole.Button, new() { Name = "提出意见" }).ClickAsync();
+        await Expect(office.Locator("[data-test=problem]")).ToHaveAttributeAsync("data-code", "FailedPrecondition");
+        await Expect(office.Locator("[data-test=problem]")).ToContainTextAsync("graver case");
+
+        // An aggravating circumstance on record allows a stage higher (Art. 40).
+        await office.GetByLabel("情节", new() { Exact = true }).SelectOptionAsync("Obstruction");
+        await office.GetByLabel("具体情况").FillAsync("事发后指使他人删除现场视频，干扰调查");
+        await office.GetByLabel("证据材料").FillAsync("郑州市委政法委调查笔录");
+        await office.GetByRole(AriaRole.Button, new() { Name = "记录情节" }).ClickAsync();
+        await ExpectDoneAsync(office, "已记录情节");
+        await Expect(office.Locator("[data-test=circumstances] tbody tr")).ToContainTextAsync("从重：干扰、阻碍调查和责任追究");
+
+        // A listing without a joint meeting is refused, the reason beside the meeting's field (Art. 35).
+        await office.GetByLabel("拟采取的措施").SelectOptionAsync("Listing");
+        await office.GetByLabel("核实情况").FillAsync("调查组核实，情况属实");
+        await office.GetByLabel("直接采取该措施的理由（如适用）").FillAsync("危害严重，且干扰调查");
+        await office.GetByRole(AriaRole.Button, new() { Name = "提出意见" }).ClickAsync();
+        await Expect(office.Locator("#joint_meeting_id-error")).ToContainTextAsync("joint meeting");
+        await ExpectStatusAsync(office, "已立案");
+
+        // The meeting of four departments is refused naming the one missing (Art. 24); with all five it is recorded.
+        var meeting = office.Locator("[data-test=joint-meeting]");
+        foreach (var (department, name, unit) in new[]
+        {
+            ("综治", "郑州市委政法委 王军", ""), ("纪检", "郑州市纪委 陈静", Zhengzhou + "-CDI"), ("监察", "郑州市监委 林涛", Zhengzhou + "-CDI"),
+            ("组织", "郑州市委组织部 周敏", Zhengzhou + "-ORG"),
+        })
+        {
+            await meeting.GetByLabel($"{department} 出席人").FillAsync(name);
+            if (unit.Length > 0) await meeting.GetByLabel($"{department} 所代表的单位").SelectOptionAsync(unit);
+        }
+        await meeting.GetByLabel("会议纪要").FillAsync("五部门联席会议研究，建议对二七区挂牌督办");
+        await meeting.GetByRole(AriaRole.Button, new() { Name = "记录联席会议" }).ClickAsync();
+        await Expect(office.Locator("#attendees-error")).ToContainTextAsync("PERSONNEL");
+        await Expect(office.Locator("[data-test=joint-meetings]")).ToHaveCountAsync(0);
+        await meeting.GetByLabel("人事 出席人").FillAsync("郑州市人社局 孙丽");
+        await meeting.GetByLabel("人事 所代表的单位").SelectOptionAsync(Zhengzhou + "-HRSS");
+        await meeting.GetByRole(AriaRole.Button, new() { Name = "记录联席会议" }).ClickAsync();
+        await ExpectDoneAsync(office, "已记录联席会议");
+        var held = office.Locator("[data-test=joint-meetings] tbody tr");
+        await Expect(held).ToHaveCountAsync(1);
+        await Expect(held.Locator("td").Nth(1)).ToContainTextAsync("人事 郑州市人社局 孙丽");
+        await Expect(held.Locator("td").Nth(2)).ToHaveTextAsync("是");
+
+        // The listing is proposed on that meeting, and the commission's leader decides it.
+        await office.GetByLabel("拟采取的措施").SelectOptionAsync("Listing");
+        await office.GetByLabel("核实情况").FillAsync("调查组核实，情况属实");
+        await office.GetByLabel("直接采取该措施的理由（如适用）").FillAsync("危害严重，且干扰调查");
+        await Expect(office.GetByLabel("提出建议的联席会议")).ToHaveValueAsync((await held.GetAttributeAsync("data-meeting"))!);
+        await ScreenshotAsync(office, "case-joint-meeting");
+        await office.GetByRole(AriaRole.Button, new() { Name = "提出意见" }).ClickAsync();
+        await ExpectStatusAsync(office, "待决定");
+
+        var leader = await OpenAsync("zhengzhou.leader", caseUrl);
+        await leader.GetByRole(AriaRole.Button, new() { Name = "作出决定" }).ClickAsync();
+        await ExpectStatusAsync(leader, "整改中");
+        await Expect(leader.Locator("[data-test=stage]")).ToHaveTextAsync("挂牌督办");
+        await Expect(leader.Locator("[data-test=trace]")).ToContainTextAsync("Art. 40(1)");
+        // Art. 35 "抄送纪检监察机关、组织人事部门": the units the meeting's attendees represented receive a copy.
+        foreach (var copied in new[] { "中共郑州市纪律检查委员会", "中共郑州市委组织部", "郑州市人力资源和社会保障局" })
+            await Expect(leader.Locator("ul li", new() { HasText = copied })).ToContainTextAsync("（抄送）");
+        await leader.CloseAsync();
+
+        // The city's office interviews 二七区's leaders (Art. 35) and refers its party secretary for discipline (Art. 32, 39).
+        await office.ReloadAsync();
+        await Interactive(office);
+        await office.GetByLabel("约谈人").FillAsync("郑州市委政法委书记");
+        await office.GetByLabel("约谈记录", new() { Exact = true }).FillAsync("通报挂牌督办决定，提出整改要求");
+        await office.GetByRole(AriaRole.Button, new() { Name = "记录约谈" }).ClickAsync();
+        await ExpectShownAsync(office, "interviewees", "刘洋", exact: false);
+        await Expect(office.Locator("[data-test=interviewees]")).ToContainTextAsync("刘洋（党政主要负责人）");
+        await office.GetByLabel("建议措施").SelectOptionAsync("PartyDiscipline");
+        await office.Locator("[data-test=refer]").GetByLabel("刘洋").CheckAsync();
+        await office.GetByLabel("移送理由").FillAsync("干扰调查，情节严重");
+        await office.GetByRole(AriaRole.Button, new() { Name = "移送", Exact = true }).ClickAsync();
+        await ExpectDoneAsync(office, "已移送");
+        var referral = office.Locator("[data-test=referrals] tbody tr");
+        await Expect(referral).ToHaveCountAsync(1);
+        await Expect(referral.Locator("td").Nth(0)).ToHaveTextAsync("党纪政纪处分（纪检监察机关）");
+        await Expect(referral.Locator("td").Nth(1)).ToHaveTextAsync("刘洋");
+        await ScreenshotAsync(office, "case-listing");
         await office.CloseAsync();
     }
 
@@ -288,8 +399,76 @@ public sealed partial class PortalTests(PortalFixture portal)
         await page.CloseAsync();
     }
 
+    [Fact]
+    public async Task A_city_sees_its_counties_on_its_own_map_and_their_overdue_reports_as_the_inspections_service_counts_them_Art17()
+    {
+        var city = new Cases.CasesClient(await portal.AsAsync(portal.Sanctions, Zhengzhou, PinganRoles.CommissionOffice));
+        await city.OpenCaseAsync(new OpenCaseRequest
+        {
+            SubjectCode = Erqi, Clause = 2, Source = Source.WrittenReport, Severity = Severity.Ordinary, IncidentOn = Day(-3), Summary = "二七区报送不及时", ReportedBy = "郑州市公安局",
+        });
+        var open = (await city.ListCasesAsync(new ListCasesRequest { UnitCode = Erqi, OpenOnly = true, PageSize = 500 })).Cases.Count;
+        var year = DateTime.UtcNow.AddHours(8).Year;
+        await new Pingan.Inspections.Api.ReportingDuties.ReportingDutiesClient(await portal.AsAsync(portal.Inspections, Province, PinganRoles.CommissionOffice))
+            .GenerateDutyCalendarAsync(new Pingan.Inspections.Api.GenerateDutyCalendarRequest { Year = year });
+        var lights = await new Pingan.Inspections.Api.ReportingDuties.ReportingDutiesClient(await portal.AsAsync(portal.Inspections, Zhengzhou, PinganRoles.CommissionOffice))
+            .GetDutyLightsAsync(new Pingan.Inspections.Api.GetDutyLightsRequest { UnitCode = Zhengzhou, Year = year });
+
+        var page = await OpenAsync("zhengzhou.office", "/dashboard");
+        // Zhengzhou's own map, by county, drawn from the vendored boundaries, and said in words.
+        var map = page.Locator("[data-test=map]");
+        await Expect(map).ToHaveAttributeAsync("data-map", "郑州");
+        await Expect(map).ToHaveAttributeAsync("data-rendered", "1");
+        await Expect(map).ToHaveAttributeAsync("aria-label", new Regex($"二七区 {open}"));
+        await Expect(page.Locator($"[data-test=ranking] tr[data-unit='{Erqi}'] td").Nth(2)).ToHaveTextAsync($"{open}");
+
+        // The overdue reports layer: each county's lights as the inspections service counts them.
+        await page.GetByRole(AriaRole.Link, new() { Name = "逾期报送" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "逾期报送" })).ToHaveAttributeAsync("aria-current", "page");
+        foreach (var county in new[] { Zhongyuan, Erqi })
+        {
+            var row = page.Locator($"[data-test=duty-ranking] tr[data-unit='{county}'] td");
+            var counts = lights.Rows.Where(r => r.CountyCode == county).ToList();
+            await Expect(row.Nth(2)).ToHaveTextAsync($"{counts.Sum(r => r.Red)}");
+            await Expect(row.Nth(3)).ToHaveTextAsync($"{counts.Sum(r => r.Yellow)}");
+            await Expect(row.Nth(4)).ToHaveTextAsync($"{counts.Sum(r => r.Green)}");
+            await Expect(row.Nth(5)).ToHaveTextAsync($"{counts.Sum(r => r.Grey)}");
+        }
+        await Expect(map).ToHaveAttributeAsync("aria-label", new Regex($"二七区 {lights.Rows.Where(r => r.CountyCode == Erqi).Sum(r => r.Red)}"));
+        await Expect(page.Locator("[data-test=trend]")).ToHaveCountAsync(0);
+        await ScreenshotAsync(page, "dashboard-city-duties");
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_province_colours_each_city_by_its_latest_assessment_grade_Art19_Art20()
+    {
+        // Last year's assessment of the cities, opened and scored by the province's office (Art. 20: before the year is out,
+        // or just after); the dashboard shows the latest one scored.
+        var year = DateTime.UtcNow.AddHours(8).Year - 1;
+        var assessments = new Pingan.Assessments.Api.Assessments.AssessmentsClient(await portal.AsAsync(portal.Assessments, Province, PinganRoles.CommissionOffice));
+        await assessments.OpenAssessmentAsync(new Pingan.Assessments.Api.OpenAssessmentRequest { AssessingCode = Province, Year = year });
+        await assessments.ScoreAssessmentAsync(new Pingan.Assessments.Api.ScoreAssessmentRequest { AssessingCode = Province, Year = year });
+        var ranking = await assessments.GetRankingAsync(new Pingan.Assessments.Api.GetRankingRequest { AssessingCode = Province, Year = year });
+        Assert.NotEmpty(ranking.Units);
+
+        var page = await OpenAsync("province.office", "/dashboard?layer=grades");
+        await Expect(page.Locator("#ranking-title")).ToContainTextAsync($"{year}年度考核");
+        foreach (var unit in ranking.Units.Where(u => u.UnitCode is Zhengzhou or Kaifeng or Luoyang))
+        {
+            var grade = unit.Grade switch { Pingan.Assessments.Api.Grade.Excellent => "优秀", Pingan.Assessments.Api.Grade.Pass => "合格", _ => "不合格" };
+            var row = page.Locator($"[data-test=grade-ranking] tr[data-unit='{unit.UnitCode}'] td");
+            await Expect(row.Nth(0)).ToHaveTextAsync($"{unit.Rank}{(unit.Tied ? "（并列）" : "")}");
+            await Expect(row.Nth(3)).ToHaveTextAsync(new Regex($"^{grade}"));
+            await Expect(page.Locator("[data-test=map]")).ToHaveAttributeAsync("aria-label", new Regex($"{unit.UnitName} {grade}"));
+        }
+        await Expect(page.Locator("[data-test=map]")).ToHaveAttributeAsync("data-rendered", "1");
+        await ScreenshotAsync(page, "dashboard-grades");
+        await page.CloseAsync();
+    }
+
     [Theory]
-    [InlineData("/dashboard", "责任追究态势", "Accountability at a glance", "dashboard")]
+    [InlineData("/dashboard", "平安建设态势", "Ping'an at a glance", "dashboard")]
     [InlineData("/", "我的工作台", "My desk", "home")]
     [InlineData("/registry", "组织机构", "Registry", "registry-root")]
     [InlineData("/letters", "目标管理责任书", "Responsibility letters", "letters")]

@@ -143,10 +143,14 @@ public sealed class EscalationTests : SanctionsTest
             Department.Organisation, Department.Supervision)).ResponseAsync, StatusCode.InvalidArgument);
         Assert.Contains("missing: PERSONNEL", fourDepartments.Status.Detail);
 
-        await CasesOf(Province).RecordJointMeetingAsync(Meeting(opened.CaseId, Department.Commission, Department.Discipline, Department.Organisation,
+        var met = await CasesOf(Province).RecordJointMeetingAsync(Meeting(opened.CaseId, Department.Commission, Department.Discipline, Department.Organisation,
             Department.Personnel, Department.Supervision));
+        // The case lists the meeting, with the id the proposal names (the file's step says the same), and who convenes it.
+        var meetingId = Assert.Single(met.JointMeetings).JointMeetingId;
+        Assert.Equal((Province, "2026-05-14", true, 5), (met.ListingCode, met.JointMeetings[0].HeldOn, met.JointMeetings[0].ProposesListing, met.JointMeetings[0].Attendees.Count));
         var meeting = (await CasesOf(Province).GetCaseFileAsync(new GetCaseFileRequest { CaseId = opened.CaseId })).Steps.Last().Detail;
-        var meetingId = System.Text.Json.JsonDocument.Parse(meeting).RootElement.GetProperty("meeting").GetString()!;
+        Assert.Equal(meetingId, System.Text.Json.JsonDocument.Parse(meeting).RootElement.GetProperty("meeting").GetString());
+        Assert.Equal(meetingId, Assert.Single((await CasesOf(Province).GetCaseAsync(new GetCaseRequest { CaseId = opened.CaseId })).JointMeetings).JointMeetingId);
         Today("2026-05-15");
         var listed = await ImposeAsync(opened.CaseId, Stage.Listing, Province, "2026-05-15", reasons: "特别严重", meeting: meetingId);
         Assert.Equal(["MeasuresDue 2026-05-29", "ProgressDue 2026-07-15", "ProgressDue 2026-09-15", "RectificationEnds 2026-11-16"],

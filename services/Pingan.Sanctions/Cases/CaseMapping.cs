@@ -26,7 +26,7 @@ public static class CaseMapping
             Summary = c.Summary, Status = Status(c.Status), Stage = (Api.Stage)c.Stage, ProposedStage = (Api.Stage)c.ProposedStage,
             BodyCode = c.BodyFor(c.Status == CaseStatus.Proposed ? c.ProposedStage : c.Stage == Stage.None ? Stage.Notice : c.Stage),
             EscalationProposed = c.EscalationProposed, EscalationReason = c.EscalationReason ?? "", OpenedAt = c.OpenedAt.ToString("O"),
-            ReportedBy = c.ReportedBy ?? "", FollowUpLeader = c.FollowUpLeaderName ?? "", FollowUpCode = c.FollowUpCode ?? "", ListingInForce = c.ListingInForce,
+            ReportedBy = c.ReportedBy ?? "", FollowUpLeader = c.FollowUpLeaderName ?? "", FollowUpCode = c.FollowUpCode ?? "", ListingCode = c.UpperCode, ListingInForce = c.ListingInForce,
             ListingAcceptance = c.ListingAcceptance is { } acceptance ? Status(acceptance) : "", SourceReference = c.SourceReference ?? "",
         };
         api.EvidenceLinks.AddRange(c.EvidenceLinks);
@@ -50,6 +50,21 @@ public static class CaseMapping
         {
             Circumstance = Enum.Parse<Api.Circumstance>(x.Kind), Clause = x.Clause, Aggravating = x.Aggravating, Description = x.Description,
             Evidence = x.Evidence, RecordedAt = x.RecordedAt.ToString("O"),
+        }));
+        api.JointMeetings.AddRange(c.JointMeetings.OrderBy(m => m.HeldOn).ThenBy(m => m.RecordedAt).Select(m =>
+        {
+            var meeting = new Api.JointMeetingRecord
+            {
+                JointMeetingId = m.Id.ToString(), HeldOn = m.HeldOn.ToString("yyyy-MM-dd"), ProposesListing = m.ProposesListing, Minutes = m.Minutes,
+                RecordedAt = m.RecordedAt.ToString("O"),
+            };
+            using var attendees = JsonDocument.Parse(m.Attendees);
+            meeting.Attendees.AddRange(attendees.RootElement.EnumerateArray().Select(a => new Api.Attendee
+            {
+                Department = Enum.Parse<Api.Department>(a.GetProperty("department").GetString()!), Name = a.GetProperty("name").GetString() ?? "",
+                UnitCode = a.GetProperty("unitCode").GetString() ?? "",
+            }));
+            return meeting;
         }));
         api.DecisionTrace.AddRange(c.DecisionTrace);
         api.Distribution.AddRange(c.Distribution.Where(d => d.Round == c.Round).OrderBy(d => d.Copy).ThenBy(d => d.Role).ThenBy(d => d.UnitCode)

@@ -217,7 +217,7 @@ public sealed partial class CasesService(
                 Attendees = JsonSerializer.Serialize(attendees, CaseMapping.Json),
                 ProposesListing = request.ProposesListing, Minutes = request.Minutes.Trim(), RecordedAt = time.GetUtcNow(),
             };
-            db.JointMeetings.Add(meeting);
+            db.JointMeetings.Add(meeting); // the case's list picks it up by fix-up
             return Task.FromResult<(string, string, object)>(("JointMeetingHeld", "Art. 24, 35", new
             {
                 meeting = meeting.Id, heldOn = request.HeldOn, attendees, proposesListing = request.ProposesListing, minutes = meeting.Minutes,

@@ -75,6 +75,7 @@ public sealed class SanctionCase
     public List<Referral> Referrals { get; set; } = [];
     public List<CaseCircumstance> Circumstances { get; set; } = [];
     public List<DistributionEntry> Distribution { get; set; } = [];
+    public List<JointMeeting> JointMeetings { get; set; } = [];
     /// <summary>The province's yearly selection for listing the case came from (Art. 35, second paragraph).</summary>
     public Guid? BatchId { get; set; }
     /// <summary>The joint meeting whose proposal a listing awaiting decision rests on (Art. 35).</summary>

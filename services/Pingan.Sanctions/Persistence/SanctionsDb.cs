@@ -122,7 +122,7 @@ public sealed class SanctionsDb(DbContextOptions<SanctionsDb> options) : PinganD
             e.ToTable("joint_meetings");
             e.Property(m => m.Attendees).HasColumnType("jsonb");
             e.Property(m => m.Minutes).HasMaxLength(4000);
-            e.HasOne<SanctionCase>().WithMany().HasForeignKey(m => m.CaseId);
+            e.HasOne<SanctionCase>().WithMany(c => c.JointMeetings).HasForeignKey(m => m.CaseId);
         });
         b.Entity<CaseReport>(e =>
         {
@@ -147,7 +147,7 @@ public static class CaseQueries
     /// <summary>A case with everything its API view shows: deadlines, interviewees, referrals, circumstances, distribution.</summary>
     public static IQueryable<SanctionCase> WithParts(this IQueryable<SanctionCase> cases) =>
         cases.Include(c => c.Deadlines).Include(c => c.Interviewees).Include(c => c.Referrals).Include(c => c.Circumstances)
-            .Include(c => c.Distribution).AsSplitQuery();
+            .Include(c => c.Distribution).Include(c => c.JointMeetings).AsSplitQuery();
 }
 
 /// <summary>For `dotnet ef migrations add`: the same conventions the service runs with.</summary>

@@ -1019,7 +1019,7 @@ namespace Pingan.Sanctions.Persistence.Migrations
             modelBuilder.Entity("Pingan.Sanctions.Cases.JointMeeting", b =>
                 {
                     b.HasOne("Pingan.Sanctions.Cases.SanctionCase", null)
-                        .WithMany()
+                        .WithMany("JointMeetings")
                         .HasForeignKey("CaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
@@ -1045,6 +1045,8 @@ namespace Pingan.Sanctions.Persistence.Migrations
                     b.Navigation("Distribution");
 
                     b.Navigation("Interviewees");
+
+                    b.Navigation("JointMeetings");
 
                     b.Navigation("Referrals");
                 });
