@@ -33,7 +33,7 @@ public static class PortalBenchmark
 
     private static readonly (string Link, string Heading)[] Pages =
     [
-        ("态势", "责任追究态势"), ("组织机构", "组织机构"), ("责任书", "目标管理责任书"), ("责任追究", "责任追究"), ("我的工作台", "我的工作台"),
+        ("态势", "平安建设态势"), ("组织机构", "组织机构"), ("责任书", "目标管理责任书"), ("责任追究", "责任追究"), ("我的工作台", "我的工作台"),
     ];
 
     public static async Task<int> RunAsync(string postgres, string amqp, string[] args)

@@ -41,6 +41,23 @@ public sealed class AssessmentArchivePagesTests(PortalFixture portal)
         await Expect(erqi.Locator(".portal-explanations li").First).ToBeVisibleAsync();
         Assert.Contains("（并列）", await ranking.InnerTextAsync());
 
+        // The assessment team scores 中原区's overall work (Art. 20): above the indicator's weight it is refused beside the
+        // points; within it, recorded, and counted once the year is scored again.
+        var score = office.Locator("[data-test=assessor-score]");
+        await score.GetByLabel("单位").SelectOptionAsync(Zhongyuan);
+        await score.GetByLabel("得分").FillAsync("12");
+        await score.GetByLabel("评分理由").FillAsync("平安建设整体工作扎实，群众满意度高");
+        await score.GetByLabel("依据（文件、走访、记录，每行一项）").FillAsync("中原区平安建设工作总结\n考核组实地走访记录");
+        await score.GetByRole(AriaRole.Button, new() { Name = "记录评分" }).ClickAsync();
+        await Expect(office.Locator("#points-error")).ToContainTextAsync("weight");
+        await score.GetByLabel("得分").FillAsync("8.5");
+        await score.GetByRole(AriaRole.Button, new() { Name = "记录评分" }).ClickAsync();
+        await Expect(office.Locator("[data-test=done]")).ToContainTextAsync("已记录评分");
+        await office.GetByRole(AriaRole.Button, new() { Name = "重新评分" }).ClickAsync();
+        var zhongyuan = ranking.Locator($"tr[data-unit='{Zhongyuan}']");
+        await zhongyuan.Locator("summary").ClickAsync();
+        await Expect(zhongyuan.Locator(".portal-explanations li", new() { HasText = "overall-assessor" })).ToContainTextAsync("8.5 / 10");
+
         // The office lifts 二七区 to 合格, and must say why.
         await office.Locator("#adjust_unit").SelectOptionAsync(Erqi);
         await office.Locator("#adjust_grade").SelectOptionAsync("Pass");
@@ -116,6 +133,52 @@ public sealed class AssessmentArchivePagesTests(PortalFixture portal)
         await Expect(organisation.Locator("[data-test=problem]")).ToHaveAttributeAsync("data-code", "PermissionDenied");
         await Expect(organisation.Locator("[data-test=consultation]")).ToHaveCountAsync(0);
         await organisation.CloseAsync();
+        await office.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_office_proposes_an_advanced_unit_the_joint_meeting_endorses_it_and_the_leader_approves_it_Art24_Art26_Art28()
+    {
+        // Last year's commendations of Zhengzhou (its proposals are the city's own).
+        var year = DateTime.UtcNow.AddHours(8).Year - 1;
+        // Commended from the year's approved results (Art. 27): Zhengzhou's assessment of that year, approved with 中原区 优秀.
+        var assessing = new Pingan.Assessments.Api.Assessments.AssessmentsClient(await portal.AsAsync(portal.Assessments, Zhengzhou, PinganRoles.CommissionOffice));
+        await assessing.OpenAssessmentAsync(new Pingan.Assessments.Api.OpenAssessmentRequest { AssessingCode = Zhengzhou, Year = year });
+        await assessing.ScoreAssessmentAsync(new Pingan.Assessments.Api.ScoreAssessmentRequest { AssessingCode = Zhengzhou, Year = year });
+        await assessing.AdjustGradeAsync(new Pingan.Assessments.Api.AdjustGradeRequest
+            { AssessingCode = Zhengzhou, Year = year, UnitCode = Zhongyuan, Grade = Pingan.Assessments.Api.Grade.Excellent, Reasons = "全年工作成效突出，经考核组核实" });
+        await new Pingan.Assessments.Api.Assessments.AssessmentsClient(await portal.AsAsync(portal.Assessments, Zhengzhou, PinganRoles.CommissionLeader))
+            .ApproveAssessmentAsync(new Pingan.Assessments.Api.ApproveAssessmentRequest { AssessingCode = Zhengzhou, Year = year });
+
+        var office = await OpenAsync("zhengzhou.office", $"/commendations?year={year}");
+        var propose = office.Locator("[data-test=propose]");
+        await propose.GetByLabel("单位").SelectOptionAsync(Zhongyuan);
+        await propose.GetByLabel("荣誉称号").FillAsync("全市平安建设工作先进单位");
+        // Without its deeds the proposal is refused beside the citation, and nothing is proposed.
+        await propose.GetByRole(AriaRole.Button, new() { Name = "提出建议" }).ClickAsync();
+        await Expect(office.Locator("#citation-error")).ToBeVisibleAsync();
+        await Expect(office.Locator("[data-test=commendations]")).ToHaveCountAsync(0);
+        await propose.GetByLabel("主要事迹").FillAsync("全年未发生重大群体性事件，群众安全感位居全市第一");
+        await propose.GetByRole(AriaRole.Button, new() { Name = "提出建议" }).ClickAsync();
+        var row = office.Locator($"[data-test=commendations] tbody tr", new() { HasText = "中原区" });
+        await Expect(row.Locator("[data-test=status]")).ToHaveTextAsync("待联席会议研究");
+        await Expect(row.Locator("td").Nth(2)).ToHaveTextAsync("优秀");
+
+        // The five-department joint meeting studies it and endorses it (Art. 24).
+        var study = office.Locator("[data-test=study]");
+        foreach (var (department, name) in new[] { ("综治", "王军"), ("纪检", "陈静"), ("监察", "林涛"), ("组织", "周敏"), ("人事", "孙丽") })
+            await study.GetByLabel($"{department} 出席人").FillAsync(name);
+        await study.GetByLabel("会议纪要").FillAsync("联席会议研究同意");
+        await study.GetByRole(AriaRole.Button, new() { Name = "记录研究意见" }).ClickAsync();
+        await Expect(row.Locator("[data-test=status]")).ToHaveTextAsync("已研究，待决定");
+        // The decision is the leader's: the office is not offered it.
+        await Expect(office.Locator("[data-test=decide]")).ToHaveCountAsync(0);
+        await ScreenshotAsync(office, "commendations");
+
+        var leader = await OpenAsync("zhengzhou.leader", $"/commendations?year={year}");
+        await leader.GetByRole(AriaRole.Button, new() { Name = "作出决定" }).ClickAsync();
+        await Expect(leader.Locator($"[data-test=commendations] tbody tr", new() { HasText = "中原区" }).Locator("[data-test=status]")).ToHaveTextAsync("已批准");
+        await leader.CloseAsync();
         await office.CloseAsync();
     }
 }

@@ -62,6 +62,28 @@ public sealed class LetterPagesTests(PortalFixture portal)
         var letterPath = await toZhongyuan.GetAttributeAsync("href");
         await ScreenshotAsync(city, "template");
 
+        // The city amends 二七区's letter (Art. 13): refused without a reason; then a second version, to be signed again,
+        // and the first stays as it was, superseded.
+        var toErqi = await city.GetByRole(AriaRole.Row).Filter(new() { HasText = "二七区" }).GetByRole(AriaRole.Link).First.GetAttributeAsync("href");
+        var erqi = await OpenAsync("zhengzhou.office", $"/{toErqi}");
+        var amend = erqi.Locator("[data-test=amend]");
+        await amend.GetByLabel("目标", new() { Exact = true }).SelectOptionAsync("2");
+        await amend.GetByLabel("新的目标值（不改则留空）").FillAsync("92");
+        await amend.GetByRole(AriaRole.Button, new() { Name = "修订" }).ClickAsync();
+        await Expect(erqi.Locator("#reason-error")).ToBeVisibleAsync();
+        await amend.GetByLabel("修订理由").FillAsync("市委平安建设工作会议提高宣传覆盖要求");
+        await amend.GetByRole(AriaRole.Button, new() { Name = "修订" }).ClickAsync();
+        await Expect(erqi.Locator("[data-test=done]")).ToContainTextAsync("已修订为第2版");
+        Assert.DoesNotContain(toErqi!, erqi.Url);
+        await Expect(erqi.Locator("[data-test=letter]")).ToContainTextAsync("2：市委平安建设工作会议提高宣传覆盖要求");
+        await Expect(erqi.Locator("[data-test=status]")).ToHaveTextAsync("待签订");
+        await Expect(erqi.Locator("[data-target='2']")).ToContainTextAsync("92");
+        await erqi.GotoAsync($"/{toErqi}");
+        await Interactive(erqi);
+        await Expect(erqi.Locator("[data-test=status]")).ToHaveTextAsync("已被修订版取代");
+        await Expect(erqi.Locator("[data-test=amend]")).ToHaveCountAsync(0);
+        await erqi.CloseAsync();
+
         // The district reports on its first target with the ledger attached.
         var county = await OpenAsync("zhongyuan.office", $"/{letterPath}");
         var report = county.Locator("[data-test=report-progress]");

@@ -475,6 +475,7 @@ public sealed partial class PortalTests(PortalFixture portal)
     [InlineData("/cases", "责任追究", "Accountability cases", "cases")]
     [InlineData("/inspections", "督导检查", "Supervision inspections", "inspections")]
     [InlineData("/duties", "报告任务日历", "Reporting duties", "duties")]
+    [InlineData("/commendations", "表彰奖励", "Commendations", "commendations-root")]
     public async Task Every_main_page_opens_in_Chinese_and_in_English_without_a_refusal(string path, string zh, string en, string name)
     {
         var page = await OpenAsync("province.office", path);
