@@ -71,4 +71,19 @@ public static class InspectionTexts
         Light.Green => Lights.Colour.Green,
         _ => Lights.Colour.Grey,
     };
+
+    // The incident categories of Art. 7(4) and Art. 31(3)-(5).
+    public static string Category(IncidentCategory category) => category switch
+    {
+        IncidentCategory.ViolentTerrorism => L.T("暴力恐怖案件", "Violent terrorism"),
+        IncidentCategory.StateSecurity => L.T("危害国家安全案件", "Endangering state security"),
+        IncidentCategory.Cult => L.T("邪教案件", "Cult case"),
+        IncidentCategory.SensitivePeriod => L.T("敏感时期重大事件", "Major event in a sensitive period"),
+        IncidentCategory.MassIncident => L.T("群体性事件", "Mass incident"),
+        IncidentCategory.ExtremePetition => L.T("个人极端事件、进京非访", "Extreme individual act or irregular petition in Beijing"),
+        IncidentCategory.MajorCriminalCase => L.T("重特大刑事案件", "Major criminal case"),
+        IncidentCategory.PublicSafety => L.T("重大公共安全事故", "Major public-safety accident"),
+        IncidentCategory.LawEnforcementMisconduct => L.T("政法干警严重违法违纪", "Grave misconduct of law-enforcement officers"),
+        _ => "—",
+    };
 }

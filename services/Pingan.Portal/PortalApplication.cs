@@ -61,6 +61,7 @@ public static class PortalApplication
         AddClient<Pingan.Letters.Api.Progress.ProgressClient>(builder, options.Services.Letters);
         AddClient<Pingan.Sanctions.Api.Cases.CasesClient>(builder, options.Services.Sanctions);
         AddClient<Pingan.Inspections.Api.Inspections.InspectionsClient>(builder, options.Services.Inspections);
+        AddClient<Pingan.Inspections.Api.Incidents.IncidentsClient>(builder, options.Services.Inspections);
         AddClient<Pingan.Inspections.Api.ReportingDuties.ReportingDutiesClient>(builder, options.Services.Inspections);
         AddClient<Pingan.Assessments.Api.Assessments.AssessmentsClient>(builder, options.Services.Assessments);
         AddClient<Pingan.Assessments.Api.Commendations.CommendationsClient>(builder, options.Services.Assessments);

@@ -19,4 +19,12 @@ public static class UnitChildren
         await Task.WhenAll(organs, lower);
         return [.. (await organs).Units.Concat((await lower).Units).Where(x => x.ParentCode == unit.Code)];
     }
+
+    /// <summary>The organs of a jurisdiction's own level (its party committee, government, departments), by code.</summary>
+    public static async Task<List<Unit>> OrgansAsync(Units.UnitsClient units, string code, Metadata headers)
+    {
+        var own = await units.GetUnitAsync(new GetUnitRequest { Code = code }, headers);
+        return [.. (await units.ListDescendantsAsync(new ListDescendantsRequest { Code = code, Level = own.Level, PageSize = 1000 }, headers))
+            .Units.Where(u => u.ParentCode == code).OrderBy(u => u.Code, StringComparer.Ordinal)];
+    }
 }

@@ -2,6 +2,7 @@ using FluentValidation;
 using Pingan.Registry.Api;
 using Pingan.Registry.Integration;
 using Pingan.Registry.Units;
+using Pingan.ServiceDefaults;
 
 namespace Pingan.Registry;
 
@@ -10,22 +11,22 @@ namespace Pingan.Registry;
 internal static class Rules
 {
     public static IRuleBuilderOptions<T, string> Date<T>(this IRuleBuilder<T, string> rule) =>
-        rule.Must(Dates.IsEmptyOrValid).WithMessage("must be a date YYYY-MM-DD");
+        rule.Must(Dates.IsEmptyOrValid).Says("必须是日期，格式 YYYY-MM-DD", "must be a date YYYY-MM-DD");
 
     public static IRuleBuilderOptions<T, string> RequiredDate<T>(this IRuleBuilder<T, string> rule) =>
-        rule.Must(d => Dates.TryParse(d, out _)).WithMessage("must be a date YYYY-MM-DD");
+        rule.Must(d => Dates.TryParse(d, out _)).Says("必须是日期，格式 YYYY-MM-DD", "must be a date YYYY-MM-DD");
 
     public static IRuleBuilderOptions<T, string> UnitCode<T>(this IRuleBuilder<T, string> rule) =>
-        rule.Must(c => UnitImport.CodePattern().IsMatch(c)).WithMessage("must be a unit code (1-64 letters, digits, '.', '_' or '-')");
+        rule.Must(c => UnitImport.CodePattern().IsMatch(c)).Says("必须是单位代码（1-64 个字母、数字、“.”、“_”或“-”）", "must be a unit code (1-64 letters, digits, '.', '_' or '-')");
 
     public static IRuleBuilderOptions<T, string> OptionalUnitCode<T>(this IRuleBuilder<T, string> rule) =>
-        rule.Must(c => c.Length == 0 || UnitImport.CodePattern().IsMatch(c)).WithMessage("must be a unit code or empty");
+        rule.Must(c => c.Length == 0 || UnitImport.CodePattern().IsMatch(c)).Says("必须为空或单位代码", "must be a unit code or empty");
 
     public static IRuleBuilderOptions<T, string> Id<T>(this IRuleBuilder<T, string> rule) =>
-        rule.Must(id => Guid.TryParse(id, out _)).WithMessage("must be an id (a UUID)");
+        rule.Must(id => Guid.TryParse(id, out _)).Says("必须是记录编号（UUID）", "must be an id (a UUID)");
 
     public static IRuleBuilderOptions<T, string> Name<T>(this IRuleBuilder<T, string> rule, int max) =>
-        rule.Must(n => n.Trim().Length is > 0 && n.Trim().Length <= max).WithMessage($"must be 1-{max} characters");
+        rule.Must(n => n.Trim().Length is > 0 && n.Trim().Length <= max).Says($"必填，最多 {max} 个字", $"must be 1-{max} characters");
 }
 
 public sealed class RegisterUnitValidator : AbstractValidator<RegisterUnitRequest>
@@ -35,9 +36,9 @@ public sealed class RegisterUnitValidator : AbstractValidator<RegisterUnitReques
         Pingan.ServiceDefaults.RequestRules.RequestId(RuleFor(r => r.RequestId));
         RuleFor(r => r.Code).UnitCode();
         RuleFor(r => r.Code).Must(c => UnitImport.DivisionCode().IsMatch(c))
-            .When(r => r.Kind.IsDefined() && Contracts.UnitKinds.IsJurisdiction(r.Kind.ToDomain())).WithMessage("a jurisdiction's code is its 12-digit division code");
+            .When(r => r.Kind.IsDefined() && Contracts.UnitKinds.IsJurisdiction(r.Kind.ToDomain())).Says("行政区域的代码须为其 12 位行政区划代码", "a jurisdiction's code is its 12-digit division code");
         RuleFor(r => r.Name).Name(100);
-        RuleFor(r => r.Kind).Must(k => k.IsDefined()).WithMessage("must name a unit kind");
+        RuleFor(r => r.Kind).Must(k => k.IsDefined()).Says("必须指定单位类别", "must name a unit kind");
         RuleFor(r => r.ParentCode).OptionalUnitCode();
         RuleFor(r => r.VerticalSuperiorCode).OptionalUnitCode();
         RuleFor(r => r.EffectiveOn).Date();
@@ -54,7 +55,7 @@ public sealed class UpdateUnitValidator : AbstractValidator<UpdateUnitRequest>
         RuleFor(r => r.VerticalSuperiorCode).OptionalUnitCode().When(r => r.HasVerticalSuperiorCode);
         RuleFor(r => r.EffectiveOn).Date();
         RuleFor(r => r).Must(r => r.HasName || r.HasParentCode || r.HasProvinceDirect || r.HasVerticalSuperiorCode)
-            .OverridePropertyName("name").WithMessage("say what changes: name, parent_code, province_direct or vertical_superior_code");
+            .OverridePropertyName("name").Says("请说明变更内容：name、parent_code、province_direct 或 vertical_superior_code", "say what changes: name, parent_code, province_direct or vertical_superior_code");
     }
 }
 
@@ -96,9 +97,9 @@ public sealed class ListDescendantsValidator : AbstractValidator<ListDescendants
     public ListDescendantsValidator()
     {
         RuleFor(r => r.Code).UnitCode();
-        RuleFor(r => r.PageSize).InclusiveBetween(0, 1000).WithMessage("must be 1-1000 (0 for 100)");
+        RuleFor(r => r.PageSize).InclusiveBetween(0, 1000).Says("必须是 1 至 1000（0 表示 100）", "must be 1-1000 (0 for 100)");
         RuleFor(r => r.Level).IsInEnum();
-        RuleForEach(r => r.Kinds).Must(k => k.IsDefined()).WithMessage("must name a unit kind");
+        RuleForEach(r => r.Kinds).Must(k => k.IsDefined()).Says("必须指定单位类别", "must name a unit kind");
     }
 }
 
@@ -106,9 +107,9 @@ public sealed class SearchUnitsValidator : AbstractValidator<SearchUnitsRequest>
 {
     public SearchUnitsValidator()
     {
-        RuleFor(r => r.Query).Must(q => q.Trim().Length is > 0 and <= 50).WithMessage("must be 1-50 characters");
+        RuleFor(r => r.Query).Must(q => q.Trim().Length is > 0 and <= 50).Says("必填，最多 50 个字", "must be 1-50 characters");
         RuleFor(r => r.Within).OptionalUnitCode();
-        RuleFor(r => r.Limit).InclusiveBetween(0, 100).WithMessage("must be 1-100 (0 for 20)");
+        RuleFor(r => r.Limit).InclusiveBetween(0, 100).Says("必须是 1 至 100（0 表示 20）", "must be 1-100 (0 for 20)");
     }
 }
 
@@ -128,11 +129,11 @@ public sealed class AppointLeaderValidator : AbstractValidator<AppointLeaderRequ
     {
         RuleFor(r => r.LeaderId).Id().When(r => r.LeaderId.Length > 0);
         RuleFor(r => r.Name).Name(50).When(r => r.LeaderId.Length == 0 && r.ExternalPersonId.Length == 0)
-            .WithMessage("name the leader: leader_id, external_person_id or name");
+            .Says("请指明领导：leader_id、external_person_id 或 name", "name the leader: leader_id, external_person_id or name");
         RuleFor(r => r.Name).MaximumLength(50);
         RuleFor(r => r.ExternalPersonId).MaximumLength(100);
         RuleFor(r => r.UnitCode).UnitCode();
-        RuleFor(r => r.Role).Must(r => r != LeadershipRole.Unspecified && Enum.IsDefined(r)).WithMessage("must be PRINCIPAL, IN_CHARGE or DUAL_DUTY");
+        RuleFor(r => r.Role).Must(r => r != LeadershipRole.Unspecified && Enum.IsDefined(r)).Says("必须是 PRINCIPAL、IN_CHARGE 或 DUAL_DUTY", "must be PRINCIPAL, IN_CHARGE or DUAL_DUTY");
         RuleFor(r => r.Portfolio).MaximumLength(50);
         RuleFor(r => r.Title).MaximumLength(100);
         RuleFor(r => r.StartsOn).Date();
@@ -159,7 +160,7 @@ public sealed class ChangeRoleValidator : AbstractValidator<ChangeRoleRequest>
     public ChangeRoleValidator()
     {
         RuleFor(r => r.TermId).Id();
-        RuleFor(r => r.Role).Must(r => r != LeadershipRole.Unspecified && Enum.IsDefined(r)).WithMessage("must be PRINCIPAL, IN_CHARGE or DUAL_DUTY");
+        RuleFor(r => r.Role).Must(r => r != LeadershipRole.Unspecified && Enum.IsDefined(r)).Says("必须是 PRINCIPAL、IN_CHARGE 或 DUAL_DUTY", "must be PRINCIPAL, IN_CHARGE or DUAL_DUTY");
         RuleFor(r => r.Portfolio).MaximumLength(50);
         RuleFor(r => r.Title).MaximumLength(100);
         RuleFor(r => r.EffectiveOn).Date();
@@ -176,8 +177,8 @@ public sealed class ListHoldersValidator : AbstractValidator<ListHoldersRequest>
         RuleFor(r => r.AsOf).Date();
         RuleFor(r => r.Until).Date();
         RuleFor(r => r.Until).Must((r, until) => string.CompareOrdinal(until, r.AsOf) >= 0)
-            .WithMessage("must not be before as_of").When(r => r.Until.Length > 0 && r.AsOf.Length > 0);
-        RuleFor(r => r.AsOf).NotEmpty().WithMessage("a period needs its first day").When(r => r.Until.Length > 0);
+            .Says("不得早于 as_of", "must not be before as_of").When(r => r.Until.Length > 0 && r.AsOf.Length > 0);
+        RuleFor(r => r.AsOf).NotEmpty().Says("指定期间时须填写起始日（as_of）", "a period needs its first day").When(r => r.Until.Length > 0);
     }
 }
 
@@ -212,8 +213,8 @@ public sealed class ListCommissionsValidator : AbstractValidator<ListCommissions
     {
         RuleFor(r => r.WithinCode).UnitCode();
         RuleFor(r => r.AsOf).Date();
-        RuleFor(r => r.PageSize).InclusiveBetween(0, 1000).WithMessage("must be 1-1000 (0 for 500)");
-        RuleFor(r => r.PageToken).OptionalUnitCode().WithMessage("must be a next_page_token of an earlier page");
+        RuleFor(r => r.PageSize).InclusiveBetween(0, 1000).Says("必须是 1 至 1000（0 表示 500）", "must be 1-1000 (0 for 500)");
+        RuleFor(r => r.PageToken).OptionalUnitCode().Says("必须是前一页返回的 next_page_token", "must be a next_page_token of an earlier page");
     }
 }
 
@@ -254,8 +255,8 @@ public sealed class ImportUnitsValidator : AbstractValidator<ImportUnitsRequest>
 {
     public ImportUnitsValidator()
     {
-        RuleFor(r => r.Units).NotEmpty().WithMessage("must hold at least one unit");
-        RuleFor(r => r.Units.Count).LessThanOrEqualTo(Limits.ImportRows).OverridePropertyName("units").WithMessage($"at most {Limits.ImportRows} rows per import");
+        RuleFor(r => r.Units).NotEmpty().Says("至少须含一个单位", "must hold at least one unit");
+        RuleFor(r => r.Units.Count).LessThanOrEqualTo(Limits.ImportRows).OverridePropertyName("units").Says($"每次导入最多 {Limits.ImportRows} 行", $"at most {Limits.ImportRows} rows per import");
         RuleFor(r => r.Mode).IsInEnum();
     }
 }
@@ -264,8 +265,8 @@ public sealed class ImportTermsValidator : AbstractValidator<ImportTermsRequest>
 {
     public ImportTermsValidator()
     {
-        RuleFor(r => r.Terms).NotEmpty().WithMessage("must hold at least one term");
-        RuleFor(r => r.Terms.Count).LessThanOrEqualTo(Limits.ImportRows).OverridePropertyName("terms").WithMessage($"at most {Limits.ImportRows} rows per import");
+        RuleFor(r => r.Terms).NotEmpty().Says("至少须含一条任职记录", "must hold at least one term");
+        RuleFor(r => r.Terms.Count).LessThanOrEqualTo(Limits.ImportRows).OverridePropertyName("terms").Says($"每次导入最多 {Limits.ImportRows} 行", $"at most {Limits.ImportRows} rows per import");
         RuleFor(r => r.Mode).IsInEnum();
     }
 }
@@ -274,7 +275,7 @@ public sealed class CsvImportValidator : AbstractValidator<CsvImportRequest>
 {
     public CsvImportValidator()
     {
-        RuleFor(r => r.File).Must(f => f is not null && !f.Data.IsEmpty).WithMessage("must hold the CSV file");
+        RuleFor(r => r.File).Must(f => f is not null && !f.Data.IsEmpty).Says("须附 CSV 文件", "must hold the CSV file");
         RuleFor(r => r.Mode).IsInEnum();
     }
 }
@@ -283,11 +284,11 @@ public sealed class PersonnelChangesValidator : AbstractValidator<PersonnelChang
 {
     public PersonnelChangesValidator()
     {
-        RuleFor(r => r.Source).Must(s => s.Trim().Length is > 0 and <= 50).WithMessage("must name the sending system (1-50 characters)");
-        RuleFor(r => r.Changes).NotEmpty().WithMessage("must hold at least one change");
-        RuleFor(r => r.Changes.Count).LessThanOrEqualTo(Limits.FeedChanges).OverridePropertyName("changes").WithMessage($"at most {Limits.FeedChanges} changes per call");
+        RuleFor(r => r.Source).Must(s => s.Trim().Length is > 0 and <= 50).Says("必须写明发送系统（1 至 50 个字）", "must name the sending system (1-50 characters)");
+        RuleFor(r => r.Changes).NotEmpty().Says("至少须含一项变动", "must hold at least one change");
+        RuleFor(r => r.Changes.Count).LessThanOrEqualTo(Limits.FeedChanges).OverridePropertyName("changes").Says($"每次调用最多 {Limits.FeedChanges} 项变动", $"at most {Limits.FeedChanges} changes per call");
         RuleForEach(r => r.Changes).ChildRules(c =>
-            c.RuleFor(x => x.ChangeId).Must(id => id.Trim().Length is > 0 and <= 100).WithMessage("must be the source's id of the change (1-100 characters)"));
+            c.RuleFor(x => x.ChangeId).Must(id => id.Trim().Length is > 0 and <= 100).Says("必须是来源系统中该变动的编号（1 至 100 个字）", "must be the source's id of the change (1-100 characters)"));
     }
 }
 

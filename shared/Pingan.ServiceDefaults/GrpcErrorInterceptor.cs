@@ -21,34 +21,38 @@ namespace Pingan.ServiceDefaults;
 /// </summary>
 public sealed class GrpcErrorInterceptor(IServiceProvider services, ILogger<GrpcErrorInterceptor> logger) : Interceptor
 {
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
-        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
-    {
-        try
+    // A caller's mistakes are told in the caller's language (Accept-Language; English by default): see Say.
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation) =>
+        Say.InAsync(context.RequestHeaders.GetValue("accept-language"), async () =>
         {
-            await ValidateAsync(request, context.CancellationToken);
-            return await continuation(request, context);
-        }
-        catch (Exception ex) when (Map(ex, request) is { } rpc)
-        {
-            throw rpc;
-        }
-    }
+            try
+            {
+                await ValidateAsync(request, context.CancellationToken);
+                return await continuation(request, context);
+            }
+            catch (Exception ex) when (Map(ex, request) is { } rpc)
+            {
+                throw rpc;
+            }
+        });
 
-    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
         TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
-        ServerStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        try
+        ServerStreamingServerMethod<TRequest, TResponse> continuation) =>
+        Say.InAsync(context.RequestHeaders.GetValue("accept-language"), async () =>
         {
-            await ValidateAsync(request, context.CancellationToken);
-            await continuation(request, responseStream, context);
-        }
-        catch (Exception ex) when (Map(ex, request) is { } rpc)
-        {
-            throw rpc;
-        }
-    }
+            try
+            {
+                await ValidateAsync(request, context.CancellationToken);
+                await continuation(request, responseStream, context);
+                return true;
+            }
+            catch (Exception ex) when (Map(ex, request) is { } rpc)
+            {
+                throw rpc;
+            }
+        });
 
     private async Task ValidateAsync<TRequest>(TRequest request, CancellationToken ct)
     {
@@ -77,7 +81,7 @@ public sealed class GrpcErrorInterceptor(IServiceProvider services, ILogger<Grpc
             case AlreadyExistsException:
                 return Error(Code.AlreadyExists, ex.Message);
             case DbUpdateConcurrencyException:
-                return Error(Code.Aborted, "The record was changed by someone else since it was read; read it again and retry.");
+                return Error(Code.Aborted, Say.T("该记录在读取后已被他人修改，请重新读取后重试。", "The record was changed by someone else since it was read; read it again and retry."));
             case DbUpdateException { InnerException: PostgresException inner }:
                 return MapPostgres(inner);
             case PostgresException pg:
@@ -98,7 +102,7 @@ public sealed class GrpcErrorInterceptor(IServiceProvider services, ILogger<Grpc
             case PostgresErrorCodes.StringDataRightTruncation:
                 // A length the validators should have caught: still the caller's value, still not a 500.
                 logger.LogWarning("Value too long for a column: {Message}", pg.MessageText);
-                return Error(Code.InvalidArgument, "A value is longer than its field allows.");
+                return Error(Code.InvalidArgument, Say.T("某项内容超过了该字段允许的长度。", "A value is longer than its field allows."));
             case PostgresErrorCodes.ExclusionViolation:
                 logger.LogInformation("Exclusion violation on {Constraint}", pg.ConstraintName);
                 return Error(Code.Aborted, $"A record written at the same time conflicts with this one ({pg.ConstraintName}); read again and retry.");
@@ -123,7 +127,8 @@ public sealed class GrpcErrorInterceptor(IServiceProvider services, ILogger<Grpc
         return new Status
         {
             Code = (int)Code.InvalidArgument,
-            Message = $"Invalid {fields}: {errors[0].Description}" + (errors.Count > 1 ? $" (and {errors.Count - 1} more)" : ""),
+            Message = Say.T($"字段 {fields} 有误：{errors[0].Description}" + (errors.Count > 1 ? $"（另有 {errors.Count - 1} 处）" : ""),
+                $"Invalid {fields}: {errors[0].Description}" + (errors.Count > 1 ? $" (and {errors.Count - 1} more)" : "")),
             Details = { Any.Pack(badRequest) },
         }.ToRpcException();
     }

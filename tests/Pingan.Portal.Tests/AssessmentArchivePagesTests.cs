@@ -49,7 +49,7 @@ public sealed class AssessmentArchivePagesTests(PortalFixture portal)
         await score.GetByLabel("评分理由").FillAsync("平安建设整体工作扎实，群众满意度高");
         await score.GetByLabel("依据（文件、走访、记录，每行一项）").FillAsync("中原区平安建设工作总结\n考核组实地走访记录");
         await score.GetByRole(AriaRole.Button, new() { Name = "记录评分" }).ClickAsync();
-        await Expect(office.Locator("#points-error")).ToContainTextAsync("weight");
+        await Expect(office.Locator("#points-error")).ToContainTextAsync("权重");
         await score.GetByLabel("得分").FillAsync("8.5");
         await score.GetByRole(AriaRole.Button, new() { Name = "记录评分" }).ClickAsync();
         await Expect(office.Locator("[data-test=done]")).ToContainTextAsync("已记录评分");

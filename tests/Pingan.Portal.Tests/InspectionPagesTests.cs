@@ -134,6 +134,39 @@ public sealed partial class InspectionPagesTests(PortalFixture portal)
     }
 
     [Fact]
+    public async Task A_county_reports_a_mass_incident_in_writing_and_the_city_refers_it_to_accountability_Art38_Art31()
+    {
+        var county = await OpenAsync("zhongyuan.office", "/incidents");
+        var report = county.Locator("[data-test=report-incident]");
+        await report.GetByLabel("类别").SelectOptionAsync("MassIncident");
+        await report.GetByLabel("发生地（单位代码）").FillAsync(Zhongyuan);
+        // Without what happened, the report is refused, the service's reason in Chinese beside the field.
+        await report.GetByRole(AriaRole.Button, new() { Name = "报告", Exact = true }).ClickAsync();
+        await Expect(county.Locator("#summary-error")).ToContainTextAsync("必填");
+        await Expect(county.Locator("[data-test=incidents]")).ToHaveCountAsync(0);
+        await report.GetByLabel("基本情况").FillAsync("中原区某小区百余名业主聚集，堵塞道路两小时");
+        await report.GetByRole(AriaRole.Button, new() { Name = "报告", Exact = true }).ClickAsync();
+        await Expect(county.Locator("[data-test=done]")).ToContainTextAsync("已报告");
+        var reported = county.Locator("[data-test=incidents] tbody tr", new() { HasText = "百余名业主聚集" });
+        await Expect(reported).ToContainTextAsync("群体性事件");
+        await Expect(reported.Locator("[data-test=late]")).ToHaveCountAsync(0);
+        await county.CloseAsync();
+
+        // The city's office reads it below and refers it under Art. 31(4); the sanctions service opens the case.
+        var city = await OpenAsync("zhengzhou.office", "/incidents");
+        var row = city.Locator("[data-test=incidents] tbody tr", new() { HasText = "百余名业主聚集" });
+        await row.GetByRole(AriaRole.Button, new() { Name = "移送责任追究" }).ClickAsync();
+        var refer = city.Locator("[data-test=refer-incident]");
+        await refer.GetByLabel("情形（第三十一条第几项，1-9）").FillAsync("4");
+        await refer.GetByLabel("移送理由").FillAsync("群体性事件处置不力，影响恶劣");
+        await refer.GetByRole(AriaRole.Button, new() { Name = "移送", Exact = true }).ClickAsync();
+        await Expect(city.Locator("[data-test=done]")).ToContainTextAsync("已移送责任追究");
+        await Expect(row.Locator("[data-test=referred]")).ToHaveTextAsync("已移送（第三十一条第4项）");
+        await ScreenshotAsync(city, "incident-referred");
+        await city.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_plan_without_targets_is_refused_beside_the_field_and_a_county_is_offered_nothing_above_it()
     {
         // 中原区's office inspects within 中原区 only: the city is not among the targets offered; a plan naming none is refused.

@@ -47,7 +47,7 @@ public sealed class LetterPagesTests(PortalFixture portal)
 
         // Weights that do not make the whole are refused beside the targets, and nothing is saved.
         await city.GetByRole(AriaRole.Button, new() { Name = "保存草稿" }).ClickAsync();
-        await Expect(city.Locator("#targets-error")).ToContainTextAsync("100");
+        await Expect(city.Locator("#targets-error")).ToContainTextAsync("应为 100");
         Assert.Contains("/templates/new", city.Url);
         await city.Locator("#target-weight-1").FillAsync("40");
         await city.GetByRole(AriaRole.Button, new() { Name = "保存草稿" }).ClickAsync();

@@ -27,7 +27,7 @@ public interface IStackStorage : IAsyncDisposable
 /// </summary>
 public class PortalStack(IStackStorage storage) : IAsyncDisposable
 {
-    public const string Province = "410000000000", Zhengzhou = "410100000000", Zhongyuan = "410102000000", Erqi = "410103000000",
+    public const string Province = "410000000000", Zhengzhou = "410100000000", Zhongyuan = "410102000000", Erqi = "410103000000", Jinshui = "410105000000",
         Kaifeng = "410200000000", Luoyang = "410300000000";
     private readonly Dictionary<string, IBrowserContext> _people = [];
     private readonly SemaphoreSlim _signIn = new(1, 1);
@@ -128,6 +128,8 @@ public class PortalStack(IStackStorage storage) : IAsyncDisposable
                 Unit(Province, "河南省", "province", ""), Unit(Zhengzhou, "郑州市", "city", Province), Unit(Zhongyuan, "中原区", "county", Zhengzhou),
                 Unit(Zhongyuan + "-PC", "中共郑州市中原区委员会", "party_committee", Zhongyuan), Unit(Zhongyuan + "-GOV", "郑州市中原区人民政府", "government", Zhongyuan),
                 Unit(Erqi, "二七区", "county", Zhengzhou), Unit(Erqi + "-PC", "中共郑州市二七区委员会", "party_committee", Erqi),
+                // The county the province selects for listing (its listing keeps it from commendation, Art. 35 ¶4: not 中原区).
+                Unit(Jinshui, "金水区", "county", Zhengzhou), Unit(Jinshui + "-PC", "中共郑州市金水区委员会", "party_committee", Jinshui),
                 Unit(Province + "-PC", "中共河南省委员会", "party_committee", Province), Unit(Zhengzhou + "-PC", "中共郑州市委员会", "party_committee", Zhengzhou),
                 Unit(Zhengzhou + "-PSB", "郑州市公安局", "department", Zhengzhou),
                 // The departments a Zhengzhou joint meeting's attendees represent (Art. 24, 35).
@@ -138,6 +140,8 @@ public class PortalStack(IStackStorage storage) : IAsyncDisposable
                 Unit(Province + "-PLC", "中共河南省委政法委员会", "commission_office", Province), Unit(Zhengzhou + "-PLC", "中共郑州市委政法委员会", "commission_office", Zhengzhou),
                 Unit(Zhongyuan + "-PLC", "中共郑州市中原区委政法委员会", "commission_office", Zhongyuan),
                 Unit(Province + "-ORG", "中共河南省委组织部", "department", Province),
+                // The departments a provincial joint meeting's attendees represent (the yearly listing selection, Art. 35).
+                Unit(Province + "-CDI", "中共河南省纪律检查委员会", "department", Province), Unit(Province + "-HRSS", "河南省人力资源和社会保障厅", "department", Province),
             },
         });
         if (!report.Applied) throw new InvalidOperationException(string.Join("; ", report.Rows.Select(r => r.Error)));
@@ -148,7 +152,8 @@ public class PortalStack(IStackStorage storage) : IAsyncDisposable
         foreach (var (name, unit, role, starts, cadreAuthority) in new[]
         {
             ("王刚", Zhongyuan + "-PC", RegistryApi.LeadershipRole.Principal, "2021-06-01", Zhengzhou + "-PC"), ("赵强", Zhongyuan + "-GOV", RegistryApi.LeadershipRole.Principal, "2022-01-01", Zhengzhou + "-PC"),
-            ("刘洋", Erqi + "-PC", RegistryApi.LeadershipRole.Principal, "2024-01-01", Zhengzhou + "-PC"), ("张伟", Zhengzhou + "-PC", RegistryApi.LeadershipRole.Principal, "2024-01-01", Province + "-PC"),
+            ("刘洋", Erqi + "-PC", RegistryApi.LeadershipRole.Principal, "2024-01-01", Zhengzhou + "-PC"),
+            ("周涛", Jinshui + "-PC", RegistryApi.LeadershipRole.Principal, "2023-03-01", Zhengzhou + "-PC"), ("张伟", Zhengzhou + "-PC", RegistryApi.LeadershipRole.Principal, "2024-01-01", Province + "-PC"),
             ("李明", Province + "-PC", RegistryApi.LeadershipRole.Principal, "2021-06-01", ""),
         })
         {

@@ -175,7 +175,7 @@ public sealed partial class PortalTests(PortalFixture portal)
         await office.GetByLabel("核实情况").FillAsync("调查组核实，情况属实");
         await office.GetByLabel("直接采取该措施的理由（如适用）").FillAsync("危害严重，且干扰调查");
         await office.GetByRole(AriaRole.Button, new() { Name = "提出意见" }).ClickAsync();
-        await Expect(office.Locator("#joint_meeting_id-error")).ToContainTextAsync("joint meeting");
+        await Expect(office.Locator("#joint_meeting_id-error")).ToContainTextAsync("五部门联席会议");
         await ExpectStatusAsync(office, "已立案");
 
         // The meeting of four departments is refused naming the one missing (Art. 24); with all five it is recorded.
@@ -240,6 +240,56 @@ public sealed partial class PortalTests(PortalFixture portal)
         await Expect(referral.Locator("td").Nth(1)).ToHaveTextAsync("刘洋");
         await ScreenshotAsync(office, "case-listing");
         await office.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_province_selects_a_county_for_listing_on_its_joint_meetings_proposal_and_the_city_names_the_leader_who_follows_it_up_Art35_Art36()
+    {
+        var office = await OpenAsync("province.office", "/cases/listing-batch");
+        var form = office.Locator("[data-test=listing-batch]");
+        await form.GetByLabel("县（市、区）").SelectOptionAsync(Jinshui);
+        await form.GetByLabel("情形（第三十一条第几项，1-9）").FillAsync("2");
+        foreach (var (department, name, unit) in new[]
+        {
+            ("综治", "省委政法委 郑华", ""), ("纪检", "省纪委 马骏", Province + "-CDI"), ("监察", "省监委 高远", Province + "-CDI"),
+            ("组织", "省委组织部 宋平", Province + "-ORG"), ("人事", "省人社厅 韩梅", Province + "-HRSS"),
+        })
+        {
+            await form.GetByLabel($"{department} 出席人").FillAsync(name);
+            if (unit.Length > 0) await form.GetByLabel($"{department} 所代表的单位").SelectOptionAsync(unit);
+        }
+        await form.GetByLabel("会议纪要").FillAsync("五部门联席会议研究，建议对金水区挂牌督办");
+        // Without its prominent problems the county is refused, the service's reason in Chinese beside the field.
+        await form.GetByRole(AriaRole.Button, new() { Name = "提出挂牌督办" }).ClickAsync();
+        await Expect(office.Locator("[data-test=problem]")).ToHaveAttributeAsync("data-code", "InvalidArgument");
+        await Expect(office.Locator("[id='entries[0].reasons-error']")).ToContainTextAsync("必填");
+        await ScreenshotAsync(office, "listing-batch-refused");
+
+        await form.GetByLabel("突出问题").FillAsync("命案、盗抢案件高发，群众安全感下降");
+        await form.GetByRole(AriaRole.Button, new() { Name = "提出挂牌督办" }).ClickAsync();
+        await ExpectDoneAsync(office, "已提出 1 个县（市、区）挂牌督办");
+        var row = office.Locator("[data-test=batch] tbody tr");
+        await Expect(row).ToHaveCountAsync(1);
+        await Expect(row).ToContainTextAsync("金水区");
+        await Expect(row).ToContainTextAsync("待决定");
+        var caseUrl = await row.GetByRole(AriaRole.Link).GetAttributeAsync("href");
+        var caseId = caseUrl!.Split('/').Last();
+        await office.CloseAsync();
+
+        // The provincial commission decides the listing (its leader's desk is walked in the notice test).
+        var commission = new Cases.CasesClient(await portal.AsAsync(portal.Sanctions, Province, PinganRoles.CommissionLeader));
+        await commission.DecideProposalAsync(new DecideProposalRequest { CaseId = caseId, Approve = true, DecidedOn = Day(0), Reasons = "同意联席会议意见" });
+
+        // Zhengzhou, the level between, follows the listing up and names one of its own leaders (Art. 36).
+        var city = await OpenAsync("zhengzhou.office", "/" + caseUrl);
+        await ExpectStatusAsync(city, "整改中");
+        await Expect(city.Locator("[data-test=follow-up]")).ToContainTextAsync("尚未明确跟踪督办的领导");
+        await city.GetByLabel("领导", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "张伟（中共郑州市委员会 书记）" });
+        await city.GetByRole(AriaRole.Button, new() { Name = "明确", Exact = true }).ClickAsync();
+        await ExpectDoneAsync(city, "已明确跟踪督办的领导");
+        await Expect(city.Locator("[data-test=follow-up]")).ToContainTextAsync("张伟");
+        await ScreenshotAsync(city, "case-follow-up");
+        await city.CloseAsync();
     }
 
     [Fact]
@@ -476,6 +526,8 @@ public sealed partial class PortalTests(PortalFixture portal)
     [InlineData("/inspections", "督导检查", "Supervision inspections", "inspections")]
     [InlineData("/duties", "报告任务日历", "Reporting duties", "duties")]
     [InlineData("/commendations", "表彰奖励", "Commendations", "commendations-root")]
+    [InlineData("/incidents", "案事件报告", "Incident reports", "incidents")]
+    [InlineData("/cases/listing-batch", "年度挂牌督办县（市、区）", "Yearly listing selection", "listing-batch")]
     public async Task Every_main_page_opens_in_Chinese_and_in_English_without_a_refusal(string path, string zh, string en, string name)
     {
         var page = await OpenAsync("province.office", path);

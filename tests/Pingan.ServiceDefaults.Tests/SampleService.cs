@@ -32,8 +32,8 @@ public sealed class CreateUnitRequestValidator : AbstractValidator<CreateUnitReq
 {
     public CreateUnitRequestValidator()
     {
-        RuleFor(r => r.Code).Matches("^[0-9]{12}$").WithMessage("must be a 12-digit division code");
-        RuleFor(r => r.DisplayName).NotEmpty().WithMessage("must not be empty");
+        RuleFor(r => r.Code).Matches("^[0-9]{12}$").Says("必须是 12 位区划代码", "must be a 12-digit division code");
+        RuleFor(r => r.DisplayName).NotEmpty().Says("必填", "must not be empty");
         RuleForEach(r => r.Targets).ChildRules(t =>
             t.RuleFor(x => x.Weight).GreaterThan(0).LessThanOrEqualTo(100).WithMessage("must be in (0, 100]"));
     }

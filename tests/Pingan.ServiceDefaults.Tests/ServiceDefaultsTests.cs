@@ -118,6 +118,28 @@ public sealed class ServiceDefaultsTests : InfrastructureTest
     }
 
     [Fact]
+    public async Task A_caller_reading_Chinese_gets_each_fields_message_in_Chinese_and_a_machine_gets_English_by_default()
+    {
+        var bad = new CreateUnitRequest { Code = "4101", DisplayName = "" };
+        string MessageOf(RpcException e, string field) => e.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations.Single(v => v.Field == field).Description;
+
+        var chinese = await Assert.ThrowsAsync<RpcException>(() => _grpc.CreateUnitAsync(bad, new Metadata { { "accept-language", "zh-CN,zh;q=0.9,en;q=0.5" } }).ResponseAsync);
+        Assert.Equal(("必须是 12 位区划代码", "必填"), (MessageOf(chinese, "code"), MessageOf(chinese, "display_name")));
+        Assert.StartsWith("字段 code, display_name 有误", chinese.Status.Detail);
+        var english = await Assert.ThrowsAsync<RpcException>(() => _grpc.CreateUnitAsync(bad, new Metadata { { "accept-language", "en-GB" } }).ResponseAsync);
+        Assert.Equal("must be a 12-digit division code", MessageOf(english, "code"));
+        var unsaid = await Assert.ThrowsAsync<RpcException>(() => _grpc.CreateUnitAsync(bad).ResponseAsync);
+        Assert.Equal("must not be empty", MessageOf(unsaid, "display_name"));
+
+        // The REST caller's Accept-Language is the same header: its problem details speak Chinese too.
+        using var rest = new HttpRequestMessage(HttpMethod.Post, "/v1/units") { Content = JsonContent.Create(new { code = "x", displayName = "郑州市" }) };
+        rest.Headers.AcceptLanguage.ParseAdd("zh-CN");
+        var problem = JsonDocument.Parse(await (await _host.Rest.SendAsync(rest)).Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("必须是 12 位区划代码", problem.GetProperty("errors").GetProperty("code")[0].GetString());
+        Assert.Empty(_host.Store.Units);
+    }
+
+    [Fact]
     public async Task Each_call_is_counted_under_its_method_and_the_status_the_caller_got_REST_included_Issue16()
     {
         var create = $"/{UnitRegistry.Descriptor.FullName}/CreateUnit";

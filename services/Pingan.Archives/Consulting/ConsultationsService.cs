@@ -47,7 +47,7 @@ public sealed class ConsultationsService(
         guard.EnsureRole(PinganRoles.OrganisationLiaison, PinganRoles.PersonnelLiaison);
         var day = DateOnly.ParseExact(request.AsOf, "yyyy-MM-dd", CultureInfo.InvariantCulture);
         var today = time.Today();
-        if (day > today) throw new RequestValidationException("as_of", $"is after today ({today:yyyy-MM-dd}): the archive answers for days that have passed");
+        if (day > today) throw new RequestValidationException("as_of", Say.T($"不得晚于今天（{today:yyyy-MM-dd}）：档案只答复已过去的日期", $"is after today ({today:yyyy-MM-dd}): the archive answers for days that have passed"));
         var leaderId = Guid.Parse(request.LeaderId);
         // A dozen reads and the record: on one connection held for the call, not one taken from the pool per read.
         await db.Database.OpenConnectionAsync(ct);

@@ -66,7 +66,7 @@ public sealed class ArchivesService(ArchivesDb db, TimeProvider time, IAuditTrai
             throw JurisdictionGuard.Refused("grade an archive (Art. 22)", $"the office of {request.KeeperCode} grades the archives it keeps; you act for {guard.Caller.Jurisdiction}");
         var leader = await KeptLeaderAsync(Guid.Parse(request.LeaderId), ct);
         var today = time.Today();
-        if (request.Year > today.Year) throw new RequestValidationException("year", $"is after this year ({today.Year})");
+        if (request.Year > today.Year) throw new RequestValidationException("year", Say.T($"不得晚于本年度（{today.Year}）", $"is after this year ({today.Year})"));
         var (from, to) = (new DateOnly(request.Year, 1, 1), new DateOnly(request.Year, 12, 31));
         if (!leader.Posts.Any(p => p.Keeper == request.KeeperCode && p.Overlaps(from, to)))
             throw new DomainRuleException($"{leader.Name} held no post in {request.Year} whose archive {request.KeeperCode} keeps (Art. 22): that year is graded by the level that kept it.");

@@ -34,9 +34,9 @@ public sealed class CommendationsService(
         var ct = context.CancellationToken;
         await guard.ActOnUnitAsync([PinganRoles.CommissionOffice], request.CommendingCode, ct, request.UnitCode);
         // Remote facts first: the unit lies within the commending level, its name, and what bars it or the person.
-        var chain = await chains.ChainAsync(request.UnitCode, ct) ?? throw new RequestValidationException("unit_code", $"no unit {request.UnitCode}");
+        var chain = await chains.ChainAsync(request.UnitCode, ct) ?? throw new RequestValidationException("unit_code", Say.T($"单位 {request.UnitCode} 不存在", $"no unit {request.UnitCode}"));
         if (!chain.Contains(request.CommendingCode))
-            throw new RequestValidationException("unit_code", $"{request.UnitCode} is not within {request.CommendingCode}, the level that commends");
+            throw new RequestValidationException("unit_code", Say.T($"{request.UnitCode} 不在实施表彰的 {request.CommendingCode} 管辖范围内", $"{request.UnitCode} is not within {request.CommendingCode}, the level that commends"));
         var unit = await units.GetUnitAsync(new RegistryApi.GetUnitRequest { Code = request.UnitCode }, cancellationToken: ct);
         var leaderId = request.LeaderId.Length == 0 ? (Guid?)null : Guid.Parse(request.LeaderId);
         var today = time.Today();
@@ -77,7 +77,7 @@ public sealed class CommendationsService(
         var ct = context.CancellationToken;
         await guard.ActOnUnitAsync([PinganRoles.CommissionOffice], request.CommendingCode, ct);
         var heldOn = DateOnly.ParseExact(request.HeldOn, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-        if (heldOn > time.Today()) throw new RequestValidationException("held_on", "is in the future");
+        if (heldOn > time.Today()) throw new RequestValidationException("held_on", Say.T("不得晚于今天", "is in the future"));
         var now = time.GetUtcNow();
         var ids = request.Opinions.Select(o => Guid.Parse(o.CommendationId)).ToList();
 
@@ -86,7 +86,7 @@ public sealed class CommendationsService(
         for (var i = 0; i < ids.Count; i++)
         {
             if (!studied.TryGetValue(ids[i], out var c) || c.Year != request.Year || c.CommendingCode != request.CommendingCode)
-                throw new RequestValidationException($"opinions[{i}].commendation_id", $"no proposal {ids[i]} of {request.CommendingCode} for {request.Year}");
+                throw new RequestValidationException($"opinions[{i}].commendation_id", Say.T($"{request.CommendingCode} 没有 {request.Year} 年度的表彰建议 {ids[i]}", $"no proposal {ids[i]} of {request.CommendingCode} for {request.Year}"));
             if (c.Status is not (CommendationStatus.Proposed or CommendationStatus.Studied))
                 throw new DomainRuleException($"The proposal {c.Id} was {c.Status.ToString().ToLowerInvariant()} on {ChinaTime.DateOf(c.DecidedAt!.Value):yyyy-MM-dd}: the joint meeting studies proposals before the decision.");
         }

@@ -35,15 +35,15 @@ public sealed class RecognitionService(
         await guard.ActOnUnitAsync([PinganRoles.CommissionLeader], request.RecommendingCode, ct, request.UnitCode);
         // Remote facts first: the commended unit is a city (or a county) within the level, the recipients exist, and
         // who holds its principal and comprehensive-management in-charge roles today.
-        var chain = await chains.ChainAsync(request.UnitCode, ct) ?? throw new RequestValidationException("unit_code", $"no unit {request.UnitCode}");
+        var chain = await chains.ChainAsync(request.UnitCode, ct) ?? throw new RequestValidationException("unit_code", Say.T($"单位 {request.UnitCode} 不存在", $"no unit {request.UnitCode}"));
         if (!chain.Contains(request.RecommendingCode))
-            throw new RequestValidationException("unit_code", $"{request.UnitCode} is not within {request.RecommendingCode}, the recommending level");
+            throw new RequestValidationException("unit_code", Say.T($"{request.UnitCode} 不在推荐单位 {request.RecommendingCode} 管辖范围内", $"{request.UnitCode} is not within {request.RecommendingCode}, the recommending level"));
         var unit = await units.GetUnitAsync(new RegistryApi.GetUnitRequest { Code = request.UnitCode }, cancellationToken: ct);
         var wanted = request.Title == NationalTitle.NationalExcellentCity ? RegistryApi.UnitKind.City : RegistryApi.UnitKind.County;
         if (unit.Kind != wanted)
-            throw new RequestValidationException("unit_code", $"{unit.Name} is a {unit.Kind}; {request.Title} is conferred on a {wanted}");
+            throw new RequestValidationException("unit_code", Say.T($"{unit.Name} 的单位类型为 {unit.Kind}；{request.Title} 只授予 {wanted} 类型的单位", $"{unit.Name} is a {unit.Kind}; {request.Title} is conferred on a {wanted}"));
         for (var i = 0; i < request.Recipients.Count; i++)
-            if (await chains.ChainAsync(request.Recipients[i], ct) is null) throw new RequestValidationException($"recipients[{i}]", $"no unit {request.Recipients[i]}");
+            if (await chains.ChainAsync(request.Recipients[i], ct) is null) throw new RequestValidationException($"recipients[{i}]", Say.T($"单位 {request.Recipients[i]} 不存在", $"no unit {request.Recipients[i]}"));
         var today = time.Today();
         var terms = await leaders.AnswerableDuringAsync(request.UnitCode, today, today, ct);
         // Reading 16: a term's cadre authority is a party committee; the recommending commission is that committee's level's.
@@ -128,7 +128,7 @@ public sealed class RecognitionService(
         // Art. 28 "省财政设立…专项奖励经费": the province's office records its awards.
         guard.EnsureRole(PinganRoles.CommissionOffice);
         await guard.EnsureTopLevelAsync("record an award from the province's special fund (Art. 28)", ct);
-        var chain = await chains.ChainAsync(request.UnitCode, ct) ?? throw new RequestValidationException("unit_code", $"no unit {request.UnitCode}");
+        var chain = await chains.ChainAsync(request.UnitCode, ct) ?? throw new RequestValidationException("unit_code", Say.T($"单位 {request.UnitCode} 不存在", $"no unit {request.UnitCode}"));
         var unit = await units.GetUnitAsync(new RegistryApi.GetUnitRequest { Code = request.UnitCode }, cancellationToken: ct);
         var now = time.GetUtcNow();
         var award = new FundAwardRecord

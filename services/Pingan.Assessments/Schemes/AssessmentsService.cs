@@ -63,17 +63,17 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
         var ct = context.CancellationToken;
         // The level's assessment team or office, of a unit the level assesses.
         await guard.ActOnUnitAsync([PinganRoles.CommissionOffice, PinganRoles.Inspector], request.AssessingCode, ct, request.UnitCode);
-        var chain = await chains.ChainAsync(request.UnitCode, ct) ?? throw new RequestValidationException("unit_code", $"no unit {request.UnitCode}");
+        var chain = await chains.ChainAsync(request.UnitCode, ct) ?? throw new RequestValidationException("unit_code", Say.T($"单位 {request.UnitCode} 不存在", $"no unit {request.UnitCode}"));
         if (chain.Count < 2 || chain[1] != request.AssessingCode)
-            throw new RequestValidationException("unit_code", $"is not assessed by {request.AssessingCode}: it does not answer to it directly");
+            throw new RequestValidationException("unit_code", Say.T($"不由 {request.AssessingCode} 考核：该单位不直接向其负责", $"is not assessed by {request.AssessingCode}: it does not answer to it directly"));
         var now = time.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var scheme = await SchemesService.LockAsync(db, request.AssessingCode, request.Year, ct);
         EnsureNotApproved(await OpenRoundAsync(request.AssessingCode, request.Year, ct));
         var indicator = scheme!.Indicators().FirstOrDefault(i => i.Code == request.IndicatorCode && i.Source == Source.Assessor)
-            ?? throw new RequestValidationException("indicator_code", $"is not an ASSESSOR indicator of the {request.Year} scheme");
+            ?? throw new RequestValidationException("indicator_code", Say.T($"不是 {request.Year} 年度考核方案中的 ASSESSOR 考核指标", $"is not an ASSESSOR indicator of the {request.Year} scheme"));
         var points = Points.Tenths(request.Points);
-        if (points > indicator.Weight) throw new RequestValidationException("points", $"must be at most the indicator's weight, {indicator.Weight.ToString(CultureInfo.InvariantCulture)}");
+        if (points > indicator.Weight) throw new RequestValidationException("points", Say.T($"不得超过该考核指标的权重（{indicator.Weight.ToString(CultureInfo.InvariantCulture)}）", $"must be at most the indicator's weight, {indicator.Weight.ToString(CultureInfo.InvariantCulture)}"));
         var reference = $"assessor/{request.AssessingCode}/{request.Year}/{request.UnitCode}/{indicator.Code}";
         var detail = $"{request.Reasons.Trim()} (evidence: {string.Join("; ", request.Evidence.Select(e => e.Trim()))})";
         var input = await db.Inputs.FirstOrDefaultAsync(i => i.Reference == reference, ct);
@@ -152,7 +152,7 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
         var today = time.Today();
         // Art. 20 "每年年底之前": the year's own, or last year's if it was not opened before the year turned.
         if (request.Year > today.Year || request.Year < today.Year - 1)
-            throw new RequestValidationException("year", $"must be {today.Year} or {today.Year - 1}: an assessment is of the year ending");
+            throw new RequestValidationException("year", Say.T($"必须是 {today.Year} 或 {today.Year - 1}：考核的是即将结束的年度", $"must be {today.Year} or {today.Year - 1}: an assessment is of the year ending"));
         var now = time.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var scheme = await SchemesService.LockAsync(db, request.AssessingCode, request.Year, ct);
@@ -178,7 +178,7 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
         await SchemesService.LockAsync(db, request.AssessingCode, request.Year, ct);
         EnsureNotApproved(await OpenRoundAsync(request.AssessingCode, request.Year, ct));
         var score = await db.Scores.FirstOrDefaultAsync(x => x.Year == request.Year && x.AssessingCode == request.AssessingCode && x.UnitCode == request.UnitCode, ct)
-            ?? throw new RequestValidationException("unit_code", $"has no score in the {request.Year} assessment of {request.AssessingCode}: score the assessment first");
+            ?? throw new RequestValidationException("unit_code", Say.T($"在 {request.AssessingCode} 的 {request.Year} 年度考核中尚无得分：请先对考核进行评分", $"has no score in the {request.Year} assessment of {request.AssessingCode}: score the assessment first"));
         var from = score.Grade;
         // Reading 20 (Art. 35 ¶4): a unit listed in the year is not 优秀, whatever the office thinks of its work.
         if (request.Grade == Grade.Excellent && score.View().Listed)
@@ -231,7 +231,7 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
         foreach (var score in standing.Where(s => Clause8(s, s.View())))
             chainsOf[score.UnitCode] = await chains.ChainAsync(score.UnitCode, ct) ?? [score.UnitCode];
         for (var i = 0; i < request.Distribution.Count; i++)
-            if (await chains.ChainAsync(request.Distribution[i], ct) is null) throw new RequestValidationException($"distribution[{i}]", $"no unit {request.Distribution[i]}");
+            if (await chains.ChainAsync(request.Distribution[i], ct) is null) throw new RequestValidationException($"distribution[{i}]", Say.T($"单位 {request.Distribution[i]} 不存在", $"no unit {request.Distribution[i]}"));
         var now = time.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var scheme = await SchemesService.LockAsync(db, code, year, ct);
@@ -264,7 +264,7 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
         var ct = context.CancellationToken;
         await guard.ActOnUnitAsync([PinganRoles.CommissionOffice], request.AssessingCode, ct);
         var decidedOn = DateOnly.ParseExact(request.DecidedOn, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-        if (decidedOn > time.Today()) throw new RequestValidationException("decided_on", "is in the future");
+        if (decidedOn > time.Today()) throw new RequestValidationException("decided_on", Say.T("不得晚于今天", "is in the future"));
         var (year, code) = (request.Year, request.AssessingCode);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var scheme = await SchemesService.LockAsync(db, code, year, ct);
@@ -275,8 +275,8 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
         for (var i = 0; i < request.UnitCodes.Count; i++)
             if (!grades.TryGetValue(request.UnitCodes[i], out var score) || score.Grade != Grade.Excellent)
                 throw new RequestValidationException($"unit_codes[{i}]", score is null
-                    ? $"{request.UnitCodes[i]} was not assessed in the {year} assessment of {code}"
-                    : $"{request.UnitCodes[i]} was graded {score.Grade}, not 优秀 (Art. 20)");
+                    ? Say.T($"{request.UnitCodes[i]} 未参加 {code} 的 {year} 年度考核", $"{request.UnitCodes[i]} was not assessed in the {year} assessment of {code}")
+                    : Say.T($"{request.UnitCodes[i]} 的考核等次为 {score.Grade}，不是优秀（第二十条）", $"{request.UnitCodes[i]} was graded {score.Grade}, not 优秀 (Art. 20)"));
         (round.ExtraSalaryUnits, round.ExtraSalaryDocument, round.ExtraSalaryDecidedOn, round.ExtraSalaryRecordedBy) =
             ([.. request.UnitCodes.Distinct().Order(StringComparer.Ordinal)], request.Document.Trim(), decidedOn, guard.Caller.Subject);
         await db.SaveChangesAsync(ct);

@@ -34,10 +34,10 @@ public sealed class SurveysService(
         if (request.UnitCode == guard.Caller.Jurisdiction)
             throw JurisdictionGuard.Refused("record a survey", "a level's own survey is recorded by the level that assesses it, not by itself");
         var conducted = DateOnly.ParseExact(request.ConductedOn, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-        if (conducted > time.Today()) throw new RequestValidationException("conducted_on", "is in the future");
-        if (conducted.Year != request.Year) throw new RequestValidationException("conducted_on", $"is not in {request.Year}, the year the survey is for");
+        if (conducted > time.Today()) throw new RequestValidationException("conducted_on", Say.T("不得晚于今天", "is in the future"));
+        if (conducted.Year != request.Year) throw new RequestValidationException("conducted_on", Say.T($"不在调查所属的 {request.Year} 年度内", $"is not in {request.Year}, the year the survey is for"));
         // Remote facts first: the unit's chain (lists within a unit) and name.
-        var chain = await chains.ChainAsync(request.UnitCode, ct) ?? throw new RequestValidationException("unit_code", $"no unit {request.UnitCode}");
+        var chain = await chains.ChainAsync(request.UnitCode, ct) ?? throw new RequestValidationException("unit_code", Say.T($"单位 {request.UnitCode} 不存在", $"no unit {request.UnitCode}"));
         var unit = await units.GetUnitAsync(new RegistryApi.GetUnitRequest { Code = request.UnitCode }, cancellationToken: ct);
         var now = time.GetUtcNow();
 

@@ -231,11 +231,12 @@ public sealed class DutiesService(
         await db.Database.ExecuteSqlAsync($"SELECT 1 FROM reporting_duties WHERE id = {id} FOR UPDATE", ct);
         var duty = await db.Duties.FirstOrDefaultAsync(d => d.Id == id, ct) ?? throw new NotFoundException($"No duty {request.DutyId}.");
         if (duty.UnitCode != request.UnitCode)
-            throw new RequestValidationException("duty_id", $"is a duty of {duty.PartyName} ({duty.UnitCode}), not of {request.UnitCode}; each unit submits its own");
+            throw new RequestValidationException("duty_id", Say.T($"是 {duty.PartyName}（{duty.UnitCode}）的履职事项，不是 {request.UnitCode} 的；各单位报送本单位的履职事项",
+                $"is a duty of {duty.PartyName} ({duty.UnitCode}), not of {request.UnitCode}; each unit submits its own"));
         EnsureSubmitter(duty);
         if (duty.SubmittedAt is { } at) throw new DomainRuleException($"The duty was submitted on {ChinaTime.DateOf(at):yyyy-MM-dd}.");
         if (duty.Party == DutyParty.CommissionMember && request.Form is not ("PLENARY" or "WRITTEN"))
-            throw new RequestValidationException("form", "must be PLENARY or WRITTEN: a member reports in the plenary or in writing (Art. 16)");
+            throw new RequestValidationException("form", Say.T("必须是 PLENARY 或 WRITTEN：委员会成员在全体会议上报告或书面报告（第十六条）", "must be PLENARY or WRITTEN: a member reports in the plenary or in writing (Art. 16)"));
         var now = time.GetUtcNow();
         duty.SubmittedAt = now;
         duty.SubmittedOn = ChinaTime.DateOf(now);

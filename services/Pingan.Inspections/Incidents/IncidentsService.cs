@@ -48,8 +48,8 @@ public sealed class IncidentsService(
         if (!individual) guard.ActAsUnit(request.ReporterUnitCode);
         var occurred = DateTimeOffset.Parse(request.OccurredAt, System.Globalization.CultureInfo.InvariantCulture).ToUniversalTime();
         var now = time.GetUtcNow();
-        if (occurred > now) throw new RequestValidationException("occurred_at", "is in the future");
-        var chain = await chains.ChainAsync(request.PlaceCode, ct) ?? throw new RequestValidationException("place_code", $"no unit {request.PlaceCode}");
+        if (occurred > now) throw new RequestValidationException("occurred_at", Say.T("不得晚于当前时间", "is in the future"));
+        var chain = await chains.ChainAsync(request.PlaceCode, ct) ?? throw new RequestValidationException("place_code", Say.T($"单位 {request.PlaceCode} 不存在", $"no unit {request.PlaceCode}"));
         var place = await units.GetUnitAsync(new RegistryApi.GetUnitRequest { Code = request.PlaceCode }, cancellationToken: ct);
         var (duty, reporterName) = individual ? ("May", request.ReporterName.Trim()) : await DutyOfAsync(request.ReporterUnitCode, ct);
         var incident = new IncidentReport
@@ -121,8 +121,9 @@ public sealed class IncidentsService(
         await db.Database.ExecuteSqlAsync($"SELECT 1 FROM incidents WHERE id = {id} FOR UPDATE", ct);
         var incident = await db.Incidents.FirstAsync(i => i.Id == id, ct);
         if (incident.ReferredAt is { } referred)
-            throw new RequestValidationException("incident_id", $"was referred to accountability on {Pingan.Time.ChinaTime.DateOf(referred):yyyy-MM-dd} already (Art. 31 clause {incident.ReferredClause})");
-        if (incident.PlaceChain.Length < 2) throw new RequestValidationException("incident_id", "occurred in the province itself, which is no subject of its own cases");
+            throw new RequestValidationException("incident_id", Say.T($"已于 {Pingan.Time.ChinaTime.DateOf(referred):yyyy-MM-dd} 移送问责（第三十一条第 {incident.ReferredClause} 项）",
+                $"was referred to accountability on {Pingan.Time.ChinaTime.DateOf(referred):yyyy-MM-dd} already (Art. 31 clause {incident.ReferredClause})"));
+        if (incident.PlaceChain.Length < 2) throw new RequestValidationException("incident_id", Say.T("发生在省本级，省本级不作为责任追究案件的对象", "occurred in the province itself, which is no subject of its own cases"));
         var now = time.GetUtcNow();
         incident.ReferredAt = now;
         incident.ReferredClause = request.Clause;

@@ -49,8 +49,8 @@ public sealed class InspectionsService(
         for (var n = 0; n < request.TargetCodes.Count; n++)
         {
             var code = request.TargetCodes[n];
-            if (code == body) { errors.Add(new($"target_codes[{n}]", "is the inspecting body itself; a commission inspects the units within its jurisdiction")); continue; }
-            if (await chains.ChainAsync(code, ct) is not { } chain) { errors.Add(new($"target_codes[{n}]", $"no unit {code}")); continue; }
+            if (code == body) { errors.Add(new($"target_codes[{n}]", Say.T("是实施检查的单位本身；委员会检查的是其管辖范围内的单位", "is the inspecting body itself; a commission inspects the units within its jurisdiction"))); continue; }
+            if (await chains.ChainAsync(code, ct) is not { } chain) { errors.Add(new($"target_codes[{n}]", Say.T($"单位 {code} 不存在", $"no unit {code}"))); continue; }
             var unit = await units.GetUnitAsync(new RegistryApi.GetUnitRequest { Code = code }, cancellationToken: ct);
             scope.UnionWith(chain);
             targets.Add(new InspectionTarget { UnitCode = code, UnitName = unit.Name, Position = n });
@@ -72,17 +72,19 @@ public sealed class InspectionsService(
             if (members is not null)
             {
                 var seat = members.FirstOrDefault(x => x.LeaderId == m.LeaderId);
-                if (seat is null) { errors.Add(new($"team[{n}].leader_id", $"is not a member of the commission of {body} on {starts:yyyy-MM-dd}; a patrol is made by its members (Art. 18)")); continue; }
+                if (seat is null) { errors.Add(new($"team[{n}].leader_id", Say.T($"{starts:yyyy-MM-dd} 时不是 {body} 委员会成员；巡视由委员会成员进行（第十八条）",
+                    $"is not a member of the commission of {body} on {starts:yyyy-MM-dd}; a patrol is made by its members (Art. 18)"))); continue; }
                 member.Name = seat.LeaderName;
                 member.CommissionPosition = seat.Position;
                 // A member comes from their member unit; one seated without a unit, from the commission's own jurisdiction.
                 member.UnitCode = seat.MemberUnitCode.Length > 0 ? seat.MemberUnitCode : member.UnitCode.Length > 0 ? member.UnitCode : body;
             }
             var memberChain = await chains.ChainAsync(member.UnitCode, ct);
-            if (memberChain is null) { errors.Add(new($"team[{n}].unit_code", $"no unit {member.UnitCode}")); continue; }
+            if (memberChain is null) { errors.Add(new($"team[{n}].unit_code", Say.T($"单位 {member.UnitCode} 不存在", $"no unit {member.UnitCode}"))); continue; }
             // The covert rule starts with the team: nobody from an inspected unit (or a unit within one) knows of it.
             if (form == Form.Covert && targets.FirstOrDefault(t => memberChain.Contains(t.UnitCode)) is { } inspected)
-                errors.Add(new($"team[{n}].unit_code", $"{member.Name} comes from {member.UnitCode}, which is or lies within the inspected {inspected.UnitName}; a covert inspection's team must not"));
+                errors.Add(new($"team[{n}].unit_code", Say.T($"{member.Name} 来自 {member.UnitCode}，该单位即被检查的{inspected.UnitName}或在其范围内；暗访检查组成员不得来自被检查单位",
+                    $"{member.Name} comes from {member.UnitCode}, which is or lies within the inspected {inspected.UnitName}; a covert inspection's team must not")));
             team.Add(member);
         }
         if (errors.Count > 0) throw new RequestValidationException(errors);
@@ -157,8 +159,8 @@ public sealed class InspectionsService(
             EnsureFieldWork(i);
             EnsureTarget(i, request.TargetCode, "target_code");
             var on = DateOnly.ParseExact(request.VisitedOn, "yyyy-MM-dd");
-            if (on < i.StartsOn || on > i.EndsOn) throw new RequestValidationException("visited_on", $"is outside the inspection's period ({i.StartsOn:yyyy-MM-dd} to {i.EndsOn:yyyy-MM-dd})");
-            if (on > time.Today()) throw new RequestValidationException("visited_on", "is in the future");
+            if (on < i.StartsOn || on > i.EndsOn) throw new RequestValidationException("visited_on", Say.T($"不在督导检查期间内（{i.StartsOn:yyyy-MM-dd} 至 {i.EndsOn:yyyy-MM-dd}）", $"is outside the inspection's period ({i.StartsOn:yyyy-MM-dd} to {i.EndsOn:yyyy-MM-dd})"));
+            if (on > time.Today()) throw new RequestValidationException("visited_on", Say.T("不得晚于今天", "is in the future"));
             var visit = new Visit
             {
                 Id = Guid.CreateVersion7(time.GetUtcNow()), InspectionId = i.Id, TargetCode = request.TargetCode, VisitedOn = on, Note = request.Note.Trim(),
@@ -228,8 +230,8 @@ public sealed class InspectionsService(
             EnsureFieldWork(i);
             EnsureTarget(i, request.TargetCode, "target_code");
             var observed = DateOnly.ParseExact(request.ObservedOn, "yyyy-MM-dd");
-            if (observed < i.StartsOn) throw new RequestValidationException("observed_on", $"is before the inspection began ({i.StartsOn:yyyy-MM-dd})");
-            if (observed > time.Today()) throw new RequestValidationException("observed_on", "is in the future");
+            if (observed < i.StartsOn) throw new RequestValidationException("observed_on", Say.T($"不得早于督导检查开始日期（{i.StartsOn:yyyy-MM-dd}）", $"is before the inspection began ({i.StartsOn:yyyy-MM-dd})"));
+            if (observed > time.Today()) throw new RequestValidationException("observed_on", Say.T("不得晚于今天", "is in the future"));
             var evidence = await EvidenceOfAsync(i, request.TargetCode, request.EvidenceIds, "evidence_ids", ct);
             var now = time.GetUtcNow();
             var f = new Finding
@@ -325,7 +327,8 @@ public sealed class InspectionsService(
             EnsureOffice(i, "refers a finding to accountability");
             var f = FindingOf(i, request.FindingId);
             if (f.ReferredAt is { } referred)
-                throw new RequestValidationException("finding_id", $"was referred to accountability on {ChinaTime.DateOf(referred):yyyy-MM-dd} already (Art. 31 clause {f.ReferredClause})");
+                throw new RequestValidationException("finding_id", Say.T($"已于 {ChinaTime.DateOf(referred):yyyy-MM-dd} 移送问责（第三十一条第 {f.ReferredClause} 项）",
+                    $"was referred to accountability on {ChinaTime.DateOf(referred):yyyy-MM-dd} already (Art. 31 clause {f.ReferredClause})"));
             // The referral leaves as an event, which a covert inspection publishes nothing of before it completes.
             if (i.Secret) throw new DomainRuleException("A covert inspection's findings are referred once it completes: until then nothing of it leaves the team.");
             var chain = await chains.ChainAsync(f.TargetCode, ct) ?? throw new NotFoundException($"No unit {f.TargetCode}.");
@@ -405,8 +408,8 @@ public sealed class InspectionsService(
         for (var n = 0; n < wanted.Length; n++)
         {
             var e = known.FirstOrDefault(x => x.Id == wanted[n]);
-            if (e is null || e.InspectionId != i.Id) errors.Add(new($"{field}[{n}]", $"no evidence {ids[n]} of this inspection"));
-            else if (e.UnitCode != targetCode) errors.Add(new($"{field}[{n}]", $"is evidence about {e.UnitCode}, not {targetCode}"));
+            if (e is null || e.InspectionId != i.Id) errors.Add(new($"{field}[{n}]", Say.T($"本次督导检查中没有佐证材料 {ids[n]}", $"no evidence {ids[n]} of this inspection")));
+            else if (e.UnitCode != targetCode) errors.Add(new($"{field}[{n}]", Say.T($"是关于 {e.UnitCode} 而非 {targetCode} 的佐证材料", $"is evidence about {e.UnitCode}, not {targetCode}")));
         }
         return errors.Count > 0 ? throw new RequestValidationException(errors) : [.. wanted.Distinct()];
     }
@@ -416,7 +419,7 @@ public sealed class InspectionsService(
 
     private static void EnsureTarget(Inspection i, string code, string field)
     {
-        if (!i.TargetCodes.Contains(code)) throw new RequestValidationException(field, $"{code} is not a target of this inspection");
+        if (!i.TargetCodes.Contains(code)) throw new RequestValidationException(field, Say.T($"{code} 不是本次督导检查的被检查单位", $"{code} is not a target of this inspection"));
     }
 
     private static void EnsureFieldWork(Inspection i)

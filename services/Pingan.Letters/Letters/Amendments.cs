@@ -55,17 +55,20 @@ public sealed partial class LettersService
             var target = next.Targets.FirstOrDefault(t => t.Code == change.Code);
             if (target is null)
             {
-                errors.Add(new($"changes[{i}].code", $"the letter has no target {change.Code}"));
+                errors.Add(new($"changes[{i}].code", Say.T($"责任书中没有目标 {change.Code}", $"the letter has no target {change.Code}")));
                 continue;
             }
-            if (!seen.Add(change.Code)) errors.Add(new($"changes[{i}].code", $"target {change.Code} is changed twice"));
+            if (!seen.Add(change.Code)) errors.Add(new($"changes[{i}].code", Say.T($"目标 {change.Code} 重复修改", $"target {change.Code} is changed twice")));
             if (change.TargetValue.Length > 0) target.TargetValue = Decimals.TryParse(change.TargetValue, out var v) ? v : target.TargetValue;
             if (change.Weight.Length > 0) target.Weight = Decimals.TryParse(change.Weight, out var w) ? w : target.Weight;
             if (change.Indicator.Length > 0) target.Indicator = change.Indicator.Trim();
             if (change.EvidenceRequired.Length > 0) target.EvidenceRequired = change.EvidenceRequired.Trim();
         }
         if (errors.Count == 0 && next.Targets.Sum(t => t.Weight) != 100)
-            errors.Add(new("changes", $"weights would sum to {Decimals.Write(next.Targets.Sum(t => t.Weight))}, not 100"));
+        {
+            var sum = Decimals.Write(next.Targets.Sum(t => t.Weight));
+            errors.Add(new("changes", Say.T($"修改后权重合计为 {sum}，应为 100", $"weights would sum to {sum}, not 100")));
+        }
         if (errors.Count > 0) throw new RequestValidationException(errors);
     }
 }

@@ -150,10 +150,10 @@ public sealed partial class LettersService(
         for (var i = 0; i < request.Adjustments.Count; i++)
         {
             var a = request.Adjustments[i];
-            if (!codes.Contains(a.ReceiverCode)) errors.Add(new($"adjustments[{i}].receiver_code", $"{a.ReceiverCode} does not answer to {template.IssuerCode}"));
-            else if (!targets.Contains(a.TargetCode)) errors.Add(new($"adjustments[{i}].target_code", $"the template has no target {a.TargetCode}"));
+            if (!codes.Contains(a.ReceiverCode)) errors.Add(new($"adjustments[{i}].receiver_code", Say.T($"{a.ReceiverCode} 不是向 {template.IssuerCode} 负责的下一级单位", $"{a.ReceiverCode} does not answer to {template.IssuerCode}")));
+            else if (!targets.Contains(a.TargetCode)) errors.Add(new($"adjustments[{i}].target_code", Say.T($"模板中没有目标 {a.TargetCode}", $"the template has no target {a.TargetCode}")));
             else if (!values.TryAdd((a.ReceiverCode, a.TargetCode), Decimals.TryParse(a.TargetValue, out var v) ? v : 0))
-                errors.Add(new($"adjustments[{i}]", $"{a.ReceiverCode}'s target {a.TargetCode} is adjusted twice"));
+                errors.Add(new($"adjustments[{i}]", Say.T($"{a.ReceiverCode} 的目标 {a.TargetCode} 重复调整", $"{a.ReceiverCode}'s target {a.TargetCode} is adjusted twice")));
         }
         if (errors.Count > 0) throw new RequestValidationException(errors);
         return values;

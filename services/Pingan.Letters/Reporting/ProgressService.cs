@@ -75,8 +75,8 @@ public sealed class ProgressService(
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var letter = await ReportableAsync(request.LetterId, request.TargetCode, ct);
         var asOf = DateOnly.ParseExact(request.AsOf, "yyyy-MM-dd");
-        if (asOf.Year != letter.Year) throw new RequestValidationException("as_of", $"is not in {letter.Year}, the letter's year");
-        if (asOf > time.Today()) throw new RequestValidationException("as_of", "is in the future");
+        if (asOf.Year != letter.Year) throw new RequestValidationException("as_of", Say.T($"不在责任书所属的 {letter.Year} 年度内", $"is not in {letter.Year}, the letter's year"));
+        if (asOf > time.Today()) throw new RequestValidationException("as_of", Say.T("不得晚于今天", "is in the future"));
 
         var ids = request.EvidenceIds.Select(Guid.Parse).Distinct().ToArray();
         var evidence = await db.EvidenceFiles.AsNoTracking().Where(e => ids.Contains(e.Id))
@@ -85,9 +85,10 @@ public sealed class ProgressService(
         for (var i = 0; i < request.EvidenceIds.Count; i++)
         {
             var e = evidence.FirstOrDefault(x => x.Id == Guid.Parse(request.EvidenceIds[i]));
-            if (e is null) errors.Add(new($"evidence_ids[{i}]", $"no evidence {request.EvidenceIds[i]}"));
+            if (e is null) errors.Add(new($"evidence_ids[{i}]", Say.T($"佐证材料 {request.EvidenceIds[i]} 不存在", $"no evidence {request.EvidenceIds[i]}")));
             else if (e.Year != letter.Year || e.IssuerCode != letter.IssuerCode || e.ReceiverCode != letter.ReceiverCode || e.TargetCode != request.TargetCode)
-                errors.Add(new($"evidence_ids[{i}]", $"'{e.FileName}' was uploaded for another target or letter, not target {request.TargetCode} of this letter"));
+                errors.Add(new($"evidence_ids[{i}]", Say.T($"“{e.FileName}”系为其他目标或责任书上传，不属于本责任书的目标 {request.TargetCode}",
+                    $"'{e.FileName}' was uploaded for another target or letter, not target {request.TargetCode} of this letter")));
         }
         if (errors.Count > 0) throw new RequestValidationException(errors);
 
@@ -155,12 +156,12 @@ public sealed class ProgressService(
         for (var i = 0; i < request.Results.Count; i++)
         {
             var r = request.Results[i];
-            if (letter.Targets.All(t => t.Code != r.Code)) errors.Add(new($"results[{i}].code", $"the letter has no target {r.Code}"));
-            else if (results.Any(x => x.Code == r.Code)) errors.Add(new($"results[{i}].code", $"target {r.Code} is rated twice"));
+            if (letter.Targets.All(t => t.Code != r.Code)) errors.Add(new($"results[{i}].code", Say.T($"责任书中没有目标 {r.Code}", $"the letter has no target {r.Code}")));
+            else if (results.Any(x => x.Code == r.Code)) errors.Add(new($"results[{i}].code", Say.T($"目标 {r.Code} 重复评定", $"target {r.Code} is rated twice")));
             else results.Add(new CompletionResult { LetterId = letter.Id, Code = r.Code, Percent = Decimals.Parse(r.CompletionPercent), Note = r.Note.Trim() });
         }
         var unrated = letter.Targets.OrderBy(t => t.Position).Select(t => t.Code).Where(c => results.All(r => r.Code != c)).ToList();
-        if (errors.Count == 0 && unrated.Count > 0) errors.Add(new("results", $"every target is rated; missing: {string.Join(", ", unrated)}"));
+        if (errors.Count == 0 && unrated.Count > 0) errors.Add(new("results", Say.T($"须评定全部目标；缺少：{string.Join("、", unrated)}", $"every target is rated; missing: {string.Join(", ", unrated)}")));
         if (errors.Count > 0) throw new RequestValidationException(errors);
 
         var signed = letter.Status == LetterStatus.Signed;
@@ -205,7 +206,7 @@ public sealed class ProgressService(
         // The receiver reports for itself; the level above, which will assess the figures, does not file them.
         guard.ActAsUnit(letter.ReceiverCode);
         await access.EnsureOpenAsync(letter, ct);
-        if (letter.Targets.All(t => t.Code != targetCode)) throw new RequestValidationException("target_code", $"the letter has no target {targetCode}");
+        if (letter.Targets.All(t => t.Code != targetCode)) throw new RequestValidationException("target_code", Say.T($"责任书中没有目标 {targetCode}", $"the letter has no target {targetCode}"));
         return letter;
     }
 

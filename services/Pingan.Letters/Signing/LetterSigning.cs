@@ -37,8 +37,8 @@ public sealed partial class LettersService
         // principal (checked below against the registry): nobody signs for a leader of another level (issue 11).
         guard.ActAsUnit(unit);
         var signedOn = DateOnly.ParseExact(request.SignedOn, "yyyy-MM-dd");
-        if (signedOn > time.Today()) throw new RequestValidationException("signed_on", "is in the future");
-        if (signedOn < ChinaTime.DateOf(issued.IssuedAt)) throw new RequestValidationException("signed_on", $"is before the letter was issued ({ChinaTime.DateOf(issued.IssuedAt):yyyy-MM-dd})");
+        if (signedOn > time.Today()) throw new RequestValidationException("signed_on", Say.T("不得晚于今天", "is in the future"));
+        if (signedOn < ChinaTime.DateOf(issued.IssuedAt)) throw new RequestValidationException("signed_on", Say.T($"不得早于责任书下达日期（{ChinaTime.DateOf(issued.IssuedAt):yyyy-MM-dd}）", $"is before the letter was issued ({ChinaTime.DateOf(issued.IssuedAt):yyyy-MM-dd})"));
         var principals = await PrincipalsAsync(unit, signedOn, ct);
 
         // Lock, validate, commit (issue 12): the two sides signing at once are applied one after the other, so
@@ -56,13 +56,15 @@ public sealed partial class LettersService
         var principal = principals.FirstOrDefault(t => t.LeaderId == request.LeaderId);
         if (principal is null)
             throw new RequestValidationException("leader_id", principals.Count == 0
-                ? $"nobody held the principal role of {unit} on {request.SignedOn}"
-                : $"was not the principal leader of {unit} on {request.SignedOn}; {string.Join(", ", principals.Select(p => p.LeaderName).Distinct())} {(principals.Count == 1 ? "was" : "were")}");
+                ? Say.T($"{unit} 在 {request.SignedOn} 无主要负责同志",
+                    $"nobody held the principal role of {unit} on {request.SignedOn}")
+                : Say.T($"不是 {unit} 在 {request.SignedOn} 的主要负责同志；当日主要负责同志为 {string.Join("、", principals.Select(p => p.LeaderName).Distinct())}",
+                    $"was not the principal leader of {unit} on {request.SignedOn}; {string.Join(", ", principals.Select(p => p.LeaderName).Distinct())} {(principals.Count == 1 ? "was" : "were")}"));
         var key = await db.SigningKeys.FirstOrDefaultAsync(k => k.LeaderId == leaderId && k.RevokedAt == null, ct)
             ?? throw new DomainRuleException($"{principal.LeaderName} has no signing key enrolled.");
         var signature = request.Signature.ToByteArray();
         if (!Sm2.Verify(key.PublicKey, CanonicalForm.Of(letter), signature))
-            throw new RequestValidationException("signature", $"does not verify with {principal.LeaderName}'s enrolled key over this letter's canonical form");
+            throw new RequestValidationException("signature", Say.T($"不能用 {principal.LeaderName} 已登记的密钥对本责任书的签署文本验证通过", $"does not verify with {principal.LeaderName}'s enrolled key over this letter's canonical form"));
 
         var now = time.GetUtcNow();
         var made = new LetterSignature
@@ -143,12 +145,13 @@ public sealed class SigningKeysService(LettersDb db, TimeProvider time, IAuditTr
         await db.Database.ExecuteSqlAsync($"SELECT 1 FROM enrolment_challenges WHERE id = {challengeId} FOR UPDATE", ct);
         var challenge = await db.EnrolmentChallenges.FirstOrDefaultAsync(c => c.Id == challengeId, ct);
         if (challenge is null || challenge.LeaderId != leaderId || challenge.IssuedTo != guard.Caller.Subject)
-            throw new RequestValidationException("challenge_id", $"is not a challenge you asked for leader {request.LeaderId}");
-        if (challenge.UsedAt is not null) throw new RequestValidationException("challenge_id", "was answered already; ask for a new one");
-        if (challenge.ExpiresAt < now) throw new RequestValidationException("challenge_id", $"expired at {challenge.ExpiresAt:O}; ask for a new one");
+            throw new RequestValidationException("challenge_id", Say.T($"不是您为领导 {request.LeaderId} 申请的挑战", $"is not a challenge you asked for leader {request.LeaderId}"));
+        if (challenge.UsedAt is not null) throw new RequestValidationException("challenge_id", Say.T("已使用，请重新申请", "was answered already; ask for a new one"));
+        if (challenge.ExpiresAt < now) throw new RequestValidationException("challenge_id", Say.T($"已于 {challenge.ExpiresAt:O} 过期，请重新申请", $"expired at {challenge.ExpiresAt:O}; ask for a new one"));
         // Possession: the proof verifies with the key being enrolled over this leader's nonce (issue 11).
         if (!Sm2.Verify(publicKey, challenge.Data(), request.Proof.ToByteArray()))
-            throw new RequestValidationException("proof", "does not verify with public_key over the challenge's data: the key's holder must sign it on their device");
+            throw new RequestValidationException("proof", Say.T("不能用 public_key 对挑战数据验证通过：须由密钥持有人在本人设备上签名",
+                "does not verify with public_key over the challenge's data: the key's holder must sign it on their device"));
         challenge.UsedAt = now;
         foreach (var old in await db.SigningKeys.Where(k => k.LeaderId == leaderId && k.RevokedAt == null).ToListAsync(ct)) old.RevokedAt = now;
         await db.SaveChangesAsync(ct);

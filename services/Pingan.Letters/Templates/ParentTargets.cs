@@ -24,9 +24,9 @@ public sealed class ParentTargets(LettersDb db)
         {
             if (!Guid.TryParse(targets[i].ParentTargetId, out var id)) continue;
             var field = $"targets[{i}].parent_target_id";
-            if (!found.TryGetValue(id, out var parent)) errors.Add(new(field, $"no target {id}"));
-            else if (parent.Year != year) errors.Add(new(field, $"decomposes a target of {parent.Year}'s letter; this template is for {year}"));
-            else if (parent.ReceiverCode != issuerCode) errors.Add(new(field, $"is a target of the letter to {parent.ReceiverCode}, not of a letter {issuerCode} received"));
+            if (!found.TryGetValue(id, out var parent)) errors.Add(new(field, Say.T($"目标 {id} 不存在", $"no target {id}")));
+            else if (parent.Year != year) errors.Add(new(field, Say.T($"分解的是 {parent.Year} 年度责任书的目标，本模板为 {year} 年度", $"decomposes a target of {parent.Year}'s letter; this template is for {year}")));
+            else if (parent.ReceiverCode != issuerCode) errors.Add(new(field, Say.T($"是下达给 {parent.ReceiverCode} 的责任书的目标，不是 {issuerCode} 接收的责任书的目标", $"is a target of the letter to {parent.ReceiverCode}, not of a letter {issuerCode} received")));
         }
         if (errors.Count > 0) throw new RequestValidationException(errors);
     }

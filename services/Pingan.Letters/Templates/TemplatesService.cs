@@ -78,7 +78,7 @@ public sealed class TemplatesService(LettersDb db, TimeProvider time, IAuditTrai
     private async Task EnsureUnitExistsAsync(string code, CancellationToken ct)
     {
         if (await guard.MayReadOrganisationFactsAsync(code, ct)) return;
-        throw new RequestValidationException("issuer_code", $"no unit {code}");
+        throw new RequestValidationException("issuer_code", Say.T($"单位 {code} 不存在", $"no unit {code}"));
     }
 }
 

@@ -24,7 +24,8 @@ public sealed class UserSession(AuthenticationStateProvider authentication, Port
     {
         var user = await UserAsync();
         var token = await sessions.AccessTokenAsync(user.FindFirstValue(PortalSessions.SessionClaim), ct);
-        return new Metadata { { "authorization", "Bearer " + token } };
+        // The services tell a refusal's field messages in the person's language (Say, in ServiceDefaults).
+        return new Metadata { { "authorization", "Bearer " + token }, { "accept-language", L.English ? "en" : "zh-CN" } };
     }
 }
 

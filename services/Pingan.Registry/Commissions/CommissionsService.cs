@@ -27,20 +27,20 @@ public sealed class CommissionsService(RegistryDb db, TimeProvider time, Commiss
         var jurisdiction = await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Code == request.JurisdictionCode, ct)
             ?? throw new NotFoundException($"No unit {request.JurisdictionCode}.");
         if (!jurisdiction.Kind.IsJurisdiction() || jurisdiction.Kind == UnitKind.StatisticalGrouping)
-            throw new RequestValidationException("jurisdiction_code", $"{jurisdiction.Code} ({jurisdiction.Name}) is not a jurisdiction with a commission");
+            throw new RequestValidationException("jurisdiction_code", Say.T($"{jurisdiction.Code}（{jurisdiction.Name}）不是设有委员会的行政区域", $"{jurisdiction.Code} ({jurisdiction.Name}) is not a jurisdiction with a commission"));
         if (jurisdiction.IsDissolvedOn(on))
-            throw new RequestValidationException("jurisdiction_code", $"{jurisdiction.Code} was dissolved on {Dates.Write(jurisdiction.DissolvedOn)}");
+            throw new RequestValidationException("jurisdiction_code", Say.T($"{jurisdiction.Code} 已于 {Dates.Write(jurisdiction.DissolvedOn)} 撤销", $"{jurisdiction.Code} was dissolved on {Dates.Write(jurisdiction.DissolvedOn)}"));
         if (request.OfficeUnitCode.Length > 0)
         {
             var office = await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Code == request.OfficeUnitCode, ct);
             if (office is null || office.AnswersToCode != jurisdiction.Code || !office.Kind.IsOrgan())
-                throw new RequestValidationException("office_unit_code", $"{request.OfficeUnitCode} is not an organ of {jurisdiction.Code}");
+                throw new RequestValidationException("office_unit_code", Say.T($"{request.OfficeUnitCode} 不是 {jurisdiction.Code} 的所属机构", $"{request.OfficeUnitCode} is not an organ of {jurisdiction.Code}"));
         }
         var current = await db.Commissions.FirstOrDefaultAsync(c => c.JurisdictionCode == jurisdiction.Code && c.DissolvedOn == null, ct);
         if (current is not null)
         {
             if (on <= current.EstablishedOn)
-                throw new RequestValidationException("established_on", $"must be after {Dates.Write(current.EstablishedOn)}, when {current.Name} was established");
+                throw new RequestValidationException("established_on", Say.T($"必须晚于 {current.Name} 的成立日期（{Dates.Write(current.EstablishedOn)}）", $"must be after {Dates.Write(current.EstablishedOn)}, when {current.Name} was established"));
             current.DissolvedOn = on;
             await db.SaveChangesAsync(ct);
         }
@@ -111,14 +111,14 @@ public sealed class CommissionsService(RegistryDb db, TimeProvider time, Commiss
         var commission = await CurrentAsync(request.JurisdictionCode, ct);
         var unit = await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Code == request.UnitCode, ct);
         if (unit is null || !unit.Kind.IsOrgan())
-            throw new RequestValidationException("unit_code", $"{request.UnitCode} is not a registered organ or unit");
+            throw new RequestValidationException("unit_code", Say.T($"{request.UnitCode} 不是已登记的机构或单位", $"{request.UnitCode} is not a registered organ or unit"));
         // Member units are the departments of the commission's own level.
         if (unit.AnswersToCode != commission.JurisdictionCode)
-            throw new RequestValidationException("unit_code", $"{unit.Code} ({unit.Name}) is not an organ of {commission.JurisdictionCode}");
+            throw new RequestValidationException("unit_code", Say.T($"{unit.Code}（{unit.Name}）不是 {commission.JurisdictionCode} 的所属机构", $"{unit.Code} ({unit.Name}) is not an organ of {commission.JurisdictionCode}"));
         if (on < commission.EstablishedOn)
-            throw new RequestValidationException("effective_on", $"must not be before {Dates.Write(commission.EstablishedOn)}, when {commission.Name} was established");
+            throw new RequestValidationException("effective_on", Say.T($"不得早于 {commission.Name} 的成立日期（{Dates.Write(commission.EstablishedOn)}）", $"must not be before {Dates.Write(commission.EstablishedOn)}, when {commission.Name} was established"));
         if (unit.IsDissolvedOn(on))
-            throw new RequestValidationException("unit_code", $"{unit.Code} ({unit.Name}) was dissolved on {Dates.Write(unit.DissolvedOn)}");
+            throw new RequestValidationException("unit_code", Say.T($"{unit.Code}（{unit.Name}）已于 {Dates.Write(unit.DissolvedOn)} 撤销", $"{unit.Code} ({unit.Name}) was dissolved on {Dates.Write(unit.DissolvedOn)}"));
         if (commission.MemberUnits.Any(m => m.UnitCode == unit.Code && (m.LeftOn is null || m.LeftOn > on)))
             throw new AlreadyExistsException($"{unit.Name} sits on {commission.Name} already.");
         commission.MemberUnits.Add(new CommissionMemberUnit { UnitCode = unit.Code, JoinedOn = on });
@@ -136,7 +136,7 @@ public sealed class CommissionsService(RegistryDb db, TimeProvider time, Commiss
         var membership = commission.MemberUnits.FirstOrDefault(m => m.UnitCode == request.UnitCode && m.LeftOn is null)
             ?? throw new NotFoundException($"{request.UnitCode} does not sit on {commission.Name}.");
         if (on <= membership.JoinedOn)
-            throw new RequestValidationException("effective_on", $"must be after {Dates.Write(membership.JoinedOn)}, when it joined");
+            throw new RequestValidationException("effective_on", Say.T($"必须晚于加入日期（{Dates.Write(membership.JoinedOn)}）", $"must be after {Dates.Write(membership.JoinedOn)}, when it joined"));
         membership.LeftOn = on;
         await SaveAsync(tx, context, commission, new { memberUnit = membership.UnitCode, leftOn = Dates.Write(on) });
         return await queries.ToApiAsync(commission, on, ct);
@@ -155,12 +155,12 @@ public sealed class CommissionsService(RegistryDb db, TimeProvider time, Commiss
         var commission = await CurrentAsync(request.JurisdictionCode, ct);
         var leaderId = TermQueries.ParseId(request.LeaderId, "leader_id");
         if (!await db.Leaders.AnyAsync(l => l.Id == leaderId, ct))
-            throw new RequestValidationException("leader_id", $"no leader {request.LeaderId}");
-        if (ends is { } e && e < starts) throw new RequestValidationException("ends_on", "must not be before starts_on");
+            throw new RequestValidationException("leader_id", Say.T($"领导 {request.LeaderId} 不存在", $"no leader {request.LeaderId}"));
+        if (ends is { } e && e < starts) throw new RequestValidationException("ends_on", Say.T("不得早于 starts_on", "must not be before starts_on"));
         if (ends is null && commission.Members.Any(m => m.LeaderId == leaderId && m.Position == request.Position.Trim() && m.EndsOn is null))
             throw new AlreadyExistsException($"Leader {request.LeaderId} holds the seat '{request.Position.Trim()}' on {commission.Name} already.");
         if (request.MemberUnitCode.Length > 0 && !commission.MemberUnits.Any(m => m.UnitCode == request.MemberUnitCode && m.SitsOn(starts)))
-            throw new RequestValidationException("member_unit_code", $"{request.MemberUnitCode} does not sit on {commission.Name} on {Dates.Write(starts)}");
+            throw new RequestValidationException("member_unit_code", Say.T($"{request.MemberUnitCode} 在 {Dates.Write(starts)} 不是 {commission.Name} 的成员单位", $"{request.MemberUnitCode} does not sit on {commission.Name} on {Dates.Write(starts)}"));
         commission.Members.Add(new CommissionMember
         {
             LeaderId = leaderId,

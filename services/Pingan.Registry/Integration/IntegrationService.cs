@@ -59,7 +59,7 @@ public sealed class IntegrationService(RegistryDb db, IOutbox outbox, TimeProvid
         }
         catch (DecoderFallbackException)
         {
-            throw new RequestValidationException("file", "is not UTF-8 text");
+            throw new RequestValidationException("file", Say.T("不是 UTF-8 编码的文本", "is not UTF-8 text"));
         }
         return CsvTable.Parse(text);
     }
@@ -74,7 +74,7 @@ public static class CsvRecords
     public static (List<UnitRow> Rows, List<(int, string, string)> Unreadable) Units(CsvTable csv, ImportMode mode)
     {
         RequireColumns(csv, UnitColumns);
-        if (!csv.Has("level") && !csv.Has("kind")) throw new RequestValidationException("file", "the header needs a 'level' or a 'kind' column");
+        if (!csv.Has("level") && !csv.Has("kind")) throw new RequestValidationException("file", Say.T("标题行须有“level”或“kind”列", "the header needs a 'level' or a 'kind' column"));
         var rows = new List<UnitRow>();
         var unreadable = Unreadable(csv, mode);
         foreach (var row in csv.Rows)
@@ -153,9 +153,11 @@ public static class CsvRecords
 
     private static void RequireColumns(CsvTable csv, string[] columns)
     {
-        if (csv.Header.Length == 0) throw new RequestValidationException("file", csv.Errors.FirstOrDefault().Error ?? "the file is empty");
+        // CsvTable.Parse leaves the header empty only with its one error, that the file has no header row.
+        if (csv.Header.Length == 0)
+            throw new RequestValidationException("file", Say.T(csv.Errors.Count > 0 ? "文件没有标题行" : "文件为空", csv.Errors.FirstOrDefault().Error ?? "the file is empty"));
         var missing = columns.Where(c => !csv.Has(c)).ToList();
-        if (missing.Count > 0) throw new RequestValidationException("file", $"the header lacks the column(s) {string.Join(", ", missing)}");
+        if (missing.Count > 0) throw new RequestValidationException("file", Say.T($"标题行缺少列：{string.Join("、", missing)}", $"the header lacks the column(s) {string.Join(", ", missing)}"));
     }
 
     private static List<(int, string, string)> Unreadable(CsvTable csv, ImportMode mode) =>

@@ -130,23 +130,24 @@ public sealed class TermImport(RegistryDb db, IOutbox outbox, TimeProvider time,
             var changes = new List<FieldChange>();
             var known = book.Leader(existing.LeaderId)!;
             var mismatch = new List<FieldError>();
-            if (known.ExternalId != r.PersonId) mismatch.Add(new("person_id", $"appointment {r.AppointmentId} is of {known.ExternalId} ({known.Name})"));
-            if (existing.UnitCode != r.UnitCode) mismatch.Add(new("unit_code", $"appointment {r.AppointmentId} is to {existing.UnitCode}"));
-            if (existing.Role != (LeadershipRole)(int)r.Role) mismatch.Add(new("role", $"appointment {r.AppointmentId} is as {existing.Role}"));
-            if (existing.Portfolio != r.Portfolio.Trim()) mismatch.Add(new("portfolio", $"appointment {r.AppointmentId} has portfolio '{existing.Portfolio}'"));
+            if (known.ExternalId != r.PersonId) mismatch.Add(new("person_id", Say.T($"任命 {r.AppointmentId} 的人员是 {known.ExternalId}（{known.Name}）", $"appointment {r.AppointmentId} is of {known.ExternalId} ({known.Name})")));
+            if (existing.UnitCode != r.UnitCode) mismatch.Add(new("unit_code", Say.T($"任命 {r.AppointmentId} 的任职单位是 {existing.UnitCode}", $"appointment {r.AppointmentId} is to {existing.UnitCode}")));
+            if (existing.Role != (LeadershipRole)(int)r.Role) mismatch.Add(new("role", Say.T($"任命 {r.AppointmentId} 的职责是 {existing.Role}", $"appointment {r.AppointmentId} is as {existing.Role}")));
+            if (existing.Portfolio != r.Portfolio.Trim()) mismatch.Add(new("portfolio", Say.T($"任命 {r.AppointmentId} 的分管领域是“{existing.Portfolio}”", $"appointment {r.AppointmentId} has portfolio '{existing.Portfolio}'")));
             if (r.HasComprehensiveManagement && existing.ComprehensiveManagement != r.ComprehensiveManagement)
-                mismatch.Add(new("comprehensive_management", $"appointment {r.AppointmentId} is {(existing.ComprehensiveManagement ? "" : "not ")}the one for comprehensive management"));
-            if (existing.StartsOn != Dates.ParseOr(r.StartsOn, _today)) mismatch.Add(new("starts_on", $"appointment {r.AppointmentId} starts on {Dates.Write(existing.StartsOn)}"));
+                mismatch.Add(new("comprehensive_management", Say.T($"任命 {r.AppointmentId} {(existing.ComprehensiveManagement ? "" : "不")}分管综治工作",
+                    $"appointment {r.AppointmentId} is {(existing.ComprehensiveManagement ? "" : "not ")}the one for comprehensive management")));
+            if (existing.StartsOn != Dates.ParseOr(r.StartsOn, _today)) mismatch.Add(new("starts_on", Say.T($"任命 {r.AppointmentId} 的开始日期为 {Dates.Write(existing.StartsOn)}", $"appointment {r.AppointmentId} starts on {Dates.Write(existing.StartsOn)}")));
             var endsOn = Dates.ParseOptional(r.EndsOn);
             // After a role change the appointment runs on in its successor term: that one's end is the appointment's.
             var current = book.Current(existing);
             if (current.EndsOn is { } ended && endsOn != ended)
-                mismatch.Add(new("ends_on", $"appointment {r.AppointmentId} ended on {Dates.Write(ended)}; a recorded end is not rewritten"));
+                mismatch.Add(new("ends_on", Say.T($"任命 {r.AppointmentId} 已于 {Dates.Write(ended)} 结束；已记录的结束日期不予改写", $"appointment {r.AppointmentId} ended on {Dates.Write(ended)}; a recorded end is not rewritten")));
             if (current.EndsOn is null && endsOn is { } early && early < current.StartsOn)
-                mismatch.Add(new("ends_on", $"must not be before {Dates.Write(current.StartsOn)}, when the running term began"));
+                mismatch.Add(new("ends_on", Say.T($"不得早于当前任职的开始日期（{Dates.Write(current.StartsOn)}）", $"must not be before {Dates.Write(current.StartsOn)}, when the running term began")));
             if (mismatch.Count > 0)
             {
-                mismatch.Add(new("appointment_id", "history is not rewritten: send a removal and a new appointment instead"));
+                mismatch.Add(new("appointment_id", Say.T("历史记录不予改写：请改为发送一条免职和一条新任命", "history is not rewritten: send a removal and a new appointment instead")));
                 throw new RequestValidationException(mismatch);
             }
             if (known.Name != r.PersonName.Trim() && r.PersonName.Trim().Length > 0)
@@ -170,7 +171,7 @@ public sealed class TermImport(RegistryDb db, IOutbox outbox, TimeProvider time,
                 case PersonnelChange.ChangeOneofCase.Appointment:
                     Check(change.Appointment, "appointment.");
                     if (book.ByExternalId(change.Appointment.AppointmentId) is not null)
-                        throw new RequestValidationException("appointment.appointment_id", $"appointment {change.Appointment.AppointmentId} is recorded already");
+                        throw new RequestValidationException("appointment.appointment_id", Say.T($"任命 {change.Appointment.AppointmentId} 已登记", $"appointment {change.Appointment.AppointmentId} is recorded already"));
                     Apply(change.Appointment);
                     return [new FieldChange { Field = "appointment_id", After = change.Appointment.AppointmentId }];
                 case PersonnelChange.ChangeOneofCase.Removal:
@@ -183,15 +184,15 @@ public sealed class TermImport(RegistryDb db, IOutbox outbox, TimeProvider time,
                 }
                 case PersonnelChange.ChangeOneofCase.Transfer:
                 {
-                    var to = change.Transfer.To ?? throw new RequestValidationException("transfer.to", "must describe the new appointment");
+                    var to = change.Transfer.To ?? throw new RequestValidationException("transfer.to", Say.T("须说明新的任命", "must describe the new appointment"));
                     Check(to, "transfer.to.");
                     var from = Running(change.Transfer.FromAppointmentId, "transfer.from_appointment_id");
                     var starts = ParseDate(to.StartsOn, "transfer.to.starts_on");
                     var fromLeader = book.Leader(from.LeaderId)!;
                     if (to.PersonId != fromLeader.ExternalId)
-                        throw new RequestValidationException("transfer.to.person_id", $"the transfer is of {fromLeader.ExternalId} ({fromLeader.Name})");
+                        throw new RequestValidationException("transfer.to.person_id", Say.T($"调任的人员是 {fromLeader.ExternalId}（{fromLeader.Name}）", $"the transfer is of {fromLeader.ExternalId} ({fromLeader.Name})"));
                     if (book.ByExternalId(to.AppointmentId) is not null)
-                        throw new RequestValidationException("transfer.to.appointment_id", $"appointment {to.AppointmentId} is recorded already");
+                        throw new RequestValidationException("transfer.to.appointment_id", Say.T($"任命 {to.AppointmentId} 已登记", $"appointment {to.AppointmentId} is recorded already"));
                     TermPlanner.End(from, starts.AddDays(-1), "transferred", "transfer.to.starts_on");
                     try
                     {
@@ -208,7 +209,7 @@ public sealed class TermImport(RegistryDb db, IOutbox outbox, TimeProvider time,
                             new FieldChange { Field = "to_appointment_id", After = to.AppointmentId }];
                 }
                 default:
-                    throw new RequestValidationException("change", "must be an appointment, a removal or a transfer");
+                    throw new RequestValidationException("change", Say.T("必须是任命、免职或调任", "must be an appointment, a removal or a transfer"));
             }
         }
 
@@ -233,9 +234,9 @@ public sealed class TermImport(RegistryDb db, IOutbox outbox, TimeProvider time,
 
         private Term Running(string appointmentId, string field)
         {
-            var term = book.Current(book.ByExternalId(appointmentId) ?? throw new RequestValidationException(field, $"no appointment {appointmentId}"));
+            var term = book.Current(book.ByExternalId(appointmentId) ?? throw new RequestValidationException(field, Say.T($"任命 {appointmentId} 不存在", $"no appointment {appointmentId}")));
             if (term.EndsOn is { } ended)
-                throw new RequestValidationException(field, $"appointment {appointmentId} ended on {Dates.Write(ended)} already");
+                throw new RequestValidationException(field, Say.T($"任命 {appointmentId} 已于 {Dates.Write(ended)} 结束", $"appointment {appointmentId} ended on {Dates.Write(ended)} already"));
             return term;
         }
 
@@ -244,7 +245,7 @@ public sealed class TermImport(RegistryDb db, IOutbox outbox, TimeProvider time,
         {
             if (book.LeaderByExternalId(r.PersonId) is { } known) return (known, false);
             if (string.IsNullOrWhiteSpace(r.PersonName))
-                throw new RequestValidationException(prefix + "person_name", $"person {r.PersonId} is new and needs a name");
+                throw new RequestValidationException(prefix + "person_name", Say.T($"人员 {r.PersonId} 尚未登记，须填写姓名", $"person {r.PersonId} is new and needs a name"));
             return (new Leader { Id = Guid.CreateVersion7(now), Name = r.PersonName.Trim(), ExternalId = r.PersonId, RecordedAt = now }, true);
         }
 
@@ -263,21 +264,21 @@ public sealed class TermImport(RegistryDb db, IOutbox outbox, TimeProvider time,
         private static void Check(TermRecord r, string prefix)
         {
             var errors = new List<FieldError>();
-            if (string.IsNullOrWhiteSpace(r.AppointmentId)) errors.Add(new(prefix + "appointment_id", "must not be empty: it is the key of the row"));
-            if (string.IsNullOrWhiteSpace(r.PersonId)) errors.Add(new(prefix + "person_id", "must not be empty"));
-            if (string.IsNullOrWhiteSpace(r.UnitCode)) errors.Add(new(prefix + "unit_code", "must not be empty"));
-            if (r.Role == Api.LeadershipRole.Unspecified || !Enum.IsDefined(r.Role)) errors.Add(new(prefix + "role", "must be PRINCIPAL, IN_CHARGE or DUAL_DUTY"));
-            if (!Dates.TryParse(r.StartsOn, out _)) errors.Add(new(prefix + "starts_on", "must be a date YYYY-MM-DD"));
-            if (!Dates.IsEmptyOrValid(r.EndsOn)) errors.Add(new(prefix + "ends_on", "must be a date YYYY-MM-DD or empty"));
-            if (r.PersonName.Trim().Length > 50) errors.Add(new(prefix + "person_name", "must be at most 50 characters"));
-            if (r.Portfolio.Trim().Length > 50) errors.Add(new(prefix + "portfolio", "must be at most 50 characters"));
-            if (r.AppointmentId.Length > 100) errors.Add(new(prefix + "appointment_id", "must be at most 100 characters"));
-            if (r.PersonId.Length > 100) errors.Add(new(prefix + "person_id", "must be at most 100 characters"));
-            if (r.Title.Length > 100) errors.Add(new(prefix + "title", "must be at most 100 characters"));
+            if (string.IsNullOrWhiteSpace(r.AppointmentId)) errors.Add(new(prefix + "appointment_id", Say.T("不得为空：它是本行的唯一标识", "must not be empty: it is the key of the row")));
+            if (string.IsNullOrWhiteSpace(r.PersonId)) errors.Add(new(prefix + "person_id", Say.T("不得为空", "must not be empty")));
+            if (string.IsNullOrWhiteSpace(r.UnitCode)) errors.Add(new(prefix + "unit_code", Say.T("不得为空", "must not be empty")));
+            if (r.Role == Api.LeadershipRole.Unspecified || !Enum.IsDefined(r.Role)) errors.Add(new(prefix + "role", Say.T("必须是 PRINCIPAL、IN_CHARGE 或 DUAL_DUTY", "must be PRINCIPAL, IN_CHARGE or DUAL_DUTY")));
+            if (!Dates.TryParse(r.StartsOn, out _)) errors.Add(new(prefix + "starts_on", Say.T("必须是日期，格式 YYYY-MM-DD", "must be a date YYYY-MM-DD")));
+            if (!Dates.IsEmptyOrValid(r.EndsOn)) errors.Add(new(prefix + "ends_on", Say.T("必须为空或日期，格式 YYYY-MM-DD", "must be a date YYYY-MM-DD or empty")));
+            if (r.PersonName.Trim().Length > 50) errors.Add(new(prefix + "person_name", Say.T("最多 50 个字", "must be at most 50 characters")));
+            if (r.Portfolio.Trim().Length > 50) errors.Add(new(prefix + "portfolio", Say.T("最多 50 个字", "must be at most 50 characters")));
+            if (r.AppointmentId.Length > 100) errors.Add(new(prefix + "appointment_id", Say.T("最多 100 个字", "must be at most 100 characters")));
+            if (r.PersonId.Length > 100) errors.Add(new(prefix + "person_id", Say.T("最多 100 个字", "must be at most 100 characters")));
+            if (r.Title.Length > 100) errors.Add(new(prefix + "title", Say.T("最多 100 个字", "must be at most 100 characters")));
             if (errors.Count > 0) throw new RequestValidationException(errors);
         }
 
         private static DateOnly ParseDate(string text, string field) =>
-            Dates.TryParse(text, out var d) ? d : throw new RequestValidationException(field, "must be a date YYYY-MM-DD");
+            Dates.TryParse(text, out var d) ? d : throw new RequestValidationException(field, Say.T("必须是日期，格式 YYYY-MM-DD", "must be a date YYYY-MM-DD"));
     }
 }

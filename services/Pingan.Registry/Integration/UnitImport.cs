@@ -50,7 +50,8 @@ public sealed partial class UnitImport(RegistryDb db, IOutbox outbox, TimeProvid
                 if (units.Find(draft.Code) is { } existing)
                 {
                     if (existing.Kind != draft.Kind)
-                        throw new ServiceDefaults.RequestValidationException("kind", $"{existing.Code} ({existing.Name}) is a {existing.Kind}; a unit's kind does not change");
+                        throw new ServiceDefaults.RequestValidationException("kind",
+                            ServiceDefaults.Say.T($"{existing.Code}（{existing.Name}）的类别是 {existing.Kind}；单位类别不能变更", $"{existing.Code} ({existing.Name}) is a {existing.Kind}; a unit's kind does not change"));
                     change = planner.Update(new UnitPatch(draft.Code, draft.Name, draft.ParentCode, draft.ProvinceDirect,
                         draft.VerticalSuperiorCode ?? "", draft.EffectiveOn));
                 }
@@ -97,13 +98,13 @@ public sealed partial class UnitImport(RegistryDb db, IOutbox outbox, TimeProvid
     private static UnitDraft ToDraft(UnitRecord r, Dictionary<string, UnitRecord> batch, UnitSet units, DateOnly today)
     {
         var errors = new List<ServiceDefaults.FieldError>();
-        if (!CodePattern().IsMatch(r.Code)) errors.Add(new("code", "must be 1-64 letters, digits, '.', '_' or '-'"));
-        if (string.IsNullOrWhiteSpace(r.Name) || r.Name.Trim().Length > 100) errors.Add(new("name", "must be 1-100 characters"));
-        if (!UnitMapping.TryParseKind(r.Kind, out var kind)) errors.Add(new("kind", $"'{r.Kind}' is not a unit kind or level"));
-        if (!Dates.IsEmptyOrValid(r.EffectiveOn)) errors.Add(new("effective_on", "must be a date YYYY-MM-DD"));
+        if (!CodePattern().IsMatch(r.Code)) errors.Add(new("code", ServiceDefaults.Say.T("必须由 1-64 个字母、数字、“.”、“_”或“-”组成", "must be 1-64 letters, digits, '.', '_' or '-'")));
+        if (string.IsNullOrWhiteSpace(r.Name) || r.Name.Trim().Length > 100) errors.Add(new("name", ServiceDefaults.Say.T("必填，最多 100 个字", "must be 1-100 characters")));
+        if (!UnitMapping.TryParseKind(r.Kind, out var kind)) errors.Add(new("kind", ServiceDefaults.Say.T($"“{r.Kind}”不是单位类别或层级", $"'{r.Kind}' is not a unit kind or level")));
+        if (!Dates.IsEmptyOrValid(r.EffectiveOn)) errors.Add(new("effective_on", ServiceDefaults.Say.T("必须是日期，格式 YYYY-MM-DD", "must be a date YYYY-MM-DD")));
         if (errors.Count > 0) throw new ServiceDefaults.RequestValidationException(errors);
         if (kind.IsJurisdiction() && !DivisionCode().IsMatch(r.Code))
-            throw new ServiceDefaults.RequestValidationException("code", "a jurisdiction's code is its 12-digit division code");
+            throw new ServiceDefaults.RequestValidationException("code", ServiceDefaults.Say.T("行政区域的代码须为其 12 位行政区划代码", "a jurisdiction's code is its 12-digit division code"));
         kind = DivisionsFormat.Interpret(r.Code, r.Name, kind, r.ParentCode, batch, units);
         return new UnitDraft(r.Code, r.Name.Trim(), kind, Text.OrNull(r.ParentCode), r.ProvinceDirect, Text.OrNull(r.VerticalSuperiorCode),
             Dates.ParseOr(r.EffectiveOn, today));

@@ -35,7 +35,8 @@ public sealed class HistoryCorrections(IConfiguration configuration, TimeProvide
                 "only the organisation department (organisation-liaison) corrects a leader's history, with its reason");
         if (string.IsNullOrWhiteSpace(reason))
             throw new RequestValidationException("correction_reason",
-                $"is required: {Dates.Write(earliest)} is more than {WindowDays} days back, so this corrects the record; say why");
+                Say.T($"必填：{Dates.Write(earliest)} 距今已超过 {WindowDays} 天，本次操作属于更正历史记录，请说明理由",
+                    $"is required: {Dates.Write(earliest)} is more than {WindowDays} days back, so this corrects the record; say why"));
         return reason.Trim();
     }
 

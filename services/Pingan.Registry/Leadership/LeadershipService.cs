@@ -188,12 +188,12 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
         {
             var id = TermQueries.ParseId(request.LeaderId, "leader_id");
             return await db.Leaders.FirstOrDefaultAsync(l => l.Id == id, ct)
-                ?? throw new RequestValidationException("leader_id", $"no leader {request.LeaderId}");
+                ?? throw new RequestValidationException("leader_id", Say.T($"领导 {request.LeaderId} 不存在", $"no leader {request.LeaderId}"));
         }
         var external = request.ExternalPersonId.Trim();
         if (external.Length > 0 && await db.Leaders.FirstOrDefaultAsync(l => l.ExternalId == external, ct) is { } known) return known;
         if (string.IsNullOrWhiteSpace(request.Name))
-            throw new RequestValidationException("name", "a new leader needs a name");
+            throw new RequestValidationException("name", Say.T("新登记的领导须填写姓名", "a new leader needs a name"));
         var leader = new Leader { Id = Guid.CreateVersion7(now), Name = request.Name.Trim(), ExternalId = external.Length > 0 ? external : null, RecordedAt = now };
         db.Leaders.Add(leader);
         return leader;
@@ -214,7 +214,7 @@ public static class TermQueries
         db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(hashtext('pingan.registry.terms'))", ct);
 
     public static Guid ParseId(string text, string field) =>
-        Guid.TryParse(text, out var id) ? id : throw new RequestValidationException(field, "must be an id (a UUID)");
+        Guid.TryParse(text, out var id) ? id : throw new RequestValidationException(field, Say.T("必须是记录编号（UUID）", "must be an id (a UUID)"));
 
     public static async Task<Dictionary<Guid, string>> LeaderNamesAsync(RegistryDb db, IEnumerable<Guid> ids, CancellationToken ct)
     {

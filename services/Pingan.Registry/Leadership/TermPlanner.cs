@@ -102,27 +102,28 @@ public sealed class TermPlanner(TermBook book)
         var errors = new List<FieldError>();
         var portfolio = (draft.Portfolio ?? "").Trim();
         if (draft.Role == LeadershipRole.Principal && portfolio.Length > 0)
-            errors.Add(new("portfolio", "a Principal answers for everything; leave the portfolio empty"));
+            errors.Add(new("portfolio", Say.T("主要负责同志对全面工作负总责，分管领域应留空", "a Principal answers for everything; leave the portfolio empty")));
         if (draft.Role == LeadershipRole.DualDuty && portfolio.Length == 0)
-            errors.Add(new("portfolio", "a DualDuty member is responsible within a portfolio (Art. 11); name it"));
+            errors.Add(new("portfolio", Say.T("一岗双责的成员在其分管领域内履行职责（第十一条），须填写分管领域", "a DualDuty member is responsible within a portfolio (Art. 11); name it")));
         if (draft.EndsOn is { } end && end < draft.StartsOn)
-            errors.Add(new("ends_on", $"must not be before starts_on {Dates.Write(draft.StartsOn)}"));
+            errors.Add(new("ends_on", Say.T($"不得早于 starts_on（{Dates.Write(draft.StartsOn)}）", $"must not be before starts_on {Dates.Write(draft.StartsOn)}")));
         if (book.ByExternalId(draft.ExternalId) is { } known)
-            errors.Add(new("external_id", $"appointment {draft.ExternalId} is recorded already (term {known.Id})"));
+            errors.Add(new("external_id", Say.T($"任命 {draft.ExternalId} 已登记（任职记录 {known.Id}）", $"appointment {draft.ExternalId} is recorded already (term {known.Id})")));
 
         var unit = book.Unit(draft.UnitCode);
-        if (unit is null) errors.Add(new("unit_code", $"no unit {draft.UnitCode}"));
+        if (unit is null) errors.Add(new("unit_code", Say.T($"单位 {draft.UnitCode} 不存在", $"no unit {draft.UnitCode}")));
         else if (unit.Kind == UnitKind.StatisticalGrouping)
-            errors.Add(new("unit_code", $"{unit.Code} ({unit.Name}) is a statistical grouping and has no leadership team"));
+            errors.Add(new("unit_code", Say.T($"{unit.Code}（{unit.Name}）是统计分组，没有领导班子", $"{unit.Code} ({unit.Name}) is a statistical grouping and has no leadership team")));
         else if (unit.DissolvedOn is { } gone && (draft.EndsOn is null || draft.EndsOn >= gone))
             errors.Add(new(draft.StartsOn >= gone ? "unit_code" : "ends_on",
-                $"{unit.Code} ({unit.Name}) was dissolved on {Dates.Write(gone)}; a term in it ends before that day"));
+                Say.T($"{unit.Code}（{unit.Name}）已于 {Dates.Write(gone)} 撤销；在该单位的任职须在该日之前结束",
+                    $"{unit.Code} ({unit.Name}) was dissolved on {Dates.Write(gone)}; a term in it ends before that day")));
         if (draft.CadreAuthorityCode is { } authority)
         {
             var party = book.Unit(authority);
-            if (party is null) errors.Add(new("cadre_authority_code", $"no unit {authority}"));
+            if (party is null) errors.Add(new("cadre_authority_code", Say.T($"单位 {authority} 不存在", $"no unit {authority}")));
             else if (party.Kind != UnitKind.PartyCommittee)
-                errors.Add(new("cadre_authority_code", $"{party.Code} ({party.Name}) is not a party committee"));
+                errors.Add(new("cadre_authority_code", Say.T($"{party.Code}（{party.Name}）不是党委", $"{party.Code} ({party.Name}) is not a party committee")));
         }
 
         if (Term.IsSingleHolder(draft.Role))
@@ -131,23 +132,28 @@ public sealed class TermPlanner(TermBook book)
             var clash = book.InUnit(draft.UnitCode).FirstOrDefault(t =>
                 t.Role == draft.Role && t.Portfolio == portfolio && t.Id != previousTermId && t.Overlaps(draft.StartsOn, draft.EndsOn));
             if (clash is not null)
-                errors.Add(new("starts_on",
+                errors.Add(new("starts_on", Say.T(
+                    $"{book.Leader(clash.LeaderId)?.Name ?? clash.LeaderId.ToString()} 自 {Dates.Write(clash.StartsOn)} 起至{UntilZh(clash.EndsOn)}" +
+                    $"担任 {draft.UnitCode} 的 {draft.Role}{(portfolio.Length > 0 ? $"（{portfolio}）" : "")}；请先结束该任职",
                     $"{book.Leader(clash.LeaderId)?.Name ?? clash.LeaderId.ToString()} holds {draft.Role}{(portfolio.Length > 0 ? $" ({portfolio})" : "")} of {draft.UnitCode} " +
-                    $"from {Dates.Write(clash.StartsOn)} to {(clash.EndsOn is null ? "now" : Dates.Write(clash.EndsOn))}; end that term first"));
+                    $"from {Dates.Write(clash.StartsOn)} to {(clash.EndsOn is null ? "now" : Dates.Write(clash.EndsOn))}; end that term first")));
         }
         // Reading 6: the in-charge term for comprehensive management, one at a time per unit.
         var comprehensive = Term.IsComprehensive(draft.Role, portfolio, draft.ComprehensiveManagement);
         if (comprehensive && draft.Role != LeadershipRole.InCharge)
-            errors.Add(new("comprehensive_management", "only an IN_CHARGE term is the one for comprehensive management (Art. 10 \"分管领导\")"));
+            errors.Add(new("comprehensive_management", Say.T("只有 IN_CHARGE 任职才能确定为分管综治工作（第十条“分管领导”）",
+                "only an IN_CHARGE term is the one for comprehensive management (Art. 10 \"分管领导\")")));
         else if (comprehensive && book.InUnit(draft.UnitCode).FirstOrDefault(t =>
                      t.ComprehensiveManagement && t.Id != previousTermId && t.Overlaps(draft.StartsOn, draft.EndsOn)) is { } holder)
-            errors.Add(new("comprehensive_management",
+            errors.Add(new("comprehensive_management", Say.T(
+                $"{book.Leader(holder.LeaderId)?.Name ?? holder.LeaderId.ToString()} 自 {Dates.Write(holder.StartsOn)} 起至{UntilZh(holder.EndsOn)}" +
+                $"分管 {draft.UnitCode} 的综治工作；请先结束该任职",
                 $"{book.Leader(holder.LeaderId)?.Name ?? holder.LeaderId.ToString()} is in charge of comprehensive management of {draft.UnitCode} " +
-                $"from {Dates.Write(holder.StartsOn)} to {(holder.EndsOn is null ? "now" : Dates.Write(holder.EndsOn))}; end that term first"));
+                $"from {Dates.Write(holder.StartsOn)} to {(holder.EndsOn is null ? "now" : Dates.Write(holder.EndsOn))}; end that term first")));
         var twin = book.InUnit(draft.UnitCode).FirstOrDefault(t =>
             t.LeaderId == leader.Id && t.Role == draft.Role && t.Portfolio == portfolio && t.Overlaps(draft.StartsOn, draft.EndsOn));
         if (twin is not null && !Term.IsSingleHolder(draft.Role))
-            errors.Add(new("starts_on", $"{leader.Name} holds this role in {draft.UnitCode} already from {Dates.Write(twin.StartsOn)}"));
+            errors.Add(new("starts_on", Say.T($"{leader.Name} 自 {Dates.Write(twin.StartsOn)} 起已在 {draft.UnitCode} 担任该职责", $"{leader.Name} holds this role in {draft.UnitCode} already from {Dates.Write(twin.StartsOn)}")));
         if (errors.Count > 0) throw new RequestValidationException(errors);
 
         var term = new Term
@@ -181,11 +187,14 @@ public sealed class TermPlanner(TermBook book)
                 $"Term {term.ExternalId ?? term.Id.ToString()} ended on {Dates.Write(recorded)} already; a recorded end is not rewritten.");
         }
         if (endsOn < term.StartsOn)
-            throw new RequestValidationException(field, $"must not be before the term's start {Dates.Write(term.StartsOn)}");
+            throw new RequestValidationException(field, Say.T($"不得早于任职开始日期（{Dates.Write(term.StartsOn)}）", $"must not be before the term's start {Dates.Write(term.StartsOn)}"));
         term.EndsOn = endsOn;
         term.EndReason = reason;
         return true;
     }
+
+    /// <summary>The end of a period in a Chinese message: "今" while it runs, else " YYYY-MM-DD " (after 至).</summary>
+    private static string UntilZh(DateOnly? endsOn) => endsOn is null ? "今" : $" {Dates.Write(endsOn)} ";
 
     public static LeaderAppointed Appointed(Term t, Leader leader) =>
         new(t.Id, leader.Id, leader.Name, t.UnitCode, t.Role, Text.OrNull(t.Portfolio), t.Title, t.StartsOn, t.EndsOn, t.CadreAuthorityCode, t.ComprehensiveManagement);

@@ -48,7 +48,7 @@ public sealed class UnitPlanner(UnitSet units, DateOnly today)
         var parent = CheckParent(draft.Code, draft.Kind, draft.ParentCode, draft.EffectiveOn, errors);
         var superior = CheckVerticalSuperior(draft.Kind, parent, draft.VerticalSuperiorCode, draft.EffectiveOn, errors);
         if (draft.ProvinceDirect && draft.Kind != UnitKind.County)
-            errors.Add(new("province_direct", "only a county can be province-direct"));
+            errors.Add(new("province_direct", Say.T("只有县才能实行省直管", "only a county can be province-direct")));
         CheckNotFuture(draft.EffectiveOn, errors);
         ThrowIfAny(errors);
 
@@ -95,11 +95,11 @@ public sealed class UnitPlanner(UnitSet units, DateOnly today)
         CheckNotFuture(patch.EffectiveOn, errors);
 
         if (patch.EffectiveOn < unit.EffectiveFrom)
-            errors.Add(new("effective_on", $"must not be before {Dates.Write(unit.EffectiveFrom)}, when the unit's current record took effect"));
+            errors.Add(new("effective_on", Say.T($"不得早于该单位现行记录的生效日期（{Dates.Write(unit.EffectiveFrom)}）", $"must not be before {Dates.Write(unit.EffectiveFrom)}, when the unit's current record took effect")));
         var parent = moving ? CheckParent(unit.Code, unit.Kind, parentCode, patch.EffectiveOn, errors) : units.Find(unit.ParentCode);
         var superior = superiorChanging ? CheckVerticalSuperior(unit.Kind, parent, superiorCode, patch.EffectiveOn, errors) : null;
         if (provinceDirect && unit.Kind != UnitKind.County)
-            errors.Add(new("province_direct", "only a county can be province-direct"));
+            errors.Add(new("province_direct", Say.T("只有县才能实行省直管", "only a county can be province-direct")));
         ThrowIfAny(errors);
 
         var before = (unit.Name, unit.ParentCode, unit.AnswersToCode, unit.ProvinceDirect, unit.VerticalSuperiorCode, unit.Level, unit.Path);
@@ -139,7 +139,8 @@ public sealed class UnitPlanner(UnitSet units, DateOnly today)
         if (unit.DissolvedOn is { } gone)
             throw new DomainRuleException($"Unit {unit.Code} ({unit.Name}) was dissolved on {Dates.Write(gone)} already.");
         if (on <= unit.EffectiveFrom)
-            throw new RequestValidationException("effective_on", $"must be after {Dates.Write(unit.EffectiveFrom)}, when the unit's current record took effect");
+            throw new RequestValidationException("effective_on", Say.T($"必须晚于该单位现行记录的生效日期（{Dates.Write(unit.EffectiveFrom)}）",
+                $"must be after {Dates.Write(unit.EffectiveFrom)}, when the unit's current record took effect"));
         var errors = new List<FieldError>();
         CheckNotFuture(on, errors);
         ThrowIfAny(errors);
@@ -157,27 +158,27 @@ public sealed class UnitPlanner(UnitSet units, DateOnly today)
     {
         if (string.IsNullOrEmpty(parentCode))
         {
-            if (kind != UnitKind.Province) errors.Add(new("parent_code", $"a {kind} unit needs a parent"));
-            else if (units.OtherRoot(code) is { } root) errors.Add(new("kind", $"the registry holds one province's tree, under {root.Code} ({root.Name})"));
+            if (kind != UnitKind.Province) errors.Add(new("parent_code", Say.T($"{kind} 类单位须有上级单位", $"a {kind} unit needs a parent")));
+            else if (units.OtherRoot(code) is { } root) errors.Add(new("kind", Say.T($"组织机构库只收录一个省的单位树，其根为 {root.Code}（{root.Name}）", $"the registry holds one province's tree, under {root.Code} ({root.Name})")));
             return null;
         }
         if (kind == UnitKind.Province)
         {
-            errors.Add(new("parent_code", "a province is the root of its tree and has no parent"));
+            errors.Add(new("parent_code", Say.T("省是单位树的根，没有上级单位", "a province is the root of its tree and has no parent")));
             return null;
         }
         var parent = units.Find(parentCode);
         if (parent is null)
         {
-            errors.Add(new("parent_code", $"no unit {parentCode}"));
+            errors.Add(new("parent_code", Say.T($"单位 {parentCode} 不存在", $"no unit {parentCode}")));
             return null;
         }
         if (parent.DissolvedOn is not null)
-            errors.Add(new("parent_code", $"{parent.Code} ({parent.Name}) was dissolved on {Dates.Write(parent.DissolvedOn)}"));
+            errors.Add(new("parent_code", Say.T($"{parent.Code}（{parent.Name}）已于 {Dates.Write(parent.DissolvedOn)} 撤销", $"{parent.Code} ({parent.Name}) was dissolved on {Dates.Write(parent.DissolvedOn)}")));
         if (!MaySitUnder(kind, parent.Kind))
-            errors.Add(new("parent_code", $"a {kind} cannot sit under {parent.Code} ({parent.Name}), a {parent.Kind}"));
+            errors.Add(new("parent_code", Say.T($"{kind} 类单位不能隶属于 {parent.Kind} 类单位 {parent.Code}（{parent.Name}）", $"a {kind} cannot sit under {parent.Code} ({parent.Name}), a {parent.Kind}")));
         if (units.IsSelfOrAncestor(code, parent))
-            errors.Add(new("parent_code", $"{parent.Code} ({parent.Name}) lies under {code}: the move would make a cycle"));
+            errors.Add(new("parent_code", Say.T($"{parent.Code}（{parent.Name}）位于 {code} 之下：此调整将形成循环", $"{parent.Code} ({parent.Name}) lies under {code}: the move would make a cycle")));
         return parent;
     }
 
@@ -187,15 +188,15 @@ public sealed class UnitPlanner(UnitSet units, DateOnly today)
         var superior = units.Find(superiorCode);
         if (superior is null)
         {
-            errors.Add(new("vertical_superior_code", $"no unit {superiorCode}"));
+            errors.Add(new("vertical_superior_code", Say.T($"单位 {superiorCode} 不存在", $"no unit {superiorCode}")));
             return null;
         }
         if (!kind.IsOrgan() || !superior.Kind.IsOrgan())
-            errors.Add(new("vertical_superior_code", "only an organ can belong to a vertical system, under another organ"));
+            errors.Add(new("vertical_superior_code", Say.T("只有机构才能属于垂直管理系统，其上级也须是机构", "only an organ can belong to a vertical system, under another organ")));
         else if (superior.DissolvedOn is not null)
-            errors.Add(new("vertical_superior_code", $"{superior.Code} ({superior.Name}) was dissolved on {Dates.Write(superior.DissolvedOn)}"));
+            errors.Add(new("vertical_superior_code", Say.T($"{superior.Code}（{superior.Name}）已于 {Dates.Write(superior.DissolvedOn)} 撤销", $"{superior.Code} ({superior.Name}) was dissolved on {Dates.Write(superior.DissolvedOn)}")));
         else if (LevelOf(kind, parent) is { } level && superior.Level is { } upper && upper >= level)
-            errors.Add(new("vertical_superior_code", $"{superior.Code} ({superior.Name}) is not at a higher level than the unit"));
+            errors.Add(new("vertical_superior_code", Say.T($"{superior.Code}（{superior.Name}）的层级不高于该单位", $"{superior.Code} ({superior.Name}) is not at a higher level than the unit")));
         return superior;
     }
 
@@ -241,7 +242,7 @@ public sealed class UnitPlanner(UnitSet units, DateOnly today)
     /// </summary>
     private void CheckNotFuture(DateOnly on, List<FieldError> errors)
     {
-        if (on > today) errors.Add(new("effective_on", $"must not be after today ({Dates.Write(today)}); record a change on the day it takes effect"));
+        if (on > today) errors.Add(new("effective_on", Say.T($"不得晚于今天（{Dates.Write(today)}）；请在变更生效当日登记", $"must not be after today ({Dates.Write(today)}); record a change on the day it takes effect")));
     }
 
     private static void Record(UnitChange change, string field, string? before, string? after)

@@ -149,7 +149,7 @@ public sealed class UnitsService(
         // Within the caller's jurisdiction unless narrowed further; never beyond it.
         var within = request.Within.Length > 0 ? request.Within : access.Caller.Jurisdiction;
         await access.ReadBelowAsync(within, ct);
-        var withinPath = await PathOfAsync(within, ct) ?? throw new RequestValidationException("within", $"no unit {request.Within}");
+        var withinPath = await PathOfAsync(within, ct) ?? throw new RequestValidationException("within", Say.T($"单位 {request.Within} 不存在", $"no unit {request.Within}"));
         var (below, before) = SubtreeReader.Below(withinPath);
         var query = db.Units.AsNoTracking().Where(u => u.DissolvedOn == null
             && (u.Path == withinPath || (string.Compare(u.Path, below) > 0 && string.Compare(u.Path, before) < 0)));
@@ -219,7 +219,7 @@ public sealed class UnitsService(
         catch (FormatException)
         {
         }
-        throw new RequestValidationException("page_token", "is not a page token of this listing");
+        throw new RequestValidationException("page_token", Say.T("不是本列表的分页令牌", "is not a page token of this listing"));
     }
 
     private static string EscapeLike(string s) =>

@@ -26,18 +26,21 @@ public sealed class AcceptanceInspections(IServiceProvider services)
         }
         catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.PermissionDenied)
         {
-            throw new RequestValidationException(field, $"no inspection {inspectionId} you may read");
+            throw new RequestValidationException(field, Say.T($"督导检查 {inspectionId} 不存在或无权查阅", $"no inspection {inspectionId} you may read"));
         }
         if (inspection.Targets.All(t => t.UnitCode != subjectCode))
-            throw new RequestValidationException(field, $"did not inspect {subjectCode}, the case's subject");
+            throw new RequestValidationException(field, Say.T($"未对本案对象单位 {subjectCode} 进行督导检查", $"did not inspect {subjectCode}, the case's subject"));
         if (inspection.InspectingCode != checkerJurisdiction)
-            throw new RequestValidationException(field, $"was run by {inspection.InspectingCode}, not by your level ({checkerJurisdiction}), which checks this acceptance");
+            throw new RequestValidationException(field, Say.T($"由 {inspection.InspectingCode} 组织，不是负责本次验收的本级（{checkerJurisdiction}）组织",
+                $"was run by {inspection.InspectingCode}, not by your level ({checkerJurisdiction}), which checks this acceptance"));
         if (inspection.Status is not (InspectionsApi.InspectionStatus.Completed or InspectionsApi.InspectionStatus.Closed))
-            throw new RequestValidationException(field, "is still under way; an inspection backs a check once its field work has ended");
+            throw new RequestValidationException(field, Say.T("尚在进行中；督导检查现场工作结束后方可作为验收依据",
+                "is still under way; an inspection backs a check once its field work has ended"));
         var about = inspection.Findings.Where(f => f.TargetCode == subjectCode).ToList();
         var open = about.Count(f => f.Rectification.Status is not (InspectionsApi.RectificationStatus.Verified or InspectionsApi.RectificationStatus.NotDemanded));
         if (passed && open > 0)
-            throw new RequestValidationException(field, $"found {open} rectification{(open == 1 ? "" : "s")} of {subjectCode} not yet verified; it cannot back a passed check");
+            throw new RequestValidationException(field, Say.T($"发现 {subjectCode} 有 {open} 项整改尚未核实，不能作为验收通过的依据",
+                $"found {open} rectification{(open == 1 ? "" : "s")} of {subjectCode} not yet verified; it cannot back a passed check"));
         return new Verdict(inspection.InspectionId, inspection.Title, inspection.Form.ToString(), inspection.CompletedAt, about.Count, open);
     }
 }

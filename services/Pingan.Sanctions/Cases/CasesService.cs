@@ -35,7 +35,7 @@ public sealed partial class CasesService(
         await guard.ActOnUnitAsync([PinganRoles.CommissionOffice, PinganRoles.MemberUnitLiaison, PinganRoles.Inspector], request.SubjectCode, ct);
         var chain = await chains.ChainAsync(request.SubjectCode, ct) ?? throw new NotFoundException($"No unit {request.SubjectCode}.");
         if (chain.Count < 2)
-            throw new RequestValidationException("subject_code", "is the province itself; its commission is not a subject of its own cases");
+            throw new RequestValidationException("subject_code", Say.T("是省本级；省委员会不能作为其自身案件的对象单位", "is the province itself; its commission is not a subject of its own cases"));
         if (chain.Contains(RegistryAccountabilityChain.Hidden))
             throw new RpcException(new Status(StatusCode.PermissionDenied, $"The commissions above {request.SubjectCode} are not visible to you."));
         var incidentOn = PastDay(request.IncidentOn, "incident_on");
@@ -82,7 +82,8 @@ public sealed partial class CasesService(
             // Art. 33-35 "核实并提出意见": the office of the commission competent for the stage.
             EnsureBody(c.BodyFor(stage), $"A {CaseStateMachine.Name(stage)} of {c.SubjectName} is verified and proposed by the office of {c.BodyFor(stage)} ({CaseStateMachine.Article(stage)})");
             if (stage <= c.Stage)
-                throw new RequestValidationException("stage", $"the case is under {CaseStateMachine.Name(c.Stage)} already; only a higher stage can follow");
+                throw new RequestValidationException("stage", Say.T($"本案已采取{StageZh(c.Stage)}措施，只能提出更高一级的措施",
+                    $"the case is under {CaseStateMachine.Name(c.Stage)} already; only a higher stage can follow"));
             var escalation = c.EscalationProposed && stage == c.Stage + 1;
             var direct = !escalation && stage != Stage.Notice;
             if (direct)
@@ -95,18 +96,20 @@ public sealed partial class CasesService(
                         ? $"A {c.Severity} case{(aggravated ? " with an aggravating circumstance" : "")} enters at {CaseStateMachine.Name(highest)} at most; {CaseStateMachine.Name(stage)} needs a graver case ({CaseStateMachine.Article(stage)})."
                         : $"{CaseStateMachine.Name(stage)} follows {CaseStateMachine.Name(c.Stage)} when its period ends without accepted rectification{(c.RectificationEndsOn is { } end ? $" (it runs until {end:yyyy-MM-dd})" : "")}, or for a graver case ({CaseStateMachine.Article(stage)}).");
                 if (request.DirectEntryReasons.Trim().Length == 0)
-                    throw new RequestValidationException("direct_entry_reasons", $"are required to enter at {CaseStateMachine.Name(stage)} directly ({CaseStateMachine.Article(stage)})");
+                    throw new RequestValidationException("direct_entry_reasons", Say.T($"直接适用{StageZh(stage)}须说明理由（{ArticleZh(stage)}）",
+                        $"are required to enter at {CaseStateMachine.Name(stage)} directly ({CaseStateMachine.Article(stage)})"));
             }
             Guid? meeting = null;
             if (stage == Stage.Listing)
             {
                 // Art. 35: listed only on the proposal of the five-department joint meeting.
                 if (!Guid.TryParse(request.JointMeetingId, out var id))
-                    throw new RequestValidationException("joint_meeting_id", "is required: a listing is proposed by the five-department joint meeting (Art. 35)");
+                    throw new RequestValidationException("joint_meeting_id", Say.T("必填：挂牌督办须由五部门联席会议提出建议（第三十五条）",
+                        "is required: a listing is proposed by the five-department joint meeting (Art. 35)"));
                 var held = await db.JointMeetings.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id && m.CaseId == c.Id, ct)
-                    ?? throw new RequestValidationException("joint_meeting_id", "is not a joint meeting of this case");
+                    ?? throw new RequestValidationException("joint_meeting_id", Say.T("不是本案的联席会议", "is not a joint meeting of this case"));
                 if (!held.ProposesListing)
-                    throw new RequestValidationException("joint_meeting_id", $"the joint meeting of {held.HeldOn:yyyy-MM-dd} did not propose the listing");
+                    throw new RequestValidationException("joint_meeting_id", Say.T($"{held.HeldOn:yyyy-MM-dd} 召开的联席会议未建议挂牌督办", $"the joint meeting of {held.HeldOn:yyyy-MM-dd} did not propose the listing"));
                 meeting = id;
             }
             c.ProposalMeetingId = meeting;
@@ -130,7 +133,7 @@ public sealed partial class CasesService(
             // Art. 33-35 "报综治委批准": the commission itself decides; its leader signs for it.
             EnsureBody(body, $"A {CaseStateMachine.Name(stage)} of {c.SubjectName} is approved by the commission of {body} ({CaseStateMachine.Article(stage)})");
             var decidedOn = PastDay(request.DecidedOn, "decided_on");
-            if (decidedOn < c.IncidentOn) throw new RequestValidationException("decided_on", $"is before the incident ({c.IncidentOn:yyyy-MM-dd})");
+            if (decidedOn < c.IncidentOn) throw new RequestValidationException("decided_on", Say.T($"不得早于案（事）件发生日期（{c.IncidentOn:yyyy-MM-dd}）", $"is before the incident ({c.IncidentOn:yyyy-MM-dd})"));
             if (!request.Approve) return new Decision(stage, body, decidedOn, [], [], null);
             // The registry's answers, before the case is locked: who is disqualified, who the decision goes to, who follows a listing up.
             var disqualified = stage == Stage.Listing ? await AnswerableLeadersAsync(c, decidedOn, ct) : [];
@@ -233,7 +236,7 @@ public sealed partial class CasesService(
                 throw new AlreadyExistsException($"The interview of this {CaseStateMachine.Name(c.Stage)} was held on {c.InterviewHeldOn:yyyy-MM-dd}.");
             EnsureBody(c.UpperCode, $"The interview is held by the office of {c.UpperCode} (Art. 34)");
             var heldOn = PastDay(request.HeldOn, "held_on");
-            if (c.DecidedOn is { } decided && heldOn < decided) throw new RequestValidationException("held_on", $"is before the decision ({decided:yyyy-MM-dd})");
+            if (c.DecidedOn is { } decided && heldOn < decided) throw new RequestValidationException("held_on", Say.T($"不得早于决定日期（{decided:yyyy-MM-dd}）", $"is before the decision ({decided:yyyy-MM-dd})"));
 
             // Art. 34 "对其党政主要领导干部、社会治安综合治理工作分管领导干部和负有责任的其他领导班子成员" (reading 3): the principal and
             // in-charge leaders in office on the interview day, who must rectify, and those who held the roles on the
@@ -251,7 +254,7 @@ public sealed partial class CasesService(
             {
                 var leader = await leadership.GetLeaderAsync(new RegistryApi.GetLeaderRequest { LeaderId = id }, cancellationToken: ct);
                 var term = leader.Terms.OrderByDescending(t => t.StartsOn, StringComparer.Ordinal).FirstOrDefault()
-                    ?? throw new RequestValidationException($"other_leader_ids[{i}]", $"{leader.Name} holds no post in the registry");
+                    ?? throw new RequestValidationException($"other_leader_ids[{i}]", Say.T($"{leader.Name} 在组织机构库中没有任职记录", $"{leader.Name} holds no post in the registry"));
                 if (interviewees.All(x => x.LeaderId != Guid.Parse(id)))
                     interviewees.Add(new Interviewee { CaseId = c.Id, LeaderId = Guid.Parse(id), Name = leader.Name, UnitCode = term.UnitCode, Role = "Other" });
             }
@@ -288,7 +291,7 @@ public sealed partial class CasesService(
                 var unit = await units.GetUnitAsync(new RegistryApi.GetUnitRequest { Code = term.UnitCode }, cancellationToken: ct);
                 serving |= unit.Code == followUp || unit.ParentCode == followUp;
             }
-            if (!serving) throw new RequestValidationException("leader_id", $"{leader.Name} holds no post of {followUp} today");
+            if (!serving) throw new RequestValidationException("leader_id", Say.T($"{leader.Name} 当前未在 {followUp} 任职", $"{leader.Name} holds no post of {followUp} today"));
             return leader;
         }, (c, leader, ct) =>
         {
@@ -418,7 +421,8 @@ public sealed partial class CasesService(
         var present = given.Select(a => a.Department).Distinct().ToHashSet();
         var missing = Enum.GetValues<Api.Department>().Where(d => d != Api.Department.Unspecified && !present.Contains(d)).ToList();
         if (missing.Count > 0)
-            throw new RequestValidationException("attendees", $"the joint meeting is of five departments (Art. 24); missing: {string.Join(", ", missing.Select(d => d.ToString().ToUpperInvariant()))}");
+            throw new RequestValidationException("attendees", Say.T($"联席会议由五部门组成（第二十四条）；缺少：{string.Join("、", missing.Select(d => d.ToString().ToUpperInvariant()))}",
+                $"the joint meeting is of five departments (Art. 24); missing: {string.Join(", ", missing.Select(d => d.ToString().ToUpperInvariant()))}"));
         var heldOn = PastDay(held, "held_on");
         var attendees = new List<object>();
         for (var i = 0; i < given.Count; i++)
@@ -433,11 +437,12 @@ public sealed partial class CasesService(
                 }
                 catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.PermissionDenied)
                 {
-                    throw new RequestValidationException($"attendees[{i}].unit_code", $"{a.UnitCode} is not a unit you can see in the registry");
+                    throw new RequestValidationException($"attendees[{i}].unit_code", Say.T($"{a.UnitCode} 不是您在组织机构库中可查看的单位", $"{a.UnitCode} is not a unit you can see in the registry"));
                 }
             }
             else if (a.Department != Api.Department.Commission)
-                throw new RequestValidationException($"attendees[{i}].unit_code", "names the unit the attendee represents: the decision is copied to it (Art. 35)");
+                throw new RequestValidationException($"attendees[{i}].unit_code", Say.T("须填写参会人员所代表的单位，决定将抄送该单位（第三十五条）",
+                    "names the unit the attendee represents: the decision is copied to it (Art. 35)"));
             attendees.Add(new { department = a.Department.ToString(), name = a.Name.Trim(), unitCode = a.UnitCode, unitName });
         }
         return (heldOn, present, attendees);
@@ -616,8 +621,28 @@ public sealed partial class CasesService(
     private DateOnly PastDay(string value, string field)
     {
         var day = DateOnly.ParseExact(value, "yyyy-MM-dd");
-        return day <= time.Today() ? day : throw new RequestValidationException(field, "is in the future");
+        return day <= time.Today() ? day : throw new RequestValidationException(field, Say.T("不得晚于今天", "is in the future"));
     }
+
+    /// <summary>A stage's Chinese name, for the messages a caller reads in Chinese.</summary>
+    private static string StageZh(Stage stage) => stage switch
+    {
+        Stage.Notice => "通报",
+        Stage.Admonishment => "约谈",
+        Stage.Listing => "挂牌督办",
+        Stage.Veto => "一票否决",
+        _ => "未定",
+    };
+
+    /// <summary>The article a stage follows (<see cref="CaseStateMachine.Article"/>), in Chinese.</summary>
+    private static string ArticleZh(Stage stage) => stage switch
+    {
+        Stage.Notice => "第三十三条",
+        Stage.Admonishment => "第三十四条",
+        Stage.Listing => "第三十五条",
+        Stage.Veto => "第三十七条",
+        _ => "第三十二条",
+    };
 
     /// <summary>The office of either commission competent for the case (Art. 32 "县级以上综治委…按照职责权限负责实施").</summary>
     private void EnsureEitherBody(SanctionCase c, string done)

@@ -34,7 +34,7 @@ public sealed partial class CasesService
             var entry = request.Entries[i];
             if (request.Entries.Take(i).Any(e => e.SubjectCode == entry.SubjectCode))
             {
-                errors.Add(new($"entries[{i}].subject_code", $"{entry.SubjectCode} is selected twice"));
+                errors.Add(new($"entries[{i}].subject_code", Say.T($"{entry.SubjectCode} 重复选定", $"{entry.SubjectCode} is selected twice")));
                 continue;
             }
             RegistryApi.Unit unit;
@@ -44,12 +44,12 @@ public sealed partial class CasesService
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
             {
-                errors.Add(new($"entries[{i}].subject_code", $"no unit {entry.SubjectCode}"));
+                errors.Add(new($"entries[{i}].subject_code", Say.T($"单位 {entry.SubjectCode} 不存在", $"no unit {entry.SubjectCode}")));
                 continue;
             }
             if (unit.Kind != RegistryApi.UnitKind.County)
             {
-                errors.Add(new($"entries[{i}].subject_code", $"{unit.Name} is not a county-level unit (县、市、区)"));
+                errors.Add(new($"entries[{i}].subject_code", Say.T($"{unit.Name} 不是县级单位（县、市、区）", $"{unit.Name} is not a county-level unit (县、市、区)")));
                 continue;
             }
             subjects.Add((unit, (await chains.ChainAsync(unit.Code, ct))!, entry));
@@ -68,7 +68,9 @@ public sealed partial class CasesService
             .Select(c => c.SubjectCode).Distinct().ToListAsync(ct);
         if (listed.Count > 0)
             throw new RequestValidationException([.. request.Entries.Select((e, i) => (e, i)).Where(x => listed.Contains(x.e.SubjectCode))
-                .Select(x => new FieldError($"entries[{x.i}].subject_code", $"{subjects.First(s => s.Unit.Code == x.e.SubjectCode).Unit.Name} is under listed supervision already, or proposed for it"))]);
+                .Select(x => (x.i, name: subjects.First(s => s.Unit.Code == x.e.SubjectCode).Unit.Name))
+                .Select(x => new FieldError($"entries[{x.i}].subject_code",
+                    Say.T($"{x.name} 已在挂牌督办中或已被建议挂牌督办", $"{x.name} is under listed supervision already, or proposed for it")))]);
         foreach (var ((unit, chain, entry), index) in subjects.Select((s, i) => (s, i)))
         {
             var c = new SanctionCase

@@ -16,6 +16,14 @@ public abstract class PortalPage : ComponentBase
     [Inject] protected TimeProvider Time { get; set; } = null!;
 
     protected Problem? Problem { get; set; }
+
+    /// <summary>
+    /// The form whose call was refused last: a page with several forms shows a field's message only beside that form's
+    /// field (two forms may both have a <c>reasons</c>).
+    /// </summary>
+    protected string? CurrentForm { get; set; }
+
+    protected Problem? ProblemOf(string form) => CurrentForm == form ? Problem : null;
     protected bool Loading { get; set; }
 
     protected DateOnly Today => Time.Today();
