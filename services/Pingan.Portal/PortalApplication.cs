@@ -67,6 +67,14 @@ public static class PortalApplication
         AddClient<Pingan.Assessments.Api.Commendations.CommendationsClient>(builder, options.Services.Assessments);
         AddClient<Pingan.Archives.Api.Archives.ArchivesClient>(builder, options.Services.Archives);
         AddClient<Pingan.Archives.Api.Consultations.ConsultationsClient>(builder, options.Services.Archives);
+        // Each service's own audit trail, for the province's auditors (the services refuse anyone else).
+        foreach (var (code, _, _) in AuditedServices.All)
+        {
+            var address = new Uri(AuditedServices.AddressOf(options.Services, code));
+            builder.Services.AddGrpcClient<Pingan.Audit.Api.AuditLog.AuditLogClient>(AuditedServices.ClientName(code), o => o.Address = address)
+                .ConfigurePrimaryHttpMessageHandler(GrpcClientHandler.Create)
+                .BalancedOver(address);
+        }
 
         builder.Services.AddAuthentication(o =>
             {

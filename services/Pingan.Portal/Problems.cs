@@ -14,7 +14,12 @@ public sealed record Problem(StatusCode Code, string Title, string Detail, IRead
         var fields = new Dictionary<string, string>();
         if (e.GetRpcStatus()?.GetDetail<BadRequest>() is { } bad)
             foreach (var v in bad.FieldViolations) fields[v.Field] = fields.TryGetValue(v.Field, out var m) ? m + "; " + v.Description : v.Description;
-        return new Problem(e.StatusCode, Problems.Title(e.StatusCode), e.Status.Detail, fields);
+        // A person reads the fields' own messages, not the service's summary naming proto field paths: each message stands
+        // beside its field, and the summary repeats them (a field the form does not show is still explained).
+        var detail = fields.Count == 0 ? e.Status.Detail
+            : L.T($"共 {fields.Count} 处需要更正：", fields.Count == 1 ? "1 field needs correcting: " : $"{fields.Count} fields need correcting: ")
+              + string.Join(L.T("；", "; "), fields.Values.Distinct());
+        return new Problem(e.StatusCode, Problems.Title(e.StatusCode), detail, fields);
     }
 
     public string? For(string field) => Fields.TryGetValue(field, out var m) ? m : null;

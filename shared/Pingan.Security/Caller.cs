@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
+using Pingan.ServiceDefaults;
 
 namespace Pingan.Security;
 
@@ -27,7 +28,7 @@ public sealed class CallerAccessor(IHttpContextAccessor http)
 
     /// <summary>Read from the token once per request (the accessor is scoped).</summary>
     public Caller Current => _current ??= Caller.From(http.HttpContext?.User)
-        ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "No valid access token naming a subject and a jurisdiction."));
+        ?? throw new RpcException(new Status(StatusCode.Unauthenticated, Say.T("没有有效的访问令牌（须载明主体和管辖范围）。", "No valid access token naming a subject and a jurisdiction.")));
 }
 
 /// <summary>The roles of the platform (issue 4), as the identity service issues them; services decide what each may do.</summary>

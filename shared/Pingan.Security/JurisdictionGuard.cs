@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Pingan.ServiceDefaults;
 
 namespace Pingan.Security;
 
@@ -64,7 +65,8 @@ public sealed class JurisdictionGuard(CallerAccessor callers, IAccountabilityCha
         // The root's jurisdiction holds every unit there is, and an unknown one passes: no lookup of the unit's chain.
         if ((await OwnChainAsync(ct)).Count == 1) return;
         if (!await MayReadOrganisationFactsAsync(unitCode, ct) && await chains.ChainAsync(unitCode, ct) is not null)
-            throw Refused("read organisation facts", $"{unitCode} is neither within your jurisdiction ({Caller.Jurisdiction}) nor one of the units it answers to");
+            throw Refused("read organisation facts", $"{unitCode} is neither within your jurisdiction ({Caller.Jurisdiction}) nor one of the units it answers to",
+                $"{unitCode} 既不在您的管辖范围（{Caller.Jurisdiction}）内，也不是其上级单位");
     }
 
     /// <summary>Whether the caller may read organisation facts about the unit (an unknown unit: false).</summary>
@@ -85,7 +87,7 @@ public sealed class JurisdictionGuard(CallerAccessor callers, IAccountabilityCha
     {
         EnsureRole();
         if (!await IsWithinOrUnknownAsync(unitCode, ct))
-            throw Refused("read below a unit", $"{unitCode} is outside your jurisdiction ({Caller.Jurisdiction})");
+            throw Refused("read below a unit", $"{unitCode} is outside your jurisdiction ({Caller.Jurisdiction})", $"{unitCode} 不在您的管辖范围（{Caller.Jurisdiction}）内");
     }
 
     // ---- read business records ----
@@ -99,8 +101,12 @@ public sealed class JurisdictionGuard(CallerAccessor callers, IAccountabilityCha
     {
         EnsureRole();
         if (!await MayReadBusinessRecordAsync(aboutUnit, ct, bodies))
-            throw Refused("read business records", $"the record concerns {aboutUnit}{(bodies.Any(b => !string.IsNullOrEmpty(b)) ? $" (by {string.Join(", ", bodies.Where(b => !string.IsNullOrEmpty(b)))})" : "")}, " +
-                $"none of which is within your jurisdiction ({Caller.Jurisdiction}); business records flow downward only");
+        {
+            var by = bodies.Where(b => !string.IsNullOrEmpty(b)).ToList();
+            throw Refused("read business records", $"the record concerns {aboutUnit}{(by.Count > 0 ? $" (by {string.Join(", ", by)})" : "")}, " +
+                $"none of which is within your jurisdiction ({Caller.Jurisdiction}); business records flow downward only",
+                $"该记录涉及 {aboutUnit}{(by.Count > 0 ? $"（办理单位 {string.Join("、", by)}）" : "")}，均不在您的管辖范围（{Caller.Jurisdiction}）内；业务记录只向下查阅");
+        }
     }
 
     /// <summary>The per-row test of <see cref="ReadBusinessRecordAsync"/>, for list calls.</summary>
@@ -125,7 +131,7 @@ public sealed class JurisdictionGuard(CallerAccessor callers, IAccountabilityCha
         EnsureRole(roles);
         foreach (var code in referenced.Prepend(unitCode))
             if (!string.IsNullOrEmpty(code) && !await IsWithinOrUnknownAsync(code, ct))
-                throw Refused("act on a unit", $"{code} is outside your jurisdiction ({Caller.Jurisdiction})");
+                throw Refused("act on a unit", $"{code} is outside your jurisdiction ({Caller.Jurisdiction})", $"{code} 不在您的管辖范围（{Caller.Jurisdiction}）内");
     }
 
     /// <summary>
@@ -136,7 +142,8 @@ public sealed class JurisdictionGuard(CallerAccessor callers, IAccountabilityCha
     {
         EnsureRole(roles);
         if (unitCode == Caller.Jurisdiction || unitCode == Caller.Unit)
-            throw Refused("change how a unit answers", $"{unitCode} is your own unit: only the level it answers to, or above, may change its standing");
+            throw Refused("change how a unit answers", $"{unitCode} is your own unit: only the level it answers to, or above, may change its standing",
+                $"{unitCode} 是您本单位：只有其上级或更高层级才能变更其隶属关系");
         await ActOnUnitAsync(roles, unitCode, ct, referenced);
     }
 
@@ -148,7 +155,7 @@ public sealed class JurisdictionGuard(CallerAccessor callers, IAccountabilityCha
     public async Task EnsureTopLevelAsync(string intent, CancellationToken ct)
     {
         if (!await IsTopLevelAsync(ct))
-            throw Refused(intent, $"this is the province's to do, and your jurisdiction is {Caller.Jurisdiction}");
+            throw Refused(intent, $"this is the province's to do, and your jurisdiction is {Caller.Jurisdiction}", $"此事由省级办理，您的管辖范围是 {Caller.Jurisdiction}");
     }
 
     // ---- act for a person ----
@@ -163,7 +170,7 @@ public sealed class JurisdictionGuard(CallerAccessor callers, IAccountabilityCha
     {
         EnsureRole(roles);
         if (posts.Count == 0)
-            throw Refused("act for a person", $"{person} has held no post, so no office acts for them");
+            throw Refused("act for a person", $"{person} has held no post, so no office acts for them", $"{person} 未担任过任何职务，没有单位可代其办理");
         await EnsurePostsWithinAsync("act for a person", person, posts, ct);
         var ownsAPost = false;
         foreach (var post in posts.Distinct())
@@ -172,7 +179,8 @@ public sealed class JurisdictionGuard(CallerAccessor callers, IAccountabilityCha
             ownsAPost |= post == Caller.Jurisdiction || post == Caller.Unit || (chain.Count > 1 && chain[1] == Caller.Jurisdiction);
         }
         if (!ownsAPost)
-            throw Refused("act for a person", $"{person} holds no post in your own unit ({Caller.Unit ?? Caller.Jurisdiction}); the office of their unit acts for them");
+            throw Refused("act for a person", $"{person} holds no post in your own unit ({Caller.Unit ?? Caller.Jurisdiction}); the office of their unit acts for them",
+                $"{person} 未在您本单位（{Caller.Unit ?? Caller.Jurisdiction}）任职，应由其任职单位办理");
     }
 
     /// <summary>
@@ -184,7 +192,8 @@ public sealed class JurisdictionGuard(CallerAccessor callers, IAccountabilityCha
     {
         foreach (var post in posts.Distinct())
             if (!await IsWithinAsync(post, ct))
-                throw Refused(intent, $"{person} holds a post in {post}, outside your jurisdiction ({Caller.Jurisdiction}); only that level acts for them or gives them another");
+                throw Refused(intent, $"{person} holds a post in {post}, outside your jurisdiction ({Caller.Jurisdiction}); only that level acts for them or gives them another",
+                    $"{person} 在 {post} 任职，不在您的管辖范围（{Caller.Jurisdiction}）内；只有该层级可代其办理或为其另行任职");
     }
 
     /// <summary>
@@ -194,14 +203,15 @@ public sealed class JurisdictionGuard(CallerAccessor callers, IAccountabilityCha
     public void ActAsUnit(string unitCode)
     {
         if (Caller.Jurisdiction != unitCode && Caller.Unit != unitCode)
-            throw Refused("act as a unit", $"only {unitCode}'s own staff may do this; you act for {Caller.Unit ?? Caller.Jurisdiction}");
+            throw Refused("act as a unit", $"only {unitCode}'s own staff may do this; you act for {Caller.Unit ?? Caller.Jurisdiction}",
+                $"只有 {unitCode} 本单位人员可以办理；您代表的是 {Caller.Unit ?? Caller.Jurisdiction}");
     }
 
     /// <summary>PermissionDenied unless the caller holds one of <paramref name="roles"/>; with none given, any platform role will do.</summary>
     public void EnsureRole(params string[] roles)
     {
         if (roles.Length == 0 ? Caller.Roles.Count == 0 : !Caller.HasAnyRole(roles))
-            throw new RpcException(new Status(StatusCode.PermissionDenied, $"This needs one of the roles {string.Join(", ", roles)}."));
+            throw new RpcException(new Status(StatusCode.PermissionDenied, Say.T($"此操作需要以下角色之一：{string.Join("、", roles)}。", $"This needs one of the roles {string.Join(", ", roles)}.")));
     }
 
     /// <summary>Whether the unit is the caller's jurisdiction or answers to it (the root: every unit that exists).</summary>
@@ -223,12 +233,34 @@ public sealed class JurisdictionGuard(CallerAccessor callers, IAccountabilityCha
     /// <summary>A token naming a jurisdiction the registry does not know is refused outright.</summary>
     private async Task<IReadOnlyList<string>> OwnChainAsync(CancellationToken ct) =>
         await chains.ChainAsync(Caller.Jurisdiction, ct)
-        ?? throw new RpcException(new Status(StatusCode.PermissionDenied, $"Your token names jurisdiction {Caller.Jurisdiction}, which does not exist."));
+        ?? throw new RpcException(new Status(StatusCode.PermissionDenied, Say.T($"令牌所载的管辖范围 {Caller.Jurisdiction} 不存在。", $"Your token names jurisdiction {Caller.Jurisdiction}, which does not exist.")));
 
     /// <summary>
     /// A refusal names the intent that refused it (the REST gateway turns it into problem details); for a rule a
     /// service adds on top of the intents (the registry's corrections of leader history), the same form.
     /// </summary>
-    public static RpcException Refused(string intent, string why) =>
-        new(new Status(StatusCode.PermissionDenied, $"Refused by the rule '{intent}': {why}."));
+    public static RpcException Refused(string intent, string why) => Refused(intent, why, null);
+
+    /// <summary>As <see cref="Refused(string, string)"/>, with the reason in Chinese for a caller reading Chinese (<see cref="Say"/>).</summary>
+    public static RpcException Refused(string intent, string why, string? whyZh) => Refused(intent, why, IntentZh(intent), whyZh);
+
+    /// <summary>As <see cref="Refused(string, string, string)"/>, for a service's own intent named in Chinese too.</summary>
+    public static RpcException Refused(string intent, string why, string intentZh, string? whyZh) =>
+        new(new Status(StatusCode.PermissionDenied, Say.Chinese && whyZh is not null
+            ? $"按“{intentZh}”规则不予办理：{whyZh}。"
+            : $"Refused by the rule '{intent}': {why}."));
+
+    /// <summary>The intents by their Chinese names, as a person reads them; an intent not named here is shown as it is.</summary>
+    private static readonly Dictionary<string, string> IntentsZh = new()
+    {
+        ["read organisation facts"] = "读取组织机构信息", ["read below a unit"] = "读取下级情况", ["read business records"] = "读取业务记录",
+        ["act on a unit"] = "办理单位事务", ["change how a unit answers"] = "变更单位隶属关系", ["act for a person"] = "代领导办理",
+        ["act as a unit"] = "以本单位名义办理", ["act for an inspection"] = "办理督导检查事务", ["submit a reporting duty"] = "报送报告任务",
+        ["send work information"] = "报送工作信息", ["set the reporting-duty schedule"] = "设定报告任务安排",
+        ["generate the reporting-duty calendar"] = "生成报告任务日历", ["record an award from the province's special fund (Art. 28)"] = "记录省级专项经费奖励（第二十八条）",
+        ["read the event log"] = "读取事件日志", ["choose how the regulation is read"] = "选定条文的解读",
+        ["consult an archive (Art. 23)"] = "查阅档案（第二十三条）", ["grade an archive (Art. 22)"] = "评定档案档次（第二十二条）",
+    };
+
+    public static string IntentZh(string intent) => IntentsZh.TryGetValue(intent, out var zh) ? zh : intent;
 }

@@ -108,7 +108,7 @@ public sealed partial class PortalTests(PortalFixture portal)
         await county.GetByLabel("整改完成情况说明").FillAsync("已整改");
         await county.GetByRole(AriaRole.Button, new() { Name = "申请验收", Exact = true }).ClickAsync();
         await Expect(county.Locator("[data-test=problem]")).ToHaveAttributeAsync("data-code", "FailedPrecondition");
-        await Expect(county.Locator("[data-test=problem]")).ToContainTextAsync("measures first");
+        await Expect(county.Locator("[data-test=problem]")).ToContainTextAsync("请先报告整改措施");
         await ExpectStatusAsync(county, "整改中");
         await county.GetByLabel("报告类别").SelectOptionAsync("Measures");
         await county.GetByLabel("内容", new() { Exact = true }).FillAsync("已制定整改措施并落实");
@@ -160,7 +160,7 @@ public sealed partial class PortalTests(PortalFixture portal)
         await office.GetByLabel("直接采取该措施的理由（如适用）").FillAsync("危害严重，且干扰调查");
         await office.GetByRole(AriaRole.Button, new() { Name = "提出意见" }).ClickAsync();
         await Expect(office.Locator("[data-test=problem]")).ToHaveAttributeAsync("data-code", "FailedPrecondition");
-        await Expect(office.Locator("[data-test=problem]")).ToContainTextAsync("graver case");
+        await Expect(office.Locator("[data-test=problem]")).ToContainTextAsync("须案情更为严重");
 
         // An aggravating circumstance on record allows a stage higher (Art. 40).
         await office.GetByLabel("情节", new() { Exact = true }).SelectOptionAsync("Obstruction");
@@ -263,6 +263,9 @@ public sealed partial class PortalTests(PortalFixture portal)
         await form.GetByRole(AriaRole.Button, new() { Name = "提出挂牌督办" }).ClickAsync();
         await Expect(office.Locator("[data-test=problem]")).ToHaveAttributeAsync("data-code", "InvalidArgument");
         await Expect(office.Locator("[id='entries[0].reasons-error']")).ToContainTextAsync("必填");
+        // The summary repeats the field's message in words, never the request's field path.
+        await Expect(office.Locator("[data-test=problem]")).ToContainTextAsync("共 1 处需要更正：必填");
+        await Expect(office.Locator("[data-test=problem]")).Not.ToContainTextAsync("entries[0]");
         await ScreenshotAsync(office, "listing-batch-refused");
 
         await form.GetByLabel("突出问题").FillAsync("命案、盗抢案件高发，群众安全感下降");
@@ -315,6 +318,60 @@ public sealed partial class PortalTests(PortalFixture portal)
         await Expect(county.Locator("[data-test=cases]")).ToBeVisibleAsync();
         await Expect(county.GetByText("二七区")).ToHaveCountAsync(0);
         await county.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_auditor_finds_a_countys_denied_attempt_at_a_siblings_case_and_the_chain_holding_while_an_office_cannot_read_the_trail()
+    {
+        var city = new Cases.CasesClient(await portal.AsAsync(portal.Sanctions, Zhengzhou, PinganRoles.CommissionOffice));
+        var erqi = await city.OpenCaseAsync(new OpenCaseRequest
+        {
+            SubjectCode = Erqi, Clause = 4, Source = Source.Incident, Severity = Severity.Ordinary, IncidentOn = Day(-4), Summary = "二七区的案件，供审计",
+        });
+        // The county office tries the sibling's case from a crafted URL: denied, and the denial is audited.
+        var county = await OpenAsync("zhongyuan.office", $"/cases/{erqi.CaseId}");
+        await Expect(county.Locator("[data-test=problem]")).ToBeVisibleAsync();
+        // The trail is the auditor's: an office has no menu entry for it, and the service denies it the address.
+        await Expect(county.GetByRole(AriaRole.Link, new() { Name = "审计日志" })).ToHaveCountAsync(0);
+        await county.GotoAsync("/audit");
+        await Interactive(county);
+        await Expect(county.Locator("[data-test=problem]")).ToHaveAttributeAsync("data-code", "PermissionDenied");
+        await Expect(county.Locator("[data-test=entries]")).ToHaveCountAsync(0);
+        await county.CloseAsync();
+
+        var auditor = await OpenAsync("province.auditor", "/");
+        await auditor.GetByRole(AriaRole.Link, new() { Name = "审计日志" }).ClickAsync();
+        await Interactive(auditor);
+        var filter = auditor.Locator("[data-test=filter]");
+        await filter.GetByLabel("服务").SelectOptionAsync("sanctions");
+        await filter.GetByLabel("操作人（账号或姓名）").FillAsync("张志强");
+        await filter.GetByLabel("对象（开头部分，如 case/）").FillAsync($"case/{erqi.CaseId}");
+        await filter.GetByLabel("结果").SelectOptionAsync("DENIED");
+        await filter.GetByRole(AriaRole.Button, new() { Name = "查询" }).ClickAsync();
+        // The page's read (made again when the page turns interactive), each one denied and filed under the case.
+        var denied = auditor.Locator("[data-test=entries] tbody tr");
+        await Expect(denied.First).ToContainTextAsync("Cases.GetCase");
+        foreach (var row in await denied.AllAsync())
+        {
+            await Expect(row).ToContainTextAsync("Cases.GetCase");
+            await Expect(row.Locator("[data-test=outcome]")).ToHaveTextAsync("无权");
+            await Expect(row).ToContainTextAsync("410102000000-PLC");
+        }
+
+        // The case's opening, by whom it was done, under the same target; the filter is in the address, so it can be sent on.
+        await filter.GetByLabel("操作人（账号或姓名）").FillAsync("");
+        await filter.GetByLabel("结果").SelectOptionAsync("SUCCEEDED");
+        await filter.GetByRole(AriaRole.Button, new() { Name = "查询" }).ClickAsync();
+        await Expect(auditor).ToHaveURLAsync(new Regex("outcome=SUCCEEDED"));
+        var opened = auditor.Locator("[data-test=entries] tbody tr", new() { HasText = "Cases.OpenCase" });
+        await Expect(opened).ToHaveCountAsync(1);
+        await Expect(opened.Locator("[data-test=outcome]")).ToHaveTextAsync("成功");
+
+        await auditor.GetByRole(AriaRole.Button, new() { Name = "校验审计链" }).ClickAsync();
+        await Expect(auditor.Locator("[data-test=chain]")).ToHaveAttributeAsync("data-intact", "true");
+        await Expect(auditor.Locator("[data-test=chain]")).ToContainTextAsync("审计链完整");
+        await ScreenshotAsync(auditor, "audit");
+        await auditor.CloseAsync();
     }
 
     /// <summary>Nobody reads a page unsigned: a crafted URL without a session leads to the identity service's sign-in.</summary>
@@ -528,9 +585,10 @@ public sealed partial class PortalTests(PortalFixture portal)
     [InlineData("/commendations", "表彰奖励", "Commendations", "commendations-root")]
     [InlineData("/incidents", "案事件报告", "Incident reports", "incidents")]
     [InlineData("/cases/listing-batch", "年度挂牌督办县（市、区）", "Yearly listing selection", "listing-batch")]
-    public async Task Every_main_page_opens_in_Chinese_and_in_English_without_a_refusal(string path, string zh, string en, string name)
+    [InlineData("/audit", "审计日志", "Audit trail", "audit-root", "province.auditor")]
+    public async Task Every_main_page_opens_in_Chinese_and_in_English_without_a_refusal(string path, string zh, string en, string name, string user = "province.office")
     {
-        var page = await OpenAsync("province.office", path);
+        var page = await OpenAsync(user, path);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync(zh);
         await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "zh-CN");
         await Expect(page.Locator("[data-test=problem]")).ToHaveCountAsync(0);

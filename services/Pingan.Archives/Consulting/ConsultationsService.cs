@@ -60,7 +60,9 @@ public sealed class ConsultationsService(
             if (await chains.ChainAsync(authority, ct) is [_, var level, ..]) levels.Add(level);
         if (leader is null || !levels.Contains(guard.Caller.Jurisdiction))
             throw JurisdictionGuard.Refused("consult an archive (Art. 23)",
-                $"leader {leaderId} is not managed by the party committee of your level ({guard.Caller.Jurisdiction}) on {day:yyyy-MM-dd}; the departments of the managing level consult");
+                $"leader {leaderId} is not managed by the party committee of your level ({guard.Caller.Jurisdiction}) on {day:yyyy-MM-dd}; the departments of the managing level consult",
+                "征求档案意见（第二十三条）",
+                $"{day:yyyy-MM-dd} 领导干部 {leaderId} 不属于本级（{guard.Caller.Jurisdiction}）党委管理；应由其干部管理权限所在层级的组织人事部门征求意见");
 
         // The archive and the standing in one round trip.
         var reads = new RawReads();
@@ -129,7 +131,7 @@ public sealed class ConsultationsService(
         guard.EnsureRole(Readers);
         var id = Guid.Parse(request.ConsultationId);
         var record = await db.Consultations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct)
-            ?? throw new NotFoundException($"no consultation {id}");
+            ?? throw new NotFoundException(Say.T($"征求意见记录 {id} 不存在", $"no consultation {id}"));
         // The asking level's record: read there and above, never sideways or below.
         await guard.ReadBusinessRecordAsync(record.LevelCode, ct);
         return record;

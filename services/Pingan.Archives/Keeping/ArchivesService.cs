@@ -27,7 +27,8 @@ public sealed class ArchivesService(ArchivesDb db, TimeProvider time, IAuditTrai
         foreach (var keeper in keepers)
             if (await guard.IsWithinAsync(keeper, ct)) return await book.ArchiveAsync(leader, time.Today(), ct);
         throw JurisdictionGuard.Refused("read business records",
-            $"the archive of {leader.Name} is kept by {string.Join(", ", keepers)}, none of which is within your jurisdiction ({guard.Caller.Jurisdiction})");
+            $"the archive of {leader.Name} is kept by {string.Join(", ", keepers)}, none of which is within your jurisdiction ({guard.Caller.Jurisdiction})",
+            $"{leader.Name} 的档案由 {string.Join("、", keepers)} 保管，均不在您的管辖范围（{guard.Caller.Jurisdiction}）内");
     }
 
     public override async Task<ArchiveList> ListArchives(ListArchivesRequest request, ServerCallContext context)
@@ -63,13 +64,15 @@ public sealed class ArchivesService(ArchivesDb db, TimeProvider time, IAuditTrai
         // Art. 22 "按优秀、合格、不合格确定档次": the office of the keeping level itself grades, not a level above it.
         guard.EnsureRole(PinganRoles.CommissionOffice);
         if (guard.Caller.Jurisdiction != request.KeeperCode)
-            throw JurisdictionGuard.Refused("grade an archive (Art. 22)", $"the office of {request.KeeperCode} grades the archives it keeps; you act for {guard.Caller.Jurisdiction}");
+            throw JurisdictionGuard.Refused("grade an archive (Art. 22)", $"the office of {request.KeeperCode} grades the archives it keeps; you act for {guard.Caller.Jurisdiction}",
+                $"{request.KeeperCode} 保管的档案由其综治办评定档次；您代表的是 {guard.Caller.Jurisdiction}");
         var leader = await KeptLeaderAsync(Guid.Parse(request.LeaderId), ct);
         var today = time.Today();
         if (request.Year > today.Year) throw new RequestValidationException("year", Say.T($"不得晚于本年度（{today.Year}）", $"is after this year ({today.Year})"));
         var (from, to) = (new DateOnly(request.Year, 1, 1), new DateOnly(request.Year, 12, 31));
         if (!leader.Posts.Any(p => p.Keeper == request.KeeperCode && p.Overlaps(from, to)))
-            throw new DomainRuleException($"{leader.Name} held no post in {request.Year} whose archive {request.KeeperCode} keeps (Art. 22): that year is graded by the level that kept it.");
+            throw new DomainRuleException(Say.T($"{leader.Name} 在 {request.Year} 年度未担任由 {request.KeeperCode} 建立档案的职务（第二十二条）：该年度的档次由当时为其建立档案的层级评定。",
+                $"{leader.Name} held no post in {request.Year} whose archive {request.KeeperCode} keeps (Art. 22): that year is graded by the level that kept it."));
 
         var now = time.GetUtcNow();
         var grade = new YearlyGradeRecord
@@ -94,7 +97,8 @@ public sealed class ArchivesService(ArchivesDb db, TimeProvider time, IAuditTrai
     private async Task<Leader> KeptLeaderAsync(Guid id, CancellationToken ct) =>
         await book.LeaderAsync(id, ct) is { } leader && leader.Posts.Any(p => p.Archived)
             ? leader
-            : throw new NotFoundException($"no archive for leader {id}: the registry shows them in no post a commission keeps an archive for (Art. 22)");
+            : throw new NotFoundException(Say.T($"领导干部 {id} 没有档案：组织机构库中其未担任任何由综治委建立档案的职务（第二十二条）",
+                $"no archive for leader {id}: the registry shows them in no post a commission keeps an archive for (Art. 22)"));
 
     private static YearlyGrade ToApi(YearlyGradeRecord g) => new()
     {

@@ -45,10 +45,17 @@ public sealed class CommendationsService(
         // Art. 27 "根据年度考核结果": an advanced unit is one graded 优秀 in its approved assessment of the year (reading 14).
         if (request.Kind == CommendationKind.AdvancedUnit && grade != Grade.Excellent)
             barred.Add(new(grade == Grade.Unspecified ? "NOT_ASSESSED" : "NOT_EXCELLENT", $"assessment/{request.Year}/{request.UnitCode}",
-                grade == Grade.Unspecified ? $"{request.UnitCode} has no approved result for {request.Year}" : $"{request.UnitCode} was graded {grade} in {request.Year}, not 优秀"));
+                grade == Grade.Unspecified ? $"{request.UnitCode} has no approved result for {request.Year}" : $"{request.UnitCode} was graded {grade} in {request.Year}, not 优秀")
+            {
+                DetailZh = grade == Grade.Unspecified
+                    ? $"{request.UnitCode} 没有经审定的 {request.Year} 年度考核结果"
+                    : $"{request.UnitCode} {request.Year} 年度考核等次为{Refusals.GradeZh(grade)}，不是优秀",
+            });
         if (barred.Count > 0)
-            throw new DomainRuleException($"{unit.Name} {(request.Kind == CommendationKind.AdvancedIndividual ? $"({request.PersonName.Trim()}) " : "")}may not be commended: " +
-                string.Join("; ", barred.Select(b => $"{b.Reason} {b.Detail} [{b.Reference}]")));
+            throw new DomainRuleException(Say.T(
+                $"{unit.Name}{(request.Kind == CommendationKind.AdvancedIndividual ? $"（{request.PersonName.Trim()}）" : "")}不得表彰：" + BarredZh(barred) + "。",
+                $"{unit.Name} {(request.Kind == CommendationKind.AdvancedIndividual ? $"({request.PersonName.Trim()}) " : "")}may not be commended: " +
+                string.Join("; ", barred.Select(b => $"{b.Reason} {b.Detail} [{b.Reference}]"))));
         var now = time.GetUtcNow();
         var commendation = new Commendation
         {
@@ -63,7 +70,8 @@ public sealed class CommendationsService(
         var open = await db.Commendations.AsNoTracking().Where(c => c.Year == request.Year && c.CommendingCode == request.CommendingCode
             && c.UnitCode == commendation.UnitCode && c.Kind == commendation.Kind && c.Status != CommendationStatus.Rejected).ToListAsync(ct);
         if (open.FirstOrDefault(c => c.Nominee == commendation.Nominee) is { } earlier)
-            throw new DomainRuleException($"{commendation.Nominee} was already proposed for {request.Year} ({earlier.Title}, {earlier.Status}); reject it before proposing again.");
+            throw new DomainRuleException(Say.T($"{commendation.Nominee} 已被提出 {request.Year} 年度表彰建议（{earlier.Title}，{Refusals.StatusZh(earlier.Status)}）；该建议决定不予批准后，方可重新提出。",
+                $"{commendation.Nominee} was already proposed for {request.Year} ({earlier.Title}, {earlier.Status}); reject it before proposing again."));
         db.Commendations.Add(commendation);
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditRecord(context.Method, $"commendation/{commendation.Id}", Detail: JsonSerializer.Serialize(new
@@ -88,7 +96,8 @@ public sealed class CommendationsService(
             if (!studied.TryGetValue(ids[i], out var c) || c.Year != request.Year || c.CommendingCode != request.CommendingCode)
                 throw new RequestValidationException($"opinions[{i}].commendation_id", Say.T($"{request.CommendingCode} 没有 {request.Year} 年度的表彰建议 {ids[i]}", $"no proposal {ids[i]} of {request.CommendingCode} for {request.Year}"));
             if (c.Status is not (CommendationStatus.Proposed or CommendationStatus.Studied))
-                throw new DomainRuleException($"The proposal {c.Id} was {c.Status.ToString().ToLowerInvariant()} on {ChinaTime.DateOf(c.DecidedAt!.Value):yyyy-MM-dd}: the joint meeting studies proposals before the decision.");
+                throw new DomainRuleException(Say.T($"表彰建议 {c.Id} 已于 {ChinaTime.DateOf(c.DecidedAt!.Value):yyyy-MM-dd} 作出决定（{Refusals.StatusZh(c.Status)}）：联席会议应在作出决定前研究建议。",
+                    $"The proposal {c.Id} was {c.Status.ToString().ToLowerInvariant()} on {ChinaTime.DateOf(c.DecidedAt!.Value):yyyy-MM-dd}: the joint meeting studies proposals before the decision."));
         }
         var meeting = new CommendationMeeting
         {
@@ -122,7 +131,7 @@ public sealed class CommendationsService(
         await guard.ActOnUnitAsync([PinganRoles.CommissionLeader], request.CommendingCode, ct);
         var id = Guid.Parse(request.CommendationId);
         var proposed = await db.Commendations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id && c.CommendingCode == request.CommendingCode && c.Year == request.Year, ct)
-            ?? throw new RpcException(new Status(StatusCode.NotFound, $"no proposal {id} of {request.CommendingCode} for {request.Year}"));
+            ?? throw new RpcException(new Status(StatusCode.NotFound, Say.T($"{request.CommendingCode} 没有 {request.Year} 年度的表彰建议 {id}", $"no proposal {id} of {request.CommendingCode} for {request.Year}")));
         // Remote facts first: whether the unit or person is still eligible on the day of the decision (Art. 35 ¶4).
         var today = time.Today();
         var barred = request.Approve ? await eligibility.CheckAsync(proposed.UnitCode, proposed.Year, today, proposed.LeaderId, ct) : [];
@@ -132,13 +141,17 @@ public sealed class CommendationsService(
         var c = await db.Commendations.FromSql($"SELECT * FROM commendations WHERE id = {id} FOR UPDATE").SingleAsync(ct);
         if (c.Status != CommendationStatus.Studied)
             throw new DomainRuleException(c.Status == CommendationStatus.Proposed
-                ? $"The proposal {c.Id} has not been studied: the joint meeting studies it first (Art. 24)."
-                : $"The proposal {c.Id} was {c.Status.ToString().ToLowerInvariant()} on {ChinaTime.DateOf(c.DecidedAt!.Value):yyyy-MM-dd}.");
+                ? Say.T($"表彰建议 {c.Id} 尚未经联席会议研究：须先由联席会议研究（第二十四条）。", $"The proposal {c.Id} has not been studied: the joint meeting studies it first (Art. 24).")
+                : Say.T($"表彰建议 {c.Id} 已于 {ChinaTime.DateOf(c.DecidedAt!.Value):yyyy-MM-dd} 作出决定（{Refusals.StatusZh(c.Status)}）。",
+                    $"The proposal {c.Id} was {c.Status.ToString().ToLowerInvariant()} on {ChinaTime.DateOf(c.DecidedAt!.Value):yyyy-MM-dd}."));
         if (request.Approve && !c.Endorsed)
-            throw new DomainRuleException($"The joint meeting did not endorse the proposal {c.Id}{(c.StudyRemarks.Length > 0 ? $" ({c.StudyRemarks})" : "")}: reject it, or have the meeting study it again.");
+            throw new DomainRuleException(Say.T($"联席会议不同意表彰建议 {c.Id}{(c.StudyRemarks.Length > 0 ? $"（{c.StudyRemarks}）" : "")}：请决定不予批准，或提请联席会议重新研究。",
+                $"The joint meeting did not endorse the proposal {c.Id}{(c.StudyRemarks.Length > 0 ? $" ({c.StudyRemarks})" : "")}: reject it, or have the meeting study it again."));
         if (barred.Count > 0)
-            throw new DomainRuleException($"{c.UnitName}{(c.PersonName.Length > 0 ? $" ({c.PersonName})" : "")} is no longer eligible: " +
-                string.Join("; ", barred.Select(b => $"{b.Reason} {b.Detail} [{b.Reference}]")) + ". Reject the proposal.");
+            throw new DomainRuleException(Say.T(
+                $"{c.UnitName}{(c.PersonName.Length > 0 ? $"（{c.PersonName}）" : "")}已不符合表彰条件：" + BarredZh(barred) + "。请决定不予批准该建议。",
+                $"{c.UnitName}{(c.PersonName.Length > 0 ? $" ({c.PersonName})" : "")} is no longer eligible: " +
+                string.Join("; ", barred.Select(b => $"{b.Reason} {b.Detail} [{b.Reference}]")) + ". Reject the proposal."));
         (c.Status, c.DecidedBy, c.DecidedAt, c.DecisionReasons) = (request.Approve ? CommendationStatus.Approved : CommendationStatus.Rejected, guard.Caller.Subject, now, request.Reasons.Trim());
         if (request.Approve)
             outbox.Enqueue(new CommendationConferred(c.Id, c.Year, c.CommendingCode, c.Kind.ToString(), c.UnitCode, c.UnitName, c.PersonName, c.LeaderId,
@@ -182,6 +195,9 @@ public sealed class CommendationsService(
         // A unit assessed by two levels takes the worse grade.
         return scores.Count == 0 ? Grade.Unspecified : scores.Max(s => s.Grade);
     }
+
+    /// <summary>What bars a unit or person, for a refusal in Chinese: each reason's detail and reference.</summary>
+    private static string BarredZh(IEnumerable<Ineligible> barred) => string.Join("；", barred.Select(b => $"{b.DetailZh} [{b.Reference}]"));
 
     private sealed record MeetingAttendee(string Department, string Name);
 

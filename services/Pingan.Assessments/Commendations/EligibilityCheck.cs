@@ -7,7 +7,14 @@ using Pingan.Security;
 
 namespace Pingan.Assessments.Commendations;
 
-public sealed record Ineligible(string Reason, string Reference, string Detail);
+public sealed record Ineligible(string Reason, string Reference, string Detail)
+{
+    /// <summary>
+    /// The detail in Chinese, for a refusal a person reads in Chinese (Say): not stored, nor answered by the API, which
+    /// keep <see cref="Detail"/>.
+    /// </summary>
+    public string DetailZh { get; init; } = Detail;
+}
 
 /// <summary>
 /// Whether a unit, or a leader of it, may be commended (reading 14, docs/regulation/commendations.md): no listing in
@@ -33,14 +40,17 @@ public sealed class EligibilityCheck(AssessmentsDb db, RegistryLeaders leaders, 
         var listings = (await db.Disqualifications.AsNoTracking().Where(d => d.StartsOn != null && d.StartsOn <= day && (d.EndsOn == null || d.EndsOn >= day))
             .ToListAsync(ct)).OrderBy(d => d.UnitCode, StringComparer.Ordinal).ToList();
         foreach (var listing in listings.Where(l => l.UnitCode == unitCode))
-            reasons.Add(new("LISTED", $"sanctions/case/{listing.CaseId}", $"{unitCode} is under listed supervision since {listing.StartsOn:yyyy-MM-dd} (Art. 35 ¶4)"));
+            reasons.Add(new("LISTED", $"sanctions/case/{listing.CaseId}", $"{unitCode} is under listed supervision since {listing.StartsOn:yyyy-MM-dd} (Art. 35 ¶4)")
+                { DetailZh = $"{unitCode} 自 {listing.StartsOn:yyyy-MM-dd} 起被挂牌督办（第三十五条第四款）" });
         var vetoes = await db.Inputs.AsNoTracking().Where(i => i.Year == year && i.Source == Source.SanctionCases && i.Kind == "veto")
             .OrderBy(i => i.UnitCode).ToListAsync(ct);
         foreach (var veto in vetoes.Where(v => v.UnitCode == unitCode))
-            reasons.Add(new("VETOED", veto.Reference, $"{unitCode} was vetoed on {veto.On:yyyy-MM-dd} (Art. 37)"));
+            reasons.Add(new("VETOED", veto.Reference, $"{unitCode} was vetoed on {veto.On:yyyy-MM-dd} (Art. 37)")
+                { DetailZh = $"{unitCode} 于 {veto.On:yyyy-MM-dd} 被一票否决（第三十七条）" });
         var failed = await ApprovedScores(db, unitCode, year).ToListAsync(ct);
         foreach (var score in failed.Where(s => s.Grade == Grade.Fail))
-            reasons.Add(new("FAILED_ASSESSMENT", $"assessment/{score.AssessingCode}/{year}/{unitCode}", $"{unitCode} was graded 不合格 in {year} (Art. 20)"));
+            reasons.Add(new("FAILED_ASSESSMENT", $"assessment/{score.AssessingCode}/{year}/{unitCode}", $"{unitCode} was graded 不合格 in {year} (Art. 20)")
+                { DetailZh = $"{unitCode} {year} 年度考核等次为不合格（第二十条）" });
         if (leaderId is not { } leader) return reasons;
 
         var id = leader.ToString();
@@ -48,12 +58,14 @@ public sealed class EligibilityCheck(AssessmentsDb db, RegistryLeaders leaders, 
         {
             if (listing.LeaderIds.Contains(leader) || await AnswersForAsync(listing.UnitCode, day, day, id, ct))
                 reasons.Add(new("LEADER_LISTED", $"sanctions/case/{listing.CaseId}",
-                    $"the leader answers for {listing.UnitCode}, under listed supervision since {listing.StartsOn:yyyy-MM-dd} (Art. 35 ¶4)"));
+                    $"the leader answers for {listing.UnitCode}, under listed supervision since {listing.StartsOn:yyyy-MM-dd} (Art. 35 ¶4)")
+                    { DetailZh = $"该领导干部对 {listing.UnitCode} 负有领导责任，该单位自 {listing.StartsOn:yyyy-MM-dd} 起被挂牌督办（第三十五条第四款）" });
         }
         var yearEnd = new DateOnly(year, 12, 31);
         foreach (var veto in vetoes)
             if (await AnswersForAsync(veto.UnitCode, new DateOnly(year, 1, 1), day < yearEnd ? day : yearEnd, id, ct))
-                reasons.Add(new("LEADER_VETOED", veto.Reference, $"the leader answered for {veto.UnitCode} in {year}, vetoed on {veto.On:yyyy-MM-dd}"));
+                reasons.Add(new("LEADER_VETOED", veto.Reference, $"the leader answered for {veto.UnitCode} in {year}, vetoed on {veto.On:yyyy-MM-dd}")
+                    { DetailZh = $"该领导干部 {year} 年度对 {veto.UnitCode} 负有领导责任，该单位于 {veto.On:yyyy-MM-dd} 被一票否决" });
         return reasons;
     }
 

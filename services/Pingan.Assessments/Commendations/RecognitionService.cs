@@ -51,6 +51,8 @@ public sealed class RecognitionService(
         foreach (var code in terms.Select(t => t.CadreAuthorityCode).Where(c => c.Length > 0).Distinct())
             authorities[code] = (await chains.ChainAsync(code, ct)) is [_, var level, ..] ? level : "";
         var considered = new List<RecommendedLeader>();
+        // Why each leader is left out, in Chinese, for the refusal when nobody is left (LeftOutBecause is stored, in English).
+        var leftOutZh = new List<string>();
         foreach (var term in terms.DistinctBy(t => t.LeaderId))
         {
             var leader = new RecommendedLeader
@@ -59,19 +61,29 @@ public sealed class RecognitionService(
             };
             // Reading 16 ("按照干部管理权限"): the commission of the level whose party committee manages the cadre.
             if (authorities.GetValueOrDefault(term.CadreAuthorityCode) != request.RecommendingCode)
+            {
                 leader.LeftOutBecause = term.CadreAuthorityCode.Length == 0
                     ? "no cadre authority is recorded for the term"
                     : $"managed by {term.CadreAuthorityCode} (the level {authorities[term.CadreAuthorityCode]}), not {request.RecommendingCode}'s party committee: that level's commission recommends";
+                leftOutZh.Add($"{leader.Name}：" + (term.CadreAuthorityCode.Length == 0
+                    ? "该任职未登记干部管理权限"
+                    : $"由 {term.CadreAuthorityCode} 管理（属 {authorities[term.CadreAuthorityCode]} 层级），不属于 {request.RecommendingCode} 党委管理：应由该层级的委员会推荐"));
+            }
             else if ((await eligibility.CheckAsync(request.UnitCode, today.Year, today, Guid.Parse(term.LeaderId), ct))
                      .Where(r => r.Reason.StartsWith("LEADER_", StringComparison.Ordinal)).ToList() is { Count: > 0 } barred)
+            {
                 // Art. 35 ¶4: while a unit they answer for is listed, no promotion.
                 leader.LeftOutBecause = string.Join("; ", barred.Select(b => $"{b.Detail} [{b.Reference}]"));
+                leftOutZh.Add($"{leader.Name}：" + string.Join("；", barred.Select(b => $"{b.DetailZh} [{b.Reference}]")));
+            }
             considered.Add(leader);
         }
         if (considered.All(l => l.LeftOutBecause.Length > 0))
             throw new DomainRuleException(considered.Count == 0
-                ? $"{unit.Name} has no principal or comprehensive-management in-charge leader recorded today: nobody to recommend."
-                : $"None of {unit.Name}'s leaders can be recommended by {request.RecommendingCode}: " + string.Join("; ", considered.Select(l => $"{l.Name}: {l.LeftOutBecause}")));
+                ? Say.T($"{unit.Name} 目前没有登记在任的党政主要负责同志或分管综治工作的负责同志：没有可推荐的人选。",
+                    $"{unit.Name} has no principal or comprehensive-management in-charge leader recorded today: nobody to recommend.")
+                : Say.T($"{unit.Name} 的领导干部均不能由 {request.RecommendingCode} 推荐：" + string.Join("；", leftOutZh) + "。",
+                    $"None of {unit.Name}'s leaders can be recommended by {request.RecommendingCode}: " + string.Join("; ", considered.Select(l => $"{l.Name}: {l.LeftOutBecause}"))));
         var now = time.GetUtcNow();
         var record = new PromotionRecommendationRecord
         {
@@ -111,7 +123,7 @@ public sealed class RecognitionService(
         var ct = context.CancellationToken;
         var id = Guid.Parse(request.RecommendationId);
         var record = await db.PromotionRecommendations.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct);
-        if (record is null) throw new RpcException(new Status(StatusCode.NotFound, $"no promotion recommendation {id}"));
+        if (record is null) throw new RpcException(new Status(StatusCode.NotFound, Say.T($"优先提拔重用建议 {id} 不存在", $"no promotion recommendation {id}")));
         // The recommending level's record, about a unit below it: read by either and the levels above.
         await guard.ReadBusinessRecordAsync(record.UnitCode, ct, record.RecommendingCode);
         var recommending = await units.GetUnitAsync(new RegistryApi.GetUnitRequest { Code = record.RecommendingCode }, cancellationToken: ct);

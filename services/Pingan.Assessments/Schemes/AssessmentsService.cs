@@ -157,7 +157,8 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var scheme = await SchemesService.LockAsync(db, request.AssessingCode, request.Year, ct);
         if (scheme?.FrozenAt is { } opened)
-            throw new DomainRuleException($"The {request.Year} assessment of {request.AssessingCode} opened on {ChinaTime.DateOf(opened):yyyy-MM-dd}.");
+            throw new DomainRuleException(Say.T($"{request.AssessingCode} 的 {request.Year} 年度考核已于 {ChinaTime.DateOf(opened):yyyy-MM-dd} 开始。",
+                $"The {request.Year} assessment of {request.AssessingCode} opened on {ChinaTime.DateOf(opened):yyyy-MM-dd}."));
         if (scheme is null) db.Schemes.Add(scheme = SchemesService.StoredDefault(request.Year, request.AssessingCode, now));
         scheme.FrozenAt = now;
         scheme.FrozenBy = guard.Caller.Subject;
@@ -182,7 +183,8 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
         var from = score.Grade;
         // Reading 20 (Art. 35 ¶4): a unit listed in the year is not 优秀, whatever the office thinks of its work.
         if (request.Grade == Grade.Excellent && score.View().Listed)
-            throw new DomainRuleException($"{request.UnitCode} was under listed supervision in {request.Year}: it cannot be graded 优秀 (Art. 35 ¶4, reading 20).");
+            throw new DomainRuleException(Say.T($"{request.UnitCode} 在 {request.Year} 年度曾被挂牌督办，不得评为优秀（第三十五条第四款；适用口径第 20 项）。",
+                $"{request.UnitCode} was under listed supervision in {request.Year}: it cannot be graded 优秀 (Art. 35 ¶4, reading 20)."));
         (score.AdjustedGrade, score.AdjustmentReasons, score.AdjustedBy) = (request.Grade == score.ProposedGrade ? null : request.Grade, request.Reasons.Trim(), guard.Caller.Subject);
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditRecord(context.Method, $"assessment/{request.AssessingCode}/{request.Year}/{request.UnitCode}", Detail: JsonSerializer.Serialize(new
@@ -203,7 +205,8 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
         EnsureNotApproved(round);
         var (year, code) = (request.Year, request.AssessingCode);
         var grades = await db.Scores.Where(x => x.Year == year && x.AssessingCode == code).ToListAsync(ct);
-        if (grades.Count == 0) throw new DomainRuleException($"The {year} assessment of {code} has no scores to approve: score it first.");
+        if (grades.Count == 0)
+            throw new DomainRuleException(Say.T($"{code} 的 {year} 年度考核尚无评分结果，无从审定：请先评分。", $"The {year} assessment of {code} has no scores to approve: score it first."));
         // Reading 20: a listing that arrived after the scoring still bars a 优秀; the office scores again first.
         var excellent = grades.Where(g => g.Grade == Grade.Excellent).Select(g => g.UnitCode).ToList();
         var (yearStart, yearEnd) = (new DateOnly(year, 1, 1), new DateOnly(year, 12, 31));
@@ -211,7 +214,8 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
             .Where(d => excellent.Contains(d.UnitCode) && d.StartsOn != null && d.StartsOn <= yearEnd && (d.EndsOn == null || d.EndsOn >= yearStart))
             .Select(d => d.UnitCode).Distinct().OrderBy(u => u).ToListAsync(ct);
         if (listed.Count > 0)
-            throw new DomainRuleException($"{string.Join(", ", listed)} graded 优秀 but under listed supervision in {year} (Art. 35 ¶4, reading 20): score the assessment again first.");
+            throw new DomainRuleException(Say.T($"{string.Join("、", listed)} 被评为优秀，但在 {year} 年度曾被挂牌督办（第三十五条第四款；适用口径第 20 项）：请先重新评分。",
+                $"{string.Join(", ", listed)} graded 优秀 but under listed supervision in {year} (Art. 35 ¶4, reading 20): score the assessment again first."));
         (round.ApprovedAt, round.ApprovedBy) = (now, guard.Caller.Subject);
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(new AuditRecord(context.Method, $"assessment/{code}/{year}", Detail: JsonSerializer.Serialize(new
@@ -236,8 +240,12 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var scheme = await SchemesService.LockAsync(db, code, year, ct);
         var round = await OpenRoundAsync(code, year, ct);
-        if (round.ApprovedAt is null) throw new DomainRuleException($"The {year} assessment of {code} is not approved: the commission's leader approves it before it is published.");
-        if (round.PublishedAt is { } published) throw new DomainRuleException($"The {year} assessment of {code} was published on {ChinaTime.DateOf(published):yyyy-MM-dd}.");
+        if (round.ApprovedAt is null)
+            throw new DomainRuleException(Say.T($"{code} 的 {year} 年度考核尚未审定：须经委员会领导审定后方可通报。",
+                $"The {year} assessment of {code} is not approved: the commission's leader approves it before it is published."));
+        if (round.PublishedAt is { } published)
+            throw new DomainRuleException(Say.T($"{code} 的 {year} 年度考核已于 {ChinaTime.DateOf(published):yyyy-MM-dd} 通报。",
+                $"The {year} assessment of {code} was published on {ChinaTime.DateOf(published):yyyy-MM-dd}."));
         (round.PublishedAt, round.PublishedBy, round.Distribution) = (now, guard.Caller.Subject, [.. request.Distribution.Distinct()]);
         var scores = await db.Scores.AsNoTracking().Where(x => x.Year == year && x.AssessingCode == code).ToListAsync(ct);
         var targetsUnmet = 0;
@@ -269,14 +277,16 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var scheme = await SchemesService.LockAsync(db, code, year, ct);
         var round = await OpenRoundAsync(code, year, ct);
-        if (round.ApprovedAt is null) throw new DomainRuleException($"The {year} assessment of {code} is not approved: its 优秀 units are known once the commission's leader approves.");
+        if (round.ApprovedAt is null)
+            throw new DomainRuleException(Say.T($"{code} 的 {year} 年度考核尚未审定：经委员会领导审定后方能确定优秀单位。",
+                $"The {year} assessment of {code} is not approved: its 优秀 units are known once the commission's leader approves."));
         var grades = await db.Scores.AsNoTracking().Where(x => x.Year == year && x.AssessingCode == code).ToDictionaryAsync(x => x.UnitCode, ct);
         // Art. 20: only a unit graded 优秀 may have the extra month.
         for (var i = 0; i < request.UnitCodes.Count; i++)
             if (!grades.TryGetValue(request.UnitCodes[i], out var score) || score.Grade != Grade.Excellent)
                 throw new RequestValidationException($"unit_codes[{i}]", score is null
                     ? Say.T($"{request.UnitCodes[i]} 未参加 {code} 的 {year} 年度考核", $"{request.UnitCodes[i]} was not assessed in the {year} assessment of {code}")
-                    : Say.T($"{request.UnitCodes[i]} 的考核等次为 {score.Grade}，不是优秀（第二十条）", $"{request.UnitCodes[i]} was graded {score.Grade}, not 优秀 (Art. 20)"));
+                    : Say.T($"{request.UnitCodes[i]} 的考核等次为{Refusals.GradeZh(score.Grade)}，不是优秀（第二十条）", $"{request.UnitCodes[i]} was graded {score.Grade}, not 优秀 (Art. 20)"));
         (round.ExtraSalaryUnits, round.ExtraSalaryDocument, round.ExtraSalaryDecidedOn, round.ExtraSalaryRecordedBy) =
             ([.. request.UnitCodes.Distinct().Order(StringComparer.Ordinal)], request.Document.Trim(), decidedOn, guard.Caller.Subject);
         await db.SaveChangesAsync(ct);
@@ -297,7 +307,8 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
         var (year, code) = (request.Year, request.AssessingCode);
         var round = await db.Rounds.AsNoTracking().FirstOrDefaultAsync(r => r.Year == year && r.AssessingCode == code, ct);
         if (round?.ExtraSalaryDecidedOn is not { } decidedOn)
-            throw new DomainRuleException($"No decision on the 优秀 units' extra month is recorded for the {year} assessment of {code}: record it first (Art. 20).");
+            throw new DomainRuleException(Say.T($"{code} 的 {year} 年度考核尚未记录优秀单位增发一个月全额工资的决定：请先记录（第二十条）。",
+                $"No decision on the 优秀 units' extra month is recorded for the {year} assessment of {code}: record it first (Art. 20)."));
         var granted = round.ExtraSalaryUnits;
         var scores = await db.Scores.AsNoTracking().Where(x => x.Year == year && x.AssessingCode == code && granted.Contains(x.UnitCode)).ToListAsync(ct);
         var assessing = await units.GetUnitAsync(new RegistryApi.GetUnitRequest { Code = code }, cancellationToken: ct);
@@ -353,12 +364,14 @@ public sealed class AssessmentsService(AssessmentsDb db, TimeProvider time, IAud
 
     private async Task<YearAssessment> OpenRoundAsync(string code, int year, CancellationToken ct) =>
         await db.Rounds.FirstOrDefaultAsync(r => r.Year == year && r.AssessingCode == code, ct)
-        ?? throw new DomainRuleException($"The {year} assessment of {code} has not opened: open it first, which freezes the scheme it is scored under.");
+        ?? throw new DomainRuleException(Say.T($"{code} 的 {year} 年度考核尚未开始：请先开始考核，评分所依据的考核方案随之固定。",
+            $"The {year} assessment of {code} has not opened: open it first, which freezes the scheme it is scored under."));
 
     private static void EnsureNotApproved(YearAssessment round)
     {
         if (round.ApprovedAt is { } approved)
-            throw new DomainRuleException($"The {round.Year} assessment of {round.AssessingCode} was approved on {ChinaTime.DateOf(approved):yyyy-MM-dd}: its scores and grades no longer change.");
+            throw new DomainRuleException(Say.T($"{round.AssessingCode} 的 {round.Year} 年度考核已于 {ChinaTime.DateOf(approved):yyyy-MM-dd} 审定：得分和等次不再变更。",
+                $"The {round.Year} assessment of {round.AssessingCode} was approved on {ChinaTime.DateOf(approved):yyyy-MM-dd}: its scores and grades no longer change."));
     }
 
     private static AssessmentRound ToApi(YearAssessment round, AssessmentScheme scheme)

@@ -37,7 +37,8 @@ public sealed class SchemesService(AssessmentsDb db, TimeProvider time, IAuditTr
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var scheme = await LockAsync(db, request.AssessingCode, request.Year, ct);
         if (scheme?.FrozenAt is { } frozen)
-            throw new DomainRuleException($"The {request.Year} scheme of {request.AssessingCode} froze when the year's assessment opened on {frozen:yyyy-MM-dd}; a past year is scored under the scheme it had.");
+            throw new DomainRuleException(Say.T($"{request.AssessingCode} 的 {request.Year} 年度考核方案已在 {frozen:yyyy-MM-dd} 开始年度考核时固定；以往年度按其当时的考核方案评分。",
+                $"The {request.Year} scheme of {request.AssessingCode} froze when the year's assessment opened on {frozen:yyyy-MM-dd}; a past year is scored under the scheme it had."));
         if (scheme is null)
         {
             scheme = new AssessmentScheme { Year = request.Year, AssessingCode = request.AssessingCode, IndicatorsJson = "[]", Reason = "", SetBy = "" };

@@ -32,7 +32,8 @@ public sealed class SurveysService(
         var ct = context.CancellationToken;
         await guard.ActOnUnitAsync([PinganRoles.CommissionOffice], request.UnitCode, ct);
         if (request.UnitCode == guard.Caller.Jurisdiction)
-            throw JurisdictionGuard.Refused("record a survey", "a level's own survey is recorded by the level that assesses it, not by itself");
+            throw JurisdictionGuard.Refused("record a survey", "a level's own survey is recorded by the level that assesses it, not by itself",
+                "登记群众安全感调查", "本级的群众安全感调查由考核本级的上一级登记，不由本级自行登记");
         var conducted = DateOnly.ParseExact(request.ConductedOn, "yyyy-MM-dd", CultureInfo.InvariantCulture);
         if (conducted > time.Today()) throw new RequestValidationException("conducted_on", Say.T("不得晚于今天", "is in the future"));
         if (conducted.Year != request.Year) throw new RequestValidationException("conducted_on", Say.T($"不在调查所属的 {request.Year} 年度内", $"is not in {request.Year}, the year the survey is for"));
@@ -45,7 +46,8 @@ public sealed class SurveysService(
         // One survey per unit and year: the first recording inserts the row, so it is the key that is locked.
         await db.LockKeyAsync($"survey/{request.UnitCode}/{request.Year}", ct);
         if (await db.Surveys.AsNoTracking().FirstOrDefaultAsync(s => s.Year == request.Year && s.UnitCode == request.UnitCode, ct) is { } earlier)
-            throw new DomainRuleException($"{unit.Name}'s {request.Year} survey was recorded on {ChinaTime.DateOf(earlier.RecordedAt):yyyy-MM-dd} ({earlier.Satisfied} of {earlier.SampleSize}); a year has one.");
+            throw new DomainRuleException(Say.T($"{unit.Name} {request.Year} 年度的群众安全感调查已于 {ChinaTime.DateOf(earlier.RecordedAt):yyyy-MM-dd} 登记（样本 {earlier.SampleSize} 人，其中 {earlier.Satisfied} 人感到安全）；每年度只登记一次。",
+                $"{unit.Name}'s {request.Year} survey was recorded on {ChinaTime.DateOf(earlier.RecordedAt):yyyy-MM-dd} ({earlier.Satisfied} of {earlier.SampleSize}); a year has one."));
         var survey = new SecuritySurvey
         {
             Id = Guid.CreateVersion7(now), Year = request.Year, UnitCode = unit.Code, UnitName = unit.Name, ScopeChain = [.. chain],

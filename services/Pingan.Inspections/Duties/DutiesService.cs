@@ -45,7 +45,8 @@ public sealed class DutiesService(
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await LockYearAsync(request.Year, ct);
         if (await db.Duties.AnyAsync(d => d.Year == request.Year, ct))
-            throw new DomainRuleException($"The {request.Year} calendar has been generated; its schedule is frozen. Set the next year's.");
+            throw new DomainRuleException(Say.T($"{request.Year} 年度报告任务日历已生成，任务安排已固定。请设置下一年度的任务安排。",
+                $"The {request.Year} calendar has been generated; its schedule is frozen. Set the next year's."));
         await db.DutyRules.Where(r => r.Year == request.Year).ExecuteDeleteAsync(ct);
         var now = time.GetUtcNow();
         db.DutyRules.AddRange(request.Rules.Select(r => new DutyRule
@@ -208,7 +209,7 @@ public sealed class DutiesService(
         var id = Guid.Parse(request.DocumentId);
         var owner = await db.DutyDocuments.Where(x => x.Id == id).Select(x => x.DutyId).FirstOrDefaultAsync(ct);
         var duty = owner == Guid.Empty ? null : await db.Duties.AsNoTracking().FirstOrDefaultAsync(d => d.Id == owner, ct);
-        if (duty is null) throw new NotFoundException($"No document {request.DocumentId}.");
+        if (duty is null) throw new NotFoundException(Say.T($"附件 {request.DocumentId} 不存在。", $"No document {request.DocumentId}."));
         // A business record of the party's unit, received by the recipient commission.
         await guard.ReadBusinessRecordAsync(duty.UnitCode, ct, duty.JurisdictionCode, duty.RecipientCode);
         return context.Download(await db.DutyDocuments.AsNoTracking().FirstAsync(x => x.Id == id, ct));
@@ -229,12 +230,14 @@ public sealed class DutiesService(
         var id = Guid.Parse(request.DutyId);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.Database.ExecuteSqlAsync($"SELECT 1 FROM reporting_duties WHERE id = {id} FOR UPDATE", ct);
-        var duty = await db.Duties.FirstOrDefaultAsync(d => d.Id == id, ct) ?? throw new NotFoundException($"No duty {request.DutyId}.");
+        var duty = await db.Duties.FirstOrDefaultAsync(d => d.Id == id, ct)
+            ?? throw new NotFoundException(Say.T($"报告任务 {request.DutyId} 不存在。", $"No duty {request.DutyId}."));
         if (duty.UnitCode != request.UnitCode)
             throw new RequestValidationException("duty_id", Say.T($"是 {duty.PartyName}（{duty.UnitCode}）的履职事项，不是 {request.UnitCode} 的；各单位报送本单位的履职事项",
                 $"is a duty of {duty.PartyName} ({duty.UnitCode}), not of {request.UnitCode}; each unit submits its own"));
         EnsureSubmitter(duty);
-        if (duty.SubmittedAt is { } at) throw new DomainRuleException($"The duty was submitted on {ChinaTime.DateOf(at):yyyy-MM-dd}.");
+        if (duty.SubmittedAt is { } at)
+            throw new DomainRuleException(Say.T($"该报告任务已于 {ChinaTime.DateOf(at):yyyy-MM-dd} 报送。", $"The duty was submitted on {ChinaTime.DateOf(at):yyyy-MM-dd}."));
         if (duty.Party == DutyParty.CommissionMember && request.Form is not ("PLENARY" or "WRITTEN"))
             throw new RequestValidationException("form", Say.T("必须是 PLENARY 或 WRITTEN：委员会成员在全体会议上报告或书面报告（第十六条）", "must be PLENARY or WRITTEN: a member reports in the plenary or in writing (Art. 16)"));
         var now = time.GetUtcNow();
@@ -279,7 +282,8 @@ public sealed class DutiesService(
             _ => office,
         };
         if (!allowed)
-            throw JurisdictionGuard.Refused("submit a reporting duty", $"the duty is {duty.PartyName}'s ({duty.UnitCode}), submitted by {(duty.Party is DutyParty.MemberUnit or DutyParty.CommissionMember ? "its own staff" : $"the office of {duty.JurisdictionCode}")}; you act for {caller.Unit ?? caller.Jurisdiction}");
+            throw JurisdictionGuard.Refused("submit a reporting duty", $"the duty is {duty.PartyName}'s ({duty.UnitCode}), submitted by {(duty.Party is DutyParty.MemberUnit or DutyParty.CommissionMember ? "its own staff" : $"the office of {duty.JurisdictionCode}")}; you act for {caller.Unit ?? caller.Jurisdiction}",
+                "报送报告任务", $"该报告任务属于 {duty.PartyName}（{duty.UnitCode}），应由{(duty.Party is DutyParty.MemberUnit or DutyParty.CommissionMember ? "其本单位工作人员" : $" {duty.JurisdictionCode} 平安办")}报送；您代表的是 {caller.Unit ?? caller.Jurisdiction}");
     }
 
     // ---------------------------------------------------------------- work information (Art. 15)
@@ -293,13 +297,15 @@ public sealed class DutiesService(
         // Art. 15: the member unit itself reports to its commission; nobody sends it in another unit's name.
         guard.EnsureRole(SubmitterRoles);
         if (guard.Caller.Unit != request.UnitCode)
-            throw JurisdictionGuard.Refused("send work information", $"a member unit's own staff send its work information; you act for {guard.Caller.Unit ?? guard.Caller.Jurisdiction}");
+            throw JurisdictionGuard.Refused("send work information", $"a member unit's own staff send its work information; you act for {guard.Caller.Unit ?? guard.Caller.Jurisdiction}",
+                "报送工作信息", $"成员单位的工作信息由其本单位工作人员报送；您代表的是 {guard.Caller.Unit ?? guard.Caller.Jurisdiction}");
         var now = time.GetUtcNow();
         var year = ChinaTime.DateOf(now).Year;
         // Its commission is the one the year's calendar lists it under (its annual summary, the same article).
         var summary = await db.Duties.AsNoTracking().Where(d => d.Year == year && d.Party == DutyParty.MemberUnit && d.UnitCode == request.UnitCode)
             .OrderBy(d => d.DueOn).FirstOrDefaultAsync(ct)
-            ?? throw new DomainRuleException($"{request.UnitCode} is not a member unit of any commission in the {year} duty calendar (generate the calendar, or add the unit to its commission first).");
+            ?? throw new DomainRuleException(Say.T($"{request.UnitCode} 在 {year} 年度报告任务日历中不是任何委员会的成员单位（请先生成日历，或先将该单位列为其委员会的成员单位）。",
+                $"{request.UnitCode} is not a member unit of any commission in the {year} duty calendar (generate the calendar, or add the unit to its commission first)."));
         var item = new WorkInformation
         {
             Id = Guid.CreateVersion7(now), Year = year, UnitCode = summary.UnitCode, UnitName = summary.PartyName, JurisdictionCode = summary.JurisdictionCode,

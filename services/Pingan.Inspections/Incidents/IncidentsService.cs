@@ -90,7 +90,7 @@ public sealed class IncidentsService(
     {
         var ct = context.CancellationToken;
         var incident = await db.Incidents.AsNoTracking().FirstOrDefaultAsync(i => i.Id == Guid.Parse(request.IncidentId), ct)
-            ?? throw new NotFoundException($"No incident {request.IncidentId}.");
+            ?? throw new NotFoundException(Say.T($"案事件 {request.IncidentId} 不存在。", $"No incident {request.IncidentId}."));
         await guard.ReadBusinessRecordAsync(incident.PlaceCode, ct, incident.ReporterUnitCode);
         return ToApi(incident);
     }
@@ -114,7 +114,8 @@ public sealed class IncidentsService(
     {
         var ct = context.CancellationToken;
         var id = Guid.Parse(request.IncidentId);
-        var snapshot = await db.Incidents.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct) ?? throw new NotFoundException($"No incident {request.IncidentId}.");
+        var snapshot = await db.Incidents.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct)
+            ?? throw new NotFoundException(Say.T($"案事件 {request.IncidentId} 不存在。", $"No incident {request.IncidentId}."));
         // An office of a commission the place lies within refers it (Art. 31, 38 "向综治办书面反映").
         await guard.ActOnUnitAsync([PinganRoles.CommissionOffice], snapshot.PlaceCode, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);

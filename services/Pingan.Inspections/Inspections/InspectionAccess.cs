@@ -1,4 +1,5 @@
 using Pingan.Security;
+using Pingan.ServiceDefaults;
 
 namespace Pingan.Inspections.Inspections;
 
@@ -50,5 +51,5 @@ public sealed class InspectionAccess(JurisdictionGuard guard, IAccountabilityCha
     public async Task<bool> MayReadAboutAsync(Inspection i, string targetCode, CancellationToken ct) =>
         IsInsider(i) || await guard.MayReadBusinessRecordAsync(targetCode, ct, i.InspectingCode);
 
-    public static Pingan.ServiceDefaults.NotFoundException NotFound(string id) => new($"No inspection {id}.");
+    public static NotFoundException NotFound(string id) => new(Say.T($"督导检查 {id} 不存在。", $"No inspection {id}."));
 }

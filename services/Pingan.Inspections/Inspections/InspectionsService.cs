@@ -44,7 +44,7 @@ public sealed class InspectionsService(
         var errors = new List<FieldError>();
         var targets = new List<InspectionTarget>();
         var scope = new HashSet<string>(StringComparer.Ordinal);
-        var own = await chains.ChainAsync(body, ct) ?? throw new NotFoundException($"No unit {body}.");
+        var own = await chains.ChainAsync(body, ct) ?? throw new NotFoundException(Say.T($"单位 {body} 不存在。", $"No unit {body}."));
         scope.UnionWith(own);
         for (var n = 0; n < request.TargetCodes.Count; n++)
         {
@@ -155,7 +155,7 @@ public sealed class InspectionsService(
     public override Task<Api.Inspection> RecordVisit(RecordVisitRequest request, ServerCallContext context) =>
         ChangeAsync(request.InspectionId, context, (i, ct) =>
         {
-            EnsureInsider(i, "records a visit");
+            EnsureInsider(i, "记录走访", "records a visit");
             EnsureFieldWork(i);
             EnsureTarget(i, request.TargetCode, "target_code");
             var on = DateOnly.ParseExact(request.VisitedOn, "yyyy-MM-dd");
@@ -184,7 +184,9 @@ public sealed class InspectionsService(
         var i = await db.Inspections.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw InspectionAccess.NotFound(request.InspectionId);
         await access.EnsureReadableAsync(i, ct);
         EnsureTarget(i, request.UnitCode, "unit_code");
-        if (i.Status == InspectionStatus.Closed) throw new DomainRuleException($"The inspection closed on {ChinaTime.DateOf(i.ClosedAt!.Value):yyyy-MM-dd}; it takes no more evidence.");
+        if (i.Status == InspectionStatus.Closed)
+            throw new DomainRuleException(Say.T($"该督导检查已于 {ChinaTime.DateOf(i.ClosedAt!.Value):yyyy-MM-dd} 办结，不再接收佐证材料。",
+                $"The inspection closed on {ChinaTime.DateOf(i.ClosedAt!.Value):yyyy-MM-dd}; it takes no more evidence."));
         // The team gathers evidence about any target; a target's own staff, for the rectification they report.
         if (!access.IsInsider(i))
         {
@@ -212,11 +214,12 @@ public sealed class InspectionsService(
         var ct = context.CancellationToken;
         var id = Guid.Parse(request.EvidenceId);
         var owner = await db.Evidence.Where(e => e.Id == id).Select(e => new { e.InspectionId, e.UnitCode }).FirstOrDefaultAsync(ct)
-            ?? throw new NotFoundException($"No evidence {request.EvidenceId}.");
+            ?? throw new NotFoundException(Say.T($"佐证材料 {request.EvidenceId} 不存在。", $"No evidence {request.EvidenceId}."));
         var i = await db.Inspections.AsNoTracking().FirstAsync(x => x.Id == owner.InspectionId, ct);
-        if (!await access.MaySeeAsync(i, ct)) throw new NotFoundException($"No evidence {request.EvidenceId}.");
+        if (!await access.MaySeeAsync(i, ct)) throw new NotFoundException(Say.T($"佐证材料 {request.EvidenceId} 不存在。", $"No evidence {request.EvidenceId}."));
         if (!await access.MayReadAboutAsync(i, owner.UnitCode, ct))
-            throw JurisdictionGuard.Refused("read business records", $"the evidence concerns {owner.UnitCode}, which is not within your jurisdiction ({guard.Caller.Jurisdiction})");
+            throw JurisdictionGuard.Refused("read business records", $"the evidence concerns {owner.UnitCode}, which is not within your jurisdiction ({guard.Caller.Jurisdiction})",
+                "查阅业务记录", $"该佐证材料涉及 {owner.UnitCode}，不在您的管辖范围（{guard.Caller.Jurisdiction}）内");
         var file = await db.Evidence.AsNoTracking().FirstAsync(e => e.Id == id, ct);
         return context.Download(file);
     }
@@ -226,7 +229,7 @@ public sealed class InspectionsService(
     public override Task<Api.Inspection> RecordFinding(RecordFindingRequest request, ServerCallContext context) =>
         ledger.OnceAsync(request.RequestId, request, context, () => ChangeAsync(request.InspectionId, context, async (i, ct) =>
         {
-            EnsureInsider(i, "records a finding");
+            EnsureInsider(i, "记录问题", "records a finding");
             EnsureFieldWork(i);
             EnsureTarget(i, request.TargetCode, "target_code");
             var observed = DateOnly.ParseExact(request.ObservedOn, "yyyy-MM-dd");
@@ -255,7 +258,7 @@ public sealed class InspectionsService(
     public override Task<Api.Inspection> CompleteInspection(CompleteInspectionRequest request, ServerCallContext context) =>
         ChangeAsync(request.InspectionId, context, (i, ct) =>
         {
-            EnsureOffice(i, "completes it");
+            EnsureOffice(i, "结束检查", "completes it");
             EnsureFieldWork(i);
             var covert = i.Secret;
             var now = time.GetUtcNow();
@@ -289,9 +292,10 @@ public sealed class InspectionsService(
             if (!f.Owed)
                 throw new DomainRuleException(f.Rectification switch
                 {
-                    RectificationStatus.NotDemanded => "The finding demands no rectification.",
-                    RectificationStatus.Reported => $"The rectification was reported on {ChinaTime.DateOf(f.ReportedAt!.Value):yyyy-MM-dd} and awaits the team's verification.",
-                    _ => "The rectification was verified already.",
+                    RectificationStatus.NotDemanded => Say.T("该问题无需整改。", "The finding demands no rectification."),
+                    RectificationStatus.Reported => Say.T($"整改情况已于 {ChinaTime.DateOf(f.ReportedAt!.Value):yyyy-MM-dd} 报告，正待检查组核验。",
+                        $"The rectification was reported on {ChinaTime.DateOf(f.ReportedAt!.Value):yyyy-MM-dd} and awaits the team's verification."),
+                    _ => Say.T("该问题的整改已经核验。", "The rectification was verified already."),
                 });
             f.Report = request.Report.Trim();
             f.ReportEvidenceIds = await EvidenceOfAsync(i, f.TargetCode, request.EvidenceIds, "evidence_ids", ct);
@@ -303,10 +307,11 @@ public sealed class InspectionsService(
     public override Task<Api.Inspection> VerifyRectification(VerifyRectificationRequest request, ServerCallContext context) =>
         ChangeAsync(request.InspectionId, context, (i, ct) =>
         {
-            EnsureInsider(i, "verifies a rectification");
+            EnsureInsider(i, "核验整改情况", "verifies a rectification");
             var f = FindingOf(i, request.FindingId);
             if (f.Rectification != RectificationStatus.Reported)
-                throw new DomainRuleException($"There is no reported rectification to verify (the finding's rectification is {f.Rectification}).");
+                throw new DomainRuleException(Say.T($"没有待核验的整改情况报告（该问题的整改状态为：{RectificationZh(f.Rectification)}）。",
+                    $"There is no reported rectification to verify (the finding's rectification is {f.Rectification})."));
             var now = time.GetUtcNow();
             f.Verdict = request.Verdict.Trim();
             f.VerifiedAt = now;
@@ -324,14 +329,16 @@ public sealed class InspectionsService(
     public override Task<Api.Inspection> ReferFinding(ReferFindingRequest request, ServerCallContext context) =>
         ChangeAsync(request.InspectionId, context, async (i, ct) =>
         {
-            EnsureOffice(i, "refers a finding to accountability");
+            EnsureOffice(i, "将问题移送责任追究", "refers a finding to accountability");
             var f = FindingOf(i, request.FindingId);
             if (f.ReferredAt is { } referred)
                 throw new RequestValidationException("finding_id", Say.T($"已于 {ChinaTime.DateOf(referred):yyyy-MM-dd} 移送问责（第三十一条第 {f.ReferredClause} 项）",
                     $"was referred to accountability on {ChinaTime.DateOf(referred):yyyy-MM-dd} already (Art. 31 clause {f.ReferredClause})"));
             // The referral leaves as an event, which a covert inspection publishes nothing of before it completes.
-            if (i.Secret) throw new DomainRuleException("A covert inspection's findings are referred once it completes: until then nothing of it leaves the team.");
-            var chain = await chains.ChainAsync(f.TargetCode, ct) ?? throw new NotFoundException($"No unit {f.TargetCode}.");
+            if (i.Secret)
+                throw new DomainRuleException(Say.T("暗访发现的问题须待检查结束后移送：在此之前，暗访的任何情况不得传出检查组。",
+                    "A covert inspection's findings are referred once it completes: until then nothing of it leaves the team."));
+            var chain = await chains.ChainAsync(f.TargetCode, ct) ?? throw new NotFoundException(Say.T($"单位 {f.TargetCode} 不存在。", $"No unit {f.TargetCode}."));
             var now = time.GetUtcNow();
             f.ReferredAt = now;
             f.ReferredClause = request.Clause;
@@ -415,7 +422,8 @@ public sealed class InspectionsService(
     }
 
     private static Finding FindingOf(Inspection i, string findingId) =>
-        i.Findings.FirstOrDefault(f => f.Id == Guid.Parse(findingId)) ?? throw new NotFoundException($"No finding {findingId} in inspection {i.Id}.");
+        i.Findings.FirstOrDefault(f => f.Id == Guid.Parse(findingId))
+        ?? throw new NotFoundException(Say.T($"督导检查 {i.Id} 中没有问题 {findingId}。", $"No finding {findingId} in inspection {i.Id}."));
 
     private static void EnsureTarget(Inspection i, string code, string field)
     {
@@ -425,20 +433,35 @@ public sealed class InspectionsService(
     private static void EnsureFieldWork(Inspection i)
     {
         if (i.Status is not (InspectionStatus.Planned or InspectionStatus.UnderWay))
-            throw new DomainRuleException($"The inspection's field work ended on {ChinaTime.DateOf(i.CompletedAt!.Value):yyyy-MM-dd}.");
+            throw new DomainRuleException(Say.T($"该督导检查的现场检查已于 {ChinaTime.DateOf(i.CompletedAt!.Value):yyyy-MM-dd} 结束。",
+                $"The inspection's field work ended on {ChinaTime.DateOf(i.CompletedAt!.Value):yyyy-MM-dd}."));
     }
 
-    private void EnsureInsider(Inspection i, string what)
+    private void EnsureInsider(Inspection i, string whatZh, string what)
     {
         if (!access.IsInsider(i))
-            throw JurisdictionGuard.Refused("act for an inspection", $"the office of {i.InspectingCode} or a member of the team {what}; you act for {guard.Caller.Unit ?? guard.Caller.Jurisdiction}");
+            throw JurisdictionGuard.Refused("act for an inspection", $"the office of {i.InspectingCode} or a member of the team {what}; you act for {guard.Caller.Unit ?? guard.Caller.Jurisdiction}",
+                "办理督导检查事项", $"须由 {i.InspectingCode} 平安办或检查组成员{whatZh}；您代表的是 {guard.Caller.Unit ?? guard.Caller.Jurisdiction}");
     }
 
-    private void EnsureOffice(Inspection i, string what)
+    private void EnsureOffice(Inspection i, string whatZh, string what)
     {
         if (!access.IsOffice(i))
-            throw JurisdictionGuard.Refused("act for an inspection", $"the office of the inspecting commission ({i.InspectingCode}) {what}; you act for {guard.Caller.Unit ?? guard.Caller.Jurisdiction}");
+            throw JurisdictionGuard.Refused("act for an inspection", $"the office of the inspecting commission ({i.InspectingCode}) {what}; you act for {guard.Caller.Unit ?? guard.Caller.Jurisdiction}",
+                "办理督导检查事项", $"须由实施检查的平安办（{i.InspectingCode}）{whatZh}；您代表的是 {guard.Caller.Unit ?? guard.Caller.Jurisdiction}");
     }
+
+    /// <summary>A finding's rectification state in Chinese, as the portal names it.</summary>
+    private static string RectificationZh(RectificationStatus status) => status switch
+    {
+        RectificationStatus.NotDemanded => "无需整改",
+        RectificationStatus.Pending => "待下达",
+        RectificationStatus.Demanded => "待整改",
+        RectificationStatus.Reported => "已报告，待核验",
+        RectificationStatus.Rejected => "核验未通过，重新整改",
+        RectificationStatus.Verified => "已核验",
+        _ => "未知",
+    };
 
     private static InspectionPlanned Planned(Inspection i) =>
         new(i.Id, i.Form.ToString(), i.Year, i.InspectingCode, i.TargetCodes, i.StartsOn, i.EndsOn);

@@ -12,7 +12,7 @@ public sealed class LetterAccess(LettersDb db, JurisdictionGuard guard)
     public async Task<Letter> ReadableAsync(Guid id, CancellationToken ct)
     {
         var letter = await db.Letters.AsNoTracking().Include(l => l.Targets).FirstOrDefaultAsync(l => l.Id == id, ct)
-            ?? throw new NotFoundException($"No letter {id}.");
+            ?? throw new NotFoundException(Say.T($"责任书 {id} 不存在。", $"No letter {id}."));
         await guard.ReadBusinessRecordAsync(letter.ReceiverCode, ct, letter.IssuerCode);
         return letter;
     }
@@ -28,20 +28,22 @@ public sealed class LetterAccess(LettersDb db, JurisdictionGuard guard)
         if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("A letter is locked inside the transaction that changes it.");
         await db.Database.ExecuteSqlAsync($"SELECT 1 FROM letters WHERE id = {id} FOR UPDATE", ct);
         return await db.Letters.Include(l => l.Targets).FirstOrDefaultAsync(l => l.Id == id, ct)
-            ?? throw new NotFoundException($"No letter {id}.");
+            ?? throw new NotFoundException(Say.T($"责任书 {id} 不存在。", $"No letter {id}."));
     }
 
     /// <summary>Refuses a version that was replaced (naming the latest) or a letter whose year is closed.</summary>
     public async Task EnsureOpenAsync(Letter letter, CancellationToken ct)
     {
         if (letter.Status == LetterStatus.Completed)
-            throw new DomainRuleException($"The {letter.Year} letter to {letter.ReceiverName} has its year-end completion figure: it takes no more changes.");
+            throw new DomainRuleException(Say.T($"下达给 {letter.ReceiverName} 的 {letter.Year} 年度责任书已确定年终完成情况，不再接受更改。",
+                $"The {letter.Year} letter to {letter.ReceiverName} has its year-end completion figure: it takes no more changes."));
         if (letter.Status == LetterStatus.Superseded)
         {
             var latest = await db.Letters.AsNoTracking()
                 .Where(l => l.Year == letter.Year && l.IssuerCode == letter.IssuerCode && l.ReceiverCode == letter.ReceiverCode)
                 .OrderByDescending(l => l.Version).Select(l => new { l.Id, l.Version }).FirstAsync(ct);
-            throw new DomainRuleException($"Version {letter.Version} was replaced by version {latest.Version} ({latest.Id}): use that one.");
+            throw new DomainRuleException(Say.T($"第 {letter.Version} 版已被第 {latest.Version} 版（{latest.Id}）取代，请使用新版本。",
+                $"Version {letter.Version} was replaced by version {latest.Version} ({latest.Id}): use that one."));
         }
     }
 }

@@ -27,13 +27,16 @@ public sealed partial class LettersService(
         var ct = context.CancellationToken;
         var templateId = Guid.Parse(request.TemplateId);
         var template = await db.Templates.Include(t => t.Targets).FirstOrDefaultAsync(t => t.Id == templateId, ct)
-            ?? throw new NotFoundException($"No template {request.TemplateId}.");
+            ?? throw new NotFoundException(Say.T($"模板 {request.TemplateId} 不存在。", $"No template {request.TemplateId}."));
         await guard.ActOnUnitAsync([PinganRoles.CommissionOffice], template.IssuerCode, ct);
         if (template.Status == TemplateStatus.Issued)
-            throw new DomainRuleException($"Template {template.Id} was issued on {template.IssuedAt:yyyy-MM-dd}; a change to a letter is an amendment of it.");
+            throw new DomainRuleException(Say.T($"模板 {template.Id} 已于 {template.IssuedAt:yyyy-MM-dd} 下达；如需更改责任书，请对责任书进行修订。",
+                $"Template {template.Id} was issued on {template.IssuedAt:yyyy-MM-dd}; a change to a letter is an amendment of it."));
 
         var receivers = await ReceiversAsync(template.IssuerCode, request.IncludeDepartments, ct);
-        if (receivers.Count == 0) throw new DomainRuleException($"No unit answers to {template.IssuerCode}: there is nobody to issue letters to.");
+        if (receivers.Count == 0)
+            throw new DomainRuleException(Say.T($"没有向 {template.IssuerCode} 负责的下一级单位，无从下达责任书。",
+                $"No unit answers to {template.IssuerCode}: there is nobody to issue letters to."));
         var values = Adjustments(request, template, receivers);
 
         var now = time.GetUtcNow();
@@ -65,7 +68,8 @@ public sealed partial class LettersService(
             .Where(l => l.Year == template.Year && l.IssuerCode == template.IssuerCode && receivers.Select(r => r.Code).Contains(l.ReceiverCode))
             .Select(l => l.ReceiverCode).Take(3).ToListAsync(ct);
         if (already.Count > 0)
-            throw new AlreadyExistsException($"{template.IssuerCode} has issued its {template.Year} letter to {string.Join(", ", already)} already (from another template).");
+            throw new AlreadyExistsException(Say.T($"{template.IssuerCode} 已通过其他模板向 {string.Join("、", already)} 下达 {template.Year} 年度责任书。",
+                $"{template.IssuerCode} has issued its {template.Year} letter to {string.Join(", ", already)} already (from another template)."));
         template.Status = TemplateStatus.Issued;
         template.IssuedAt = now;
         db.Letters.AddRange(letters);

@@ -59,7 +59,7 @@ public sealed class ProgressService(
         var ct = context.CancellationToken;
         var id = Guid.Parse(request.EvidenceId);
         var letterId = await db.EvidenceFiles.Where(e => e.Id == id).Select(e => (Guid?)e.LetterId).FirstOrDefaultAsync(ct)
-            ?? throw new NotFoundException($"No evidence {request.EvidenceId}.");
+            ?? throw new NotFoundException(Say.T($"佐证材料 {request.EvidenceId} 不存在。", $"No evidence {request.EvidenceId}."));
         await access.ReadableAsync(letterId, ct);
         var file = await db.EvidenceFiles.AsNoTracking().FirstAsync(e => e.Id == id, ct);
         // Over REST the body is the file itself; the name travels as an attachment's.
@@ -149,7 +149,8 @@ public sealed class ProgressService(
         var today = time.Today();
         var opens = new DateOnly(letter.Year, CompletionOpensInMonth, 1);
         if (today < opens)
-            throw new DomainRuleException($"The year-end figure of a {letter.Year} letter is set from {opens:yyyy-MM-dd}, in the assessment season (Art. 20).");
+            throw new DomainRuleException(Say.T($"{letter.Year} 年度责任书的年终完成情况自 {opens:yyyy-MM-dd} 起在年度考核期间确定（第二十条）。",
+                $"The year-end figure of a {letter.Year} letter is set from {opens:yyyy-MM-dd}, in the assessment season (Art. 20)."));
 
         var errors = new List<FieldError>();
         var results = new List<CompletionResult>();

@@ -30,7 +30,7 @@ public sealed partial class LettersService
         var id = Guid.Parse(request.LetterId);
         // Who signs for which unit never changes on a letter: read it, and ask the registry, before taking the lock.
         var issued = await db.Letters.AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, ct)
-            ?? throw new NotFoundException($"No letter {request.LetterId}.");
+            ?? throw new NotFoundException(Say.T($"责任书 {request.LetterId} 不存在。", $"No letter {request.LetterId}."));
         var side = request.Side == Side.Issuer ? SignatureSide.Issuer : SignatureSide.Receiver;
         var unit = side == SignatureSide.Issuer ? issued.IssuerCode : issued.ReceiverCode;
         // Each side's own office (or its leader) submits that side's signature, and only for that side's own
@@ -47,10 +47,12 @@ public sealed partial class LettersService
         var letter = await access.LockAsync(id, ct);
         var signatures = await db.Signatures.Where(s => s.LetterId == letter.Id).ToListAsync(ct);
         if (letter.Status == LetterStatus.Signed)
-            throw new DomainRuleException($"Letter {letter.Id} is signed by both sides and cannot change; an amendment is a new version.");
+            throw new DomainRuleException(Say.T($"责任书 {letter.Id} 已由双方签署，不能再更改；如需变更，请修订并形成新版本。",
+                $"Letter {letter.Id} is signed by both sides and cannot change; an amendment is a new version."));
         await access.EnsureOpenAsync(letter, ct);
         if (signatures.Any(s => s.Side == side))
-            throw new AlreadyExistsException($"The {side.ToString().ToLowerInvariant()} side of letter {letter.Id} has signed already.");
+            throw new AlreadyExistsException(Say.T($"责任书 {letter.Id} 的{SideZh(side)}已签署。",
+                $"The {side.ToString().ToLowerInvariant()} side of letter {letter.Id} has signed already."));
 
         var leaderId = Guid.Parse(request.LeaderId);
         var principal = principals.FirstOrDefault(t => t.LeaderId == request.LeaderId);
@@ -61,7 +63,7 @@ public sealed partial class LettersService
                 : Say.T($"不是 {unit} 在 {request.SignedOn} 的主要负责同志；当日主要负责同志为 {string.Join("、", principals.Select(p => p.LeaderName).Distinct())}",
                     $"was not the principal leader of {unit} on {request.SignedOn}; {string.Join(", ", principals.Select(p => p.LeaderName).Distinct())} {(principals.Count == 1 ? "was" : "were")}"));
         var key = await db.SigningKeys.FirstOrDefaultAsync(k => k.LeaderId == leaderId && k.RevokedAt == null, ct)
-            ?? throw new DomainRuleException($"{principal.LeaderName} has no signing key enrolled.");
+            ?? throw new DomainRuleException(Say.T($"{principal.LeaderName} 尚未登记签名密钥。", $"{principal.LeaderName} has no signing key enrolled."));
         var signature = request.Signature.ToByteArray();
         if (!Sm2.Verify(key.PublicKey, CanonicalForm.Of(letter), signature))
             throw new RequestValidationException("signature", Say.T($"不能用 {principal.LeaderName} 已登记的密钥对本责任书的签署文本验证通过", $"does not verify with {principal.LeaderName}'s enrolled key over this letter's canonical form"));
@@ -109,6 +111,9 @@ public sealed partial class LettersService
         leaders.HoldersAsync(unitCode, RegistryApi.LeadershipRole.Principal, day, ct);
 
     private Task<Letter> ReadableLetterAsync(string id, CancellationToken ct) => access.ReadableAsync(Guid.Parse(id), ct);
+
+    /// <summary>A side of a letter in a Chinese message: the issuing side (下达方) or the receiving side (接收方).</summary>
+    private static string SideZh(SignatureSide side) => side == SignatureSide.Issuer ? "下达方" : "接收方";
 }
 
 public sealed class SigningKeysService(LettersDb db, TimeProvider time, IAuditTrail audit, JurisdictionGuard guard, RegistryApi.Leadership.LeadershipClient leadership)

@@ -58,7 +58,7 @@ public sealed class TemplatesService(LettersDb db, TimeProvider time, IAuditTrai
     {
         var template = await db.Templates.AsNoTracking().Include(t => t.Targets)
             .FirstOrDefaultAsync(t => t.Id == Guid.Parse(request.TemplateId), context.CancellationToken)
-            ?? throw new NotFoundException($"No template {request.TemplateId}.");
+            ?? throw new NotFoundException(Say.T($"模板 {request.TemplateId} 不存在。", $"No template {request.TemplateId}."));
         // A template is its issuer's draft: for the issuer and those above it, not for the units it will be sent to.
         await guard.ReadBusinessRecordAsync(template.IssuerCode, context.CancellationToken);
         return template.ToApi();

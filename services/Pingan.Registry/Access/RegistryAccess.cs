@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Pingan.Registry.Persistence;
 using Pingan.Security;
+using Pingan.ServiceDefaults;
 using static Pingan.Security.PinganRoles;
 
 namespace Pingan.Registry.Access;
@@ -74,7 +75,8 @@ public sealed class RegistryAccess(JurisdictionGuard guard, RegistryDb db, Chain
         if (await guard.IsTopLevelAsync(ct)) return;
         if (!await db.Units.AnyAsync(ct)) return;
         throw new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.PermissionDenied,
-            $"Imports cover the whole tree: they need a province-level account, and yours is for {Caller.Jurisdiction}."));
+            Say.T($"导入涉及整个单位树，须使用省级账号办理；您的账号属于 {Caller.Jurisdiction}。",
+                $"Imports cover the whole tree: they need a province-level account, and yours is for {Caller.Jurisdiction}.")));
     }
 
     /// <summary>After a unit change: chains read before it may be wrong now.</summary>

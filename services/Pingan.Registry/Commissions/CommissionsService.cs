@@ -25,7 +25,7 @@ public sealed class CommissionsService(RegistryDb db, TimeProvider time, Commiss
         await access.WriteAsync(RegistryAccess.StructureWriters, ct, request.JurisdictionCode);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var jurisdiction = await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Code == request.JurisdictionCode, ct)
-            ?? throw new NotFoundException($"No unit {request.JurisdictionCode}.");
+            ?? throw new NotFoundException(Say.T($"单位 {request.JurisdictionCode} 不存在。", $"No unit {request.JurisdictionCode}."));
         if (!jurisdiction.Kind.IsJurisdiction() || jurisdiction.Kind == UnitKind.StatisticalGrouping)
             throw new RequestValidationException("jurisdiction_code", Say.T($"{jurisdiction.Code}（{jurisdiction.Name}）不是设有委员会的行政区域", $"{jurisdiction.Code} ({jurisdiction.Name}) is not a jurisdiction with a commission"));
         if (jurisdiction.IsDissolvedOn(on))
@@ -120,7 +120,7 @@ public sealed class CommissionsService(RegistryDb db, TimeProvider time, Commiss
         if (unit.IsDissolvedOn(on))
             throw new RequestValidationException("unit_code", Say.T($"{unit.Code}（{unit.Name}）已于 {Dates.Write(unit.DissolvedOn)} 撤销", $"{unit.Code} ({unit.Name}) was dissolved on {Dates.Write(unit.DissolvedOn)}"));
         if (commission.MemberUnits.Any(m => m.UnitCode == unit.Code && (m.LeftOn is null || m.LeftOn > on)))
-            throw new AlreadyExistsException($"{unit.Name} sits on {commission.Name} already.");
+            throw new AlreadyExistsException(Say.T($"{unit.Name} 已是 {commission.Name} 的成员单位。", $"{unit.Name} sits on {commission.Name} already."));
         commission.MemberUnits.Add(new CommissionMemberUnit { UnitCode = unit.Code, JoinedOn = on });
         await SaveAsync(tx, context, commission, new { memberUnit = unit.Code, joinedOn = Dates.Write(on) });
         return await queries.ToApiAsync(commission, on, ct);
@@ -134,7 +134,7 @@ public sealed class CommissionsService(RegistryDb db, TimeProvider time, Commiss
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var commission = await CurrentAsync(request.JurisdictionCode, ct);
         var membership = commission.MemberUnits.FirstOrDefault(m => m.UnitCode == request.UnitCode && m.LeftOn is null)
-            ?? throw new NotFoundException($"{request.UnitCode} does not sit on {commission.Name}.");
+            ?? throw new NotFoundException(Say.T($"{request.UnitCode} 不是 {commission.Name} 的成员单位。", $"{request.UnitCode} does not sit on {commission.Name}."));
         if (on <= membership.JoinedOn)
             throw new RequestValidationException("effective_on", Say.T($"必须晚于加入日期（{Dates.Write(membership.JoinedOn)}）", $"must be after {Dates.Write(membership.JoinedOn)}, when it joined"));
         membership.LeftOn = on;
@@ -158,7 +158,8 @@ public sealed class CommissionsService(RegistryDb db, TimeProvider time, Commiss
             throw new RequestValidationException("leader_id", Say.T($"领导 {request.LeaderId} 不存在", $"no leader {request.LeaderId}"));
         if (ends is { } e && e < starts) throw new RequestValidationException("ends_on", Say.T("不得早于 starts_on", "must not be before starts_on"));
         if (ends is null && commission.Members.Any(m => m.LeaderId == leaderId && m.Position == request.Position.Trim() && m.EndsOn is null))
-            throw new AlreadyExistsException($"Leader {request.LeaderId} holds the seat '{request.Position.Trim()}' on {commission.Name} already.");
+            throw new AlreadyExistsException(Say.T($"领导 {request.LeaderId} 已在 {commission.Name} 担任“{request.Position.Trim()}”。",
+                $"Leader {request.LeaderId} holds the seat '{request.Position.Trim()}' on {commission.Name} already."));
         if (request.MemberUnitCode.Length > 0 && !commission.MemberUnits.Any(m => m.UnitCode == request.MemberUnitCode && m.SitsOn(starts)))
             throw new RequestValidationException("member_unit_code", Say.T($"{request.MemberUnitCode} 在 {Dates.Write(starts)} 不是 {commission.Name} 的成员单位", $"{request.MemberUnitCode} does not sit on {commission.Name} on {Dates.Write(starts)}"));
         commission.Members.Add(new CommissionMember
@@ -183,7 +184,7 @@ public sealed class CommissionsService(RegistryDb db, TimeProvider time, Commiss
     private async Task<Commission> CurrentAsync(string jurisdictionCode, CancellationToken ct) =>
         await db.Commissions.Include(c => c.MemberUnits).Include(c => c.Members)
             .FirstOrDefaultAsync(c => c.JurisdictionCode == jurisdictionCode && c.DissolvedOn == null, ct)
-        ?? throw new NotFoundException($"No commission is recorded for {jurisdictionCode}.");
+        ?? throw new NotFoundException(Say.T($"{jurisdictionCode} 没有已登记的委员会。", $"No commission is recorded for {jurisdictionCode}."));
 }
 
 /// <summary>Which commission a unit answers to, and a commission as it stood on a day.</summary>
@@ -195,15 +196,18 @@ public sealed class CommissionQueries(RegistryDb db)
     /// </summary>
     public async Task<Api.Commission> ForUnitAsync(string code, CommissionRelation relation, DateOnly day, CancellationToken ct)
     {
-        var revision = await AsOfAsync(code, day, ct) ?? throw new NotFoundException($"Unit {code} did not exist on {Dates.Write(day)}.");
+        var revision = await AsOfAsync(code, day, ct)
+            ?? throw new NotFoundException(Say.T($"单位 {code} 在 {Dates.Write(day)} 不存在。", $"Unit {code} did not exist on {Dates.Write(day)}."));
         var jurisdiction = revision.Kind.IsJurisdiction() ? revision.Code : revision.AnswersToCode;
         if (revision.Kind == UnitKind.StatisticalGrouping || jurisdiction is null)
-            throw new DomainRuleException($"{code} ({revision.Name}) is a statistical grouping and answers to no commission.");
+            throw new DomainRuleException(Say.T($"{code}（{revision.Name}）是统计分组，不归属任何委员会。",
+                $"{code} ({revision.Name}) is a statistical grouping and answers to no commission."));
         if (relation == CommissionRelation.OneLevelUp)
         {
             var own = await AsOfAsync(jurisdiction, day, ct);
             jurisdiction = own?.AnswersToCode
-                ?? throw new NotFoundException($"{own?.Name ?? jurisdiction} is the top of this system; there is no commission above it.");
+                ?? throw new NotFoundException(Say.T($"{own?.Name ?? jurisdiction} 已是本系统的最高层级，没有上一级委员会。",
+                    $"{own?.Name ?? jurisdiction} is the top of this system; there is no commission above it."));
         }
         var commission = await OfJurisdictionAsync(jurisdiction, day, ct);
         return await ToApiAsync(commission, day, ct);
@@ -214,7 +218,8 @@ public sealed class CommissionQueries(RegistryDb db)
         var all = await db.Commissions.AsNoTracking().Include(c => c.MemberUnits).Include(c => c.Members)
             .Where(c => c.JurisdictionCode == jurisdictionCode).ToListAsync(ct);
         return all.FirstOrDefault(c => c.ExistsOn(day))
-            ?? throw new NotFoundException($"No commission of {jurisdictionCode} is recorded for {Dates.Write(day)}.");
+            ?? throw new NotFoundException(Say.T($"{jurisdictionCode} 在 {Dates.Write(day)} 没有已登记的委员会。",
+                $"No commission of {jurisdictionCode} is recorded for {Dates.Write(day)}."));
     }
 
     public async Task<Api.Commission> ToApiAsync(Commission c, DateOnly day, CancellationToken ct) => (await ToApiAsync([c], day, ct))[0];

@@ -1,4 +1,5 @@
 using System.Text;
+using Pingan.ServiceDefaults;
 
 namespace Pingan.Registry.Integration;
 
@@ -89,17 +90,17 @@ public sealed class CsvTable
                     break;
             }
         }
-        if (quoted) records.Add((recordLine, [], "a quoted field is not closed before the end of the file"));
+        if (quoted) records.Add((recordLine, [], Say.T("引号内的字段至文件末尾仍未闭合", "a quoted field is not closed before the end of the file")));
         else if (field.Length > 0 || fields.Count > 0) EndRecord();
 
-        if (records.Count == 0 || records[0].Error is not null) return new CsvTable([], [], [(1, "the file has no header row")]);
+        if (records.Count == 0 || records[0].Error is not null) return new CsvTable([], [], [(1, Say.T("文件没有标题行", "the file has no header row"))]);
         var header = records[0].Fields.Select(h => h.Trim()).ToArray();
         var rows = new List<CsvRow>();
         var errors = new List<(int, string)>();
         foreach (var (l, f, error) in records.Skip(1))
         {
             if (error is not null) errors.Add((l, error));
-            else if (f.Count != header.Length) errors.Add((l, $"has {f.Count} fields where the header has {header.Length}"));
+            else if (f.Count != header.Length) errors.Add((l, Say.T($"有 {f.Count} 个字段，而标题行有 {header.Length} 个", $"has {f.Count} fields where the header has {header.Length}")));
             else rows.Add(new CsvRow(l, [.. f]));
         }
         return new CsvTable(header, rows, errors);

@@ -161,5 +161,5 @@ public static class CsvRecords
     }
 
     private static List<(int, string, string)> Unreadable(CsvTable csv, ImportMode mode) =>
-        [.. csv.Errors.Select(e => (e.Line, "file", $"line {e.Line} {e.Error}"))];
+        [.. csv.Errors.Select(e => (e.Line, "file", Say.T($"第 {e.Line} 行{e.Error}", $"line {e.Line} {e.Error}")))];
 }

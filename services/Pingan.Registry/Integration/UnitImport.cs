@@ -40,7 +40,8 @@ public sealed partial class UnitImport(RegistryDb db, IOutbox outbox, TimeProvid
         {
             if (firstRow[record.Code] != row)
             {
-                report.Fail(row, record.Code, "code", $"{record.Code} appears already at row {firstRow[record.Code]}; a unit is described once per batch");
+                report.Fail(row, record.Code, "code", ServiceDefaults.Say.T($"{record.Code} 已在第 {firstRow[record.Code]} 行出现；同一批次中每个单位只填写一次",
+                    $"{record.Code} appears already at row {firstRow[record.Code]}; a unit is described once per batch"));
                 continue;
             }
             try

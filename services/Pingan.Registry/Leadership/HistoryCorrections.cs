@@ -32,7 +32,8 @@ public sealed class HistoryCorrections(IConfiguration configuration, TimeProvide
         if (earliest >= limit) return null;
         if (!guard.Caller.HasAnyRole(PinganRoles.OrganisationLiaison))
             throw JurisdictionGuard.Refused("correct leader history", $"{Dates.Write(earliest)} is more than {WindowDays} days back (before {Dates.Write(limit)}); " +
-                "only the organisation department (organisation-liaison) corrects a leader's history, with its reason");
+                "only the organisation department (organisation-liaison) corrects a leader's history, with its reason",
+                "更正领导任职记录", $"{Dates.Write(earliest)} 距今已超过 {WindowDays} 天（早于 {Dates.Write(limit)}）；领导任职记录只能由组织部门（organisation-liaison）说明理由后更正");
         if (string.IsNullOrWhiteSpace(reason))
             throw new RequestValidationException("correction_reason",
                 Say.T($"必填：{Dates.Write(earliest)} 距今已超过 {WindowDays} 天，本次操作属于更正历史记录，请说明理由",
@@ -54,9 +55,11 @@ public sealed class HistoryCorrections(IConfiguration configuration, TimeProvide
                         && c.IncidentOn >= from && (to == null || c.IncidentOn <= to))
             .OrderBy(c => c.IncidentOn).FirstOrDefaultAsync(ct);
         if (hit is not null)
-            throw new DomainRuleException(
+            throw new DomainRuleException(Say.T(
+                $"此次更正将改变 {Dates.Write(hit.IncidentOn!.Value)} 的任职人员，该日是针对 {hit.SubjectCode} 的未结责任追究案件 {hit.CaseId} 的案（事）件发生日期；" +
+                "案件办结前，该记录保持不变。",
                 $"This correction would change who held the role on {Dates.Write(hit.IncidentOn!.Value)}, the incident date of open case {hit.CaseId} " +
-                $"against {hit.SubjectCode}; the record stays as it is while the case is open (issue 11).");
+                $"against {hit.SubjectCode}; the record stays as it is while the case is open (issue 11)."));
     }
 }
 

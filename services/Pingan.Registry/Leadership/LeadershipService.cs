@@ -80,9 +80,11 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
         var current = await FindTermAsync(request.TermId, ct);
         await access.WriteAsync(RegistryAccess.TermWriters, ct, current.UnitCode);
         if (!current.IsActiveOn(effective) || current.StartsOn == effective)
-            throw new DomainRuleException(
+            throw new DomainRuleException(Say.T(
+                $"任职记录 {current.Id} 自 {Dates.Write(current.StartsOn)} 起至{(current.EndsOn is null ? "今" : $" {Dates.Write(current.EndsOn)}")}；" +
+                $"职责变更日期（{Dates.Write(effective)}）须晚于任职首日，且在任职期间之内。",
                 $"Term {current.Id} runs from {Dates.Write(current.StartsOn)} to {(current.EndsOn is null ? "now" : Dates.Write(current.EndsOn))}; " +
-                $"a role change on {Dates.Write(effective)} must fall after its first day and within it.");
+                $"a role change on {Dates.Write(effective)} must fall after its first day and within it."));
         var correction = corrections.Check(effective, request.CorrectionReason);
         if (correction is not null) await corrections.EnsureNoOpenCaseAsync(current.UnitCode, effective, current.EndsOn, ct);
         var leader = await db.Leaders.FirstAsync(l => l.Id == current.LeaderId, ct);
@@ -130,14 +132,14 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
                 unitFound = true;
                 if (!r.IsDBNull(0)) holders.Terms.Add(TermQueries.Read(r));
             }, ct);
-        return unitFound ? holders : throw new NotFoundException($"No unit {request.UnitCode}.");
+        return unitFound ? holders : throw new NotFoundException(Say.T($"单位 {request.UnitCode} 不存在。", $"No unit {request.UnitCode}."));
     }
 
     public override async Task<TermList> GetAccountability(GetAccountabilityRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
         var id = TermQueries.ParseId(request.LeaderId, "leader_id");
-        if (!await db.Leaders.AnyAsync(l => l.Id == id, ct)) throw new NotFoundException($"No leader {request.LeaderId}.");
+        if (!await db.Leaders.AnyAsync(l => l.Id == id, ct)) throw new NotFoundException(Say.T($"领导 {request.LeaderId} 不存在。", $"No leader {request.LeaderId}."));
         var day = Dates.Write(Dates.ParseOr(request.AsOf, time.Today()));
         var onThatDay = new TermList();
         // ISO dates compare as text.
@@ -151,7 +153,7 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
         var ct = context.CancellationToken;
         var id = TermQueries.ParseId(request.LeaderId, "leader_id");
         var leader = await db.Leaders.AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, ct)
-            ?? throw new NotFoundException($"No leader {request.LeaderId}.");
+            ?? throw new NotFoundException(Say.T($"领导 {request.LeaderId} 不存在。", $"No leader {request.LeaderId}."));
         var result = new Api.Leader { LeaderId = leader.Id.ToString(), Name = leader.Name, ExternalId = leader.ExternalId ?? "" };
         result.Terms.AddRange((await VisibleTermsAsync(id, request.LeaderId, ct)).Terms);
         return result;
@@ -166,7 +168,8 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
         access.EnsureRole([]);
         var visible = await Visible(await TermQueries.ListAsync(db, "t.leader_id = $1", [leaderId], ct), ct);
         if (visible.Terms.Count == 0)
-            throw new RpcException(new Status(StatusCode.PermissionDenied, $"Leader {asked} has held no post within your jurisdiction ({access.Caller.Jurisdiction})."));
+            throw new RpcException(new Status(StatusCode.PermissionDenied, Say.T($"领导 {asked} 未曾在您的管辖范围（{access.Caller.Jurisdiction}）内任职。",
+                $"Leader {asked} has held no post within your jurisdiction ({access.Caller.Jurisdiction}).")));
         return visible;
     }
 
@@ -202,7 +205,7 @@ public sealed class LeadershipService(RegistryDb db, IOutbox outbox, TimeProvide
     private async Task<Term> FindTermAsync(string termId, CancellationToken ct)
     {
         var id = TermQueries.ParseId(termId, "term_id");
-        return await db.Terms.FirstOrDefaultAsync(t => t.Id == id, ct) ?? throw new NotFoundException($"No term {termId}.");
+        return await db.Terms.FirstOrDefaultAsync(t => t.Id == id, ct) ?? throw new NotFoundException(Say.T($"任职记录 {termId} 不存在。", $"No term {termId}."));
     }
 }
 

@@ -183,8 +183,9 @@ public sealed class TermPlanner(TermBook book)
         if (term.EndsOn is { } recorded)
         {
             if (recorded == endsOn) return false;
-            throw new DomainRuleException(
-                $"Term {term.ExternalId ?? term.Id.ToString()} ended on {Dates.Write(recorded)} already; a recorded end is not rewritten.");
+            throw new DomainRuleException(Say.T(
+                $"任职记录 {term.ExternalId ?? term.Id.ToString()} 已于 {Dates.Write(recorded)} 结束；已记录的结束日期不予改写。",
+                $"Term {term.ExternalId ?? term.Id.ToString()} ended on {Dates.Write(recorded)} already; a recorded end is not rewritten."));
         }
         if (endsOn < term.StartsOn)
             throw new RequestValidationException(field, Say.T($"不得早于任职开始日期（{Dates.Write(term.StartsOn)}）", $"must not be before the term's start {Dates.Write(term.StartsOn)}"));

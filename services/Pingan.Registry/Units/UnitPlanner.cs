@@ -43,8 +43,9 @@ public sealed class UnitPlanner(UnitSet units, DateOnly today)
         var errors = new List<FieldError>();
         if (units.Find(draft.Code) is { } existing)
             throw new AlreadyExistsException(existing.DissolvedOn is null
-                ? $"Unit {draft.Code} ({existing.Name}) exists already."
-                : $"Unit code {draft.Code} belonged to {existing.Name}, dissolved on {Dates.Write(existing.DissolvedOn)}; codes are not reused.");
+                ? Say.T($"单位 {draft.Code}（{existing.Name}）已存在。", $"Unit {draft.Code} ({existing.Name}) exists already.")
+                : Say.T($"单位代码 {draft.Code} 曾属于 {existing.Name}（已于 {Dates.Write(existing.DissolvedOn)} 撤销）；单位代码不得重复使用。",
+                    $"Unit code {draft.Code} belonged to {existing.Name}, dissolved on {Dates.Write(existing.DissolvedOn)}; codes are not reused."));
         var parent = CheckParent(draft.Code, draft.Kind, draft.ParentCode, draft.EffectiveOn, errors);
         var superior = CheckVerticalSuperior(draft.Kind, parent, draft.VerticalSuperiorCode, draft.EffectiveOn, errors);
         if (draft.ProvinceDirect && draft.Kind != UnitKind.County)
@@ -76,7 +77,7 @@ public sealed class UnitPlanner(UnitSet units, DateOnly today)
 
     public UnitChange Update(UnitPatch patch)
     {
-        var unit = units.Find(patch.Code) ?? throw new NotFoundException($"No unit {patch.Code}.");
+        var unit = units.Find(patch.Code) ?? throw new NotFoundException(Say.T($"单位 {patch.Code} 不存在。", $"No unit {patch.Code}."));
         var change = new UnitChange(unit, created: false);
         var errors = new List<FieldError>();
 
@@ -91,7 +92,8 @@ public sealed class UnitPlanner(UnitSet units, DateOnly today)
         var superiorChanging = superiorCode != unit.VerticalSuperiorCode;
         if (!moving && !reflagging && !renaming && !superiorChanging) return change;
         if (unit.DissolvedOn is { } gone)
-            throw new DomainRuleException($"Unit {unit.Code} ({unit.Name}) was dissolved on {Dates.Write(gone)}; it cannot change.");
+            throw new DomainRuleException(Say.T($"单位 {unit.Code}（{unit.Name}）已于 {Dates.Write(gone)} 撤销，不能再变更。",
+                $"Unit {unit.Code} ({unit.Name}) was dissolved on {Dates.Write(gone)}; it cannot change."));
         CheckNotFuture(patch.EffectiveOn, errors);
 
         if (patch.EffectiveOn < unit.EffectiveFrom)
@@ -131,13 +133,14 @@ public sealed class UnitPlanner(UnitSet units, DateOnly today)
 
     /// <summary>
     /// Dissolves a unit from <paramref name="on"/>. <paramref name="blockers"/> are what still runs in it on that
-    /// day (units under it, terms, a commission), described for the caller; there must be none.
+    /// day (units under it, terms, a commission), described for the caller in the caller's language; there must be none.
     /// </summary>
     public UnitChange Dissolve(string code, DateOnly on, string? reason, IReadOnlyList<string> blockers)
     {
-        var unit = units.Find(code) ?? throw new NotFoundException($"No unit {code}.");
+        var unit = units.Find(code) ?? throw new NotFoundException(Say.T($"单位 {code} 不存在。", $"No unit {code}."));
         if (unit.DissolvedOn is { } gone)
-            throw new DomainRuleException($"Unit {unit.Code} ({unit.Name}) was dissolved on {Dates.Write(gone)} already.");
+            throw new DomainRuleException(Say.T($"单位 {unit.Code}（{unit.Name}）已于 {Dates.Write(gone)} 撤销。",
+                $"Unit {unit.Code} ({unit.Name}) was dissolved on {Dates.Write(gone)} already."));
         if (on <= unit.EffectiveFrom)
             throw new RequestValidationException("effective_on", Say.T($"必须晚于该单位现行记录的生效日期（{Dates.Write(unit.EffectiveFrom)}）",
                 $"must be after {Dates.Write(unit.EffectiveFrom)}, when the unit's current record took effect"));
@@ -145,7 +148,8 @@ public sealed class UnitPlanner(UnitSet units, DateOnly today)
         CheckNotFuture(on, errors);
         ThrowIfAny(errors);
         if (blockers.Count > 0)
-            throw new DomainRuleException($"Unit {unit.Code} ({unit.Name}) still has {string.Join("; ", blockers)} on {Dates.Write(on)}; move, end or dissolve them first.");
+            throw new DomainRuleException(Say.T($"单位 {unit.Code}（{unit.Name}）在 {Dates.Write(on)} 仍有{string.Join("、", blockers)}；请先调整、结束或撤销。",
+                $"Unit {unit.Code} ({unit.Name}) still has {string.Join("; ", blockers)} on {Dates.Write(on)}; move, end or dissolve them first."));
         unit.DissolvedOn = on;
         unit.EffectiveFrom = on;
         var change = new UnitChange(unit, created: false) { Reason = reason };

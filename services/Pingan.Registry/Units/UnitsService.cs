@@ -58,12 +58,12 @@ public sealed class UnitsService(
     {
         var blockers = new List<string>();
         var child = await db.Units.AsNoTracking().Where(u => u.ParentCode == code && (u.DissolvedOn == null || u.DissolvedOn > on))
-            .OrderBy(u => u.Code).Select(u => u.Code + " (" + u.Name + ")").FirstOrDefaultAsync(ct);
-        if (child is not null) blockers.Add($"units under it, e.g. {child}");
+            .OrderBy(u => u.Code).Select(u => new { u.Code, u.Name }).FirstOrDefaultAsync(ct);
+        if (child is not null) blockers.Add(Say.T($"下级单位（如 {child.Code}（{child.Name}））", $"units under it, e.g. {child.Code} ({child.Name})"));
         var terms = await db.Terms.CountAsync(t => t.UnitCode == code && (t.EndsOn == null || t.EndsOn >= on), ct);
-        if (terms > 0) blockers.Add($"{terms} leadership term(s) running");
+        if (terms > 0) blockers.Add(Say.T($"{terms} 项未结束的领导任职", $"{terms} leadership term(s) running"));
         if (await db.Commissions.AnyAsync(c => c.JurisdictionCode == code && (c.DissolvedOn == null || c.DissolvedOn > on), ct))
-            blockers.Add("a commission");
+            blockers.Add(Say.T("存续的委员会", "a commission"));
         return blockers;
     }
 
@@ -130,7 +130,7 @@ public sealed class UnitsService(
         var size = request.PageSize == 0 ? 100 : request.PageSize;
         // Paging on, the token (the last path of the previous page) holds the root's path: no lookup needed.
         var (rootPath, after) = request.PageToken.Length == 0
-            ? (await PathOfAsync(request.Code, ct) ?? throw new NotFoundException($"No unit {request.Code}."), null)
+            ? (await PathOfAsync(request.Code, ct) ?? throw new NotFoundException(Say.T($"单位 {request.Code} 不存在。", $"No unit {request.Code}.")), null)
             : DecodeToken(request.PageToken, request.Code);
         var (units, nextAfter) = await SubtreeReader.ReadAsync(db, rootPath, after,
             request.Level == Api.UnitLevel.Unspecified ? null : request.Level.ToDomain(),
@@ -181,7 +181,8 @@ public sealed class UnitsService(
     public override async Task<AccountabilityChain> GetAccountabilityChain(GetAccountabilityChainRequest request, ServerCallContext context)
     {
         await access.ReadAsync(request.Code, context.CancellationToken);
-        var chain = await chains.ChainAsync(request.Code, context.CancellationToken) ?? throw new NotFoundException($"No unit {request.Code}.");
+        var chain = await chains.ChainAsync(request.Code, context.CancellationToken)
+            ?? throw new NotFoundException(Say.T($"单位 {request.Code} 不存在。", $"No unit {request.Code}."));
         return new AccountabilityChain { Codes = { chain } };
     }
 
@@ -194,7 +195,7 @@ public sealed class UnitsService(
     private DateOnly Today => ChinaTime.Today(time);
 
     private async Task<Unit> FindAsync(string code, CancellationToken ct) =>
-        await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Code == code, ct) ?? throw new NotFoundException($"No unit {code}.");
+        await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Code == code, ct) ?? throw new NotFoundException(Say.T($"单位 {code} 不存在。", $"No unit {code}."));
 
     private Task<string?> PathOfAsync(string code, CancellationToken ct) =>
         db.Units.AsNoTracking().Where(u => u.Code == code).Select(u => u.Path).FirstOrDefaultAsync(ct);
@@ -203,7 +204,9 @@ public sealed class UnitsService(
     {
         if (await db.RevisionOnAsync(code, day, ct) is { } revision) return revision;
         var exists = await db.Units.AnyAsync(u => u.Code == code, ct);
-        throw new NotFoundException(exists ? $"Unit {code} did not exist on {Dates.Write(day)}." : $"No unit {code}.");
+        throw new NotFoundException(exists
+            ? Say.T($"单位 {code} 在 {Dates.Write(day)} 不存在。", $"Unit {code} did not exist on {Dates.Write(day)}.")
+            : Say.T($"单位 {code} 不存在。", $"No unit {code}."));
     }
 
     /// <summary>A page token is the last path of the previous page: it runs through the root, whose path it returns too.</summary>

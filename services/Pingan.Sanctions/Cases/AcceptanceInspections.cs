@@ -18,7 +18,8 @@ public sealed class AcceptanceInspections(IServiceProvider services)
     {
         const string field = "acceptance_inspection_id";
         var client = services.GetService<InspectionsApi.Inspections.InspectionsClient>()
-            ?? throw new DomainRuleException("No inspections service is configured here (Services:Inspections:Grpc): a check cannot cite an inspection.");
+            ?? throw new DomainRuleException(Say.T("本系统未配置督导检查服务（Services:Inspections:Grpc），检查验收不能引用督导检查。",
+                "No inspections service is configured here (Services:Inspections:Grpc): a check cannot cite an inspection."));
         InspectionsApi.Inspection inspection;
         try
         {

@@ -53,9 +53,11 @@ public static class CaseStateMachine
     {
         var possible = Possible(c);
         if (possible.Contains(action)) return;
-        throw new DomainRuleException(
+        throw new DomainRuleException(Say.T(
+            $"案件 {c.Id} {DescribeZh(c)}，目前不能{VerbZh(action)}。" +
+            (possible.Length == 0 ? "该案已终结。" : $"现在可以办理：{string.Join("、", possible.Select(VerbZh))}。"),
             $"Case {c.Id} is {Describe(c)}: it cannot {Verb(action)} now. " +
-            (possible.Length == 0 ? "It is over." : $"What may happen next: {string.Join(", ", possible.Select(Verb))}."));
+            (possible.Length == 0 ? "It is over." : $"What may happen next: {string.Join(", ", possible.Select(Verb))}.")));
     }
 
     public static string Describe(SanctionCase c) => c.Status switch
@@ -70,6 +72,19 @@ public static class CaseStateMachine
         _ => "registered and not yet verified",
     };
 
+    /// <summary><see cref="Describe"/> in Chinese, for the messages a caller reads in Chinese.</summary>
+    private static string DescribeZh(SanctionCase c) => c.Status switch
+    {
+        CaseStatus.Proposed => $"已提出{NameZh(c.ProposedStage)}建议，正待综治委决定",
+        CaseStatus.Active => $"正处于{NameZh(c.Stage)}阶段",
+        CaseStatus.AcceptanceRequested => $"正待对{NameZh(c.Stage)}整改情况进行检查验收",
+        CaseStatus.AcceptancePrechecked => "已由市级初验，正待作出挂牌督办决定的综治委检查验收",
+        CaseStatus.Closed => "已结案",
+        CaseStatus.Dismissed => "已撤销",
+        CaseStatus.VetoReferred => c.ListingInForce ? "已移送一票否决，其挂牌督办在验收合格解除前继续有效" : "已移送一票否决",
+        _ => "已立案，尚未核实",
+    };
+
     public static string Name(Stage stage) => stage switch
     {
         Stage.Notice => "notice (通报)",
@@ -77,6 +92,16 @@ public static class CaseStateMachine
         Stage.Listing => "listed supervision (挂牌督办)",
         Stage.Veto => "veto (一票否决)",
         _ => "no stage",
+    };
+
+    /// <summary>A stage's Chinese name, for the messages a caller reads in Chinese.</summary>
+    public static string NameZh(Stage stage) => stage switch
+    {
+        Stage.Notice => "通报",
+        Stage.Admonishment => "约谈",
+        Stage.Listing => "挂牌督办",
+        Stage.Veto => "一票否决",
+        _ => "未定",
     };
 
     /// <summary>The article a stage follows.</summary>
@@ -122,6 +147,26 @@ public static class CaseStateMachine
         CaseAction.RecordReferralOutcome => "take a department's decision",
         CaseAction.RecordCircumstance => "have a circumstance recorded",
         CaseAction.NameFollowUpLeader => "have its follow-up leader named",
+        _ => action.ToString(),
+    };
+
+    /// <summary><see cref="Verb"/> in Chinese, for the messages a caller reads in Chinese.</summary>
+    private static string VerbZh(CaseAction action) => action switch
+    {
+        CaseAction.Propose => "提出措施建议",
+        CaseAction.Approve => "批准建议",
+        CaseAction.Reject => "驳回建议",
+        CaseAction.Dismiss => "撤销",
+        CaseAction.RecordJointMeeting => "登记联席会议",
+        CaseAction.RecordInterview => "登记约谈",
+        CaseAction.SubmitMeasures => "报告整改措施",
+        CaseAction.SubmitProgress => "报告整改进展",
+        CaseAction.ApplyForAcceptance => "申请检查验收",
+        CaseAction.CheckAcceptance => "检查验收",
+        CaseAction.Refer => "移送有关部门",
+        CaseAction.RecordReferralOutcome => "登记有关部门的处理决定",
+        CaseAction.RecordCircumstance => "登记从重从轻情节",
+        CaseAction.NameFollowUpLeader => "明确跟踪督办责任领导",
         _ => action.ToString(),
     };
 }

@@ -33,11 +33,12 @@ public sealed partial class CasesService(
         var ct = context.CancellationToken;
         // Art. 38: the office registers what it finds or is told; member units and inspectors report in writing.
         await guard.ActOnUnitAsync([PinganRoles.CommissionOffice, PinganRoles.MemberUnitLiaison, PinganRoles.Inspector], request.SubjectCode, ct);
-        var chain = await chains.ChainAsync(request.SubjectCode, ct) ?? throw new NotFoundException($"No unit {request.SubjectCode}.");
+        var chain = await chains.ChainAsync(request.SubjectCode, ct) ?? throw new NotFoundException(Say.T($"单位 {request.SubjectCode} 不存在。", $"No unit {request.SubjectCode}."));
         if (chain.Count < 2)
             throw new RequestValidationException("subject_code", Say.T("是省本级；省委员会不能作为其自身案件的对象单位", "is the province itself; its commission is not a subject of its own cases"));
         if (chain.Contains(RegistryAccountabilityChain.Hidden))
-            throw new RpcException(new Status(StatusCode.PermissionDenied, $"The commissions above {request.SubjectCode} are not visible to you."));
+            throw new RpcException(new Status(StatusCode.PermissionDenied, Say.T($"您无权查看 {request.SubjectCode} 的上级综治委。",
+                $"The commissions above {request.SubjectCode} are not visible to you.")));
         var incidentOn = PastDay(request.IncidentOn, "incident_on");
         var subject = await units.GetUnitAsync(new RegistryApi.GetUnitRequest { Code = request.SubjectCode }, cancellationToken: ct);
         // Reading 1, as of the day the case opens: the commission that admonishes and lists it for its whole life.
@@ -80,7 +81,8 @@ public sealed partial class CasesService(
         {
             var stage = (Stage)request.Stage;
             // Art. 33-35 "核实并提出意见": the office of the commission competent for the stage.
-            EnsureBody(c.BodyFor(stage), $"A {CaseStateMachine.Name(stage)} of {c.SubjectName} is verified and proposed by the office of {c.BodyFor(stage)} ({CaseStateMachine.Article(stage)})");
+            EnsureBody(c.BodyFor(stage), Say.T($"对 {c.SubjectName} 的{StageZh(stage)}由 {c.BodyFor(stage)} 综治办核实并提出意见（{ArticleZh(stage)}）",
+                $"A {CaseStateMachine.Name(stage)} of {c.SubjectName} is verified and proposed by the office of {c.BodyFor(stage)} ({CaseStateMachine.Article(stage)})"));
             if (stage <= c.Stage)
                 throw new RequestValidationException("stage", Say.T($"本案已采取{StageZh(c.Stage)}措施，只能提出更高一级的措施",
                     $"the case is under {CaseStateMachine.Name(c.Stage)} already; only a higher stage can follow"));
@@ -93,8 +95,10 @@ public sealed partial class CasesService(
                 var highest = CaseStateMachine.HighestDirectEntry(c.Severity, aggravated);
                 if (stage > highest)
                     throw new DomainRuleException(c.Stage == Stage.None
-                        ? $"A {c.Severity} case{(aggravated ? " with an aggravating circumstance" : "")} enters at {CaseStateMachine.Name(highest)} at most; {CaseStateMachine.Name(stage)} needs a graver case ({CaseStateMachine.Article(stage)})."
-                        : $"{CaseStateMachine.Name(stage)} follows {CaseStateMachine.Name(c.Stage)} when its period ends without accepted rectification{(c.RectificationEndsOn is { } end ? $" (it runs until {end:yyyy-MM-dd})" : "")}, or for a graver case ({CaseStateMachine.Article(stage)}).");
+                        ? Say.T($"{SeverityZh(c.Severity)}的案件{(aggravated ? "（有从重情节）" : "")}最多直接适用{StageZh(highest)}；适用{StageZh(stage)}须案情更为严重（{ArticleZh(stage)}）。",
+                            $"A {c.Severity} case{(aggravated ? " with an aggravating circumstance" : "")} enters at {CaseStateMachine.Name(highest)} at most; {CaseStateMachine.Name(stage)} needs a graver case ({CaseStateMachine.Article(stage)}).")
+                        : Say.T($"{StageZh(c.Stage)}整改期满{(c.RectificationEndsOn is { } until ? $"（{until:yyyy-MM-dd}）" : "")}仍未通过验收的，或者案情更为严重的，方可适用{StageZh(stage)}（{ArticleZh(stage)}）。",
+                            $"{CaseStateMachine.Name(stage)} follows {CaseStateMachine.Name(c.Stage)} when its period ends without accepted rectification{(c.RectificationEndsOn is { } end ? $" (it runs until {end:yyyy-MM-dd})" : "")}, or for a graver case ({CaseStateMachine.Article(stage)})."));
                 if (request.DirectEntryReasons.Trim().Length == 0)
                     throw new RequestValidationException("direct_entry_reasons", Say.T($"直接适用{StageZh(stage)}须说明理由（{ArticleZh(stage)}）",
                         $"are required to enter at {CaseStateMachine.Name(stage)} directly ({CaseStateMachine.Article(stage)})"));
@@ -131,7 +135,8 @@ public sealed partial class CasesService(
             var stage = c.ProposedStage;
             var body = c.BodyFor(stage);
             // Art. 33-35 "报综治委批准": the commission itself decides; its leader signs for it.
-            EnsureBody(body, $"A {CaseStateMachine.Name(stage)} of {c.SubjectName} is approved by the commission of {body} ({CaseStateMachine.Article(stage)})");
+            EnsureBody(body, Say.T($"对 {c.SubjectName} 的{StageZh(stage)}由 {body} 综治委批准（{ArticleZh(stage)}）",
+                $"A {CaseStateMachine.Name(stage)} of {c.SubjectName} is approved by the commission of {body} ({CaseStateMachine.Article(stage)})"));
             var decidedOn = PastDay(request.DecidedOn, "decided_on");
             if (decidedOn < c.IncidentOn) throw new RequestValidationException("decided_on", Say.T($"不得早于案（事）件发生日期（{c.IncidentOn:yyyy-MM-dd}）", $"is before the incident ({c.IncidentOn:yyyy-MM-dd})"));
             if (!request.Approve) return new Decision(stage, body, decidedOn, [], [], null);
@@ -209,7 +214,8 @@ public sealed partial class CasesService(
         ChangeAsync(request.CaseId, CaseAction.RecordJointMeeting, [PinganRoles.CommissionOffice], context, async (c, ct) =>
         {
             // Art. 35: the commission that lists has the case investigated and convenes the joint meeting.
-            EnsureBody(c.UpperCode, $"The joint meeting on listing {c.SubjectName} is convened by the commission of {c.UpperCode} (Art. 35)");
+            EnsureBody(c.UpperCode, Say.T($"研究对 {c.SubjectName} 挂牌督办的联席会议由 {c.UpperCode} 综治委召集（第三十五条）",
+                $"The joint meeting on listing {c.SubjectName} is convened by the commission of {c.UpperCode} (Art. 35)"));
             return await JointMeetingAsync(request.HeldOn, request.Attendees, ct);
         }, (c, held, ct) =>
         {
@@ -231,10 +237,12 @@ public sealed partial class CasesService(
         ChangeAsync(request.CaseId, CaseAction.RecordInterview, [PinganRoles.CommissionOffice], context, async (c, ct) =>
         {
             if (c.Stage is not (Stage.Admonishment or Stage.Listing))
-                throw new DomainRuleException($"An interview belongs to an admonishment or a listing (Art. 34-35); the case is under {CaseStateMachine.Name(c.Stage)}.");
+                throw new DomainRuleException(Say.T($"约谈仅适用于约谈和挂牌督办（第三十四条、第三十五条）；本案目前处于{StageZh(c.Stage)}阶段。",
+                    $"An interview belongs to an admonishment or a listing (Art. 34-35); the case is under {CaseStateMachine.Name(c.Stage)}."));
             if (c.InterviewHeldOn is not null)
-                throw new AlreadyExistsException($"The interview of this {CaseStateMachine.Name(c.Stage)} was held on {c.InterviewHeldOn:yyyy-MM-dd}.");
-            EnsureBody(c.UpperCode, $"The interview is held by the office of {c.UpperCode} (Art. 34)");
+                throw new AlreadyExistsException(Say.T($"本轮{StageZh(c.Stage)}的约谈已于 {c.InterviewHeldOn:yyyy-MM-dd} 进行。",
+                    $"The interview of this {CaseStateMachine.Name(c.Stage)} was held on {c.InterviewHeldOn:yyyy-MM-dd}."));
+            EnsureBody(c.UpperCode, Say.T($"约谈由 {c.UpperCode} 综治办进行（第三十四条）", $"The interview is held by the office of {c.UpperCode} (Art. 34)"));
             var heldOn = PastDay(request.HeldOn, "held_on");
             if (c.DecidedOn is { } decided && heldOn < decided) throw new RequestValidationException("held_on", Say.T($"不得早于决定日期（{decided:yyyy-MM-dd}）", $"is before the decision ({decided:yyyy-MM-dd})"));
 
@@ -249,7 +257,8 @@ public sealed partial class CasesService(
                         if (interviewees.All(i => i.LeaderId != Guid.Parse(term.LeaderId)))
                             interviewees.Add(new Interviewee { CaseId = c.Id, LeaderId = Guid.Parse(term.LeaderId), Name = term.LeaderName, UnitCode = term.UnitCode, Role = name + suffix });
             if (interviewees.All(i => i.Role != "Principal"))
-                throw new DomainRuleException($"The registry shows no principal leader of {c.SubjectName} on {heldOn:yyyy-MM-dd}, the interview day: record the terms there first.");
+                throw new DomainRuleException(Say.T($"组织机构库中没有 {c.SubjectName} 在约谈当日（{heldOn:yyyy-MM-dd}）的主要领导干部：请先在组织机构库中登记其任职。",
+                    $"The registry shows no principal leader of {c.SubjectName} on {heldOn:yyyy-MM-dd}, the interview day: record the terms there first."));
             foreach (var (id, i) in request.OtherLeaderIds.Select((id, i) => (id, i)))
             {
                 var leader = await leadership.GetLeaderAsync(new RegistryApi.GetLeaderRequest { LeaderId = id }, cancellationToken: ct);
@@ -280,8 +289,10 @@ public sealed partial class CasesService(
         ChangeAsync(request.CaseId, CaseAction.NameFollowUpLeader, [PinganRoles.CommissionOffice, PinganRoles.MemberUnitLiaison], context, async (c, ct) =>
         {
             if (c.Stage != Stage.Listing || c.FollowUpCode is not { } followUp)
-                throw new DomainRuleException("A follow-up leader is named for a listing by the level between the subject and the listing commission, or the provincial department of its system (Art. 36).");
-            EnsureFollowUp(c, $"The follow-up leader of {c.SubjectName}'s listing is named by {followUp} (Art. 36)");
+                throw new DomainRuleException(Say.T("跟踪督办责任领导只对挂牌督办明确，由被挂牌单位与作出挂牌督办决定的综治委之间的一级，或者其所属系统的省直部门明确（第三十六条）。",
+                    "A follow-up leader is named for a listing by the level between the subject and the listing commission, or the provincial department of its system (Art. 36)."));
+            EnsureFollowUp(c, Say.T($"{c.SubjectName} 挂牌督办的跟踪督办责任领导由 {followUp} 明确（第三十六条）",
+                $"The follow-up leader of {c.SubjectName}'s listing is named by {followUp} (Art. 36)"));
             var leader = await leadership.GetLeaderAsync(new RegistryApi.GetLeaderRequest { LeaderId = request.LeaderId }, cancellationToken: ct);
             var today = time.Today().ToString("yyyy-MM-dd");
             // One of the naming level's own leaders, in office now: a post in that jurisdiction or one of its organs.
@@ -307,7 +318,8 @@ public sealed partial class CasesService(
             EnsureSubject(c);
             var kind = request.Kind == ReportKind.Measures ? "Measures" : "Progress";
             if (kind == "Measures" && await db.Reports.AnyAsync(r => r.CaseId == c.Id && r.Round == c.Round && r.Kind == "Measures", ct))
-                throw new AlreadyExistsException($"The measures of this {CaseStateMachine.Name(c.Stage)} were reported already; report progress from now on.");
+                throw new AlreadyExistsException(Say.T($"本轮{StageZh(c.Stage)}的整改措施已经报告，此后请报告整改进展。",
+                    $"The measures of this {CaseStateMachine.Name(c.Stage)} were reported already; report progress from now on."));
             var now = time.GetUtcNow();
             db.Reports.Add(new CaseReport
             {
@@ -322,15 +334,17 @@ public sealed partial class CasesService(
         {
             EnsureSubject(c);
             if (c.Stage is Stage.Admonishment && c.InterviewHeldOn is null)
-                throw new DomainRuleException("The admonishment's interview has not been held: rectification runs from it (Art. 34).");
+                throw new DomainRuleException(Say.T("约谈尚未进行：整改期限自约谈之日起计算（第三十四条）。",
+                    "The admonishment's interview has not been held: rectification runs from it (Art. 34)."));
             // After the veto, the listing's own round (the one before) holds its measures.
             var vetoed = c.Status == CaseStatus.VetoReferred;
             var round = vetoed ? c.Round - 1 : c.Round;
             if (!await db.Reports.AnyAsync(r => r.CaseId == c.Id && r.Round == round && r.Kind == "Measures", ct))
-                throw new DomainRuleException("Report the rectification measures first (Art. 33-35 \"报告整改措施\").");
+                throw new DomainRuleException(Say.T("请先报告整改措施（第三十三条至第三十五条“报告整改措施”）。", "Report the rectification measures first (Art. 33-35 \"报告整改措施\")."));
             // Art. 36 "应当明确1名领导干部为责任人" (reading 5): a listing followed up by a level of its own is checked by it only once it named its leader.
             if ((c.Stage == Stage.Listing || vetoed) && c.FollowUpCode is { } followUp && c.FollowUpLeaderId is null)
-                throw new DomainRuleException($"{followUp} has not named the leader who follows this listing up (Art. 36 \"应当明确1名领导干部为责任人\"); apply for acceptance once it has.");
+                throw new DomainRuleException(Say.T($"{followUp} 尚未明确跟踪督办本次挂牌督办的责任领导（第三十六条“应当明确1名领导干部为责任人”），明确后方可申请验收。",
+                    $"{followUp} has not named the leader who follows this listing up (Art. 36 \"应当明确1名领导干部为责任人\"); apply for acceptance once it has."));
             if (vetoed) c.ListingAcceptance = CaseStatus.AcceptanceRequested;
             else c.Status = CaseStatus.AcceptanceRequested;
             return ("AppliedForAcceptance", c.Stage == Stage.Listing || vetoed ? "Art. 35, 36" : "Art. 34", new { statement = request.Statement.Trim(), listing = vetoed ? "in force after the veto" : null });
@@ -350,11 +364,13 @@ public sealed partial class CasesService(
             var precheck = (c.Stage == Stage.Listing || vetoed) && c.HasPrecheck && requested == CaseStatus.AcceptanceRequested;
             // Art. 36: a listing is checked first by the city (or provincial department), then lifted by the province.
             var checker = precheck ? c.FollowUpCode! : c.BodyFor(vetoed ? Stage.Listing : c.Stage);
-            if (precheck) EnsureFollowUp(c, $"The listing of {c.SubjectName} is checked first by {checker} (Art. 36)");
+            if (precheck) EnsureFollowUp(c, Say.T($"{c.SubjectName} 挂牌督办的整改情况先由 {checker} 初验（第三十六条）",
+                $"The listing of {c.SubjectName} is checked first by {checker} (Art. 36)"));
             else
             {
                 guard.EnsureRole(PinganRoles.CommissionOffice);
-                EnsureBody(checker, $"The acceptance of this {CaseStateMachine.Name(c.Stage)} is checked by the office of {checker}");
+                EnsureBody(checker, Say.T($"本次{StageZh(c.Stage)}的检查验收由 {checker} 综治办进行",
+                    $"The acceptance of this {CaseStateMachine.Name(c.Stage)} is checked by the office of {checker}"));
             }
             var findings = request.Findings.Trim();
             if (vetoed)
@@ -393,7 +409,7 @@ public sealed partial class CasesService(
     public override Task<Api.Case> DismissCase(DismissCaseRequest request, ServerCallContext context) =>
         ChangeAsync(request.CaseId, CaseAction.Dismiss, [PinganRoles.CommissionOffice], context, (c, ct) =>
         {
-            EnsureEitherBody(c, "dismissed");
+            EnsureEitherBody(c, "撤销", "dismissed");
             c.Status = CaseStatus.Dismissed;
             outbox.Enqueue(new CaseClosed(c.Id, c.SubjectCode, c.Stage.ToString(), "Dismissed", time.GetUtcNow()));
             return Task.FromResult<(string, string, object)>(("Dismissed", "Art. 33", new { reasons = request.Reasons.Trim() }));
@@ -550,7 +566,7 @@ public sealed partial class CasesService(
         var id = Guid.Parse(caseId);
         // The caller's right to the case first (its parties never change), from the registry.
         var parties = await db.Cases.AsNoTracking().Where(x => x.Id == id).Select(x => new { x.SubjectCode, x.ResponsibleCode, x.UpperCode, x.FollowUpCode }).FirstOrDefaultAsync(ct)
-            ?? throw new NotFoundException($"No case {caseId}.");
+            ?? throw new NotFoundException(Say.T($"案件 {caseId} 不存在。", $"No case {caseId}."));
         await guard.ReadBusinessRecordAsync(parties.SubjectCode, ct, parties.ResponsibleCode, parties.UpperCode, parties.FollowUpCode);
         for (var attempt = 1; ; attempt++)
         {
@@ -565,7 +581,8 @@ public sealed partial class CasesService(
                 await tx.RollbackAsync(ct);
                 db.ChangeTracker.Clear();
                 if (attempt < MaxGatherAttempts) continue;
-                throw new RpcException(new Status(StatusCode.Aborted, $"Case {caseId} kept changing while this call read the registry; send it again."));
+                throw new RpcException(new Status(StatusCode.Aborted, Say.T($"读取组织机构库期间案件 {caseId} 不断发生变更，请重新提交。",
+                    $"Case {caseId} kept changing while this call read the registry; send it again.")));
             }
             CaseStateMachine.Ensure(c, action);
             var (name, article, detail) = await change(c, facts, ct);
@@ -591,7 +608,7 @@ public sealed partial class CasesService(
     {
         var id = Guid.Parse(caseId);
         var c = await db.Cases.AsNoTracking().WithParts().FirstOrDefaultAsync(x => x.Id == id, ct)
-            ?? throw new NotFoundException($"No case {caseId}.");
+            ?? throw new NotFoundException(Say.T($"案件 {caseId} 不存在。", $"No case {caseId}."));
         // The subject's own staff, the competent commissions and those above them; not a neighbour, nor the subject's
         // staff reading upward (a case against the city is not the county's to read).
         await guard.ReadBusinessRecordAsync(c.SubjectCode, ct, c.ResponsibleCode, c.UpperCode, c.FollowUpCode);
@@ -600,21 +617,26 @@ public sealed partial class CasesService(
 
     /// <summary>
     /// The caller acts for the level that follows a listing up (Art. 36): a city through its commission office, a provincial
-    /// department (reading 5) through its own staff.
+    /// department (reading 5) through its own staff. <paramref name="rule"/> is in the caller's language (<see cref="Say"/>).
     /// </summary>
     private void EnsureFollowUp(SanctionCase c, string rule)
     {
         var caller = guard.Caller;
         if (!(caller.HasAnyRole(PinganRoles.CommissionOffice) && caller.Jurisdiction == c.FollowUpCode)
             && !(caller.HasAnyRole(PinganRoles.MemberUnitLiaison) && caller.Unit == c.FollowUpCode))
-            throw new RpcException(new Status(StatusCode.PermissionDenied, $"{rule}; you act for {caller.Unit ?? caller.Jurisdiction}."));
+            throw new RpcException(new Status(StatusCode.PermissionDenied, Say.T($"{rule}；您代表的是 {caller.Unit ?? caller.Jurisdiction}。",
+                $"{rule}; you act for {caller.Unit ?? caller.Jurisdiction}.")));
     }
 
-    /// <summary>The caller acts for the competent commission <paramref name="body"/> (its role was checked before the case was read).</summary>
+    /// <summary>
+    /// The caller acts for the competent commission <paramref name="body"/> (its role was checked before the case was read).
+    /// <paramref name="rule"/> is in the caller's language (<see cref="Say"/>).
+    /// </summary>
     private void EnsureBody(string body, string rule)
     {
         if (guard.Caller.Jurisdiction != body)
-            throw new RpcException(new Status(StatusCode.PermissionDenied, $"{rule}; you act for {guard.Caller.Jurisdiction}."));
+            throw new RpcException(new Status(StatusCode.PermissionDenied, Say.T($"{rule}；您代表的是 {guard.Caller.Jurisdiction}。",
+                $"{rule}; you act for {guard.Caller.Jurisdiction}.")));
     }
 
     /// <summary>A day the validator has checked the shape of, refused when it lies in the future.</summary>
@@ -625,12 +647,15 @@ public sealed partial class CasesService(
     }
 
     /// <summary>A stage's Chinese name, for the messages a caller reads in Chinese.</summary>
-    private static string StageZh(Stage stage) => stage switch
+    private static string StageZh(Stage stage) => CaseStateMachine.NameZh(stage);
+
+    /// <summary>How grave a case is, in Chinese (the names the portal shows).</summary>
+    private static string SeverityZh(Severity severity) => severity switch
     {
-        Stage.Notice => "通报",
-        Stage.Admonishment => "约谈",
-        Stage.Listing => "挂牌督办",
-        Stage.Veto => "一票否决",
+        Severity.Ordinary => "一般",
+        Severity.Serious => "危害严重或影响重大",
+        Severity.EspeciallySerious => "危害特别严重或影响特别重大",
+        Severity.VetoGrade => "应予一票否决",
         _ => "未定",
     };
 
@@ -645,10 +670,11 @@ public sealed partial class CasesService(
     };
 
     /// <summary>The office of either commission competent for the case (Art. 32 "县级以上综治委…按照职责权限负责实施").</summary>
-    private void EnsureEitherBody(SanctionCase c, string done)
+    private void EnsureEitherBody(SanctionCase c, string doneZh, string done)
     {
         if (guard.Caller.Jurisdiction != c.ResponsibleCode && guard.Caller.Jurisdiction != c.UpperCode)
-            throw new RpcException(new Status(StatusCode.PermissionDenied, $"The case is {done} by the offices of {c.ResponsibleCode} or {c.UpperCode}; you act for {guard.Caller.Jurisdiction}."));
+            throw new RpcException(new Status(StatusCode.PermissionDenied, Say.T($"本案由 {c.ResponsibleCode} 或 {c.UpperCode} 综治办{doneZh}；您代表的是 {guard.Caller.Jurisdiction}。",
+                $"The case is {done} by the offices of {c.ResponsibleCode} or {c.UpperCode}; you act for {guard.Caller.Jurisdiction}.")));
     }
 
     /// <summary>The subject reports for itself (its party committee and government, or the unit): Art. 33-35 "被通报/约谈/挂牌督办的地方…报告".</summary>

@@ -39,7 +39,7 @@ public sealed partial class CasesService
         ledger.OnceAsync(request.RequestId, request, context, () =>
         ChangeAsync(request.CaseId, CaseAction.RecordCircumstance, [PinganRoles.CommissionOffice], context, (c, ct) =>
         {
-            EnsureEitherBody(c, "verified");
+            EnsureEitherBody(c, "核实", "verified");
             var (clause, aggravating) = CaseCircumstance.Of(request.Circumstance);
             var record = new CaseCircumstance
             {

@@ -20,7 +20,7 @@ public sealed partial class CasesService
         ledger.OnceAsync(request.RequestId, request, context, () =>
         ChangeAsync(request.CaseId, CaseAction.Refer, [PinganRoles.CommissionOffice], context, async (c, ct) =>
         {
-            EnsureEitherBody(c, "referred");
+            EnsureEitherBody(c, "移送", "referred");
             var leaders = new List<object>();
             foreach (var (id, i) in request.LeaderIds.Distinct().Select((id, i) => (id, i)))
             {
@@ -49,14 +49,17 @@ public sealed partial class CasesService
             [PinganRoles.DisciplineLiaison, PinganRoles.OrganisationLiaison, PinganRoles.PersonnelLiaison], context, (c, ct) =>
         {
             var referral = c.Referrals.FirstOrDefault(r => r.Id == Guid.Parse(request.ReferralId))
-                ?? throw new NotFoundException($"Case {c.Id} has no referral {request.ReferralId}.");
+                ?? throw new NotFoundException(Say.T($"案件 {c.Id} 没有编号为 {request.ReferralId} 的移送记录。", $"Case {c.Id} has no referral {request.ReferralId}."));
             // Each department reports on what was referred to it.
             var own = referral.Department == "discipline"
                 ? guard.Caller.HasAnyRole(PinganRoles.DisciplineLiaison)
                 : guard.Caller.HasAnyRole(PinganRoles.OrganisationLiaison, PinganRoles.PersonnelLiaison);
-            if (!own) throw new RpcException(new Status(StatusCode.PermissionDenied, $"The referral went to the {referral.Department} department; its system reports the outcome."));
+            if (!own)
+                throw new RpcException(new Status(StatusCode.PermissionDenied, Say.T($"此项移送由{DepartmentZh(referral.Department)}办理，处理结果由其系统报告。",
+                    $"The referral went to the {referral.Department} department; its system reports the outcome.")));
             if (referral.Outcome is not null)
-                throw new AlreadyExistsException($"The outcome of referral {referral.Id} was recorded on {referral.OutcomeOn:yyyy-MM-dd}.");
+                throw new AlreadyExistsException(Say.T($"移送事项 {referral.Id} 的处理结果已于 {referral.OutcomeOn:yyyy-MM-dd} 登记。",
+                    $"The outcome of referral {referral.Id} was recorded on {referral.OutcomeOn:yyyy-MM-dd}."));
             var decidedOn = PastDay(request.DecidedOn, "decided_on");
             referral.Outcome = request.Outcome.Trim();
             referral.OutcomeOn = decidedOn;
@@ -66,6 +69,14 @@ public sealed partial class CasesService
                 referral = referral.Id, department = referral.Department, outcome = referral.Outcome, decidedOn = request.DecidedOn,
             }));
         });
+
+    /// <summary>The department a referral went to (<see cref="Referral.DepartmentFor"/>), in Chinese.</summary>
+    private static string DepartmentZh(string department) => department switch
+    {
+        "discipline" => "纪检监察机关",
+        "organisation" => "组织人事部门",
+        _ => department,
+    };
 }
 
 /// <summary>

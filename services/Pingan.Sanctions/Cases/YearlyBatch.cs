@@ -20,7 +20,8 @@ public sealed partial class CasesService
         var ct = context.CancellationToken;
         guard.EnsureRole(PinganRoles.CommissionOffice);
         if (!await guard.IsTopLevelAsync(ct))
-            throw new RpcException(new Status(StatusCode.PermissionDenied, "The yearly selection for listed supervision is the provincial office's (Art. 35)."));
+            throw new RpcException(new Status(StatusCode.PermissionDenied, Say.T("每年确定挂牌督办的重点整治单位由省综治办负责（第三十五条）。",
+                "The yearly selection for listed supervision is the provincial office's (Art. 35).")));
         // AIP-155: the batch's id follows from the client's request id, so a retry finds what the first request proposed.
         var requestId = Pingan.Persistence.RequestIds.Given(request.RequestId);
         Guid? requested = requestId is null ? null : new Guid(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("listing-batch:" + requestId))[..16]);
@@ -107,7 +108,8 @@ public sealed partial class CasesService
             db.ChangeTracker.Clear();
             // The same request sent twice at once: the other one proposed the batch.
             if (requested is { } same && await ProposedBatchAsync(same, request.Year, ct) is { } made) return made;
-            throw new DomainRuleException("A county of this selection was proposed for listed supervision by a batch or a proposal committed at the same moment; read the cases again.");
+            throw new DomainRuleException(Say.T("本次选定的县（市、区）中，有单位同时被另一批次或另一项建议提出挂牌督办；请重新读取案件。",
+                "A county of this selection was proposed for listed supervision by a batch or a proposal committed at the same moment; read the cases again."));
         }
         await audit.RecordAsync(new Audit.AuditRecord(context.Method, $"listing-batch/{batchId}",
             Detail: JsonSerializer.Serialize(new { year = request.Year, cases = cases.Select(c => c.SubjectCode) })), ct);
