@@ -25,6 +25,10 @@ internal static class Documents
         app.MapGet("/letters/evidence/{evidenceId}", (string evidenceId, HttpContext context, PortalSessions sessions, Letters.Api.Progress.ProgressClient progress) =>
             SendAsync(context, sessions, (headers, ct) => progress.GetEvidenceAsync(new Letters.Api.GetEvidenceRequest { EvidenceId = evidenceId }, headers, cancellationToken: ct).ResponseAsync))
             .RequireAuthorization();
+        // Art. 20: the excellent units' extra month, as the workbook the salary channel takes.
+        app.MapGet("/assessments/{assessingCode}/{year:int}/extra-salary-list", (string assessingCode, int year, HttpContext context, PortalSessions sessions, Assessments.Api.Assessments.AssessmentsClient assessments) =>
+            SendAsync(context, sessions, (headers, ct) => assessments.GetExtraSalaryListAsync(new Assessments.Api.GetExtraSalaryListRequest { AssessingCode = assessingCode, Year = year }, headers, cancellationToken: ct).ResponseAsync))
+            .RequireAuthorization();
         // Art. 18: a photo or document of an inspection, for whoever may read it.
         app.MapGet("/evidence/{evidenceId}", (string evidenceId, HttpContext context, PortalSessions sessions, Inspections.Api.Inspections.InspectionsClient inspections) =>
             SendAsync(context, sessions, (headers, ct) => inspections.GetEvidenceAsync(new Inspections.Api.GetEvidenceRequest { EvidenceId = evidenceId }, headers, cancellationToken: ct).ResponseAsync))

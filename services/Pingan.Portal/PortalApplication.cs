@@ -65,6 +65,7 @@ public static class PortalApplication
         AddClient<Pingan.Inspections.Api.ReportingDuties.ReportingDutiesClient>(builder, options.Services.Inspections);
         AddClient<Pingan.Assessments.Api.Assessments.AssessmentsClient>(builder, options.Services.Assessments);
         AddClient<Pingan.Assessments.Api.Commendations.CommendationsClient>(builder, options.Services.Assessments);
+        AddClient<Pingan.Assessments.Api.Surveys.SurveysClient>(builder, options.Services.Assessments);
         AddClient<Pingan.Archives.Api.Archives.ArchivesClient>(builder, options.Services.Archives);
         AddClient<Pingan.Archives.Api.Consultations.ConsultationsClient>(builder, options.Services.Archives);
         // Each service's own audit trail, for the province's auditors (the services refuse anyone else).

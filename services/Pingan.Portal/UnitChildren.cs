@@ -27,4 +27,17 @@ public static class UnitChildren
         return [.. (await units.ListDescendantsAsync(new ListDescendantsRequest { Code = code, Level = own.Level, PageSize = 1000 }, headers))
             .Units.Where(u => u.ParentCode == code).OrderBy(u => u.Code, StringComparer.Ordinal)];
     }
+
+    /// <summary>The jurisdictions one level below a jurisdiction (a city's counties), by code.</summary>
+    public static async Task<List<Unit>> LowerAsync(Units.UnitsClient units, string code, Metadata headers)
+    {
+        var own = await units.GetUnitAsync(new GetUnitRequest { Code = code }, headers);
+        if (!Enum.IsDefined(own.Level + 1)) return [];
+        var page = await units.ListDescendantsAsync(new ListDescendantsRequest
+        {
+            Code = code, Level = own.Level + 1, PageSize = 1000,
+            Kinds = { UnitKind.City, UnitKind.County, UnitKind.Township },
+        }, headers);
+        return [.. page.Units.Where(u => u.ParentCode == code).OrderBy(u => u.Code, StringComparer.Ordinal)];
+    }
 }

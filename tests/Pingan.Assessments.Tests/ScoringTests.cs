@@ -68,6 +68,11 @@ public sealed class ScoringTests : AssessmentsTest
         Assert.Equal((7.0, "1 admonishment case x 8: 15 - 8 = 7"), (zhongyuan["cases"].Points, zhongyuan["cases"].Explanation));
         var erqi = ranking.Units.Single(u => u.UnitCode == Erqi).Indicators.ToDictionary(i => i.Code);
         Assert.Equal((0.0, "no figure for the sense of security: 0 points"), (erqi["survey"].Points, erqi["survey"].Explanation));
+        // The same explanations in Chinese, as a person reading the ranking in the portal sees them.
+        Assert.Equal("重大案事件 1 件 × 10：20 - 10 = 10", zhongyuan["incidents"].ExplanationZh);
+        Assert.StartsWith("按时报送率 50%（2 项中按时 1 项，迟报 0 项，未报 1 项）", zhongyuan["duties"].ExplanationZh);
+        Assert.Equal("约谈责任追究案件 1 件 × 8：15 - 8 = 7", zhongyuan["cases"].ExplanationZh);
+        Assert.Equal("无群众安全感数据：0 分", erqi["survey"].ExplanationZh);
 
         // Scored again from the same inputs: the same result, byte for byte; and it is what the ranking reads.
         var again = await Assessments(Zhengzhou).ScoreAssessmentAsync(score);

@@ -66,6 +66,11 @@ public sealed class AssessmentArchivePagesTests(PortalFixture portal)
         await office.Locator("#adjust_reasons").FillAsync("年中遭受洪灾，平安建设工作经核实成效明显");
         await office.GetByRole(AriaRole.Button, new() { Name = "调整", Exact = true }).ClickAsync();
         await Expect(erqi.Locator("[data-test=grade]")).ToHaveTextAsync("合格");
+        await office.Locator("#adjust_unit").SelectOptionAsync(Zhongyuan);
+        await office.Locator("#adjust_grade").SelectOptionAsync("Excellent");
+        await office.Locator("#adjust_reasons").FillAsync("全年未发生重大案事件，考核组核实工作成效突出");
+        await office.GetByRole(AriaRole.Button, new() { Name = "调整", Exact = true }).ClickAsync();
+        await Expect(zhongyuan.Locator("[data-test=grade]")).ToHaveTextAsync("优秀");
         // Approval is the commission leader's: the office is not offered it.
         await Expect(office.GetByRole(AriaRole.Button, new() { Name = "审定考核结果" })).ToHaveCountAsync(0);
         await ScreenshotAsync(office, "assessment");
@@ -81,6 +86,41 @@ public sealed class AssessmentArchivePagesTests(PortalFixture portal)
         await office.GetByRole(AriaRole.Button, new() { Name = "通报考核结果" }).ClickAsync();
         await Expect(state).ToHaveTextAsync("已审定并通报。");
         await leader.CloseAsync();
+
+        // The excellent units' extra month (Art. 20, a "may"): the decision without its day is refused beside the day;
+        // recorded, it names the unit and its document, and the list downloads as the salary channel's workbook.
+        var extra = office.Locator("[data-test=record-extra-salary]");
+        await extra.GetByLabel("中原区").CheckAsync();
+        await extra.GetByLabel("决定文号").FillAsync("郑平安〔2026〕12号");
+        await extra.GetByRole(AriaRole.Button, new() { Name = "记录增发决定" }).ClickAsync();
+        await Expect(office.Locator("#decided_on-error")).ToBeVisibleAsync();
+        await Expect(office.Locator("[data-test=extra-salary]")).ToHaveCountAsync(0);
+        await extra.GetByLabel("决定日期").FillAsync(DateTime.UtcNow.AddHours(8).ToString("yyyy-MM-dd"));
+        await extra.GetByRole(AriaRole.Button, new() { Name = "记录增发决定" }).ClickAsync();
+        var decided = office.Locator("[data-test=extra-salary]");
+        await Expect(decided).ToContainTextAsync("郑平安〔2026〕12号");
+        await Expect(decided).ToContainTextAsync("中原区");
+        var list = await office.Context.APIRequest.GetAsync(await decided.Locator("[data-test=extra-salary-list]").GetAttributeAsync("href") is { } href ? "/" + href : "");
+        Assert.Equal(200, list.Status);
+        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", list.Headers["content-type"]);
+        Assert.Equal("PK", System.Text.Encoding.ASCII.GetString((await list.BodyAsync())[..2]));
+
+        // The public's sense of security in a county (Art. 7(4)): more satisfied than asked is refused beside the count;
+        // recorded, the rate and its interval are held against the target.
+        var survey = office.Locator("[data-test=record-survey]");
+        await survey.GetByLabel("被调查单位").SelectOptionAsync(Zhongyuan);
+        await survey.GetByLabel("样本量（人）").FillAsync("1000");
+        await survey.GetByLabel("感到安全的人数").FillAsync("1200");
+        await survey.GetByLabel("调查机构").FillAsync("国家统计局郑州调查队");
+        await survey.GetByLabel("调查结束日期").FillAsync(DateTime.UtcNow.AddHours(8).ToString("yyyy-MM-dd"));
+        await survey.GetByRole(AriaRole.Button, new() { Name = "登记" }).ClickAsync();
+        await Expect(office.Locator("#satisfied-error")).ToContainTextAsync("不得超过样本量");
+        await survey.GetByLabel("感到安全的人数").FillAsync("950");
+        await survey.GetByRole(AriaRole.Button, new() { Name = "登记" }).ClickAsync();
+        var surveyed = office.Locator($"[data-test=surveys] tr[data-unit='{Zhongyuan}']");
+        await Expect(surveyed).ToContainTextAsync("95.00%");
+        await Expect(surveyed.Locator("[data-test=verdict]")).ToContainTextAsync("达到 90% 目标");
+        await ScreenshotAsync(office, "assessment-extra-salary-survey");
         await office.CloseAsync();
     }
 

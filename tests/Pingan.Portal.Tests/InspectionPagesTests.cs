@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Pingan.Inspections.Api;
 using Pingan.Security;
+using Pingan.Testing;
 using static Microsoft.Playwright.Assertions;
 using static Pingan.Portal.Tests.PortalStack;
 
@@ -164,6 +165,48 @@ public sealed partial class InspectionPagesTests(PortalFixture portal)
         await Expect(row.Locator("[data-test=referred]")).ToHaveTextAsync("已移送（第三十一条第4项）");
         await ScreenshotAsync(city, "incident-referred");
         await city.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_finding_that_is_an_Art31_situation_is_referred_from_the_inspection_page_and_the_sanctions_service_opens_its_case_Art31()
+    {
+        // The city's office inspects 二七区 and finds an Art. 31(2) situation (recorded through the API; the page's own
+        // planning and findings are walked in the special inspection's test).
+        var inspections = new Pingan.Inspections.Api.Inspections.InspectionsClient(await portal.AsAsync(portal.Inspections, Zhengzhou, PinganRoles.CommissionOffice));
+        var today = DateTime.UtcNow.AddHours(8).ToString("yyyy-MM-dd");
+        var planned = await inspections.PlanInspectionAsync(new PlanInspectionRequest
+        {
+            Form = Form.Special, Year = Year, Title = "命案防控专项督查", WorkItem = "命案防控", StartsOn = today, EndsOn = today, TargetCodes = { Erqi },
+            Team = { new TeamMember { Subject = "inspector-zz-01", Name = "郑州市平安办督查组 王磊", UnitCode = Zhengzhou + "-PLC", Leads = true } },
+        });
+        await inspections.RecordVisitAsync(new RecordVisitRequest { InspectionId = planned.InspectionId, TargetCode = Erqi, VisitedOn = today, Note = "听取汇报，查阅台账" });
+        await inspections.RecordFindingAsync(new RecordFindingRequest
+        {
+            InspectionId = planned.InspectionId, TargetCode = Erqi, Concern = new Concern { Kind = ConcernKind.Art31Clause, Clause = 2 },
+            Severity = FindingSeverity.Serious, Description = "二七区命案防控措施长期未落实", ObservedOn = today,
+        });
+
+        var city = await OpenAsync("zhengzhou.office", $"/inspections/{planned.InspectionId}");
+        var row = city.Locator("[data-test=findings] tbody tr", new() { HasText = "命案防控措施长期未落实" });
+        await row.GetByRole(AriaRole.Button, new() { Name = "移送责任追究" }).ClickAsync();
+        var refer = city.Locator("[data-test=refer-finding]");
+        // The finding's own clause is offered; without the reasons the referral is refused beside them, and nothing is referred.
+        await Expect(refer.GetByLabel("情形（第三十一条第几项，1-9）")).ToHaveValueAsync("2");
+        await refer.GetByRole(AriaRole.Button, new() { Name = "移送", Exact = true }).ClickAsync();
+        await Expect(city.Locator("#reasons-error")).ToContainTextAsync("必填");
+        await Expect(row.Locator("[data-test=referred]")).ToHaveTextAsync("移送责任追究");
+        await refer.GetByLabel("移送理由").FillAsync("督查发现命案防控措施长期未落实，属第三十一条第二项情形");
+        await refer.GetByRole(AriaRole.Button, new() { Name = "移送", Exact = true }).ClickAsync();
+        await Expect(city.Locator("[data-test=done]")).ToContainTextAsync("已移送责任追究");
+        await Expect(row.Locator("[data-test=referred]")).ToHaveTextAsync("已移送（第三十一条第2项）");
+        await ScreenshotAsync(city, "finding-referred");
+        await city.CloseAsync();
+
+        // The sanctions service opens the case from the referral, for the competent office to verify.
+        var cases = new Pingan.Sanctions.Api.Cases.CasesClient(await portal.AsAsync(portal.Sanctions, Zhengzhou, PinganRoles.CommissionOffice));
+        await Eventually.HoldsAsync(async () => (await cases.ListCasesAsync(new Pingan.Sanctions.Api.ListCasesRequest { UnitCode = Zhengzhou, PageSize = 500 })).Cases
+            .Any(c => c.SubjectCode == Erqi && c.Source == Pingan.Sanctions.Api.Source.InspectionFinding && c.Clause == 2),
+            TimeSpan.FromSeconds(60), "a case against 二七区 from the inspection's finding, under Art. 31(2)");
     }
 
     [Fact]

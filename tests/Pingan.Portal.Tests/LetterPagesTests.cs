@@ -55,6 +55,16 @@ public sealed class LetterPagesTests(PortalFixture portal)
         await Interactive(city);
         await Expect(city.Locator("[data-test=status]")).ToHaveTextAsync("草稿");
 
+        // 中原区's first target set higher than the template's (Art. 13, a unit's own values at issue): a value that is not a
+        // number is refused beside it, and nothing is issued.
+        await city.GetByRole(AriaRole.Button, new() { Name = "增加一项调整" }).ClickAsync();
+        await city.GetByLabel("调整 1 单位").SelectOptionAsync(Zhongyuan);
+        await city.GetByLabel("调整 1 目标", new() { Exact = true }).SelectOptionAsync("1");
+        await city.GetByLabel("调整 1 目标值").FillAsync("九十七");
+        await city.GetByRole(AriaRole.Button, new() { Name = "下达责任书" }).ClickAsync();
+        await Expect(city.Locator("[id='adjustments[0].target_value-error']")).ToBeVisibleAsync();
+        await Expect(city.Locator("[data-test=status]")).ToHaveTextAsync("草稿");
+        await city.GetByLabel("调整 1 目标值").FillAsync("97");
         await city.GetByRole(AriaRole.Button, new() { Name = "下达责任书" }).ClickAsync();
         await Expect(city.Locator("[data-test=done]")).ToContainTextAsync("已下达");
         await Expect(city.Locator("[data-test=status]")).ToHaveTextAsync("已下达");
@@ -84,8 +94,9 @@ public sealed class LetterPagesTests(PortalFixture portal)
         await Expect(erqi.Locator("[data-test=amend]")).ToHaveCountAsync(0);
         await erqi.CloseAsync();
 
-        // The district reports on its first target with the ledger attached.
+        // The district reports on its first target with the ledger attached; the target is its own 97, not the template's 95.
         var county = await OpenAsync("zhongyuan.office", $"/{letterPath}");
+        await Expect(county.Locator("[data-target='1']")).ToContainTextAsync("97");
         var report = county.Locator("[data-test=report-progress]");
         await report.Locator("#achieved_value").FillAsync("96");
         await report.Locator("#note").FillAsync("全年排查矛盾纠纷1260件，化解1210件");

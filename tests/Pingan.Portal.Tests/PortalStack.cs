@@ -81,8 +81,7 @@ public class PortalStack(IStackStorage storage) : IAsyncDisposable
         {
             ExecutablePath = Environment.GetEnvironmentVariable("PINGAN_TEST_CHROMIUM") is { Length: > 0 } c ? c : "/usr/bin/chromium",
             Headless = true,
-            // A Chinese browser, as the people using the portal have: its date fields read yyyy/mm/dd.
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--lang=zh-CN"],
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
     }
 

@@ -276,12 +276,17 @@ public sealed partial class PortalTests(PortalFixture portal)
         await Expect(row).ToContainTextAsync("金水区");
         await Expect(row).ToContainTextAsync("待决定");
         var caseUrl = await row.GetByRole(AriaRole.Link).GetAttributeAsync("href");
-        var caseId = caseUrl!.Split('/').Last();
         await office.CloseAsync();
 
-        // The provincial commission decides the listing (its leader's desk is walked in the notice test).
-        var commission = new Cases.CasesClient(await portal.AsAsync(portal.Sanctions, Province, PinganRoles.CommissionLeader));
-        await commission.DecideProposalAsync(new DecideProposalRequest { CaseId = caseId, Approve = true, DecidedOn = Day(0), Reasons = "同意联席会议意见" });
+        // The provincial commission's leader finds it on the desk and decides the listing.
+        var leader = await OpenAsync("province.leader", "/");
+        await leader.Locator("[data-test=todo-decisions] a", new() { HasText = "金水区" }).First.ClickAsync();
+        await leader.WaitForURLAsync("**/" + caseUrl);
+        await Interactive(leader);
+        await leader.GetByRole(AriaRole.Button, new() { Name = "作出决定" }).ClickAsync();
+        await ExpectStatusAsync(leader, "整改中");
+        await Expect(leader.Locator("[data-test=stage]")).ToHaveTextAsync("挂牌督办");
+        await leader.CloseAsync();
 
         // Zhengzhou, the level between, follows the listing up and names one of its own leaders (Art. 36).
         var city = await OpenAsync("zhengzhou.office", "/" + caseUrl);

@@ -24,19 +24,21 @@ public static class Scorer
         {
             var (points, explanation, references) = indicator.Source switch
             {
-                Source.LettersCompletion => Rate(indicator, LetterCompletion(scheme.AssessingCode, unitCode, inputs), "the letter's year-end completion"),
-                Source.DutyCompliance => Rate(indicator, DutyCompliance(inputs), "reporting duties on time"),
+                Source.LettersCompletion => Rate(indicator, LetterCompletion(scheme.AssessingCode, unitCode, inputs), new("the letter's year-end completion", "责任书年终完成率")),
+                Source.DutyCompliance => Rate(indicator, DutyCompliance(inputs), new("reporting duties on time", "按时报送率")),
                 Source.SecuritySurvey => Rate(indicator, survey is null ? null
-                    : ((decimal)SurveyRate.Of(survey.SampleSize, survey.Satisfied).Rate, [$"survey/{survey.Id}"], $"{survey.Satisfied} of {survey.SampleSize} felt safe"), "the sense of security"),
-                Source.InspectionFindings => Deduction(indicator, inputs.Where(i => i.Source == Source.InspectionFindings).Select(i => (i.Kind, i.Reference)), "finding"),
-                Source.Incidents => Deduction(indicator, inputs.Where(i => i.Source == Source.Incidents).Select(i => (i.Kind, i.Reference)), "incident"),
-                Source.SanctionCases => Deduction(indicator, HighestStages(inputs), "case"),
+                    : ((decimal)SurveyRate.Of(survey.SampleSize, survey.Satisfied).Rate, [$"survey/{survey.Id}"],
+                        new($"{survey.Satisfied} of {survey.SampleSize} felt safe", $"{survey.SampleSize} 人中 {survey.Satisfied} 人感到安全")), new("the sense of security", "群众安全感")),
+                Source.InspectionFindings => Deduction(indicator, inputs.Where(i => i.Source == Source.InspectionFindings).Select(i => (i.Kind, i.Reference)), new("finding", "督查问题")),
+                Source.Incidents => Deduction(indicator, inputs.Where(i => i.Source == Source.Incidents).Select(i => (i.Kind, i.Reference)), new("incident", "案事件")),
+                Source.SanctionCases => Deduction(indicator, HighestStages(inputs), new("case", "责任追究案件")),
                 _ => Assessor(indicator, inputs.FirstOrDefault(i => i.Source == Source.Assessor && i.Kind == indicator.Code)),
             };
             total += points;
             var line = new IndicatorResult
             {
-                Code = indicator.Code, Part = indicator.Part, Source = indicator.Source, Weight = (double)indicator.Weight, Explanation = explanation, Points = (double)points,
+                Code = indicator.Code, Part = indicator.Part, Source = indicator.Source, Weight = (double)indicator.Weight, Explanation = explanation.En,
+                ExplanationZh = explanation.Zh, Points = (double)points,
             };
             line.References.AddRange(references);
             result.Indicators.Add(line);
@@ -55,15 +57,20 @@ public static class Scorer
         return result;
     }
 
-    private static (decimal, string, string[]) Rate(IndicatorDefinition indicator, (decimal Rate, string[] References, string What)? input, string name)
+    /// <summary>An explanation in both languages: the English the API has always given, and the Chinese a person reads.</summary>
+    private readonly record struct Words(string En, string Zh);
+
+    private static (decimal, Words, string[]) Rate(IndicatorDefinition indicator, (decimal Rate, string[] References, Words What)? input, Words name)
     {
         var fullAt = indicator.Parameters["full_at"];
-        if (input is not { } i) return (0m, $"no figure for {name}: 0 points", []);
+        if (input is not { } i) return (0m, new($"no figure for {name.En}: 0 points", $"无{name.Zh}数据：0 分"), []);
         var points = Round(indicator.Weight * Math.Min(1m, i.Rate / fullAt));
-        return (points, $"{name} {F(i.Rate)}% ({i.What}), full marks from {F(fullAt)}%: {F(indicator.Weight)} x min(1, {F(i.Rate)} / {F(fullAt)}) = {F(points)}", i.References);
+        return (points, new(
+            $"{name.En} {F(i.Rate)}% ({i.What.En}), full marks from {F(fullAt)}%: {F(indicator.Weight)} x min(1, {F(i.Rate)} / {F(fullAt)}) = {F(points)}",
+            $"{name.Zh} {F(i.Rate)}%（{i.What.Zh}），{F(fullAt)}% 起得满分：{F(indicator.Weight)} × min(1, {F(i.Rate)} / {F(fullAt)}) = {F(points)}"), i.References);
     }
 
-    private static (decimal, string, string[]) Deduction(IndicatorDefinition indicator, IEnumerable<(string Kind, string Reference)> facts, string what)
+    private static (decimal, Words, string[]) Deduction(IndicatorDefinition indicator, IEnumerable<(string Kind, string Reference)> facts, Words what)
     {
         var list = facts.ToList();
         var counts = list.GroupBy(f => f.Kind).OrderBy(g => g.Key, StringComparer.Ordinal)
@@ -71,28 +78,39 @@ public static class Scorer
         var deducted = counts.Sum(c => c.Count * c.Each);
         var points = Math.Max(0m, Round(indicator.Weight - deducted));
         var explanation = counts.Count == 0
-            ? $"no {what} in the year: {F(indicator.Weight)}"
-            : $"{string.Join(", ", counts.Select(c => $"{c.Count} {c.Kind} {what}{(c.Count == 1 ? "" : "s")} x {F(c.Each)}"))}: {F(indicator.Weight)} - {F(deducted)} = {F(points)}";
+            ? new Words($"no {what.En} in the year: {F(indicator.Weight)}", $"本年度无{what.Zh}：{F(indicator.Weight)}")
+            : new Words($"{string.Join(", ", counts.Select(c => $"{c.Count} {c.Kind} {what.En}{(c.Count == 1 ? "" : "s")} x {F(c.Each)}"))}: {F(indicator.Weight)} - {F(deducted)} = {F(points)}",
+                $"{string.Join("，", counts.Select(c => $"{KindZh(c.Kind)}{what.Zh} {c.Count} 件 × {F(c.Each)}"))}：{F(indicator.Weight)} - {F(deducted)} = {F(points)}");
         return (points, explanation, [.. list.Select(f => f.Reference).Order(StringComparer.Ordinal)]);
     }
 
-    private static (decimal, string, string[]) Assessor(IndicatorDefinition indicator, AssessmentInput? score) => score is null
-        ? (0m, "awaiting the assessors' score (0 until recorded)", [])
-        : (Math.Min(score.Value, indicator.Weight), $"the assessors' score {F(score.Value)} of {F(indicator.Weight)}: {score.Detail}", [score.Reference]);
+    private static (decimal, Words, string[]) Assessor(IndicatorDefinition indicator, AssessmentInput? score) => score is null
+        ? (0m, new("awaiting the assessors' score (0 until recorded)", "待考核组评分（评分前计 0 分）"), [])
+        : (Math.Min(score.Value, indicator.Weight), new($"the assessors' score {F(score.Value)} of {F(indicator.Weight)}: {score.Detail}",
+            $"考核组评分 {F(score.Value)}（满分 {F(indicator.Weight)}）：{score.Detail}"), [score.Reference]);
+
+    /// <summary>The kinds the producers send (a finding's or incident's severity, a case's stage), as a person names them.</summary>
+    private static string KindZh(string kind) => kind switch
+    {
+        "general" => "一般", "serious" => "严重", "grave" => "重大",
+        "notice" => "通报", "admonishment" => "约谈", "listing" => "挂牌督办", "veto" => "一票否决",
+        _ => kind,
+    };
 
     /// <summary>The letter from the assessing level to the unit; another issuer's (a vertical system's) does not count here.</summary>
-    private static (decimal, string[], string)? LetterCompletion(string assessingCode, string unitCode, IReadOnlyList<AssessmentInput> inputs) =>
+    private static (decimal, string[], Words)? LetterCompletion(string assessingCode, string unitCode, IReadOnlyList<AssessmentInput> inputs) =>
         inputs.FirstOrDefault(i => i.Source == Source.LettersCompletion && i.Reference.EndsWith($"/{assessingCode}/{unitCode}", StringComparison.Ordinal)) is { } letter
-            ? (letter.Value, [letter.Reference], letter.Kind == "signed" ? "signed by both sides" : "not signed by both sides")
+            ? (letter.Value, [letter.Reference], letter.Kind == "signed" ? new Words("signed by both sides", "双方已签署") : new Words("not signed by both sides", "双方未全部签署"))
             : null;
 
-    private static (decimal, string[], string)? DutyCompliance(IReadOnlyList<AssessmentInput> inputs)
+    private static (decimal, string[], Words)? DutyCompliance(IReadOnlyList<AssessmentInput> inputs)
     {
         var duties = inputs.Where(i => i.Source == Source.DutyCompliance).ToList();
-        if (duties.Count == 0) return (100m, [], "no duty fell due");
+        if (duties.Count == 0) return (100m, [], new("no duty fell due", "无到期的报告任务"));
         var onTime = duties.Count(d => d.Kind == "on-time");
+        int late = duties.Count(d => d.Kind == "late"), missed = duties.Count(d => d.Kind == "missed");
         return (Round(100m * onTime / duties.Count), [.. duties.Select(d => d.Reference).Order(StringComparer.Ordinal)],
-            $"{onTime} of {duties.Count} on time, {duties.Count(d => d.Kind == "late")} late, {duties.Count(d => d.Kind == "missed")} missed");
+            new($"{onTime} of {duties.Count} on time, {late} late, {missed} missed", $"{duties.Count} 项中按时 {onTime} 项，迟报 {late} 项，未报 {missed} 项"));
     }
 
     /// <summary>Each case counts once, at the highest stage it reached in the year.</summary>

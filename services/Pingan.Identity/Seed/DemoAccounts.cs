@@ -38,6 +38,8 @@ public sealed class DemoAccounts(
         ("zhongyuan.office", "中原区平安办 张志强", "410102000000-PLC", "410102000000", [PinganRoles.CommissionOffice], "PINGANZHONGYUANDEMOTOTP3"),
         // Decides for Zhengzhou's commission (a sanctions case's approval, Art. 33).
         ("zhengzhou.leader", "郑州市综治委副主任 周卫东", "410100000000-PLC", "410100000000", [PinganRoles.CommissionLeader], "PINGANZHENGZHOULEADER234"),
+        // Decides for the province's commission (the yearly listing selection, Art. 35 ¶2; a city's case, Art. 33).
+        ("province.leader", "省综治委副主任 孙志刚", "410000000000-PLC", "410000000000", [PinganRoles.CommissionLeader], "PINGANPROVINCELEADER2345"),
         ("province.auditor", "省平安办 审计员 赵静", "410000000000-PLC", "410000000000", [PinganRoles.Auditor], "PINGANAUDITORDEMOTOTP234"),
         // Consults a leader's archive before an appointment review, a promotion or an award (Art. 23), in the portal.
         ("province.organisation", "省委组织部干部一处 陈立新", "410000000000-ORG", "410000000000", [PinganRoles.OrganisationLiaison], "PINGANORGANISATIONTOTP23"),
