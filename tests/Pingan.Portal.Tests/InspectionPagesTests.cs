@@ -20,6 +20,15 @@ public sealed partial class InspectionPagesTests(PortalFixture portal)
 
     private static int Year => DateTime.UtcNow.AddHours(8).Year;
 
+    /// <summary>The referral form (an incident's or a finding's) sent with its reasons; the row then says under which clause.</summary>
+    private static async Task ReferAsync(IPage page, ILocator form, ILocator row, string reasons, int clause)
+    {
+        await form.GetByLabel("移送理由").FillAsync(reasons);
+        await form.GetByRole(AriaRole.Button, new() { Name = "移送", Exact = true }).ClickAsync();
+        await Expect(page.Locator("[data-test=done]")).ToContainTextAsync("已移送责任追究");
+        await Expect(row.Locator("[data-test=referred]")).ToHaveTextAsync($"已移送（第三十一条第{clause}项）");
+    }
+
     [GeneratedRegex("/inspections/(?!new)[^/?]+$")]
     private static partial Regex InspectionPage();
 
@@ -159,10 +168,7 @@ public sealed partial class InspectionPagesTests(PortalFixture portal)
         await row.GetByRole(AriaRole.Button, new() { Name = "移送责任追究" }).ClickAsync();
         var refer = city.Locator("[data-test=refer-incident]");
         await refer.GetByLabel("情形（第三十一条第几项，1-9）").FillAsync("4");
-        await refer.GetByLabel("移送理由").FillAsync("群体性事件处置不力，影响恶劣");
-        await refer.GetByRole(AriaRole.Button, new() { Name = "移送", Exact = true }).ClickAsync();
-        await Expect(city.Locator("[data-test=done]")).ToContainTextAsync("已移送责任追究");
-        await Expect(row.Locator("[data-test=referred]")).ToHaveTextAsync("已移送（第三十一条第4项）");
+        await ReferAsync(city, refer, row, "群体性事件处置不力，影响恶劣", clause: 4);
         await ScreenshotAsync(city, "incident-referred");
         await city.CloseAsync();
     }
@@ -195,10 +201,7 @@ public sealed partial class InspectionPagesTests(PortalFixture portal)
         await refer.GetByRole(AriaRole.Button, new() { Name = "移送", Exact = true }).ClickAsync();
         await Expect(city.Locator("#reasons-error")).ToContainTextAsync("必填");
         await Expect(row.Locator("[data-test=referred]")).ToHaveTextAsync("移送责任追究");
-        await refer.GetByLabel("移送理由").FillAsync("督查发现命案防控措施长期未落实，属第三十一条第二项情形");
-        await refer.GetByRole(AriaRole.Button, new() { Name = "移送", Exact = true }).ClickAsync();
-        await Expect(city.Locator("[data-test=done]")).ToContainTextAsync("已移送责任追究");
-        await Expect(row.Locator("[data-test=referred]")).ToHaveTextAsync("已移送（第三十一条第2项）");
+        await ReferAsync(city, refer, row, "督查发现命案防控措施长期未落实，属第三十一条第二项情形", clause: 2);
         await ScreenshotAsync(city, "finding-referred");
         await city.CloseAsync();
 

@@ -300,14 +300,17 @@ public sealed partial class PortalTests(PortalFixture portal)
         await city.CloseAsync();
     }
 
+    /// <summary>A case the city's office opens against 二七区 (through the API), which 中原区's office must not read.</summary>
+    private async Task<Case> OpenErqiCaseAsync(string summary) =>
+        await new Cases.CasesClient(await portal.AsAsync(portal.Sanctions, Zhengzhou, PinganRoles.CommissionOffice)).OpenCaseAsync(new OpenCaseRequest
+        {
+            SubjectCode = Erqi, Clause = 4, Source = Source.Incident, Severity = Severity.Ordinary, IncidentOn = Day(-5), Summary = summary,
+        });
+
     [Fact]
     public async Task A_county_office_cannot_open_a_sibling_countys_case_from_a_crafted_URL()
     {
-        var city = new Cases.CasesClient(await portal.AsAsync(portal.Sanctions, Zhengzhou, PinganRoles.CommissionOffice));
-        var erqi = await city.OpenCaseAsync(new OpenCaseRequest
-        {
-            SubjectCode = Erqi, Clause = 4, Source = Source.Incident, Severity = Severity.Ordinary, IncidentOn = Day(-5), Summary = "二七区的案件，中原区无权查看",
-        });
+        var erqi = await OpenErqiCaseAsync("二七区的案件，中原区无权查看");
 
         var county = await OpenAsync("zhongyuan.office", $"/cases/{erqi.CaseId}");
         var problem = county.Locator("[data-test=problem]");
@@ -328,11 +331,7 @@ public sealed partial class PortalTests(PortalFixture portal)
     [Fact]
     public async Task The_auditor_finds_a_countys_denied_attempt_at_a_siblings_case_and_the_chain_holding_while_an_office_cannot_read_the_trail()
     {
-        var city = new Cases.CasesClient(await portal.AsAsync(portal.Sanctions, Zhengzhou, PinganRoles.CommissionOffice));
-        var erqi = await city.OpenCaseAsync(new OpenCaseRequest
-        {
-            SubjectCode = Erqi, Clause = 4, Source = Source.Incident, Severity = Severity.Ordinary, IncidentOn = Day(-4), Summary = "二七区的案件，供审计",
-        });
+        var erqi = await OpenErqiCaseAsync("二七区的案件，供审计");
         // The county office tries the sibling's case from a crafted URL: denied, and the denial is audited.
         var county = await OpenAsync("zhongyuan.office", $"/cases/{erqi.CaseId}");
         await Expect(county.Locator("[data-test=problem]")).ToBeVisibleAsync();
