@@ -5,6 +5,10 @@ namespace Pingan.Portal;
 /// <summary>The names the pages show for the services' codes, in the person's language.</summary>
 public static class Texts
 {
+    /// <summary>An RFC 3339 instant as a person reads it: China time.</summary>
+    public static string Moment(string rfc3339, string format = "yyyy-MM-dd HH:mm") =>
+        DateTimeOffset.TryParse(rfc3339, out var t) ? t.ToOffset(Pingan.Time.ChinaTime.Offset).ToString(format) : rfc3339;
+
     public static string Stage(Stage stage) => stage switch
     {
         Sanctions.Api.Stage.Notice => L.T("通报", "Notice"),

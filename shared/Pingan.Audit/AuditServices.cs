@@ -102,13 +102,14 @@ internal sealed class AuditInterceptor(IServiceScopeFactory scopes, ILogger<Audi
         }
     }
 
+    // A retry's key (AIP-155 and its kin) names no record.
+    private static readonly HashSet<string> IdempotencyKeys = ["request_id", "change_id", "appointment_id"];
+
     /// <summary>
     /// A refused request's target when its service did not describe it: its first <c>{record}_id</c> field, named as the
     /// services name their successes' targets (<c>case_id</c> → <c>case/{id}</c>, <c>work_information_id</c> →
     /// <c>work-information/{id}</c>), so an auditor finds a record's denied reads beside its changes.
     /// </summary>
-    private static readonly HashSet<string> IdempotencyKeys = ["request_id", "change_id", "appointment_id"];
-
     internal static string? TargetOf(object? request)
     {
         if (request is not Google.Protobuf.IMessage message) return null;
